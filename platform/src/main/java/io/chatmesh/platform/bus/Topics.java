@@ -1,0 +1,12 @@
+package io.chatmesh.platform.bus;
+
+/** Default bus topic names (configurable per deployment; see docs/). */
+public final class Topics {
+
+    /** chatmesh.chat.v1.RoomEvent, keyed by room id: one order per room. */
+    public static final String ROOM_EVENTS = "chatmesh.room-events";
+    /** Signaling relayed between signaling-service instances, keyed by room id. */
+    public static final String SIGNALING = "chatmesh.signaling";
+
+    private Topics() {}
+}

@@ -1,0 +1,83 @@
+package io.chatmesh.platform.error;
+
+import java.util.List;
+
+/**
+ * A failure the caller can act on, raised by domain code (which knows no gRPC types) and
+ * translated once, at the edge, into a gRPC status with google.rpc details or a StreamError.
+ */
+public final class ChatmeshException extends RuntimeException {
+
+    /** The outcome, one per gRPC status code we use. */
+    public enum Kind {
+        INVALID_ARGUMENT, UNAUTHENTICATED, PERMISSION_DENIED, NOT_FOUND, ALREADY_EXISTS,
+        FAILED_PRECONDITION, RESOURCE_EXHAUSTED, UNAVAILABLE, DEADLINE_EXCEEDED
+    }
+
+    /** Machine-readable reasons; the same names as chatmesh.common.v1.ErrorReason without prefix. */
+    public enum Reason {
+        INVALID_FIELD, TOO_LARGE, UNAUTHENTICATED, NOT_A_MEMBER, NOT_ALLOWED, NOT_FOUND,
+        ALREADY_EXISTS, RATE_LIMITED, SLOW_CONSUMER, FAILED_PRECONDITION, BLOCKED, UNAVAILABLE
+    }
+
+    /** One invalid field. */
+    public record Violation(String field, String description) {}
+
+    private final Kind kind;
+    private final Reason reason;
+    private final List<Violation> violations;
+
+    public ChatmeshException(Kind kind, Reason reason, String message, List<Violation> violations) {
+        super(message, null, false, false);
+        this.kind = kind;
+        this.reason = reason;
+        this.violations = List.copyOf(violations);
+    }
+
+    public ChatmeshException(Kind kind, Reason reason, String message) {
+        this(kind, reason, message, List.of());
+    }
+
+    public Kind kind() { return kind; }
+
+    public Reason reason() { return reason; }
+
+    public List<Violation> violations() { return violations; }
+
+    public static ChatmeshException invalid(String field, String description) {
+        return new ChatmeshException(Kind.INVALID_ARGUMENT, Reason.INVALID_FIELD,
+                field + ": " + description, List.of(new Violation(field, description)));
+    }
+
+    public static ChatmeshException unauthenticated(String message) {
+        return new ChatmeshException(Kind.UNAUTHENTICATED, Reason.UNAUTHENTICATED, message);
+    }
+
+    public static ChatmeshException notMember(String roomId) {
+        return new ChatmeshException(Kind.PERMISSION_DENIED, Reason.NOT_A_MEMBER, "not a member of room " + roomId);
+    }
+
+    public static ChatmeshException notAllowed(String message) {
+        return new ChatmeshException(Kind.PERMISSION_DENIED, Reason.NOT_ALLOWED, message);
+    }
+
+    public static ChatmeshException notFound(String what) {
+        return new ChatmeshException(Kind.NOT_FOUND, Reason.NOT_FOUND, what + " not found");
+    }
+
+    public static ChatmeshException alreadyExists(String what) {
+        return new ChatmeshException(Kind.ALREADY_EXISTS, Reason.ALREADY_EXISTS, what + " already exists");
+    }
+
+    public static ChatmeshException failedPrecondition(String message) {
+        return new ChatmeshException(Kind.FAILED_PRECONDITION, Reason.FAILED_PRECONDITION, message);
+    }
+
+    public static ChatmeshException unavailable(String message) {
+        return new ChatmeshException(Kind.UNAVAILABLE, Reason.UNAVAILABLE, message);
+    }
+
+    public static ChatmeshException rateLimited(String message) {
+        return new ChatmeshException(Kind.RESOURCE_EXHAUSTED, Reason.RATE_LIMITED, message);
+    }
+}

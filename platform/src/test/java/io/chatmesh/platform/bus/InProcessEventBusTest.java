@@ -1,0 +1,60 @@
+package io.chatmesh.platform.bus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+class InProcessEventBusTest {
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void everyGroupGetsEveryEventInPublishOrderBeforePublishCompletes() {
+        try (InProcessEventBus bus = new InProcessEventBus()) {
+            List<String> fanout = new CopyOnWriteArrayList<>();
+            List<String> persister = new CopyOnWriteArrayList<>();
+            bus.subscribe("t", "fanout", (key, payload) -> fanout.add(key + ":" + new String(payload, StandardCharsets.UTF_8)));
+            bus.subscribe("t", "persister", (key, payload) -> persister.add(key + ":" + new String(payload, StandardCharsets.UTF_8)));
+
+            assertThat(bus.publish("t", "room", bytes("1"))).isCompleted();
+            assertThat(bus.publish("t", "room", bytes("2"))).isCompleted();
+            bus.publish("other-topic", "room", bytes("x"));
+
+            assertThat(fanout).containsExactly("room:1", "room:2");
+            assertThat(persister).containsExactly("room:1", "room:2");
+        }
+    }
+
+    @Test
+    void aFailingHandlerFailsThePublishButOtherGroupsStillGetTheEvent() {
+        try (InProcessEventBus bus = new InProcessEventBus()) {
+            List<String> fanout = new CopyOnWriteArrayList<>();
+            bus.subscribe("t", "persister", (key, payload) -> {
+                throw new IllegalStateException("disk full");
+            });
+            bus.subscribe("t", "fanout", (key, payload) -> fanout.add(key));
+
+            assertThat(bus.publish("t", "room", bytes("1"))).isCompletedExceptionally();
+            assertThat(fanout).containsExactly("room");
+        }
+    }
+
+    @Test
+    void closingASubscriptionStopsDeliveryAndAGroupSubscribesOnce() {
+        try (InProcessEventBus bus = new InProcessEventBus()) {
+            List<String> got = new CopyOnWriteArrayList<>();
+            EventBus.Subscription subscription = bus.subscribe("t", "g", (key, payload) -> got.add(key));
+            assertThatThrownBy(() -> bus.subscribe("t", "g", (key, payload) -> {})).isInstanceOf(IllegalStateException.class);
+            bus.publish("t", "a", bytes(""));
+            subscription.close();
+            bus.publish("t", "b", bytes(""));
+            assertThat(got).containsExactly("a");
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.chatmesh.platform.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class OutboundQueueTest {
+
+    /** A transport whose readiness the test controls. */
+    static final class FakeStream extends ServerCallStreamObserver<String> {
+        final List<String> written = new ArrayList<>();
+        boolean ready = true;
+        boolean cancelled;
+        Runnable onReady = () -> {};
+        Status closedWith;
+
+        void becomeReady() {
+            ready = true;
+            onReady.run();
+        }
+
+        @Override public boolean isReady() { return ready; }
+        @Override public void setOnReadyHandler(Runnable handler) { onReady = handler; }
+        @Override public boolean isCancelled() { return cancelled; }
+        @Override public void setOnCancelHandler(Runnable handler) {}
+        @Override public void setCompression(String compression) {}
+        @Override public void request(int count) {}
+        @Override public void setMessageCompression(boolean enable) {}
+        @Override public void disableAutoInboundFlowControl() {}
+        @Override public void onNext(String value) { written.add(value); }
+        @Override public void onError(Throwable t) { closedWith = Status.fromThrowable(t); }
+        @Override public void onCompleted() { closedWith = Status.OK; }
+    }
+
+    @Test
+    void writesInOrderWhileReadyAndWaitsForOnReadyOtherwise() {
+        FakeStream stream = new FakeStream();
+        OutboundQueue<String> queue = new OutboundQueue<>(stream, 10);
+
+        queue.offer("a");
+        stream.ready = false;
+        queue.offer("b");
+        queue.offer("c");
+        assertThat(stream.written).containsExactly("a");
+        assertThat(queue.queued()).isEqualTo(2);
+
+        stream.becomeReady();
+        assertThat(stream.written).containsExactly("a", "b", "c");
+        assertThat(queue.queued()).isZero();
+    }
+
+    @Test
+    void aSlowConsumerIsClosedWithResourceExhaustedInsteadOfGrowingTheQueue() {
+        FakeStream stream = new FakeStream();
+        stream.ready = false;
+        OutboundQueue<String> queue = new OutboundQueue<>(stream, 2);
+
+        assertThat(queue.offer("a")).isTrue();
+        assertThat(queue.offer("b")).isTrue();
+        assertThat(queue.offer("c")).isFalse();
+
+        assertThat(stream.closedWith.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(queue.isClosed()).isTrue();
+        assertThat(queue.offer("d")).isFalse();
+        stream.becomeReady();
+        assertThat(stream.written).isEmpty();
+    }
+
+    @Test
+    void completeSendsWhatIsQueuedFirst() {
+        FakeStream stream = new FakeStream();
+        stream.ready = false;
+        OutboundQueue<String> queue = new OutboundQueue<>(stream, 10);
+        queue.offer("last words");
+        queue.complete();
+        assertThat(stream.closedWith).isNull();
+
+        stream.becomeReady();
+        assertThat(stream.written).containsExactly("last words");
+        assertThat(stream.closedWith).isEqualTo(Status.OK);
+        assertThat(queue.offer("too late")).isFalse();
+    }
+
+    @Test
+    void nothingIsWrittenToACancelledCall() {
+        FakeStream stream = new FakeStream();
+        OutboundQueue<String> queue = new OutboundQueue<>(stream, 10);
+        stream.cancelled = true;
+        queue.offer("a");
+        assertThat(stream.written).isEmpty();
+        assertThat(queue.isClosed()).isTrue();
+    }
+}

@@ -1,0 +1,131 @@
+package io.chatmesh.testkit;
+
+import io.chatmesh.platform.auth.AccessTokenVerifier;
+import io.chatmesh.platform.auth.AuthInterceptor;
+import io.chatmesh.platform.auth.Principal;
+import io.chatmesh.platform.error.ChatmeshException;
+import io.chatmesh.proto.room.v1.CheckMembershipRequest;
+import io.chatmesh.proto.room.v1.CheckMembershipResponse;
+import io.chatmesh.proto.room.v1.ListMyRoomsRequest;
+import io.chatmesh.proto.room.v1.ListMyRoomsResponse;
+import io.chatmesh.proto.room.v1.MemberRole;
+import io.chatmesh.proto.room.v1.Room;
+import io.chatmesh.proto.room.v1.RoomKind;
+import io.chatmesh.proto.room.v1.RoomServiceGrpc;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A RoomService on a real loopback port that answers CheckMembership and ListMyRooms from
+ * memberships a test sets, for testing message- and signaling-service without
+ * chat-service. Like the real one it requires the caller's forwarded token and only answers
+ * about that caller. {@link #calls()} counts CheckMembership calls (to test caching).
+ */
+public final class TestRoomService implements AutoCloseable {
+
+    private static final Context.Key<Principal> CALLER = Context.key("test-caller");
+
+    private final Map<String, Set<String>> membersByRoom = new ConcurrentHashMap<>();
+    private final AtomicInteger calls = new AtomicInteger();
+    private final Server server;
+
+    public TestRoomService(AccessTokenVerifier verifier) {
+        ServerInterceptor auth = new ServerInterceptor() {
+            @Override
+            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                    ServerCallHandler<Q, R> next) {
+                try {
+                    Principal caller = verifier.verify(AuthInterceptor.bearerToken(headers.get(AuthInterceptor.AUTHORIZATION)));
+                    return Contexts.interceptCall(Context.current().withValue(CALLER, caller), call, headers, next);
+                } catch (ChatmeshException e) {
+                    call.close(Status.UNAUTHENTICATED, new Metadata());
+                    return new ServerCall.Listener<>() {};
+                }
+            }
+        };
+        try {
+            server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+                    .addService(ServerInterceptors.intercept(new Rooms(), auth))
+                    .build().start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** "static://127.0.0.1:PORT", for spring.grpc.client.channels.rooms.address. */
+    public String address() {
+        return "static://127.0.0.1:" + server.getPort();
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    public TestRoomService addMember(String roomId, String userId) {
+        membersByRoom.computeIfAbsent(roomId, r -> ConcurrentHashMap.newKeySet()).add(userId);
+        return this;
+    }
+
+    public TestRoomService removeMember(String roomId, String userId) {
+        membersByRoom.getOrDefault(roomId, Set.of()).remove(userId);
+        return this;
+    }
+
+    public int calls() {
+        return calls.get();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    private final class Rooms extends RoomServiceGrpc.RoomServiceImplBase {
+        @Override
+        public void checkMembership(CheckMembershipRequest request, StreamObserver<CheckMembershipResponse> response) {
+            calls.incrementAndGet();
+            if (!CALLER.get().userId().equals(request.getUserId())) {
+                response.onError(Status.PERMISSION_DENIED.asRuntimeException());
+                return;
+            }
+            boolean member = membersByRoom.getOrDefault(request.getRoomId(), Set.of()).contains(request.getUserId());
+            response.onNext(CheckMembershipResponse.newBuilder()
+                    .setIsMember(member)
+                    .setRole(member ? MemberRole.MEMBER_ROLE_MEMBER : MemberRole.MEMBER_ROLE_UNSPECIFIED)
+                    .setRoomKind(membersByRoom.containsKey(request.getRoomId()) ? RoomKind.ROOM_KIND_GROUP : RoomKind.ROOM_KIND_UNSPECIFIED)
+                    .build());
+            response.onCompleted();
+        }
+
+        @Override
+        public void listMyRooms(ListMyRoomsRequest request, StreamObserver<ListMyRoomsResponse> response) {
+            String caller = CALLER.get().userId();
+            ListMyRoomsResponse.Builder rooms = ListMyRoomsResponse.newBuilder();
+            membersByRoom.forEach((roomId, members) -> {
+                if (members.contains(caller)) {
+                    rooms.addRooms(Room.newBuilder().setId(roomId).setKind(RoomKind.ROOM_KIND_GROUP)
+                            .setMemberCount(members.size()));
+                }
+            });
+            response.onNext(rooms.build());
+            response.onCompleted();
+        }
+    }
+}
