@@ -1,5 +1,6 @@
 package io.chatmesh.platform.bus;
 
+import io.chatmesh.platform.id.Ids;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -19,12 +20,23 @@ public interface EventBus extends AutoCloseable {
     CompletableFuture<Void> publish(String topic, String key, byte[] payload);
 
     /**
-     * Subscribes to a topic.
+     * A durable subscription: the group's position survives restarts (a new group starts at
+     * the oldest event kept), and an event counts as consumed only once the handler returned,
+     * so a crash replays it (handlers must be idempotent).
      *
      * @param group subscriptions in different groups each get every event; subscriptions
      *        sharing a group split the events between them
      */
     Subscription subscribe(String topic, String group, EventHandler handler);
+
+    /**
+     * A live subscription: this instance gets every event published from now on, whatever
+     * other instances subscribe; nothing is remembered across restarts. For fanning events
+     * out to the clients connected to this instance, which catch up on their own on reconnect.
+     */
+    default Subscription subscribeLive(String topic, EventHandler handler) {
+        return subscribe(topic, "live-" + Ids.newId(), handler);
+    }
 
     @Override
     void close();
