@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Asks RoomService.CheckMembership whether a user belongs to a room, forwarding the user's
- * own token, with a deadline and a short cache (a few seconds of staleness after a leave is
- * the accepted price for not calling chat-service on every request).
+ * own token, with a deadline and a short cache of positive answers (a few seconds of access
+ * after a leave is the accepted price for not calling chat-service on every request).
  */
 public final class MembershipClient {
 
@@ -36,8 +36,21 @@ public final class MembershipClient {
         this.cache = Caffeine.newBuilder().expireAfterWrite(cacheTtl).maximumSize(100_000).build();
     }
 
+    /**
+     * Only positive answers are cached: a user just added to a room is let in at once, while a
+     * user just removed may keep access for up to the cache TTL.
+     */
     public Membership check(Principal principal, String roomId) {
-        return cache.get(new Key(principal.userId(), roomId), key -> fetch(principal, roomId));
+        Key key = new Key(principal.userId(), roomId);
+        Membership cached = cache.getIfPresent(key);
+        if (cached != null) {
+            return cached;
+        }
+        Membership fetched = fetch(principal, roomId);
+        if (fetched.member()) {
+            cache.put(key, fetched);
+        }
+        return fetched;
     }
 
     /** PERMISSION_DENIED (NOT_A_MEMBER) unless the principal belongs to the room. */
