@@ -1,0 +1,88 @@
+package io.chatmesh.user.config;
+
+import io.chatmesh.platform.auth.AccessTokenVerifier;
+import io.chatmesh.platform.auth.AuthPolicy;
+import io.chatmesh.platform.auth.JwksAccessTokenVerifier;
+import io.chatmesh.proto.user.v1.UserServiceGrpc;
+import io.chatmesh.user.domain.AccessTokenIssuer;
+import io.chatmesh.user.domain.Accounts;
+import io.chatmesh.user.domain.PasswordHasher;
+import io.chatmesh.user.domain.RefreshTokenStore;
+import io.chatmesh.user.domain.Sessions;
+import io.chatmesh.user.domain.SigningKeys;
+import io.chatmesh.user.domain.UserStore;
+import io.chatmesh.user.store.JdbiRefreshTokenStore;
+import io.chatmesh.user.store.JdbiSigningKeyStore;
+import io.chatmesh.user.store.JdbiUserStore;
+import java.time.Clock;
+import java.util.Set;
+import org.jdbi.v3.core.Jdbi;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the domain to PostgreSQL, argon2id and the signing key; tells platform auth what is public. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(AuthProperties.class)
+class UserServiceConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    UserStore userStore(Jdbi jdbi) {
+        return new JdbiUserStore(jdbi);
+    }
+
+    @Bean
+    RefreshTokenStore refreshTokenStore(Jdbi jdbi) {
+        return new JdbiRefreshTokenStore(jdbi);
+    }
+
+    /** Reads (and on first start writes) signing_keys, so Flyway must have run. */
+    @Bean
+    @DependsOnDatabaseInitialization
+    SigningKeys signingKeys(AuthProperties properties, Jdbi jdbi, Clock clock) {
+        return SigningKeys.load(properties.signingKey(), new JdbiSigningKeyStore(jdbi), clock);
+    }
+
+    @Bean
+    PasswordHasher passwordHasher(AuthProperties properties) {
+        return new Argon2PasswordHasher(properties.argon2());
+    }
+
+    @Bean
+    AccessTokenIssuer accessTokenIssuer(SigningKeys keys, AuthProperties properties, Clock clock) {
+        return new AccessTokenIssuer(keys, properties.accessTokenTtl(), clock);
+    }
+
+    @Bean
+    Accounts accounts(UserStore users, PasswordHasher hasher, Clock clock) {
+        return new Accounts(users, hasher, clock);
+    }
+
+    @Bean
+    Sessions sessions(UserStore users, RefreshTokenStore refreshTokens, PasswordHasher hasher,
+            AccessTokenIssuer issuer, AuthProperties properties, Clock clock) {
+        return new Sessions(users, refreshTokens, hasher, issuer, properties.refreshTokenTtl(), clock);
+    }
+
+    /** Verifies against this service's own keys: user-service never calls itself for its JWKS. */
+    @Bean
+    AccessTokenVerifier accessTokenVerifier(SigningKeys keys) {
+        return new JwksAccessTokenVerifier(keys::publicJwksJson);
+    }
+
+    /** Signing up, logging in, refreshing and fetching the keys happen before one has a token. */
+    @Bean
+    AuthPolicy authPolicy() {
+        return new AuthPolicy(Set.of(
+                UserServiceGrpc.getSignUpMethod().getFullMethodName(),
+                UserServiceGrpc.getLogInMethod().getFullMethodName(),
+                UserServiceGrpc.getRefreshTokenMethod().getFullMethodName(),
+                UserServiceGrpc.getGetJwksMethod().getFullMethodName()), Set.of());
+    }
+}

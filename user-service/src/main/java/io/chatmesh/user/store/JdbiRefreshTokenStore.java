@@ -1,0 +1,36 @@
+package io.chatmesh.user.store;
+
+import io.chatmesh.user.domain.RefreshTokenStore;
+import java.time.Instant;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+
+/** {@link RefreshTokenStore} in PostgreSQL. */
+public final class JdbiRefreshTokenStore implements RefreshTokenStore {
+
+    private final RefreshTokenDao dao;
+
+    public JdbiRefreshTokenStore(Jdbi jdbi) {
+        this.dao = jdbi.onDemand(RefreshTokenDao.class);
+    }
+
+    @Override
+    public void insert(byte[] tokenHash, String userId, Instant createTime, Instant expireTime) {
+        dao.insert(tokenHash, userId, createTime, expireTime);
+    }
+
+    @Override
+    public Optional<StoredRefreshToken> find(byte[] tokenHash) {
+        return dao.find(tokenHash);
+    }
+
+    @Override
+    public boolean revoke(byte[] tokenHash, Instant now) {
+        return dao.revoke(tokenHash, now) == 1;
+    }
+
+    @Override
+    public int revokeAllOf(String userId, Instant now) {
+        return dao.revokeAllOf(userId, now);
+    }
+}
