@@ -1,0 +1,110 @@
+package io.chatmesh.signaling.api;
+
+import com.google.protobuf.Duration;
+import com.google.protobuf.Timestamp;
+import io.chatmesh.proto.signaling.v1.IceServer;
+import io.chatmesh.proto.signaling.v1.Joined;
+import io.chatmesh.proto.signaling.v1.MediaState;
+import io.chatmesh.proto.signaling.v1.MediaStateChanged;
+import io.chatmesh.proto.signaling.v1.Participant;
+import io.chatmesh.proto.signaling.v1.ParticipantJoined;
+import io.chatmesh.proto.signaling.v1.ParticipantLeft;
+import io.chatmesh.proto.signaling.v1.SessionDescription;
+import io.chatmesh.proto.signaling.v1.SignalResponse;
+import io.chatmesh.signaling.domain.CallEvent;
+import io.chatmesh.signaling.domain.IceServerDirectory;
+import io.chatmesh.signaling.domain.Media;
+import io.chatmesh.signaling.domain.Signal;
+import java.time.Instant;
+import java.util.List;
+
+/** Translation between the signaling protos and the domain. */
+final class SignalProtos {
+
+    private SignalProtos() {}
+
+    static Media media(MediaState state) {
+        return new Media(state.getAudio(), state.getVideo(), state.getScreen());
+    }
+
+    static MediaState mediaState(Media media) {
+        return MediaState.newBuilder().setAudio(media.audio()).setVideo(media.video()).setScreen(media.screen()).build();
+    }
+
+    static Signal.Offer offer(SessionDescription offer) {
+        return new Signal.Offer(offer.getSdp());
+    }
+
+    static Signal.Answer answer(SessionDescription answer) {
+        return new Signal.Answer(answer.getSdp());
+    }
+
+    static Signal.IceCandidate iceCandidate(io.chatmesh.proto.signaling.v1.IceCandidate candidate) {
+        return new Signal.IceCandidate(candidate.getCandidate(), candidate.getSdpMid(),
+                candidate.getSdpMLineIndex(), candidate.getUsernameFragment());
+    }
+
+    static Participant participant(io.chatmesh.signaling.domain.Participant participant) {
+        return Participant.newBuilder()
+                .setParticipantId(participant.participantId())
+                .setUserId(participant.userId())
+                .setMedia(mediaState(participant.media()))
+                .setJoinTime(timestamp(participant.joinTime()))
+                .build();
+    }
+
+    static List<IceServer> iceServers(IceServerDirectory.IceServers servers) {
+        return servers.servers().stream()
+                .map(server -> IceServer.newBuilder().addAllUrls(server.urls())
+                        .setUsername(server.username()).setCredential(server.credential()).build())
+                .toList();
+    }
+
+    /**
+     * The frame for an event; relayed signals name their sender in participant_id. roomId,
+     * iceServers and heartbeat only go into {@link CallEvent.Joined}.
+     */
+    static SignalResponse response(CallEvent event, String roomId, IceServerDirectory.IceServers iceServers,
+            java.time.Duration heartbeat) {
+        SignalResponse.Builder response = SignalResponse.newBuilder();
+        switch (event) {
+            case CallEvent.Joined joined -> response.setJoined(Joined.newBuilder()
+                    .setRoomId(roomId)
+                    .setParticipantId(joined.self().participantId())
+                    .addAllParticipants(joined.others().stream().map(SignalProtos::participant).toList())
+                    .addAllIceServers(iceServers(iceServers))
+                    .setHeartbeatInterval(duration(heartbeat)));
+            case CallEvent.ParticipantJoined joined -> response.setParticipantJoined(
+                    ParticipantJoined.newBuilder().setParticipant(participant(joined.participant())));
+            case CallEvent.ParticipantLeft left -> response.setParticipantLeft(ParticipantLeft.newBuilder()
+                    .setParticipantId(left.participantId()).setUserId(left.userId()));
+            case CallEvent.MediaChanged changed -> response.setMediaStateChanged(MediaStateChanged.newBuilder()
+                    .setParticipantId(changed.participantId()).setMedia(mediaState(changed.media())));
+            case CallEvent.SignalReceived received -> {
+                String from = received.fromParticipantId();
+                switch (received.signal()) {
+                    case Signal.Offer offer -> response.setOffer(
+                            SessionDescription.newBuilder().setParticipantId(from).setSdp(offer.sdp()));
+                    case Signal.Answer answer -> response.setAnswer(
+                            SessionDescription.newBuilder().setParticipantId(from).setSdp(answer.sdp()));
+                    case Signal.IceCandidate candidate -> response.setIceCandidate(
+                            io.chatmesh.proto.signaling.v1.IceCandidate.newBuilder()
+                                    .setParticipantId(from)
+                                    .setCandidate(candidate.candidate())
+                                    .setSdpMid(candidate.sdpMid())
+                                    .setSdpMLineIndex(candidate.sdpMLineIndex())
+                                    .setUsernameFragment(candidate.usernameFragment()));
+                }
+            }
+        }
+        return response.build();
+    }
+
+    static Timestamp timestamp(Instant instant) {
+        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+    }
+
+    static Duration duration(java.time.Duration duration) {
+        return Duration.newBuilder().setSeconds(duration.getSeconds()).setNanos(duration.getNano()).build();
+    }
+}

@@ -1,0 +1,193 @@
+package io.chatmesh.signaling.api;
+
+import io.chatmesh.platform.auth.AccessTokenVerifier;
+import io.chatmesh.platform.auth.Principal;
+import io.chatmesh.platform.client.MembershipClient;
+import io.chatmesh.platform.error.ChatmeshException;
+import io.chatmesh.platform.grpc.GrpcErrors;
+import io.chatmesh.platform.stream.OutboundQueue;
+import io.chatmesh.proto.signaling.v1.Join;
+import io.chatmesh.proto.signaling.v1.SignalPong;
+import io.chatmesh.proto.signaling.v1.SignalRequest;
+import io.chatmesh.proto.signaling.v1.SignalResponse;
+import io.chatmesh.signaling.domain.CallRelay;
+import io.chatmesh.signaling.domain.IceServerDirectory;
+import io.chatmesh.signaling.domain.Participant;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Connect stream: waits for Join, then relays the participant's frames into the call and
+ * the call's events out through the {@link OutboundQueue}. A bad frame is answered with a
+ * StreamError naming its client_id and changes nothing; the stream stays open. Only a
+ * rejected token ends it (UNAUTHENTICATED), as a bad header token would.
+ *
+ * <p>gRPC delivers onNext/onError/onCompleted and the cancel/close handlers one at a time;
+ * call events arrive from other participants' threads and only touch the queue.
+ */
+final class SignalingSession implements StreamObserver<SignalRequest> {
+
+    private static final Logger log = LoggerFactory.getLogger(SignalingSession.class);
+
+    /** Where a joined participant sits. */
+    private record Seat(String roomId, Participant self) {}
+
+    private final Principal headerPrincipal;
+    private final OutboundQueue<SignalResponse> out;
+    private final CallRelay relay;
+    private final MembershipClient memberships;
+    private final AccessTokenVerifier verifier;
+    private final IceServerDirectory iceServers;
+    private final StreamSettings settings;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile Seat seat;
+
+    /** @param headerPrincipal the caller from the authorization header; null when the token comes in Join */
+    SignalingSession(Principal headerPrincipal, OutboundQueue<SignalResponse> out, CallRelay relay,
+            MembershipClient memberships, AccessTokenVerifier verifier, IceServerDirectory iceServers,
+            StreamSettings settings) {
+        this.headerPrincipal = headerPrincipal;
+        this.out = out;
+        this.relay = relay;
+        this.memberships = memberships;
+        this.verifier = verifier;
+        this.iceServers = iceServers;
+        this.settings = settings;
+    }
+
+    @Override
+    public void onNext(SignalRequest request) {
+        if (ended.get()) {
+            return;
+        }
+        String clientId = request.getClientId();
+        try {
+            SignalValidation.clientId(clientId);
+        } catch (ChatmeshException e) {
+            out.offer(error("", e)); // an over-long client_id is not echoed
+            return;
+        }
+        try {
+            handle(request);
+        } catch (ChatmeshException e) {
+            out.offer(error(clientId, e));
+        } catch (RuntimeException e) {
+            log.error("signaling request {} failed", request.getRequestCase(), e);
+            out.offer(error(clientId, e));
+        }
+    }
+
+    /** The client cancelled or the transport failed. */
+    @Override
+    public void onError(Throwable t) {
+        end();
+    }
+
+    /** The client half-closed: leaving, like Leave. */
+    @Override
+    public void onCompleted() {
+        end();
+        out.complete();
+    }
+
+    /** Leaves the call, once, whatever ends the session (leave, completion, error, cancel, server close). */
+    void end() {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        Seat current = seat;
+        if (current != null) {
+            relay.leave(current.roomId(), current.self().participantId());
+        }
+    }
+
+    private void handle(SignalRequest request) {
+        switch (request.getRequestCase()) {
+            case REQUEST_NOT_SET -> throw ChatmeshException.invalid("request", "is required (unknown or empty request)");
+            case JOIN -> join(request.getJoin(), request.getClientId());
+            case OFFER -> {
+                Seat at = requireSeat();
+                SignalValidation.sessionDescription("offer", request.getOffer(), at.self().participantId());
+                relay.send(at.roomId(), at.self().participantId(), request.getOffer().getParticipantId(),
+                        SignalProtos.offer(request.getOffer()));
+            }
+            case ANSWER -> {
+                Seat at = requireSeat();
+                SignalValidation.sessionDescription("answer", request.getAnswer(), at.self().participantId());
+                relay.send(at.roomId(), at.self().participantId(), request.getAnswer().getParticipantId(),
+                        SignalProtos.answer(request.getAnswer()));
+            }
+            case ICE_CANDIDATE -> {
+                Seat at = requireSeat();
+                SignalValidation.iceCandidate(request.getIceCandidate(), at.self().participantId());
+                relay.send(at.roomId(), at.self().participantId(), request.getIceCandidate().getParticipantId(),
+                        SignalProtos.iceCandidate(request.getIceCandidate()));
+            }
+            case MEDIA_STATE -> {
+                Seat at = requireSeat();
+                relay.updateMedia(at.roomId(), at.self().participantId(), SignalProtos.media(request.getMediaState()));
+            }
+            case LEAVE -> {
+                requireSeat();
+                end();
+                out.complete();
+            }
+            case PING -> {
+                requireSeat();
+                out.offer(SignalResponse.newBuilder().setPong(SignalPong.newBuilder()
+                        .setNonce(request.getPing().getNonce())
+                        .setServerTime(SignalProtos.timestamp(Instant.now()))).build());
+            }
+        }
+    }
+
+    private void join(Join join, String clientId) {
+        if (seat != null) {
+            throw ChatmeshException.failedPrecondition("already joined a call on this stream");
+        }
+        SignalValidation.join(join);
+        String roomId = join.getRoomId();
+        Principal principal;
+        try {
+            principal = headerPrincipal != null ? headerPrincipal : verifier.verify(join.getAccessToken());
+            memberships.requireMember(principal, roomId);
+        } catch (ChatmeshException e) {
+            if (e.kind() == ChatmeshException.Kind.UNAUTHENTICATED) {
+                rejectUnauthenticated(clientId, e);
+                return;
+            }
+            throw e;
+        }
+        IceServerDirectory.IceServers servers = iceServers.forUser(principal.userId());
+        Participant self = relay.join(roomId, principal.userId(), SignalProtos.media(join.getMedia()),
+                event -> out.offer(SignalProtos.response(event, roomId, servers, settings.heartbeatInterval())));
+        seat = new Seat(roomId, self);
+        if (ended.get()) {
+            // The session ended while joining: end() saw no seat, so leave here (leave is idempotent).
+            relay.leave(roomId, self.participantId());
+        }
+    }
+
+    private Seat requireSeat() {
+        Seat current = seat;
+        if (current == null) {
+            throw ChatmeshException.failedPrecondition("the first request must be join");
+        }
+        return current;
+    }
+
+    /** Tells the client why in-band (the WebSocket bridge only sees frames), then ends the stream. */
+    private void rejectUnauthenticated(String clientId, ChatmeshException e) {
+        end();
+        out.offer(error(clientId, e));
+        out.close(Status.UNAUTHENTICATED.withDescription(e.getMessage()));
+    }
+
+    private static SignalResponse error(String clientId, Throwable t) {
+        return SignalResponse.newBuilder().setError(GrpcErrors.toStreamError(clientId, t)).build();
+    }
+}

@@ -1,0 +1,50 @@
+package io.chatmesh.signaling.config;
+
+import io.chatmesh.platform.auth.AuthPolicy;
+import io.chatmesh.platform.client.MembershipClient;
+import io.chatmesh.platform.id.Ids;
+import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
+import io.chatmesh.signaling.api.StreamSettings;
+import io.chatmesh.signaling.domain.CallRelay;
+import io.chatmesh.signaling.domain.IceServerDirectory;
+import io.chatmesh.signaling.domain.InMemoryCallRelay;
+import java.time.Clock;
+import java.util.Set;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.grpc.client.GrpcChannelFactory;
+
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SignalingProperties.class)
+class SignalingConfig {
+
+    /** Browsers on the WebSocket bridge cannot set headers: Connect may carry the token in Join. */
+    @Bean
+    AuthPolicy authPolicy() {
+        return new AuthPolicy(Set.of(), Set.of(SignalingServiceGrpc.getConnectMethod().getFullMethodName()));
+    }
+
+    @Bean
+    MembershipClient membershipClient(GrpcChannelFactory channels, SignalingProperties properties) {
+        return new MembershipClient(channels.createChannel("rooms"),
+                properties.membership().deadline(), properties.membership().cacheTtl());
+    }
+
+    @Bean
+    CallRelay callRelay(SignalingProperties properties) {
+        return new InMemoryCallRelay(properties.maxParticipants(), Clock.systemUTC(), Ids::newId);
+    }
+
+    @Bean
+    IceServerDirectory iceServerDirectory(SignalingProperties properties) {
+        SignalingProperties.Ice ice = properties.ice();
+        return new IceServerDirectory(ice.stunUrls(), ice.turnUrls(), ice.turnSecret(), ice.turnTtl(),
+                Clock.systemUTC());
+    }
+
+    @Bean
+    StreamSettings streamSettings(SignalingProperties properties) {
+        return new StreamSettings(properties.heartbeatInterval(), properties.outboundQueueCapacity());
+    }
+}

@@ -1,0 +1,43 @@
+package io.chatmesh.signaling.domain;
+
+/**
+ * The live calls, one per room, and the relay of signals between their participants. The
+ * api layer only talks to this interface, so an implementation that spans several
+ * signaling-service instances (over the event bus) can replace the in-memory one.
+ *
+ * <p>Per call, events reach each participant in the order the relay accepted them; a new
+ * participant gets {@link CallEvent.Joined} before anyone can address it.
+ */
+public interface CallRelay {
+
+    /**
+     * Adds a participant to the room's call, starting the call if there is none. The
+     * listener first gets {@link CallEvent.Joined}; everyone already there gets
+     * {@link CallEvent.ParticipantJoined}.
+     *
+     * @return the new participant (with a fresh participant id)
+     * @throws io.chatmesh.platform.error.ChatmeshException RESOURCE_EXHAUSTED when the call is full
+     */
+    Participant join(String roomId, String userId, Media media, CallListener listener);
+
+    /**
+     * Relays a signal to another participant of the same call, who gets it as
+     * {@link CallEvent.SignalReceived} from {@code fromParticipantId}.
+     *
+     * @throws io.chatmesh.platform.error.ChatmeshException NOT_FOUND when the target is not in
+     *         the sender's call
+     */
+    void send(String roomId, String fromParticipantId, String toParticipantId, Signal signal);
+
+    /** Records a participant's new media state and tells the others. */
+    void updateMedia(String roomId, String participantId, Media media);
+
+    /**
+     * Removes a participant and tells the others ({@link CallEvent.ParticipantLeft}); the
+     * call ends with its last participant.
+     *
+     * @return false (and nothing happens) if the participant was not in the call, so a
+     *         second leave is harmless
+     */
+    boolean leave(String roomId, String participantId);
+}

@@ -1,0 +1,390 @@
+package io.chatmesh.signaling.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.chatmesh.platform.auth.AccessTokenVerifier;
+import io.chatmesh.platform.auth.BearerCallCredentials;
+import io.chatmesh.platform.id.Ids;
+import io.chatmesh.proto.common.v1.FieldViolation;
+import io.chatmesh.proto.common.v1.StreamError;
+import io.chatmesh.proto.signaling.v1.GetIceServersRequest;
+import io.chatmesh.proto.signaling.v1.GetIceServersResponse;
+import io.chatmesh.proto.signaling.v1.IceCandidate;
+import io.chatmesh.proto.signaling.v1.Join;
+import io.chatmesh.proto.signaling.v1.Joined;
+import io.chatmesh.proto.signaling.v1.Leave;
+import io.chatmesh.proto.signaling.v1.MediaState;
+import io.chatmesh.proto.signaling.v1.Participant;
+import io.chatmesh.proto.signaling.v1.SessionDescription;
+import io.chatmesh.proto.signaling.v1.SignalPing;
+import io.chatmesh.proto.signaling.v1.SignalRequest;
+import io.chatmesh.proto.signaling.v1.SignalResponse;
+import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
+import io.chatmesh.signaling.SignalingServiceApplication;
+import io.chatmesh.signaling.domain.CallRelay;
+import io.chatmesh.signaling.domain.InMemoryCallRelay;
+import io.chatmesh.testkit.TestRoomService;
+import io.chatmesh.testkit.TestTokens;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.grpc.test.autoconfigure.LocalGrpcPort;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** Connect over a real socket, against a RoomService double on a real port. */
+@SpringBootTest(classes = {SignalingServiceApplication.class, SignalingConnectTest.TestTokenVerifier.class},
+        properties = {"spring.config.name=signaling-service", "spring.grpc.server.port=0"})
+class SignalingConnectTest {
+
+    private static final TestTokens TOKENS = new TestTokens();
+    private static final TestRoomService ROOMS = new TestRoomService(TOKENS.verifier());
+    private static final String SDP = "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n";
+
+    @DynamicPropertySource
+    static void roomService(DynamicPropertyRegistry registry) {
+        registry.add("spring.grpc.client.channels.rooms.address", ROOMS::address);
+    }
+
+    @TestConfiguration(proxyBeanMethods = false)
+    static class TestTokenVerifier {
+        @Bean
+        @Primary
+        AccessTokenVerifier testAccessTokenVerifier() {
+            return TOKENS.verifier();
+        }
+    }
+
+    @LocalGrpcPort
+    int port;
+    @Autowired
+    CallRelay relay;
+
+    private ManagedChannel channel;
+    private final List<SignalClient> clients = new ArrayList<>();
+    private String room;
+
+    @BeforeEach
+    void setUp() {
+        channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create()).build();
+        room = Ids.newId();
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        clients.forEach(SignalClient::close);
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    @AfterAll
+    static void stopRoomService() throws InterruptedException {
+        ROOMS.close();
+    }
+
+    @Test
+    void twoMembersSeeEachOtherAndNegotiateWithSenderIds() {
+        String aliceId = member(room);
+        String bobId = member(room);
+        SignalClient alice = client(aliceId);
+        SignalClient bob = client(bobId);
+
+        alice.send("join", SignalRequest.newBuilder().setJoin(Join.newBuilder().setRoomId(room)
+                .setMedia(MediaState.newBuilder().setAudio(true))));
+        Joined aliceJoined = alice.next().getJoined();
+        assertThat(aliceJoined.getRoomId()).isEqualTo(room);
+        assertThat(aliceJoined.getParticipantsList()).isEmpty();
+        assertThat(aliceJoined.getHeartbeatInterval().getSeconds()).isEqualTo(25);
+        String a = aliceJoined.getParticipantId();
+        assertThat(a).matches("[0-9A-HJKMNP-TV-Z]{26}");
+
+        Joined bobJoined = bob.joined(room);
+        String b = bobJoined.getParticipantId();
+        assertThat(b).isNotEqualTo(a);
+        assertThat(bobJoined.getParticipantsList()).singleElement().satisfies(p -> {
+            assertThat(p.getParticipantId()).isEqualTo(a);
+            assertThat(p.getUserId()).isEqualTo(aliceId);
+            assertThat(p.getMedia()).isEqualTo(MediaState.newBuilder().setAudio(true).build());
+            assertThat(p.hasJoinTime()).isTrue();
+        });
+        Participant bobSeenByAlice = alice.next().getParticipantJoined().getParticipant();
+        assertThat(bobSeenByAlice.getParticipantId()).isEqualTo(b);
+        assertThat(bobSeenByAlice.getUserId()).isEqualTo(bobId);
+
+        alice.send("o1", SignalRequest.newBuilder().setOffer(sdp(b, SDP + "a=offer\r\n")));
+        assertThat(bob.next().getOffer()).isEqualTo(sdp(a, SDP + "a=offer\r\n").build());
+
+        bob.send("a1", SignalRequest.newBuilder().setAnswer(sdp(a, SDP + "a=answer\r\n")));
+        assertThat(alice.next().getAnswer()).isEqualTo(sdp(b, SDP + "a=answer\r\n").build());
+
+        alice.send("c1", SignalRequest.newBuilder().setIceCandidate(candidate(b, "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host")));
+        bob.send("c2", SignalRequest.newBuilder().setIceCandidate(candidate(a, "candidate:2 1 udp 2122260223 127.0.0.1 50001 typ host")));
+        bob.send("c3", SignalRequest.newBuilder().setIceCandidate(candidate(a, "")));
+        assertThat(bob.next().getIceCandidate())
+                .isEqualTo(candidate(a, "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host").build());
+        assertThat(alice.next().getIceCandidate())
+                .isEqualTo(candidate(b, "candidate:2 1 udp 2122260223 127.0.0.1 50001 typ host").build());
+        assertThat(alice.next().getIceCandidate()).isEqualTo(candidate(b, "").build());
+
+        assertThat(alice.drainUntilPong()).isEmpty();
+        assertThat(bob.drainUntilPong()).isEmpty();
+    }
+
+    @Test
+    void mediaChangesReachTheOthersAndLaterJoiners() {
+        SignalClient alice = client(member(room));
+        SignalClient bob = client(member(room));
+        String a = alice.joined(room).getParticipantId();
+        bob.joined(room);
+        alice.next(); // bob joined
+
+        MediaState sharing = MediaState.newBuilder().setAudio(true).setVideo(true).setScreen(true).build();
+        alice.send("m1", SignalRequest.newBuilder().setMediaState(sharing));
+
+        SignalResponse changed = bob.next();
+        assertThat(changed.getMediaStateChanged().getParticipantId()).isEqualTo(a);
+        assertThat(changed.getMediaStateChanged().getMedia()).isEqualTo(sharing);
+        assertThat(alice.drainUntilPong()).isEmpty();
+        Joined carol = client(member(room)).joined(room);
+        assertThat(carol.getParticipantsList()).filteredOn(p -> p.getParticipantId().equals(a))
+                .singleElement().extracting(Participant::getMedia).isEqualTo(sharing);
+    }
+
+    @Test
+    void nonMemberIsDeniedNeverSeenAndMayJoinAnotherRoomOnTheSameStream() {
+        SignalClient alice = client(member(room));
+        alice.joined(room);
+        String carolId = Ids.newId();
+        SignalClient carol = client(carolId);
+
+        carol.join(room);
+        StreamError denied = carol.nextError();
+        assertThat(denied.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED.value());
+        assertThat(denied.getClientId()).isEqualTo("join");
+        assertThat(denied.getReason()).isEqualTo("NOT_A_MEMBER");
+        assertThat(alice.drainUntilPong()).isEmpty();
+        assertThat(((InMemoryCallRelay) relay).participants(room)).hasSize(1);
+
+        String carolsRoom = Ids.newId();
+        ROOMS.addMember(carolsRoom, carolId);
+        assertThat(carol.joined(carolsRoom).getRoomId()).isEqualTo(carolsRoom);
+        assertThat(alice.drainUntilPong()).isEmpty();
+    }
+
+    @Test
+    void theFirstRequestMustBeJoinAndOnlyOneJoinSucceeds() {
+        SignalClient alice = client(member(room));
+
+        alice.send("o1", SignalRequest.newBuilder().setOffer(sdp(Ids.newId(), SDP)));
+        assertThat(alice.nextError()).satisfies(error -> {
+            assertThat(error.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION.value());
+            assertThat(error.getClientId()).isEqualTo("o1");
+        });
+        alice.send("p1", SignalRequest.newBuilder().setPing(SignalPing.newBuilder().setNonce(7)));
+        assertThat(alice.nextError().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION.value());
+
+        alice.join("not-an-id");
+        StreamError badRoom = alice.nextError();
+        assertThat(badRoom.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT.value());
+        assertThat(badRoom.getFieldViolationsList()).extracting(FieldViolation::getField).containsExactly("join.room_id");
+
+        alice.joined(room);
+        alice.join(room);
+        assertThat(alice.nextError().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION.value());
+        assertThat(((InMemoryCallRelay) relay).participants(room)).hasSize(1);
+    }
+
+    @Test
+    void badFramesGetInvalidArgumentAndLeaveTheStreamAndTheOthersAlone() {
+        SignalClient alice = client(member(room));
+        SignalClient bob = client(member(room));
+        String a = alice.joined(room).getParticipantId();
+        String b = bob.joined(room).getParticipantId();
+        alice.next(); // bob joined
+
+        expectInvalid(alice, SignalRequest.newBuilder().setOffer(sdp(b, "hello")), "offer.sdp");
+        expectInvalid(alice, SignalRequest.newBuilder().setOffer(sdp(b, "")), "offer.sdp");
+        expectInvalid(alice, SignalRequest.newBuilder().setAnswer(sdp(b, "v=0" + "x".repeat(64 * 1024))), "answer.sdp");
+        expectInvalid(alice, SignalRequest.newBuilder().setOffer(sdp("not-an-id", SDP)), "offer.participant_id");
+        expectInvalid(alice, SignalRequest.newBuilder().setOffer(sdp(a, SDP)), "offer.participant_id");
+        expectInvalid(alice, SignalRequest.newBuilder().setIceCandidate(candidate(b, "c".repeat(1025))),
+                "ice_candidate.candidate");
+        expectInvalid(alice, SignalRequest.newBuilder().setIceCandidate(candidate(b, "c").setSdpMid("m".repeat(65))),
+                "ice_candidate.sdp_mid");
+        expectInvalid(alice, SignalRequest.newBuilder().setIceCandidate(
+                candidate(b, "c").setUsernameFragment("u".repeat(257))), "ice_candidate.username_fragment");
+        expectInvalid(alice, SignalRequest.newBuilder().setIceCandidate(candidate(b, "c").setSdpMLineIndex(-1)),
+                "ice_candidate.sdp_m_line_index");
+        expectInvalid(alice, SignalRequest.newBuilder().setIceCandidate(candidate("", "c")),
+                "ice_candidate.participant_id");
+        expectInvalid(alice, SignalRequest.newBuilder(), "request");
+
+        alice.send(SignalRequest.newBuilder().setClientId("x".repeat(65)).setOffer(sdp(b, SDP)).build());
+        StreamError longClientId = alice.nextError();
+        assertThat(longClientId.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT.value());
+        assertThat(longClientId.getClientId()).isEmpty();
+        assertThat(longClientId.getFieldViolationsList()).extracting(FieldViolation::getField).containsExactly("client_id");
+
+        alice.send("ok", SignalRequest.newBuilder().setOffer(sdp(b, SDP)));
+        assertThat(bob.next().getOffer()).isEqualTo(sdp(a, SDP).build());
+        assertThat(bob.drainUntilPong()).isEmpty();
+        assertThat(alice.drainUntilPong()).isEmpty();
+    }
+
+    @Test
+    void aTargetOutsideTheCallIsNotFound() {
+        SignalClient alice = client(member(room));
+        alice.joined(room);
+        String otherRoom = Ids.newId();
+        SignalClient daveClient = client(member(otherRoom));
+        String d = daveClient.joined(otherRoom).getParticipantId();
+
+        alice.send("o1", SignalRequest.newBuilder().setOffer(sdp(Ids.newId(), SDP)));
+        StreamError unknown = alice.nextError();
+        assertThat(unknown.getCode()).isEqualTo(Status.Code.NOT_FOUND.value());
+        assertThat(unknown.getClientId()).isEqualTo("o1");
+        alice.send("c1", SignalRequest.newBuilder().setIceCandidate(candidate(d, "candidate:1")));
+        assertThat(alice.nextError().getCode()).isEqualTo(Status.Code.NOT_FOUND.value());
+        assertThat(daveClient.drainUntilPong()).isEmpty();
+    }
+
+    @Test
+    void leaveCompletionAndCancellationEachTellTheOthersExactlyOnce() {
+        SignalClient bob = client(member(room));
+        String b = bob.joined(room).getParticipantId();
+        String leaverId = member(room);
+        String completerId = member(room);
+        String cancellerId = member(room);
+        SignalClient leaver = client(leaverId);
+        SignalClient completer = client(completerId);
+        SignalClient canceller = client(cancellerId);
+        String l = leaver.joined(room).getParticipantId();
+        String co = completer.joined(room).getParticipantId();
+        String ca = canceller.joined(room).getParticipantId();
+        assertThat(List.of(bob.next(), bob.next(), bob.next()))
+                .extracting(response -> response.getParticipantJoined().getParticipant().getParticipantId())
+                .containsExactly(l, co, ca);
+
+        leaver.send("bye", SignalRequest.newBuilder().setLeave(Leave.getDefaultInstance()));
+        assertThat(leaver.awaitClose().getCode()).isEqualTo(Status.Code.OK);
+        assertThat(bob.next().getParticipantLeft().getParticipantId()).isEqualTo(l);
+
+        completer.send(SignalRequest.newBuilder().setOffer(sdp(b, SDP)).build());
+        assertThat(bob.next().getOffer().getParticipantId()).isEqualTo(co);
+        completer.closeRequests();
+        assertThat(completer.awaitClose().getCode()).isEqualTo(Status.Code.OK);
+        assertThat(bob.next().getParticipantLeft().getParticipantId()).isEqualTo(co);
+
+        canceller.cancel();
+        SignalResponse left = bob.next();
+        assertThat(left.getParticipantLeft().getParticipantId()).isEqualTo(ca);
+        assertThat(left.getParticipantLeft().getUserId()).isEqualTo(cancellerId);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(((InMemoryCallRelay) relay)
+                .participants(room)).extracting(p -> p.participantId()).containsExactly(b));
+        assertThat(bob.drainUntilPong()).isEmpty();
+    }
+
+    @Test
+    void theTokenMayComeInJoinWhenThereIsNoHeader() {
+        SignalClient bob = client(member(room));
+        bob.joined(room);
+        String aliceId = member(room);
+        SignalClient alice = track(SignalClient.withoutHeader(channel));
+
+        alice.send("join", SignalRequest.newBuilder().setJoin(Join.newBuilder().setRoomId(room)
+                .setAccessToken(TOKENS.issue(aliceId, "alice"))));
+
+        assertThat(alice.next().getJoined().getParticipantsList()).hasSize(1);
+        assertThat(bob.next().getParticipantJoined().getParticipant().getUserId()).isEqualTo(aliceId);
+    }
+
+    @Test
+    void aBadOrMissingInBandTokenEndsTheStreamUnauthenticated() {
+        SignalClient bob = client(member(room));
+        bob.joined(room);
+        String aliceId = member(room);
+        for (String token : List.of("not-a-jwt", "", TOKENS.issue(aliceId, "alice", Duration.ofMinutes(-5)),
+                new TestTokens().issue(aliceId, "alice"))) {
+            SignalClient alice = track(SignalClient.withoutHeader(channel));
+            alice.send("join", SignalRequest.newBuilder().setJoin(Join.newBuilder().setRoomId(room).setAccessToken(token)));
+
+            StreamError error = alice.nextError();
+            assertThat(error.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED.value());
+            assertThat(error.getClientId()).isEqualTo("join");
+            assertThat(alice.awaitClose().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        }
+        assertThat(bob.drainUntilPong()).isEmpty();
+    }
+
+    @Test
+    void aBadHeaderTokenIsRejectedBeforeTheStreamStarts() {
+        SignalClient alice = track(SignalClient.withHeader(channel, "not-a-jwt"));
+        alice.join(room);
+        assertThat(alice.awaitClose().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    }
+
+    @Test
+    void getIceServersNeedsATokenAndIsEmptyByDefault() {
+        SignalingServiceGrpc.SignalingServiceBlockingStub stub = SignalingServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(10, TimeUnit.SECONDS);
+
+        GetIceServersResponse servers = stub.withCallCredentials(BearerCallCredentials.of(TOKENS.issue(Ids.newId(), "u")))
+                .getIceServers(GetIceServersRequest.getDefaultInstance());
+
+        assertThat(servers.getIceServersList()).isEmpty();
+        assertThat(servers.hasExpireTime()).isFalse();
+        assertThatThrownBy(() -> stub.getIceServers(GetIceServersRequest.getDefaultInstance()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+    }
+
+    private static void expectInvalid(SignalClient client, SignalRequest.Builder request, String field) {
+        client.send("bad", request);
+        StreamError error = client.nextError();
+        assertThat(error.getCode()).as("code for %s", field).isEqualTo(Status.Code.INVALID_ARGUMENT.value());
+        assertThat(error.getClientId()).isEqualTo("bad");
+        assertThat(error.getFieldViolationsList()).extracting(FieldViolation::getField).contains(field);
+    }
+
+    private static SessionDescription.Builder sdp(String participantId, String sdp) {
+        return SessionDescription.newBuilder().setParticipantId(participantId).setSdp(sdp);
+    }
+
+    private static IceCandidate.Builder candidate(String participantId, String candidate) {
+        return IceCandidate.newBuilder().setParticipantId(participantId).setCandidate(candidate)
+                .setSdpMid("0").setSdpMLineIndex(0).setUsernameFragment("ufrag");
+    }
+
+    /** A new user who is a member of the room. */
+    private static String member(String roomId) {
+        String userId = Ids.newId();
+        ROOMS.addMember(roomId, userId);
+        return userId;
+    }
+
+    private SignalClient client(String userId) {
+        return track(SignalClient.withHeader(channel, TOKENS.issue(userId, "user-" + userId)));
+    }
+
+    private SignalClient track(SignalClient client) {
+        clients.add(client);
+        return client;
+    }
+}
