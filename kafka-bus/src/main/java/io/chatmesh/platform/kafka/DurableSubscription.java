@@ -1,0 +1,196 @@
+package io.chatmesh.platform.kafka;
+
+import io.chatmesh.platform.bus.EventBus.EventHandler;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A consumer-group member with manual commits: at-least-once, in order per partition.
+ *
+ * <ul>
+ * <li>An offset is committed only past events whose handler returned (after each poll's
+ * events, when partitions are taken away, and on close).
+ * <li>When the handler throws, the partition is rewound to that event and paused for the retry
+ * backoff, then the event is handled again, indefinitely (nothing after it on that partition
+ * is handled meanwhile; other partitions go on).
+ * <li>So after a close, a crash or a rebalance, whoever owns the partition next starts at the
+ * first event not known to be handled: events handled but not yet committed when a process
+ * died are handled again (handlers must be idempotent); none are skipped.
+ * </ul>
+ */
+final class DurableSubscription extends ConsumerSubscription {
+
+    private static final Logger log = LoggerFactory.getLogger(DurableSubscription.class);
+
+    private final String topic;
+    private final String group;
+    private final EventHandler handler;
+    private final Duration retryBackoff;
+    /** Next offsets to commit: handled but not yet committed. */
+    private final Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
+    /** Partitions paused after a handler failure, and when to resume them (System.nanoTime). */
+    private final Map<TopicPartition, Long> pausedUntil = new HashMap<>();
+    private final Map<TopicPartition, Failure> failures = new HashMap<>();
+
+    DurableSubscription(String name, KafkaConsumer<String, byte[]> consumer, String topic, String group,
+            EventHandler handler, Duration retryBackoff, Duration apiTimeout, Consumer<ConsumerSubscription> onClosed) {
+        super(name, consumer, apiTimeout, onClosed);
+        this.topic = topic;
+        this.group = group;
+        this.handler = handler;
+        this.retryBackoff = retryBackoff;
+    }
+
+    @Override
+    protected void consume() {
+        consumer.subscribe(List.of(topic), new CommitOnRevoke());
+        while (running()) {
+            resumeDuePartitions();
+            ConsumerRecords<String, byte[]> records = consumer.poll(pollWait());
+            handleAll(records);
+            commitHandled();
+        }
+    }
+
+    @Override
+    protected void beforeClose() {
+        try {
+            try {
+                commitHandled();
+            } catch (WakeupException e) {
+                commitHandled(); // the wakeup from close() was still pending; it is used up now
+            }
+        } catch (RuntimeException e) {
+            log.warn("subscription {}: last commit failed; uncommitted events will be handled again", name, e);
+        }
+    }
+
+    private void handleAll(ConsumerRecords<String, byte[]> records) {
+        for (TopicPartition partition : records.partitions()) {
+            for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+                if (!running()) {
+                    return; // the rest stays uncommitted and is handled by the next owner
+                }
+                if (!handle(partition, record)) {
+                    break; // rewound: the rest of this partition comes again after the backoff
+                }
+                handled.put(partition, new OffsetAndMetadata(record.offset() + 1, record.leaderEpoch(), ""));
+            }
+        }
+    }
+
+    private boolean handle(TopicPartition partition, ConsumerRecord<String, byte[]> record) {
+        try {
+            handler.handle(record.key(), record.value());
+            failures.remove(partition);
+            return true;
+        } catch (Exception e) {
+            Failure previous = failures.get(partition);
+            int attempt = previous != null && previous.offset == record.offset() ? previous.attempts + 1 : 1;
+            failures.put(partition, new Failure(record.offset(), attempt));
+            log.warn("subscription {} (group {}): handler failed on {} offset {} (attempt {}); retrying in {} ms",
+                    name, group, partition, record.offset(), attempt, retryBackoff.toMillis(), e);
+            consumer.seek(partition, record.offset());
+            consumer.pause(List.of(partition));
+            pausedUntil.put(partition, System.nanoTime() + retryBackoff.toNanos());
+            return false;
+        }
+    }
+
+    /**
+     * A failed commit keeps the offsets: the next commit (or the revoke callback) sends them
+     * again, and if the partition went to another member, it handles those events once more.
+     */
+    private void commitHandled() {
+        if (handled.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(handled, apiTimeout);
+            handled.clear();
+        } catch (WakeupException e) {
+            throw e;
+        } catch (KafkaException e) {
+            log.warn("subscription {}: commit failed; will retry", name, e);
+        }
+    }
+
+    private void resumeDuePartitions() {
+        long now = System.nanoTime();
+        Iterator<Map.Entry<TopicPartition, Long>> due = pausedUntil.entrySet().iterator();
+        while (due.hasNext()) {
+            Map.Entry<TopicPartition, Long> entry = due.next();
+            if (now - entry.getValue() >= 0) {
+                consumer.resume(List.of(entry.getKey()));
+                due.remove();
+            }
+        }
+    }
+
+    /** Waits no longer than until the next paused partition is due. */
+    private Duration pollWait() {
+        long now = System.nanoTime();
+        long waitNanos = MAX_POLL_WAIT.toNanos();
+        for (long resumeAt : pausedUntil.values()) {
+            waitNanos = Math.min(waitNanos, Math.max(0, resumeAt - now));
+        }
+        return Duration.ofNanos(waitNanos);
+    }
+
+    private void forgetPartitions(Collection<TopicPartition> partitions) {
+        partitions.forEach(partition -> {
+            handled.remove(partition);
+            pausedUntil.remove(partition);
+            failures.remove(partition);
+        });
+    }
+
+    private record Failure(long offset, int attempts) {}
+
+    /** Runs inside poll(), on the subscription's thread. */
+    private final class CommitOnRevoke implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            Map<TopicPartition, OffsetAndMetadata> revoked = new HashMap<>();
+            partitions.forEach(partition -> {
+                OffsetAndMetadata offset = handled.get(partition);
+                if (offset != null) {
+                    revoked.put(partition, offset);
+                }
+            });
+            if (!revoked.isEmpty()) {
+                try {
+                    consumer.commitSync(revoked, apiTimeout);
+                } catch (KafkaException e) {
+                    log.warn("subscription {}: commit on revoke failed; the new owner handles those events again",
+                            name, e);
+                }
+            }
+            forgetPartitions(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            forgetPartitions(partitions); // already owned by someone else: committing would fail
+        }
+    }
+}
