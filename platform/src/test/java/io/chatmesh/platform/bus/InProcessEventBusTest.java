@@ -32,16 +32,39 @@ class InProcessEventBusTest {
     }
 
     @Test
-    void aFailingHandlerFailsThePublishButOtherGroupsStillGetTheEvent() {
+    void aFailingDurableSubscriberFailsThePublishAndLiveSubscribersNeverSeeTheEvent() {
         try (InProcessEventBus bus = new InProcessEventBus()) {
-            List<String> fanout = new CopyOnWriteArrayList<>();
+            List<String> live = new CopyOnWriteArrayList<>();
+            List<String> persisted = new CopyOnWriteArrayList<>();
+            boolean[] diskFull = {true};
+            bus.subscribeLive("t", (key, payload) -> live.add(key));
             bus.subscribe("t", "persister", (key, payload) -> {
-                throw new IllegalStateException("disk full");
+                if (diskFull[0]) {
+                    throw new IllegalStateException("disk full");
+                }
+                persisted.add(key);
             });
-            bus.subscribe("t", "fanout", (key, payload) -> fanout.add(key));
 
-            assertThat(bus.publish("t", "room", bytes("1"))).isCompletedExceptionally();
-            assertThat(fanout).containsExactly("room");
+            assertThat(bus.publish("t", "m1", bytes("1"))).isCompletedExceptionally();
+            assertThat(live).isEmpty();
+
+            diskFull[0] = false;
+            assertThat(bus.publish("t", "m1", bytes("1"))).isCompleted();
+            assertThat(persisted).containsExactly("m1");
+            assertThat(live).containsExactly("m1");
+        }
+    }
+
+    @Test
+    void aFailingLiveSubscriberDoesNotFailThePublish() {
+        try (InProcessEventBus bus = new InProcessEventBus()) {
+            List<String> otherLive = new CopyOnWriteArrayList<>();
+            bus.subscribeLive("t", (key, payload) -> {
+                throw new IllegalStateException("broken session");
+            });
+            bus.subscribeLive("t", (key, payload) -> otherLive.add(key));
+            assertThat(bus.publish("t", "m", bytes("1"))).isCompleted();
+            assertThat(otherLive).containsExactly("m");
         }
     }
 
