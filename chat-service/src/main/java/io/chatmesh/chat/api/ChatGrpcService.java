@@ -1,0 +1,67 @@
+package io.chatmesh.chat.api;
+
+import io.chatmesh.chat.bus.MessageProtos;
+import io.chatmesh.chat.bus.RoomEventFanout;
+import io.chatmesh.chat.domain.Message;
+import io.chatmesh.chat.domain.Messaging;
+import io.chatmesh.chat.domain.NewMessage;
+import io.chatmesh.chat.domain.Rooms;
+import io.chatmesh.platform.auth.AccessTokenVerifier;
+import io.chatmesh.platform.auth.AuthContext;
+import io.chatmesh.platform.auth.Principal;
+import io.chatmesh.platform.stream.OutboundQueue;
+import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
+import io.chatmesh.proto.chat.v1.ClientEvent;
+import io.chatmesh.proto.chat.v1.SendMessageRequest;
+import io.chatmesh.proto.chat.v1.SendMessageResponse;
+import io.chatmesh.proto.chat.v1.ServerEvent;
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.time.Clock;
+import org.springframework.grpc.server.service.GrpcService;
+
+/**
+ * chatmesh.chat.v1.ChatService: the live stream ({@link ChatStream}) and SendMessage, which
+ * posts through the same {@link Messaging#send} as the stream. EditMessage, DeleteMessage and
+ * ReactToMessage are not implemented yet (UNIMPLEMENTED).
+ */
+@GrpcService
+public class ChatGrpcService implements ChatServiceGrpc.AsyncService, BindableService {
+
+    private final ChatStream.Dependencies deps;
+
+    public ChatGrpcService(Messaging messaging, Rooms rooms, RoomEventFanout fanout, MessageHistoryClient history,
+            AccessTokenVerifier verifier, StreamSettings settings, Clock clock) {
+        this.deps = new ChatStream.Dependencies(messaging, rooms, fanout, history, verifier, settings, clock);
+    }
+
+    @Override
+    public StreamObserver<ClientEvent> connect(StreamObserver<ServerEvent> responseObserver) {
+        ServerCallStreamObserver<ServerEvent> call = (ServerCallStreamObserver<ServerEvent>) responseObserver;
+        OutboundQueue<ServerEvent> queue = new OutboundQueue<>(call, deps.settings().queueCapacity());
+        ChatStream stream = new ChatStream(deps, queue, AuthContext.currentOrNull());
+        call.setOnCancelHandler(stream::end);
+        call.setOnCloseHandler(stream::end);
+        return stream;
+    }
+
+    @Override
+    public void sendMessage(SendMessageRequest request, StreamObserver<SendMessageResponse> response) {
+        Principal caller = AuthContext.current();
+        NewMessage message = Requests.newMessage("message", "client_id", request.getClientId(), request.getMessage());
+        Message posted = deps.messaging().send(caller.userId(), message);
+        response.onNext(SendMessageResponse.newBuilder().setMessage(MessageProtos.toProto(posted)).build());
+        response.onCompleted();
+    }
+
+    /**
+     * Bound by hand (not extending the generated ImplBase, whose bindService is final) so that
+     * Connect tolerates unparseable frames (see {@link LenientConnect}).
+     */
+    @Override
+    public ServerServiceDefinition bindService() {
+        return LenientConnect.apply(ChatServiceGrpc.bindService(this));
+    }
+}

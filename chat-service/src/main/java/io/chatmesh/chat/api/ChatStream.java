@@ -1,0 +1,363 @@
+package io.chatmesh.chat.api;
+
+import com.google.protobuf.Duration;
+import io.chatmesh.chat.bus.LiveSession;
+import io.chatmesh.chat.bus.MessageProtos;
+import io.chatmesh.chat.bus.RoomEventFanout;
+import io.chatmesh.chat.domain.Message;
+import io.chatmesh.chat.domain.Messaging;
+import io.chatmesh.chat.domain.NewMessage;
+import io.chatmesh.chat.domain.Rooms;
+import io.chatmesh.chat.domain.TypingThrottle;
+import io.chatmesh.platform.auth.AccessTokenVerifier;
+import io.chatmesh.platform.auth.Principal;
+import io.chatmesh.platform.error.ChatmeshException;
+import io.chatmesh.platform.error.Validation;
+import io.chatmesh.platform.grpc.GrpcErrors;
+import io.chatmesh.platform.id.Ids;
+import io.chatmesh.platform.stream.OutboundQueue;
+import io.chatmesh.proto.chat.v1.Ack;
+import io.chatmesh.proto.chat.v1.ClientEvent;
+import io.chatmesh.proto.chat.v1.Hello;
+import io.chatmesh.proto.chat.v1.MarkReadEvent;
+import io.chatmesh.proto.chat.v1.MessageCreated;
+import io.chatmesh.proto.chat.v1.Pong;
+import io.chatmesh.proto.chat.v1.Ready;
+import io.chatmesh.proto.chat.v1.RoomCursor;
+import io.chatmesh.proto.chat.v1.ServerEvent;
+import io.chatmesh.proto.chat.v1.TypingEvent;
+import io.chatmesh.proto.common.v1.StreamError;
+import io.chatmesh.proto.message.v1.ListMessagesResponse;
+import io.grpc.Context;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One ChatService.Connect stream: the client's events in, everything else out through the
+ * stream's {@link OutboundQueue}.
+ *
+ * <p>Lifecycle: Hello authenticates (header token, else Hello.access_token), registers a
+ * {@link Session} with the fan-out (which buffers live events from then on), sends Ready,
+ * replays the resumed rooms from message-service, then releases the buffer minus what the
+ * replay already sent, and the session is live. Every client event is answered by an Ack or
+ * a StreamError naming its client_id; failures never close the stream, except failing
+ * authentication and a resume that cannot read history (the client reconnects and resumes).
+ *
+ * <p>gRPC calls the inbound methods and the cancel/close handlers one at a time, so the
+ * stream's own state needs no locking; the {@link Session} is also called by bus threads.
+ */
+final class ChatStream implements StreamObserver<ClientEvent> {
+
+    /** Collaborators shared by every stream. */
+    record Dependencies(Messaging messaging, Rooms rooms, RoomEventFanout fanout, MessageHistoryClient history,
+            AccessTokenVerifier verifier, StreamSettings settings, Clock clock) {}
+
+    private static final Logger log = LoggerFactory.getLogger(ChatStream.class);
+    private static final int RESUME_CURSORS_MAX = 500;
+    private static final int DEVICE_ID_MAX = 64;
+
+    private final Dependencies deps;
+    private final OutboundQueue<ServerEvent> queue;
+    /** The caller when the call carried an authorization header; null: token comes in Hello. */
+    private final Principal headerPrincipal;
+    private final TypingThrottle typingThrottle;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile Session session;
+
+    ChatStream(Dependencies deps, OutboundQueue<ServerEvent> queue, Principal headerPrincipal) {
+        this.deps = deps;
+        this.queue = queue;
+        this.headerPrincipal = headerPrincipal;
+        this.typingThrottle = new TypingThrottle(deps.settings().typingInterval(), System::nanoTime);
+    }
+
+    @Override
+    public void onNext(ClientEvent event) {
+        if (LenientConnect.isUnparseable(event)) {
+            queue.offer(error(GrpcErrors.toStreamError("", new ChatmeshException(ChatmeshException.Kind.INVALID_ARGUMENT,
+                    ChatmeshException.Reason.INVALID_FIELD, "the frame is not a ClientEvent"))));
+            return;
+        }
+        try {
+            handle(event);
+        } catch (ChatmeshException | StatusRuntimeException e) {
+            queue.offer(error(GrpcErrors.toStreamError(event.getClientId(), e)));
+        } catch (RuntimeException e) {
+            log.error("unexpected failure handling a chat event", e);
+            queue.offer(error(GrpcErrors.toStreamError(event.getClientId(), e)));
+        }
+    }
+
+    /** The client half-closed: finish sending and end the session. */
+    @Override
+    public void onCompleted() {
+        queue.complete();
+        end();
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        end();
+    }
+
+    /** Frees the session (cancel, close, client gone); idempotent. */
+    void end() {
+        if (ended.compareAndSet(false, true)) {
+            Session current = session;
+            if (current != null) {
+                deps.fanout().unregister(current);
+            }
+        }
+    }
+
+    private void handle(ClientEvent event) {
+        String clientId = event.getClientId();
+        new Validation().length("client_id", clientId, 0, Requests.CLIENT_ID_MAX).check();
+        if (event.getEventCase() == ClientEvent.EventCase.HELLO) {
+            hello(event.getHello());
+            return;
+        }
+        Session current = session;
+        if (current == null) {
+            throw ChatmeshException.failedPrecondition("the first event must be hello");
+        }
+        switch (event.getEventCase()) {
+            case SEND -> send(current, clientId, event);
+            case TYPING -> typing(current, event.getTyping());
+            case MARK_READ -> markRead(current, clientId, event.getMarkRead());
+            case PING -> queue.offer(ServerEvent.newBuilder().setPong(Pong.newBuilder()
+                    .setNonce(event.getPing().getNonce()).setServerTime(now())).build());
+            // Message ownership lives in message-service; these arrive with a later version.
+            case EDIT, DELETE, REACT -> throw Status.UNIMPLEMENTED
+                    .withDescription(event.getEventCase().name().toLowerCase(Locale.ROOT) + " is not supported yet")
+                    .asRuntimeException();
+            case EVENT_NOT_SET -> throw ChatmeshException.invalid("event", "exactly one known event is required");
+            case HELLO -> throw new IllegalStateException("handled above");
+        }
+    }
+
+    private void hello(Hello hello) {
+        if (ended.get()) {
+            return;
+        }
+        if (session != null) {
+            throw ChatmeshException.failedPrecondition("hello was already received");
+        }
+        Principal principal;
+        try {
+            principal = headerPrincipal != null ? headerPrincipal : deps.verifier().verify(hello.getAccessToken());
+        } catch (ChatmeshException e) {
+            queue.close(GrpcErrors.toStatusException(e).getStatus());
+            return;
+        }
+        Map<String, Long> cursors = helloCursors(hello);
+        Session started = new Session(principal, Ids.newId());
+        Set<String> rooms = deps.fanout().register(started, () -> deps.rooms().roomIdsOf(principal.userId()));
+        session = started;
+        try {
+            queue.offer(ready(started, rooms));
+            Map<String, Long> replayedUpTo = new HashMap<>();
+            for (Map.Entry<String, Long> cursor : cursors.entrySet()) {
+                if (rooms.contains(cursor.getKey())) {
+                    replayedUpTo.put(cursor.getKey(), replay(principal, cursor.getKey(), cursor.getValue()));
+                }
+            }
+            started.goLive(replayedUpTo);
+        } catch (RuntimeException e) {
+            if (Context.current().isCancelled()) {
+                return; // the client went away during the replay; the cancel handler frees the session
+            }
+            log.warn("chat session {} of {} could not start", started.sessionId, principal.userId(), e);
+            queue.close(GrpcErrors.toStatusException(e).getStatus());
+        }
+    }
+
+    /** Validates Hello's fields and returns its cursors (room → seq; a repeated room keeps its highest seq). */
+    private static Map<String, Long> helloCursors(Hello hello) {
+        Validation validation = new Validation()
+                .length("hello.device_id", hello.getDeviceId(), 0, DEVICE_ID_MAX)
+                .count("hello.resume_from", hello.getResumeFromList(), 0, RESUME_CURSORS_MAX);
+        Map<String, Long> cursors = new LinkedHashMap<>();
+        if (validation.ok()) {
+            for (int i = 0; i < hello.getResumeFromCount(); i++) {
+                RoomCursor cursor = hello.getResumeFrom(i);
+                validation.id("hello.resume_from[" + i + "].room_id", cursor.getRoomId())
+                        .range("hello.resume_from[" + i + "].seq", cursor.getSeq(), 0, Long.MAX_VALUE);
+                cursors.merge(cursor.getRoomId(), cursor.getSeq(), Math::max);
+            }
+        }
+        validation.check();
+        return cursors;
+    }
+
+    private ServerEvent ready(Session started, Set<String> rooms) {
+        // Read after registering, so no message is newer than these seqs and missing from the buffer.
+        Map<String, Long> lastSeqs = deps.rooms().lastSeqs(rooms);
+        Ready.Builder ready = Ready.newBuilder()
+                .setSessionId(started.sessionId)
+                .setUserId(started.principal.userId())
+                .setHeartbeatInterval(Duration.newBuilder()
+                        .setSeconds(deps.settings().heartbeatInterval().getSeconds())
+                        .setNanos(deps.settings().heartbeatInterval().getNano()));
+        for (String roomId : new TreeSet<>(rooms)) {
+            ready.addRooms(RoomCursor.newBuilder().setRoomId(roomId).setSeq(lastSeqs.getOrDefault(roomId, 0L)));
+        }
+        return ServerEvent.newBuilder().setReady(ready).build();
+    }
+
+    /**
+     * Sends the room's stored messages after {@code afterSeq} in order, a page at a time,
+     * waiting for the client to read when the queue fills up.
+     *
+     * @return the highest seq sent (or {@code afterSeq})
+     */
+    private long replay(Principal principal, String roomId, long afterSeq) {
+        long last = afterSeq;
+        String pageToken = "";
+        do {
+            awaitQueueRoom();
+            if (queue.isClosed()) {
+                return last;
+            }
+            ListMessagesResponse page = deps.history()
+                    .forward(principal, roomId, afterSeq, pageToken, deps.settings().replayPageSize());
+            for (io.chatmesh.proto.message.v1.Message message : page.getMessagesList()) {
+                if (message.getSeq() > last) {
+                    queue.offer(messageCreated(message));
+                    last = message.getSeq();
+                }
+            }
+            // An empty page ends the replay even if a token came with it.
+            pageToken = page.getMessagesCount() == 0 ? "" : page.getNextPageToken();
+        } while (!pageToken.isEmpty());
+        return last;
+    }
+
+    private void awaitQueueRoom() {
+        int threshold = Math.max(0, deps.settings().queueCapacity() - deps.settings().replayPageSize());
+        long giveUpAt = System.nanoTime() + deps.settings().replayStallTimeout().toNanos();
+        while (queue.queued() > threshold && !queue.isClosed() && System.nanoTime() < giveUpAt) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw ChatmeshException.unavailable("interrupted while resuming");
+            }
+        }
+    }
+
+    private void send(Session current, String clientId, ClientEvent event) {
+        NewMessage message = Requests.newMessage("send", "client_id", clientId, event.getSend());
+        Message posted = deps.messaging().send(current.principal.userId(), message);
+        queue.offer(ServerEvent.newBuilder().setAck(Ack.newBuilder()
+                .setClientId(clientId)
+                .setMessageId(posted.id())
+                .setRoomId(posted.roomId())
+                .setSeq(posted.seq())
+                // the message's time, so a retry gets exactly the first Ack
+                .setServerTime(MessageProtos.timestamp(posted.createTime())))
+                .build());
+    }
+
+    /** Not acked; over the rate limit it is dropped silently. */
+    private void typing(Session current, TypingEvent typing) {
+        new Validation().id("typing.room_id", typing.getRoomId()).check();
+        if (typingThrottle.tryAcquire(typing.getRoomId())) {
+            deps.messaging().typing(current.principal.userId(), typing.getRoomId(), typing.getTyping());
+        }
+    }
+
+    private void markRead(Session current, String clientId, MarkReadEvent markRead) {
+        new Validation()
+                .length("client_id", clientId, 1, Requests.CLIENT_ID_MAX)
+                .id("mark_read.room_id", markRead.getRoomId())
+                .range("mark_read.seq", markRead.getSeq(), 0, Long.MAX_VALUE)
+                .check();
+        deps.messaging().markRead(current.principal.userId(), markRead.getRoomId(), markRead.getSeq());
+        queue.offer(ServerEvent.newBuilder().setAck(Ack.newBuilder()
+                .setClientId(clientId).setRoomId(markRead.getRoomId()).setSeq(markRead.getSeq()).setServerTime(now()))
+                .build());
+    }
+
+    private com.google.protobuf.Timestamp now() {
+        return MessageProtos.timestamp(deps.clock().instant());
+    }
+
+    private static ServerEvent error(StreamError error) {
+        return ServerEvent.newBuilder().setError(error).build();
+    }
+
+    private static ServerEvent messageCreated(io.chatmesh.proto.message.v1.Message message) {
+        return ServerEvent.newBuilder().setMessageCreated(MessageCreated.newBuilder().setMessage(message)).build();
+    }
+
+    /**
+     * The stream as the fan-out sees it. Until {@link #goLive} it buffers what the fan-out
+     * delivers (Ready and the replay go first); then it passes events straight to the queue.
+     */
+    private final class Session implements LiveSession {
+
+        private final Principal principal;
+        private final String sessionId;
+        private final Object lock = new Object();
+        /** Events delivered before the session went live; null once live. */
+        private List<ServerEvent> buffer = new ArrayList<>();
+
+        Session(Principal principal, String sessionId) {
+            this.principal = principal;
+            this.sessionId = sessionId;
+        }
+
+        @Override
+        public String userId() {
+            return principal.userId();
+        }
+
+        @Override
+        public void deliver(ServerEvent event) {
+            synchronized (lock) {
+                if (buffer == null) {
+                    queue.offer(event);
+                } else if (buffer.size() < deps.settings().queueCapacity()) {
+                    buffer.add(event);
+                } else {
+                    queue.close(OutboundQueue.SLOW_CONSUMER);
+                }
+            }
+        }
+
+        /**
+         * Releases the buffered events, except messages of a resumed room the replay already
+         * sent (seq at most {@code replayedUpTo} of that room): no gap, no duplicate.
+         */
+        void goLive(Map<String, Long> replayedUpTo) {
+            synchronized (lock) {
+                for (ServerEvent event : buffer) {
+                    if (event.hasMessageCreated()) {
+                        io.chatmesh.proto.message.v1.Message message = event.getMessageCreated().getMessage();
+                        Long replayed = replayedUpTo.get(message.getRoomId());
+                        if (replayed != null && message.getSeq() <= replayed) {
+                            continue;
+                        }
+                    }
+                    queue.offer(event);
+                }
+                buffer = null;
+            }
+        }
+    }
+}

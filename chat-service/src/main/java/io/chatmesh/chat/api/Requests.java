@@ -1,0 +1,57 @@
+package io.chatmesh.chat.api;
+
+import io.chatmesh.chat.domain.NewMessage;
+import io.chatmesh.platform.error.Validation;
+import io.chatmesh.proto.chat.v1.SendMessageEvent;
+
+/** Field rules shared by the RPCs and the chat stream (sizes as documented in the protos). */
+final class Requests {
+
+    static final int CLIENT_ID_MAX = 64;
+    static final int TEXT_MAX = 4000;
+    static final int ATTACHMENTS_MAX = 10;
+    static final int ROOM_NAME_MAX = 80;
+    static final int ROOM_TOPIC_MAX = 512;
+
+    private Requests() {}
+
+    /**
+     * The page size a list RPC asks for: 0 means {@code defaultSize}, otherwise 1 to {@code max}.
+     * Returns the size to use (only meaningful when the validation passes).
+     */
+    static int pageSize(Validation validation, String field, int requested, int defaultSize, int max) {
+        if (requested == 0) {
+            return defaultSize;
+        }
+        validation.range(field, requested, 1, max);
+        return requested;
+    }
+
+    /** Text that goes into PostgreSQL text columns, which cannot hold NUL. */
+    static Validation noNul(Validation validation, String field, String value) {
+        return validation.require(value.indexOf('\0') < 0, field, "must not contain NUL characters");
+    }
+
+    /**
+     * Validates a message to post (fields under {@code prefix}, e.g. "send" or "message") and
+     * its client_id (at {@code clientIdField}).
+     */
+    static NewMessage newMessage(String prefix, String clientIdField, String clientId, SendMessageEvent send) {
+        Validation validation = new Validation()
+                .length(clientIdField, clientId, 1, CLIENT_ID_MAX)
+                .id(prefix + ".room_id", send.getRoomId())
+                .length(prefix + ".text", send.getText(), send.getAttachmentIdsCount() > 0 ? 0 : 1, TEXT_MAX)
+                .optionalId(prefix + ".reply_to_id", send.getReplyToId())
+                .optionalId(prefix + ".thread_root_id", send.getThreadRootId())
+                .count(prefix + ".attachment_ids", send.getAttachmentIdsList(), 0, ATTACHMENTS_MAX);
+        noNul(validation, clientIdField, clientId);
+        // Text is not stored here, but message-service stores it and cannot refuse it later.
+        noNul(validation, prefix + ".text", send.getText());
+        // Uploads belong to message-service, which cannot yet confirm that an attachment is a
+        // finished upload of the sender: refuse them rather than post unchecked ids.
+        validation.require(send.getAttachmentIdsCount() == 0, prefix + ".attachment_ids",
+                "attachments are not supported yet; they arrive with a later version");
+        validation.check();
+        return new NewMessage(send.getRoomId(), clientId, send.getText(), send.getReplyToId(), send.getThreadRootId());
+    }
+}

@@ -1,0 +1,210 @@
+package io.chatmesh.chat.api;
+
+import io.chatmesh.chat.bus.MessageProtos;
+import io.chatmesh.chat.domain.Member;
+import io.chatmesh.chat.domain.Membership;
+import io.chatmesh.chat.domain.Page;
+import io.chatmesh.chat.domain.Room;
+import io.chatmesh.chat.domain.RoomKind;
+import io.chatmesh.chat.domain.RoomView;
+import io.chatmesh.chat.domain.Rooms;
+import io.chatmesh.platform.auth.AuthContext;
+import io.chatmesh.platform.auth.Principal;
+import io.chatmesh.platform.error.ChatmeshException;
+import io.chatmesh.platform.error.Validation;
+import io.chatmesh.proto.room.v1.CheckMembershipRequest;
+import io.chatmesh.proto.room.v1.CheckMembershipResponse;
+import io.chatmesh.proto.room.v1.CreateRoomRequest;
+import io.chatmesh.proto.room.v1.CreateRoomResponse;
+import io.chatmesh.proto.room.v1.GetRoomRequest;
+import io.chatmesh.proto.room.v1.GetRoomResponse;
+import io.chatmesh.proto.room.v1.InviteMemberRequest;
+import io.chatmesh.proto.room.v1.InviteMemberResponse;
+import io.chatmesh.proto.room.v1.JoinRoomRequest;
+import io.chatmesh.proto.room.v1.JoinRoomResponse;
+import io.chatmesh.proto.room.v1.LeaveRoomRequest;
+import io.chatmesh.proto.room.v1.LeaveRoomResponse;
+import io.chatmesh.proto.room.v1.ListMembersRequest;
+import io.chatmesh.proto.room.v1.ListMembersResponse;
+import io.chatmesh.proto.room.v1.ListMyRoomsRequest;
+import io.chatmesh.proto.room.v1.ListMyRoomsResponse;
+import io.chatmesh.proto.room.v1.ListPublicRoomsRequest;
+import io.chatmesh.proto.room.v1.ListPublicRoomsResponse;
+import io.chatmesh.proto.room.v1.OpenDirectRoomRequest;
+import io.chatmesh.proto.room.v1.OpenDirectRoomResponse;
+import io.chatmesh.proto.room.v1.RemoveMemberRequest;
+import io.chatmesh.proto.room.v1.RemoveMemberResponse;
+import io.chatmesh.proto.room.v1.RoomServiceGrpc;
+import io.chatmesh.proto.room.v1.UpdateRoomRequest;
+import io.chatmesh.proto.room.v1.UpdateRoomResponse;
+import io.grpc.stub.StreamObserver;
+import org.springframework.grpc.server.service.GrpcService;
+
+/**
+ * chatmesh.room.v1.RoomService: validates, calls {@link Rooms}, translates. Failures propagate
+ * as ChatmeshException and become statuses in platform's exception handler. MatchRandom is
+ * not implemented (UNIMPLEMENTED).
+ */
+@GrpcService
+public class RoomGrpcService extends RoomServiceGrpc.RoomServiceImplBase {
+
+    private static final int MAX_INITIAL_MEMBERS = 100;
+    private static final int ROOMS_PAGE_DEFAULT = 50;
+    private static final int ROOMS_PAGE_MAX = 200;
+    private static final int MEMBERS_PAGE_DEFAULT = 100;
+    private static final int MEMBERS_PAGE_MAX = 500;
+    private static final int QUERY_MAX = 80;
+
+    private final Rooms rooms;
+
+    public RoomGrpcService(Rooms rooms) {
+        this.rooms = rooms;
+    }
+
+    @Override
+    public void createRoom(CreateRoomRequest request, StreamObserver<CreateRoomResponse> response) {
+        Principal caller = AuthContext.current();
+        RoomKind kind = RoomProtos.creatableKind(request.getKind());
+        Validation validation = new Validation()
+                .require(kind != null, "kind", "must be PUBLIC, PRIVATE or GROUP")
+                .ids("member_ids", request.getMemberIdsList(), 0, MAX_INITIAL_MEMBERS);
+        roomName(validation, "name", request.getName());
+        roomTopic(validation, "topic", request.getTopic());
+        validation.check();
+        RoomView created = rooms.create(caller, kind, request.getName(), request.getTopic(), request.getMemberIdsList());
+        reply(response, CreateRoomResponse.newBuilder().setRoom(RoomProtos.toProto(created.room())).build());
+    }
+
+    @Override
+    public void openDirectRoom(OpenDirectRoomRequest request, StreamObserver<OpenDirectRoomResponse> response) {
+        Principal caller = AuthContext.current();
+        new Validation().id("user_id", request.getUserId()).check();
+        Rooms.DirectRoom opened = rooms.openDirect(caller, request.getUserId());
+        reply(response, OpenDirectRoomResponse.newBuilder()
+                .setRoom(RoomProtos.toProto(opened.room())).setCreated(opened.created()).build());
+    }
+
+    @Override
+    public void getRoom(GetRoomRequest request, StreamObserver<GetRoomResponse> response) {
+        Principal caller = AuthContext.current();
+        new Validation().id("room_id", request.getRoomId()).check();
+        RoomView view = rooms.get(caller.userId(), request.getRoomId());
+        reply(response, GetRoomResponse.newBuilder()
+                .setRoom(RoomProtos.toProto(view.room())).setMyRole(MessageProtos.toProto(view.myRole())).build());
+    }
+
+    @Override
+    public void listMyRooms(ListMyRoomsRequest request, StreamObserver<ListMyRoomsResponse> response) {
+        Principal caller = AuthContext.current();
+        Validation validation = new Validation();
+        int pageSize = Requests.pageSize(validation, "page_size", request.getPageSize(), ROOMS_PAGE_DEFAULT, ROOMS_PAGE_MAX);
+        validation.check();
+        Page<Room> page = rooms.listMine(caller.userId(), pageSize, request.getPageToken());
+        reply(response, ListMyRoomsResponse.newBuilder()
+                .addAllRooms(page.items().stream().map(RoomProtos::toProto).toList())
+                .setNextPageToken(page.nextPageToken()).build());
+    }
+
+    @Override
+    public void listPublicRooms(ListPublicRoomsRequest request, StreamObserver<ListPublicRoomsResponse> response) {
+        Validation validation = new Validation().length("query", request.getQuery(), 0, QUERY_MAX);
+        Requests.noNul(validation, "query", request.getQuery());
+        int pageSize = Requests.pageSize(validation, "page_size", request.getPageSize(), ROOMS_PAGE_DEFAULT, ROOMS_PAGE_MAX);
+        validation.check();
+        Page<Room> page = rooms.listPublic(request.getQuery(), pageSize, request.getPageToken());
+        reply(response, ListPublicRoomsResponse.newBuilder()
+                .addAllRooms(page.items().stream().map(RoomProtos::toProto).toList())
+                .setNextPageToken(page.nextPageToken()).build());
+    }
+
+    @Override
+    public void joinRoom(JoinRoomRequest request, StreamObserver<JoinRoomResponse> response) {
+        Principal caller = AuthContext.current();
+        new Validation().id("room_id", request.getRoomId()).check();
+        Room room = rooms.join(caller.userId(), request.getRoomId());
+        reply(response, JoinRoomResponse.newBuilder().setRoom(RoomProtos.toProto(room)).build());
+    }
+
+    @Override
+    public void leaveRoom(LeaveRoomRequest request, StreamObserver<LeaveRoomResponse> response) {
+        Principal caller = AuthContext.current();
+        new Validation().id("room_id", request.getRoomId()).check();
+        rooms.leave(caller.userId(), request.getRoomId());
+        reply(response, LeaveRoomResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void inviteMember(InviteMemberRequest request, StreamObserver<InviteMemberResponse> response) {
+        Principal caller = AuthContext.current();
+        new Validation().id("room_id", request.getRoomId()).id("user_id", request.getUserId()).check();
+        Member member = rooms.invite(caller, request.getRoomId(), request.getUserId());
+        reply(response, InviteMemberResponse.newBuilder().setMember(RoomProtos.toProto(member)).build());
+    }
+
+    @Override
+    public void removeMember(RemoveMemberRequest request, StreamObserver<RemoveMemberResponse> response) {
+        Principal caller = AuthContext.current();
+        new Validation().id("room_id", request.getRoomId()).id("user_id", request.getUserId()).check();
+        rooms.remove(caller.userId(), request.getRoomId(), request.getUserId());
+        reply(response, RemoveMemberResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void listMembers(ListMembersRequest request, StreamObserver<ListMembersResponse> response) {
+        Principal caller = AuthContext.current();
+        Validation validation = new Validation().id("room_id", request.getRoomId());
+        int pageSize = Requests.pageSize(validation, "page_size", request.getPageSize(), MEMBERS_PAGE_DEFAULT, MEMBERS_PAGE_MAX);
+        validation.check();
+        Page<Member> page = rooms.members(caller.userId(), request.getRoomId(), pageSize, request.getPageToken());
+        reply(response, ListMembersResponse.newBuilder()
+                .addAllMembers(page.items().stream().map(RoomProtos::toProto).toList())
+                .setNextPageToken(page.nextPageToken()).build());
+    }
+
+    @Override
+    public void updateRoom(UpdateRoomRequest request, StreamObserver<UpdateRoomResponse> response) {
+        Principal caller = AuthContext.current();
+        Validation validation = new Validation().id("room_id", request.getRoomId());
+        if (request.hasName()) {
+            roomName(validation, "name", request.getName());
+        }
+        if (request.hasTopic()) {
+            roomTopic(validation, "topic", request.getTopic());
+        }
+        validation.check();
+        Room room = rooms.update(caller.userId(), request.getRoomId(),
+                request.hasName() ? request.getName() : null, request.hasTopic() ? request.getTopic() : null);
+        reply(response, UpdateRoomResponse.newBuilder().setRoom(RoomProtos.toProto(room)).build());
+    }
+
+    @Override
+    public void checkMembership(CheckMembershipRequest request, StreamObserver<CheckMembershipResponse> response) {
+        Principal caller = AuthContext.current();
+        new Validation().id("room_id", request.getRoomId()).id("user_id", request.getUserId()).check();
+        if (!request.getUserId().equals(caller.userId())) {
+            throw ChatmeshException.notAllowed("callers may only ask about the user whose token they forward");
+        }
+        Membership membership = rooms.membership(caller.userId(), request.getRoomId());
+        reply(response, CheckMembershipResponse.newBuilder()
+                .setIsMember(membership.member())
+                .setRole(MessageProtos.toProto(membership.role()))
+                .setRoomKind(MessageProtos.toProto(membership.roomKind()))
+                .build());
+    }
+
+    private static void roomName(Validation validation, String field, String name) {
+        validation.length(field, name, 1, Requests.ROOM_NAME_MAX);
+        validation.require(name.isEmpty() || !name.isBlank(), field, "must not be blank");
+        Requests.noNul(validation, field, name);
+    }
+
+    private static void roomTopic(Validation validation, String field, String topic) {
+        validation.length(field, topic, 0, Requests.ROOM_TOPIC_MAX);
+        Requests.noNul(validation, field, topic);
+    }
+
+    private static <T> void reply(StreamObserver<T> response, T message) {
+        response.onNext(message);
+        response.onCompleted();
+    }
+}

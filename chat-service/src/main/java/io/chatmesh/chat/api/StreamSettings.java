@@ -1,0 +1,17 @@
+package io.chatmesh.chat.api;
+
+import java.time.Duration;
+
+/**
+ * Settings of the chat stream.
+ *
+ * @param heartbeatInterval how often clients without HTTP/2 pings should Ping (sent in Ready)
+ * @param queueCapacity events a session may have waiting to be written; one more closes it
+ *        (RESOURCE_EXHAUSTED, slow consumer)
+ * @param typingInterval at most one typing event per room per session per interval
+ * @param replayPageSize ListMessages page size of a resume
+ * @param replayStallTimeout how long a resume waits for a client that reads nothing before
+ *        it gives up on it (the queue then overflows and the stream closes)
+ */
+public record StreamSettings(Duration heartbeatInterval, int queueCapacity, Duration typingInterval,
+        int replayPageSize, Duration replayStallTimeout) {}

@@ -1,0 +1,77 @@
+package io.chatmesh.chat.bus;
+
+import io.chatmesh.chat.domain.MemberRole;
+import io.chatmesh.chat.domain.MembershipChange;
+import io.chatmesh.chat.domain.Message;
+import io.chatmesh.chat.domain.RoomEventPublisher;
+import io.chatmesh.platform.bus.EventBus;
+import io.chatmesh.platform.bus.Topics;
+import io.chatmesh.platform.id.Ids;
+import io.chatmesh.proto.chat.v1.MembershipChanged;
+import io.chatmesh.proto.chat.v1.MessageCreated;
+import io.chatmesh.proto.chat.v1.ReceiptUpdated;
+import io.chatmesh.proto.chat.v1.RoomEvent;
+import io.chatmesh.proto.chat.v1.TypingChanged;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+
+/** Publishes room events as chatmesh.chat.v1.RoomEvent on {@link Topics#ROOM_EVENTS}, keyed by room id. */
+public final class BusRoomEventPublisher implements RoomEventPublisher {
+
+    private final EventBus bus;
+    private final Clock clock;
+
+    public BusRoomEventPublisher(EventBus bus, Clock clock) {
+        this.bus = bus;
+        this.clock = clock;
+    }
+
+    @Override
+    public CompletableFuture<Void> messageCreated(Message message) {
+        return publish(event(message.roomId())
+                .setMessageCreated(MessageCreated.newBuilder().setMessage(MessageProtos.toProto(message))));
+    }
+
+    @Override
+    public CompletableFuture<Void> membershipChanged(String roomId, String userId, MembershipChange change,
+            String actorId, MemberRole role) {
+        return publish(event(roomId).setMembershipChanged(MembershipChanged.newBuilder()
+                .setRoomId(roomId).setUserId(userId).setChange(toProto(change)).setActorId(actorId)
+                .setRole(MessageProtos.toProto(role))));
+    }
+
+    @Override
+    public CompletableFuture<Void> typingChanged(String roomId, String userId, boolean typing) {
+        return publish(event(roomId).setTypingChanged(
+                TypingChanged.newBuilder().setRoomId(roomId).setUserId(userId).setTyping(typing)));
+    }
+
+    @Override
+    public CompletableFuture<Void> receiptUpdated(String roomId, String userId, long lastReadSeq) {
+        return publish(event(roomId).setReceiptUpdated(
+                ReceiptUpdated.newBuilder().setRoomId(roomId).setUserId(userId).setLastReadSeq(lastReadSeq)));
+    }
+
+    private RoomEvent.Builder event(String roomId) {
+        return RoomEvent.newBuilder().setEventId(Ids.newId()).setRoomId(roomId)
+                .setTime(MessageProtos.timestamp(clock.instant()));
+    }
+
+    private CompletableFuture<Void> publish(RoomEvent.Builder event) {
+        try {
+            return bus.publish(Topics.ROOM_EVENTS, event.getRoomId(), event.build().toByteArray());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static io.chatmesh.proto.chat.v1.MembershipChange toProto(MembershipChange change) {
+        return switch (change) {
+            case JOINED -> io.chatmesh.proto.chat.v1.MembershipChange.MEMBERSHIP_CHANGE_JOINED;
+            case LEFT -> io.chatmesh.proto.chat.v1.MembershipChange.MEMBERSHIP_CHANGE_LEFT;
+            case INVITED -> io.chatmesh.proto.chat.v1.MembershipChange.MEMBERSHIP_CHANGE_INVITED;
+            case REMOVED -> io.chatmesh.proto.chat.v1.MembershipChange.MEMBERSHIP_CHANGE_REMOVED;
+            case ROLE_CHANGED -> io.chatmesh.proto.chat.v1.MembershipChange.MEMBERSHIP_CHANGE_ROLE_CHANGED;
+        };
+    }
+}

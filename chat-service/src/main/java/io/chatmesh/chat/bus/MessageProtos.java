@@ -1,0 +1,64 @@
+package io.chatmesh.chat.bus;
+
+import com.google.protobuf.Timestamp;
+import io.chatmesh.chat.domain.MemberRole;
+import io.chatmesh.chat.domain.Message;
+import io.chatmesh.chat.domain.RoomKind;
+import java.time.Instant;
+
+/** Domain ↔ proto for what travels on the bus and is stored as proto (messages, times, enums). */
+public final class MessageProtos {
+
+    private MessageProtos() {}
+
+    public static io.chatmesh.proto.message.v1.Message toProto(Message message) {
+        return io.chatmesh.proto.message.v1.Message.newBuilder()
+                .setId(message.id())
+                .setRoomId(message.roomId())
+                .setSeq(message.seq())
+                .setSenderId(message.senderId())
+                .setClientId(message.clientId())
+                .setText(message.text())
+                .setReplyToId(message.replyToId())
+                .setThreadRootId(message.threadRootId())
+                .setCreateTime(timestamp(message.createTime()))
+                .build();
+    }
+
+    public static Message fromProto(io.chatmesh.proto.message.v1.Message message) {
+        return new Message(message.getId(), message.getRoomId(), message.getSeq(), message.getSenderId(),
+                message.getClientId(), message.getText(), message.getReplyToId(), message.getThreadRootId(),
+                instant(message.getCreateTime()));
+    }
+
+    public static Timestamp timestamp(Instant instant) {
+        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+    }
+
+    public static Instant instant(Timestamp timestamp) {
+        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+    }
+
+    public static io.chatmesh.proto.room.v1.MemberRole toProto(MemberRole role) {
+        if (role == null) {
+            return io.chatmesh.proto.room.v1.MemberRole.MEMBER_ROLE_UNSPECIFIED;
+        }
+        return switch (role) {
+            case OWNER -> io.chatmesh.proto.room.v1.MemberRole.MEMBER_ROLE_OWNER;
+            case ADMIN -> io.chatmesh.proto.room.v1.MemberRole.MEMBER_ROLE_ADMIN;
+            case MEMBER -> io.chatmesh.proto.room.v1.MemberRole.MEMBER_ROLE_MEMBER;
+        };
+    }
+
+    public static io.chatmesh.proto.room.v1.RoomKind toProto(RoomKind kind) {
+        if (kind == null) {
+            return io.chatmesh.proto.room.v1.RoomKind.ROOM_KIND_UNSPECIFIED;
+        }
+        return switch (kind) {
+            case PUBLIC -> io.chatmesh.proto.room.v1.RoomKind.ROOM_KIND_PUBLIC;
+            case PRIVATE -> io.chatmesh.proto.room.v1.RoomKind.ROOM_KIND_PRIVATE;
+            case GROUP -> io.chatmesh.proto.room.v1.RoomKind.ROOM_KIND_GROUP;
+            case DIRECT -> io.chatmesh.proto.room.v1.RoomKind.ROOM_KIND_DIRECT;
+        };
+    }
+}

@@ -1,0 +1,216 @@
+package io.chatmesh.chat.bus;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.chatmesh.chat.domain.StripedLocks;
+import io.chatmesh.platform.bus.EventBus;
+import io.chatmesh.platform.bus.Topics;
+import io.chatmesh.proto.chat.v1.MembershipChange;
+import io.chatmesh.proto.chat.v1.MembershipChanged;
+import io.chatmesh.proto.chat.v1.RoomEvent;
+import io.chatmesh.proto.chat.v1.ServerEvent;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers every room event from the bus to the local live sessions of the room's members,
+ * as the matching ServerEvent. The subscription is live (every instance gets every event from
+ * now on, nothing is replayed after a restart): clients of a restarted instance reconnect and
+ * resume on their own.
+ *
+ * <p>The index room → sessions is built from the database when a session registers and kept
+ * current by MembershipChanged events: a user who joins or is added starts receiving the room
+ * with that event; one who leaves or is removed still receives that event, then nothing more.
+ * A user's registration and the membership events about that user are serialized by a lock
+ * per user, so a registration reading memberships concurrently with a change cannot end up
+ * with a stale room set.
+ */
+public final class RoomEventFanout implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RoomEventFanout.class);
+
+    private final EventBus bus;
+    private final Map<String, Set<LiveSession>> sessionsByRoom = new ConcurrentHashMap<>();
+    private final Map<String, Set<LiveSession>> sessionsByUser = new ConcurrentHashMap<>();
+    private final Map<LiveSession, Set<String>> roomsBySession = new ConcurrentHashMap<>();
+    private final StripedLocks userLocks = new StripedLocks(256);
+    /** Event ids seen recently: a bus that redelivers (at-least-once) must not duplicate events. */
+    private final Cache<String, Boolean> seenEvents =
+            Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(10)).build();
+    private volatile EventBus.Subscription subscription;
+
+    public RoomEventFanout(EventBus bus) {
+        this.bus = bus;
+    }
+
+    public void start() {
+        subscription = bus.subscribeLive(Topics.ROOM_EVENTS, this::handle);
+    }
+
+    @Override
+    public void close() {
+        EventBus.Subscription current = subscription;
+        if (current != null) {
+            current.close();
+        }
+    }
+
+    /**
+     * Starts delivering the events of the user's rooms to the session.
+     *
+     * @param roomsOfUser reads the user's rooms; called under the user's lock
+     * @return the rooms the session was registered for
+     */
+    public Set<String> register(LiveSession session, Supplier<? extends Collection<String>> roomsOfUser) {
+        ReentrantLock lock = userLocks.lockFor(session.userId());
+        lock.lock();
+        try {
+            Set<String> rooms = ConcurrentHashMap.newKeySet();
+            rooms.addAll(roomsOfUser.get());
+            roomsBySession.put(session, rooms);
+            add(sessionsByUser, session.userId(), session);
+            rooms.forEach(roomId -> add(sessionsByRoom, roomId, session));
+            return Set.copyOf(rooms);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops all delivery to the session; idempotent. */
+    public void unregister(LiveSession session) {
+        ReentrantLock lock = userLocks.lockFor(session.userId());
+        lock.lock();
+        try {
+            Set<String> rooms = roomsBySession.remove(session);
+            if (rooms == null) {
+                return;
+            }
+            remove(sessionsByUser, session.userId(), session);
+            rooms.forEach(roomId -> remove(sessionsByRoom, roomId, session));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Number of registered sessions. */
+    public int sessionCount() {
+        return roomsBySession.size();
+    }
+
+    void handle(String key, byte[] payload) {
+        RoomEvent event;
+        try {
+            event = RoomEvent.parseFrom(payload);
+        } catch (InvalidProtocolBufferException e) {
+            log.warn("dropping an unparseable room event (key {})", key);
+            return;
+        }
+        if (!event.getEventId().isEmpty() && seenEvents.asMap().putIfAbsent(event.getEventId(), Boolean.TRUE) != null) {
+            return;
+        }
+        ServerEvent out = toServerEvent(event);
+        if (out == null) {
+            return;
+        }
+        String roomId = event.getRoomId();
+        if (!event.hasMembershipChanged()) {
+            deliver(roomId, out);
+            return;
+        }
+        MembershipChanged change = event.getMembershipChanged();
+        if (change.getChange() == MembershipChange.MEMBERSHIP_CHANGE_JOINED
+                || change.getChange() == MembershipChange.MEMBERSHIP_CHANGE_INVITED) {
+            addRoom(change.getUserId(), roomId);
+            deliver(roomId, out);
+        } else if (change.getChange() == MembershipChange.MEMBERSHIP_CHANGE_LEFT
+                || change.getChange() == MembershipChange.MEMBERSHIP_CHANGE_REMOVED) {
+            deliver(roomId, out);
+            removeRoom(change.getUserId(), roomId);
+        } else {
+            deliver(roomId, out);
+        }
+    }
+
+    private void deliver(String roomId, ServerEvent event) {
+        Set<LiveSession> sessions = sessionsByRoom.get(roomId);
+        if (sessions == null) {
+            return;
+        }
+        for (LiveSession session : sessions) {
+            try {
+                session.deliver(event);
+            } catch (RuntimeException e) {
+                log.warn("failed to deliver a room event to a session of {}", session.userId(), e);
+            }
+        }
+    }
+
+    private void addRoom(String userId, String roomId) {
+        ReentrantLock lock = userLocks.lockFor(userId);
+        lock.lock();
+        try {
+            for (LiveSession session : sessionsByUser.getOrDefault(userId, Set.of())) {
+                Set<String> rooms = roomsBySession.get(session);
+                if (rooms != null && rooms.add(roomId)) {
+                    add(sessionsByRoom, roomId, session);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void removeRoom(String userId, String roomId) {
+        ReentrantLock lock = userLocks.lockFor(userId);
+        lock.lock();
+        try {
+            for (LiveSession session : sessionsByUser.getOrDefault(userId, Set.of())) {
+                Set<String> rooms = roomsBySession.get(session);
+                if (rooms != null && rooms.remove(roomId)) {
+                    remove(sessionsByRoom, roomId, session);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Adds to the set under {@code key}, creating it atomically with respect to {@link #remove}. */
+    private static <K> void add(Map<K, Set<LiveSession>> index, K key, LiveSession session) {
+        index.compute(key, (k, sessions) -> {
+            Set<LiveSession> set = sessions == null ? ConcurrentHashMap.newKeySet() : sessions;
+            set.add(session);
+            return set;
+        });
+    }
+
+    /** Removes from the set under {@code key}, dropping the set when it becomes empty. */
+    private static <K> void remove(Map<K, Set<LiveSession>> index, K key, LiveSession session) {
+        index.computeIfPresent(key, (k, sessions) -> {
+            sessions.remove(session);
+            return sessions.isEmpty() ? null : sessions;
+        });
+    }
+
+    private static ServerEvent toServerEvent(RoomEvent event) {
+        ServerEvent.Builder out = ServerEvent.newBuilder();
+        return switch (event.getEventCase()) {
+            case MESSAGE_CREATED -> out.setMessageCreated(event.getMessageCreated()).build();
+            case MESSAGE_EDITED -> out.setMessageEdited(event.getMessageEdited()).build();
+            case MESSAGE_DELETED -> out.setMessageDeleted(event.getMessageDeleted()).build();
+            case REACTION_CHANGED -> out.setReactionChanged(event.getReactionChanged()).build();
+            case TYPING_CHANGED -> out.setTypingChanged(event.getTypingChanged()).build();
+            case RECEIPT_UPDATED -> out.setReceiptUpdated(event.getReceiptUpdated()).build();
+            case MEMBERSHIP_CHANGED -> out.setMembershipChanged(event.getMembershipChanged()).build();
+            case EVENT_NOT_SET -> null;
+        };
+    }
+}

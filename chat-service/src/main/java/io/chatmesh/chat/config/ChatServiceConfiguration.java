@@ -1,0 +1,95 @@
+package io.chatmesh.chat.config;
+
+import io.chatmesh.chat.api.MessageHistoryClient;
+import io.chatmesh.chat.api.StreamSettings;
+import io.chatmesh.chat.bus.BusRoomEventPublisher;
+import io.chatmesh.chat.bus.RoomEventFanout;
+import io.chatmesh.chat.domain.Messaging;
+import io.chatmesh.chat.domain.RoomEventPublisher;
+import io.chatmesh.chat.domain.RoomStore;
+import io.chatmesh.chat.domain.Rooms;
+import io.chatmesh.chat.domain.SentMessageStore;
+import io.chatmesh.chat.domain.UserDirectory;
+import io.chatmesh.chat.store.GrpcUserDirectory;
+import io.chatmesh.chat.store.JdbiRoomStore;
+import io.chatmesh.chat.store.JdbiSentMessageStore;
+import io.chatmesh.platform.auth.AuthPolicy;
+import io.chatmesh.platform.bus.EventBus;
+import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
+import java.time.Clock;
+import java.util.Set;
+import org.jdbi.v3.core.Jdbi;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.grpc.client.GrpcChannelFactory;
+
+/** Wires the domain to its adapters: PostgreSQL, the event bus, user-service and message-service. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ChatProperties.class)
+public class ChatServiceConfiguration {
+
+    /** ListMessages' largest page, the size a resume reads with. */
+    private static final int HISTORY_PAGE_MAX = 200;
+
+    /** Connect may carry its token in Hello (the WebSocket bridge cannot set headers). */
+    @Bean
+    AuthPolicy authPolicy() {
+        return new AuthPolicy(Set.of(), Set.of(ChatServiceGrpc.getConnectMethod().getFullMethodName()));
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    RoomStore roomStore(Jdbi jdbi) {
+        return new JdbiRoomStore(jdbi);
+    }
+
+    @Bean
+    SentMessageStore sentMessageStore(Jdbi jdbi) {
+        return new JdbiSentMessageStore(jdbi);
+    }
+
+    @Bean
+    UserDirectory userDirectory(GrpcChannelFactory channels, ChatProperties properties) {
+        return new GrpcUserDirectory(channels.createChannel("users"), properties.usersDeadline());
+    }
+
+    @Bean
+    MessageHistoryClient messageHistoryClient(GrpcChannelFactory channels, ChatProperties properties) {
+        return new MessageHistoryClient(channels.createChannel("messages"), properties.historyDeadline());
+    }
+
+    @Bean
+    RoomEventPublisher roomEventPublisher(EventBus bus, Clock clock) {
+        return new BusRoomEventPublisher(bus, clock);
+    }
+
+    @Bean(initMethod = "start", destroyMethod = "close")
+    RoomEventFanout roomEventFanout(EventBus bus) {
+        return new RoomEventFanout(bus);
+    }
+
+    @Bean
+    Rooms rooms(RoomStore store, UserDirectory users, RoomEventPublisher events, Clock clock, ChatProperties properties) {
+        return new Rooms(store, users, events, clock, properties.publishTimeout());
+    }
+
+    @Bean
+    Messaging messaging(RoomStore store, SentMessageStore sent, RoomEventPublisher events, Clock clock,
+            ChatProperties properties) {
+        return new Messaging(store, sent, events, clock, properties.publishTimeout(), properties.lockStripes());
+    }
+
+    @Bean
+    StreamSettings streamSettings(ChatProperties properties) {
+        int capacity = properties.sessionQueueCapacity();
+        // A replay page must fit into the queue with room to spare for live events.
+        int replayPageSize = Math.max(1, Math.min(HISTORY_PAGE_MAX, capacity / 2));
+        return new StreamSettings(properties.heartbeatInterval(), capacity, properties.typingInterval(), replayPageSize,
+                properties.replayStallTimeout());
+    }
+}

@@ -1,0 +1,13 @@
+package io.chatmesh.chat.domain;
+
+import java.time.Instant;
+
+/**
+ * A posted chat message as chat-service knows it (message-service owns everything that
+ * happens to it later: edits, reactions, threads).
+ *
+ * @param replyToId empty when the message quotes nothing
+ * @param threadRootId empty for top-level messages
+ */
+public record Message(String id, String roomId, long seq, String senderId, String clientId, String text,
+        String replyToId, String threadRootId, Instant createTime) {}

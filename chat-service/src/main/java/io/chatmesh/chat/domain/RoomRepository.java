@@ -1,0 +1,62 @@
+package io.chatmesh.chat.domain;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Rooms and memberships inside one transaction of a {@link RoomStore}. */
+public interface RoomRepository {
+
+    /**
+     * Inserts a room ({@code directKey} null unless DIRECT). A DIRECT room is not inserted when
+     * the pair already has one: false then.
+     */
+    boolean insertRoom(Room room, String directKey);
+
+    Optional<Room> findByDirectKey(String directKey);
+
+    Optional<Room> find(String roomId);
+
+    /** Like {@link #find}, and locks the room row until the transaction ends. */
+    Optional<Room> findForUpdate(String roomId);
+
+    Optional<Member> member(String roomId, String userId);
+
+    /** True when this call added the membership (false: it existed). */
+    boolean insertMember(Member member);
+
+    /** True when this call removed the membership. */
+    boolean deleteMember(String roomId, String userId);
+
+    void updateRole(String roomId, String userId, MemberRole role);
+
+    /** The member who inherits a room whose owner left: the oldest admin, else the oldest member. */
+    Optional<Member> successor(String roomId);
+
+    /** Sets the owner (null: nobody owns the room any more). */
+    void updateOwner(String roomId, String ownerId, Instant now);
+
+    void updateDetails(String roomId, String name, String topic, Instant now);
+
+    /** The user's rooms, most recently active first, strictly after the given position. */
+    List<Room> roomsOf(String userId, Instant afterActivity, String afterId, int limit);
+
+    /** PUBLIC rooms whose lower-cased name starts with {@code lowerPrefix}, by name, after the position. */
+    List<Room> publicRooms(String lowerPrefix, String afterLowerName, String afterId, int limit);
+
+    /** Members by join time, strictly after the given position. */
+    List<Member> members(String roomId, Instant afterJoin, String afterUserId, int limit);
+
+    List<String> roomIdsOf(String userId);
+
+    /** Newest seq of each of these rooms that exists. */
+    Map<String, Long> lastSeqs(Collection<String> roomIds);
+
+    /**
+     * Takes the room's next seq and marks the room active, in one statement, if the user is a
+     * member; empty otherwise (or when the room does not exist).
+     */
+    Optional<Long> nextSeqForMember(String roomId, String userId, Instant now);
+}

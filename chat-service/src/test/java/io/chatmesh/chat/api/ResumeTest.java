@@ -1,0 +1,173 @@
+package io.chatmesh.chat.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.chatmesh.chat.ChatClient;
+import io.chatmesh.chat.ChatServiceTestBase;
+import io.chatmesh.platform.id.Ids;
+import io.chatmesh.proto.chat.v1.ClientEvent;
+import io.chatmesh.proto.chat.v1.Hello;
+import io.chatmesh.proto.chat.v1.RoomCursor;
+import io.chatmesh.proto.chat.v1.SendMessageEvent;
+import io.chatmesh.proto.chat.v1.SendMessageRequest;
+import io.chatmesh.proto.chat.v1.ServerEvent;
+import io.chatmesh.proto.room.v1.Room;
+import io.chatmesh.proto.room.v1.RoomKind;
+import io.grpc.Status;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hello.resume_from against a MessageService on a real port: missed messages in order, then
+ * live events, with no gap and no duplicate, also when messages arrive during the replay.
+ * The test context's queue capacity of 64 makes replay pages of 32 messages.
+ */
+class ResumeTest extends ChatServiceTestBase {
+
+    @Test
+    void resumeReplaysEveryMissedMessageInOrderThenGoesLive() {
+        TestUser alice = newUser();
+        TestUser bob = newUser();
+        Room room = createRoom(alice, RoomKind.ROOM_KIND_GROUP, bob);
+        post(alice, room, 70);
+
+        try (ChatClient bobClient = ChatClient.connect(channel, bob.token())) {
+            bobClient.hello(resume(room, 3));
+            assertThat(nextSeqs(bobClient, 67)).containsExactlyElementsOf(range(4, 70));
+            post(alice, room, 1);
+            assertThat(bobClient.next().getMessageCreated().getMessage().getSeq()).isEqualTo(71);
+        }
+    }
+
+    @Test
+    void messagesPostedWhileTheReplayRunsArriveOnceAfterIt() throws Exception {
+        TestUser alice = newUser();
+        TestUser bob = newUser();
+        Room room = createRoom(alice, RoomKind.ROOM_KIND_GROUP, bob);
+        post(alice, room, 4);
+
+        int callsBefore = MESSAGES.listCalls();
+        CountDownLatch listing = MESSAGES.holdListing();
+        try (ChatClient bobClient = ChatClient.connect(channel, bob.token())) {
+            try {
+                bobClient.hello(resume(room, 2));
+                await().atMost(Duration.ofSeconds(20)).until(() -> MESSAGES.listCalls() > callsBefore);
+                // stored before the held ListMessages reads: in the replay and in the live buffer
+                post(alice, room, 2);
+            } finally {
+                listing.countDown();
+            }
+            assertThat(nextSeqs(bobClient, 4)).containsExactly(3L, 4L, 5L, 6L);
+            post(alice, room, 1);
+            assertThat(bobClient.next().getMessageCreated().getMessage().getSeq()).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void messagesNotYetInHistoryComeFromTheLiveBuffer() throws Exception {
+        TestUser alice = newUser();
+        TestUser bob = newUser();
+        Room room = createRoom(alice, RoomKind.ROOM_KIND_GROUP, bob);
+        post(alice, room, 3);
+
+        int callsBefore = MESSAGES.listCalls();
+        CountDownLatch listing = MESSAGES.holdListing();
+        MESSAGES.lag(room.getId());
+        try (ChatClient bobClient = ChatClient.connect(channel, bob.token())) {
+            try {
+                bobClient.hello(resume(room, 1));
+                await().atMost(Duration.ofSeconds(20)).until(() -> MESSAGES.listCalls() > callsBefore);
+                // published (so buffered by the session) but not yet in history
+                post(alice, room, 2);
+            } finally {
+                listing.countDown();
+            }
+            assertThat(nextSeqs(bobClient, 4)).containsExactly(2L, 3L, 4L, 5L);
+        } finally {
+            MESSAGES.catchUp(room.getId());
+        }
+    }
+
+    @Test
+    void cursorsOfOtherRoomsAreIgnored() {
+        TestUser alice = newUser();
+        TestUser bob = newUser();
+        Room alicesRoom = createRoom(alice, RoomKind.ROOM_KIND_PRIVATE);
+        Room shared = createRoom(alice, RoomKind.ROOM_KIND_GROUP, bob);
+        post(alice, alicesRoom, 2);
+
+        int callsBefore = MESSAGES.listCalls();
+        try (ChatClient bobClient = ChatClient.connect(channel, bob.token())) {
+            bobClient.hello(Hello.newBuilder()
+                    .addResumeFrom(RoomCursor.newBuilder().setRoomId(alicesRoom.getId()).setSeq(0))
+                    .addResumeFrom(RoomCursor.newBuilder().setRoomId(Ids.newId()).setSeq(0))
+                    .build());
+            post(alice, shared, 1);
+            assertThat(bobClient.next().getMessageCreated().getMessage().getRoomId()).isEqualTo(shared.getId());
+        }
+        assertThat(MESSAGES.listCalls()).isEqualTo(callsBefore);
+    }
+
+    @Test
+    void invalidCursorsAreRejectedAndHelloCanBeRetried() {
+        TestUser bob = newUser();
+        Room room = createRoom(bob, RoomKind.ROOM_KIND_GROUP);
+        try (ChatClient bobClient = ChatClient.connect(channel, bob.token())) {
+            Hello.Builder tooMany = Hello.newBuilder();
+            IntStream.range(0, 501).forEach(i -> tooMany.addResumeFrom(RoomCursor.newBuilder().setRoomId(room.getId())));
+            bobClient.send(ClientEvent.newBuilder().setHello(tooMany).build());
+            assertThat(bobClient.next().getError().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT.value());
+
+            bobClient.send(ClientEvent.newBuilder().setHello(Hello.newBuilder()
+                    .addResumeFrom(RoomCursor.newBuilder().setRoomId("x").setSeq(-1))).build());
+            assertThat(bobClient.next().getError().getFieldViolationsCount()).isEqualTo(2);
+
+            assertThat(bobClient.hello(resume(room, 0)).getUserId()).isEqualTo(bob.id());
+        }
+    }
+
+    @Test
+    void aResumeThatCannotReadHistoryClosesTheStreamSoTheClientRetries() {
+        TestUser bob = newUser();
+        Room room = createRoom(bob, RoomKind.ROOM_KIND_GROUP);
+        post(bob, room, 1);
+        MESSAGES.fail(room.getId());
+        try (ChatClient bobClient = ChatClient.connect(channel, bob.token())) {
+            bobClient.hello(resume(room, 0));
+            assertThat(bobClient.awaitClosed().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        } finally {
+            MESSAGES.recover(room.getId());
+        }
+    }
+
+    private void post(TestUser sender, Room room, int count) {
+        for (int i = 0; i < count; i++) {
+            chat(sender).sendMessage(SendMessageRequest.newBuilder().setClientId(Ids.newId())
+                    .setMessage(SendMessageEvent.newBuilder().setRoomId(room.getId()).setText("message")).build());
+        }
+    }
+
+    private static Hello resume(Room room, long seq) {
+        return Hello.newBuilder().addResumeFrom(RoomCursor.newBuilder().setRoomId(room.getId()).setSeq(seq)).build();
+    }
+
+    /** The seqs of the next {@code count} events, which must all be MessageCreated. */
+    private static List<Long> nextSeqs(ChatClient client, int count) {
+        List<Long> seqs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ServerEvent event = client.next();
+            assertThat(event.getEventCase()).as("%s", event).isEqualTo(ServerEvent.EventCase.MESSAGE_CREATED);
+            seqs.add(event.getMessageCreated().getMessage().getSeq());
+        }
+        return seqs;
+    }
+
+    private static List<Long> range(long from, long to) {
+        return java.util.stream.LongStream.rangeClosed(from, to).boxed().toList();
+    }
+}

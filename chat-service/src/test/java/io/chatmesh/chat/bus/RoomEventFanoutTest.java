@@ -1,0 +1,134 @@
+package io.chatmesh.chat.bus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chatmesh.chat.domain.MemberRole;
+import io.chatmesh.chat.domain.MembershipChange;
+import io.chatmesh.chat.domain.Message;
+import io.chatmesh.platform.bus.InProcessEventBus;
+import io.chatmesh.platform.bus.Topics;
+import io.chatmesh.platform.id.Ids;
+import io.chatmesh.proto.chat.v1.MessageCreated;
+import io.chatmesh.proto.chat.v1.RoomEvent;
+import io.chatmesh.proto.chat.v1.ServerEvent;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The room → sessions index of the fan-out, on the in-process bus. */
+class RoomEventFanoutTest {
+
+    private final InProcessEventBus bus = new InProcessEventBus();
+    private final BusRoomEventPublisher publisher = new BusRoomEventPublisher(bus, Clock.systemUTC());
+    private final RoomEventFanout fanout = new RoomEventFanout(bus);
+
+    @BeforeEach
+    void start() {
+        fanout.start();
+    }
+
+    @AfterEach
+    void close() {
+        fanout.close();
+        bus.close();
+    }
+
+    @Test
+    void deliversARoomsEventsToEverySessionOfItsMembersOnly() {
+        String room = Ids.newId();
+        RecordingSession phone = new RecordingSession("alice");
+        RecordingSession laptop = new RecordingSession("alice");
+        RecordingSession outsider = new RecordingSession("carol");
+        assertThat(fanout.register(phone, () -> List.of(room))).containsExactly(room);
+        fanout.register(laptop, () -> List.of(room));
+        fanout.register(outsider, () -> List.of(Ids.newId()));
+
+        publisher.messageCreated(message(room, 1)).join();
+
+        assertThat(phone.seqs()).containsExactly(1L);
+        assertThat(laptop.seqs()).containsExactly(1L);
+        assertThat(outsider.events).isEmpty();
+    }
+
+    @Test
+    void aJoiningUserReceivesTheJoinAndWhatFollowsAndALeavingUserTheLeaveAndNothingAfter() {
+        String room = Ids.newId();
+        RecordingSession bob = new RecordingSession("bob");
+        fanout.register(bob, List::of);
+
+        publisher.messageCreated(message(room, 1)).join();
+        publisher.membershipChanged(room, "bob", MembershipChange.JOINED, "bob", MemberRole.MEMBER).join();
+        publisher.messageCreated(message(room, 2)).join();
+        publisher.membershipChanged(room, "bob", MembershipChange.LEFT, "bob", MemberRole.MEMBER).join();
+        publisher.messageCreated(message(room, 3)).join();
+
+        assertThat(bob.events).extracting(ServerEvent::getEventCase).containsExactly(
+                ServerEvent.EventCase.MEMBERSHIP_CHANGED, ServerEvent.EventCase.MESSAGE_CREATED,
+                ServerEvent.EventCase.MEMBERSHIP_CHANGED);
+        assertThat(bob.seqs()).containsExactly(2L);
+    }
+
+    @Test
+    void anUnregisteredSessionReceivesNothingAndTheIndexEmpties() {
+        String room = Ids.newId();
+        RecordingSession bob = new RecordingSession("bob");
+        fanout.register(bob, () -> Set.of(room));
+        fanout.unregister(bob);
+        fanout.unregister(bob);
+
+        publisher.messageCreated(message(room, 1)).join();
+        publisher.membershipChanged(room, "bob", MembershipChange.INVITED, "alice", MemberRole.MEMBER).join();
+
+        assertThat(bob.events).isEmpty();
+        assertThat(fanout.sessionCount()).isZero();
+    }
+
+    @Test
+    void aRedeliveredEventIsDeliveredOnceAndGarbageIsSkipped() {
+        String room = Ids.newId();
+        RecordingSession bob = new RecordingSession("bob");
+        fanout.register(bob, () -> List.of(room));
+        byte[] event = RoomEvent.newBuilder().setEventId(Ids.newId()).setRoomId(room)
+                .setMessageCreated(MessageCreated.newBuilder().setMessage(MessageProtos.toProto(message(room, 1))))
+                .build().toByteArray();
+
+        bus.publish(Topics.ROOM_EVENTS, room, event).join();
+        bus.publish(Topics.ROOM_EVENTS, room, event).join();
+        bus.publish(Topics.ROOM_EVENTS, room, new byte[] {0x0A, 0x05, 0x01}).join();
+
+        assertThat(bob.seqs()).containsExactly(1L);
+    }
+
+    private static Message message(String roomId, long seq) {
+        return new Message(Ids.newId(), roomId, seq, "alice", "c" + seq, "text", "", "", Instant.now());
+    }
+
+    private static final class RecordingSession implements LiveSession {
+        private final String userId;
+        final List<ServerEvent> events = new CopyOnWriteArrayList<>();
+
+        RecordingSession(String userId) {
+            this.userId = userId;
+        }
+
+        @Override
+        public String userId() {
+            return userId;
+        }
+
+        @Override
+        public void deliver(ServerEvent event) {
+            events.add(event);
+        }
+
+        List<Long> seqs() {
+            return events.stream().filter(ServerEvent::hasMessageCreated)
+                    .map(e -> e.getMessageCreated().getMessage().getSeq()).toList();
+        }
+    }
+}

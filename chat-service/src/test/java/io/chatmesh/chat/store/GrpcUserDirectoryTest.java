@@ -1,0 +1,124 @@
+package io.chatmesh.chat.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.chatmesh.platform.auth.AuthInterceptor;
+import io.chatmesh.platform.auth.Principal;
+import io.chatmesh.platform.error.ChatmeshException;
+import io.chatmesh.platform.id.Ids;
+import io.chatmesh.proto.user.v1.BatchGetUsersRequest;
+import io.chatmesh.proto.user.v1.BatchGetUsersResponse;
+import io.chatmesh.proto.user.v1.User;
+import io.chatmesh.proto.user.v1.UserServiceGrpc;
+import io.grpc.Contexts;
+import io.grpc.Context;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The user-service adapter against a UserService on a real port. */
+class GrpcUserDirectoryTest {
+
+    private static final Context.Key<String> AUTHORIZATION = Context.key("authorization");
+
+    private final Set<String> existing = ConcurrentHashMap.newKeySet();
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
+    private final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+    private volatile Status failure;
+    private Server server;
+    private ManagedChannel channel;
+
+    @BeforeEach
+    void start() throws Exception {
+        ServerInterceptor captureAuthorization = new ServerInterceptor() {
+            @Override
+            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                    ServerCallHandler<Q, R> next) {
+                String header = headers.get(AuthInterceptor.AUTHORIZATION);
+                return Contexts.interceptCall(Context.current().withValue(AUTHORIZATION, header), call, headers, next);
+            }
+        };
+        server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+                .addService(ServerInterceptors.intercept(new UserServiceGrpc.UserServiceImplBase() {
+                    @Override
+                    public void batchGetUsers(BatchGetUsersRequest request, StreamObserver<BatchGetUsersResponse> response) {
+                        authorizations.add(AUTHORIZATION.get());
+                        batchSizes.add(request.getUserIdsCount());
+                        if (failure != null) {
+                            response.onError(failure.asRuntimeException());
+                            return;
+                        }
+                        BatchGetUsersResponse.Builder users = BatchGetUsersResponse.newBuilder();
+                        request.getUserIdsList().stream().filter(existing::contains)
+                                .forEach(id -> users.addUsers(User.newBuilder().setId(id)));
+                        response.onNext(users.build());
+                        response.onCompleted();
+                    }
+                }, captureAuthorization))
+                .build().start();
+        channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.getPort(), InsecureChannelCredentials.create()).build();
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void returnsTheExistingUsersAskingWithTheCallersToken() {
+        String known = Ids.newId();
+        String unknown = Ids.newId();
+        existing.add(known);
+        GrpcUserDirectory directory = new GrpcUserDirectory(channel, Duration.ofSeconds(5));
+
+        assertThat(directory.existing(new Principal(Ids.newId(), "alice", "token-1"), List.of(known, unknown)))
+                .containsExactly(known);
+        assertThat(authorizations).containsExactly("Bearer token-1");
+    }
+
+    @Test
+    void asksInBatchesOfAtMostOneHundred() {
+        List<String> ids = IntStream.range(0, 150).mapToObj(i -> Ids.newId()).toList();
+        existing.addAll(ids);
+        GrpcUserDirectory directory = new GrpcUserDirectory(channel, Duration.ofSeconds(5));
+
+        assertThat(directory.existing(new Principal(Ids.newId(), "alice", "t"), ids)).hasSize(150);
+        assertThat(batchSizes).containsExactlyInAnyOrder(100, 50);
+    }
+
+    @Test
+    void failuresBecomeUnavailableOrUnauthenticated() {
+        GrpcUserDirectory directory = new GrpcUserDirectory(channel, Duration.ofSeconds(5));
+        Principal caller = new Principal(Ids.newId(), "alice", "t");
+
+        failure = Status.INTERNAL;
+        assertThatThrownBy(() -> directory.existing(caller, List.of(Ids.newId())))
+                .isInstanceOfSatisfying(ChatmeshException.class,
+                        e -> assertThat(e.kind()).isEqualTo(ChatmeshException.Kind.UNAVAILABLE));
+        failure = Status.UNAUTHENTICATED;
+        assertThatThrownBy(() -> directory.existing(caller, List.of(Ids.newId())))
+                .isInstanceOfSatisfying(ChatmeshException.class,
+                        e -> assertThat(e.kind()).isEqualTo(ChatmeshException.Kind.UNAUTHENTICATED));
+    }
+}
