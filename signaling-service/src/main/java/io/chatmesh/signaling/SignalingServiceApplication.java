@@ -3,8 +3,14 @@ package io.chatmesh.signaling;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 
-/** signaling-service: WebRTC signaling (SignalingService). Reads signaling-service.properties. */
-@SpringBootApplication
+/**
+ * signaling-service: WebRTC signaling (SignalingService). Reads signaling-service.properties.
+ * It keeps no data, so the JDBC and Flyway auto-configurations stay off even when (as in the
+ * launcher) other services put them on the classpath.
+ */
+@SpringBootApplication(excludeName = {
+        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+        "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"})
 public class SignalingServiceApplication {
 
     /** spring.config.name: services share one classpath in the launcher, so no application.properties. */

@@ -1,0 +1,228 @@
+package io.chatmesh.launcher;
+
+import io.chatmesh.chat.ChatServiceApplication;
+import io.chatmesh.message.MessageServiceApplication;
+import io.chatmesh.platform.bus.EventBus;
+import io.chatmesh.platform.bus.InProcessEventBus;
+import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
+import io.chatmesh.proto.message.v1.MessageServiceGrpc;
+import io.chatmesh.proto.room.v1.RoomServiceGrpc;
+import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
+import io.chatmesh.proto.user.v1.UserServiceGrpc;
+import io.chatmesh.signaling.SignalingServiceApplication;
+import io.chatmesh.user.UserServiceApplication;
+import io.grpc.ManagedChannel;
+import io.grpc.ServiceDescriptor;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * chatmesh on embedded defaults, in one JVM: a real PostgreSQL (binaries from Maven
+ * Central) whose data lives under the data directory and survives restarts, one in-process
+ * event bus shared by the services, the four services each on its own loopback gRPC port
+ * calling each other over gRPC, and the gRPC edge on one port in front of them.
+ */
+public final class Chatmesh implements AutoCloseable {
+
+    /** The four services. Channels connect lazily, so start order only matters for the bus. */
+    public enum Service { USER, CHAT, MESSAGE, SIGNALING }
+
+    private static final String DB_PASSWORD = "postgres";
+
+    private final EmbeddedPostgres postgres;
+    private final EventBus bus = new InProcessEventBus();
+    private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+    private final Map<Service, Integer> ports = new LinkedHashMap<>();
+    private final List<ManagedChannel> edgeChannels = new ArrayList<>();
+    private final GrpcEdge edge;
+    private final LauncherSettings settings;
+    private boolean closed;
+
+    private Chatmesh(LauncherSettings settings) {
+        this.settings = settings;
+        this.postgres = startPostgres(settings);
+        try {
+            ports.put(Service.USER, resolvePort(settings.host(), settings.userPort()));
+            ports.put(Service.CHAT, resolvePort(settings.host(), settings.chatPort()));
+            ports.put(Service.MESSAGE, resolvePort(settings.host(), settings.messagePort()));
+            ports.put(Service.SIGNALING, resolvePort(settings.host(), settings.signalingPort()));
+            for (String database : List.of("chatmesh_users", "chatmesh_chat", "chatmesh_messages")) {
+                createDatabaseIfMissing(database);
+            }
+            // message-service subscribes to the bus before chat-service can publish anything.
+            startService(Service.USER, UserServiceApplication::builder, "chatmesh_users");
+            startService(Service.MESSAGE, MessageServiceApplication::builder, "chatmesh_messages");
+            startService(Service.CHAT, ChatServiceApplication::builder, "chatmesh_chat");
+            startService(Service.SIGNALING, SignalingServiceApplication::builder, null);
+            this.edge = new GrpcEdge(settings.host(), settings.edgePort(), Map.of(
+                    UserServiceGrpc.getServiceDescriptor(), channel(Service.USER),
+                    RoomServiceGrpc.getServiceDescriptor(), channel(Service.CHAT),
+                    ChatServiceGrpc.getServiceDescriptor(), channel(Service.CHAT),
+                    MessageServiceGrpc.getServiceDescriptor(), channel(Service.MESSAGE),
+                    SignalingServiceGrpc.getServiceDescriptor(), channel(Service.SIGNALING)),
+                    8 * 1024 * 1024);
+        } catch (RuntimeException e) {
+            closeQuietly();
+            throw e;
+        }
+    }
+
+    public static Chatmesh start(LauncherSettings settings) {
+        return new Chatmesh(settings);
+    }
+
+    public static void main(String[] args) {
+        LauncherSettings settings = LauncherSettings.fromEnvironment(System.getenv());
+        Chatmesh chatmesh = start(settings);
+        Runtime.getRuntime().addShutdownHook(new Thread(chatmesh::close, "chatmesh-shutdown"));
+        System.out.println(chatmesh.summary());
+    }
+
+    public int port(Service service) {
+        return ports.get(service);
+    }
+
+    public int edgePort() {
+        return edge.port();
+    }
+
+    public String host() {
+        return settings.host();
+    }
+
+    /** What runs where, printed at start. */
+    public String summary() {
+        String host = settings.host();
+        return String.join("\n",
+                "chatmesh is up on embedded defaults (data in " + settings.dataDir().toAbsolutePath() + ")",
+                String.format("  edge (all services)  %s:%d", host, edgePort()),
+                String.format("  user-service         %s:%d  chatmesh.user.v1.UserService", host, port(Service.USER)),
+                String.format("  chat-service         %s:%d  chatmesh.room.v1.RoomService, chatmesh.chat.v1.ChatService", host, port(Service.CHAT)),
+                String.format("  message-service      %s:%d  chatmesh.message.v1.MessageService", host, port(Service.MESSAGE)),
+                String.format("  signaling-service    %s:%d  chatmesh.signaling.v1.SignalingService", host, port(Service.SIGNALING)),
+                String.format("  postgresql           %s:%d", "127.0.0.1", postgres.getPort()),
+                "Try: npx buf curl --protocol grpc --http2-prior-knowledge --list-methods http://" + host + ":" + edgePort(),
+                "Stop with Ctrl+C.");
+    }
+
+    private void startService(Service service, Supplier<SpringApplicationBuilder> builder, String database) {
+        String host = settings.host();
+        List<String> args = new ArrayList<>(List.of(
+                "--spring.grpc.server.host=" + host,
+                "--spring.grpc.server.port=" + port(service),
+                "--spring.grpc.client.channels.users.address=static://" + host + ":" + port(Service.USER),
+                "--spring.grpc.client.channels.rooms.address=static://" + host + ":" + port(Service.CHAT),
+                "--spring.grpc.client.channels.messages.address=static://" + host + ":" + port(Service.MESSAGE),
+                "--spring.main.banner-mode=off",
+                "--logging.level.root=WARN",
+                "--logging.level.io.chatmesh=INFO"));
+        if (database != null) {
+            args.add("--spring.datasource.url=" + postgres.getJdbcUrl("postgres", database));
+            args.add("--spring.datasource.username=postgres");
+            args.add("--spring.datasource.password=" + DB_PASSWORD);
+        }
+        ConfigurableApplicationContext context = builder.get()
+                .initializers(ctx -> ctx.getBeanFactory().registerSingleton("eventBus", bus))
+                .run(args.toArray(String[]::new));
+        contexts.add(context);
+    }
+
+    private ManagedChannel channel(Service service) {
+        ManagedChannel channel = NettyChannelBuilder.forAddress(settings.host(), port(service)).usePlaintext().build();
+        edgeChannels.add(channel);
+        return channel;
+    }
+
+    private static EmbeddedPostgres startPostgres(LauncherSettings settings) {
+        try {
+            Files.createDirectories(settings.dataDir());
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                    .setDataDirectory(settings.dataDir().resolve("postgres"))
+                    .setCleanDataDirectory(false);
+            if (settings.postgresPort() != 0) {
+                builder.setPort(settings.postgresPort());
+            }
+            return builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start embedded PostgreSQL in " + settings.dataDir(), e);
+        }
+    }
+
+    private void createDatabaseIfMissing(String name) {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
+            try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+                exists.setString(1, name);
+                try (ResultSet result = exists.executeQuery()) {
+                    if (result.next()) {
+                        return;
+                    }
+                }
+            }
+            try (Statement create = connection.createStatement()) {
+                create.execute("CREATE DATABASE " + name);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create database " + name, e);
+        }
+    }
+
+    /** A fixed port as configured, or (for 0) a port that is free now, so services can be told each other's. */
+    private static int resolvePort(String host, int configured) {
+        if (configured != 0) {
+            return configured;
+        }
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port on " + host, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly();
+    }
+
+    private synchronized void closeQuietly() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (edge != null) {
+            try {
+                edge.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        edgeChannels.forEach(ManagedChannel::shutdownNow);
+        edgeChannels.clear();
+        for (int i = contexts.size() - 1; i >= 0; i--) {
+            contexts.get(i).close();
+        }
+        contexts.clear();
+        bus.close();
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stop embedded PostgreSQL", e);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.chatmesh.launcher;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Where the embedded run keeps its data and which loopback ports it uses. Port 0 means
+ * "any free port" (tests). From the environment: CHATMESH_DATA_DIR, CHATMESH_HOST,
+ * CHATMESH_EDGE_PORT, CHATMESH_USER_PORT, CHATMESH_CHAT_PORT, CHATMESH_MESSAGE_PORT,
+ * CHATMESH_SIGNALING_PORT, CHATMESH_POSTGRES_PORT.
+ */
+public record LauncherSettings(Path dataDir, String host, int edgePort, int userPort, int chatPort,
+        int messagePort, int signalingPort, int postgresPort) {
+
+    public static LauncherSettings fromEnvironment(Map<String, String> env) {
+        return new LauncherSettings(
+                Path.of(env.getOrDefault("CHATMESH_DATA_DIR", "data")),
+                env.getOrDefault("CHATMESH_HOST", "127.0.0.1"),
+                port(env, "CHATMESH_EDGE_PORT", 9090),
+                port(env, "CHATMESH_USER_PORT", 9091),
+                port(env, "CHATMESH_CHAT_PORT", 9092),
+                port(env, "CHATMESH_MESSAGE_PORT", 9093),
+                port(env, "CHATMESH_SIGNALING_PORT", 9094),
+                port(env, "CHATMESH_POSTGRES_PORT", 0));
+    }
+
+    /** Free ports everywhere, data in the given directory. */
+    public static LauncherSettings forTests(Path dataDir) {
+        return new LauncherSettings(dataDir, "127.0.0.1", 0, 0, 0, 0, 0, 0);
+    }
+
+    private static int port(Map<String, String> env, String name, int defaultPort) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return defaultPort;
+        }
+        try {
+            int port = Integer.parseInt(value.trim());
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a port number (0-65535), got '" + value + "'");
+        }
+    }
+}
