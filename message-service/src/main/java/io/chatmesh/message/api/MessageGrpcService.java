@@ -1,0 +1,161 @@
+package io.chatmesh.message.api;
+
+import io.chatmesh.message.bus.RoomEventPublisher;
+import io.chatmesh.message.domain.MessageHistory;
+import io.chatmesh.message.domain.PageDirection;
+import io.chatmesh.message.domain.RoomUnread;
+import io.chatmesh.platform.auth.AuthContext;
+import io.chatmesh.platform.auth.Principal;
+import io.chatmesh.platform.client.MembershipClient;
+import io.chatmesh.platform.error.ChatmeshException;
+import io.chatmesh.platform.error.Validation;
+import io.chatmesh.proto.message.v1.Direction;
+import io.chatmesh.proto.message.v1.GetMessageRequest;
+import io.chatmesh.proto.message.v1.GetMessageResponse;
+import io.chatmesh.proto.message.v1.GetUnreadCountsRequest;
+import io.chatmesh.proto.message.v1.GetUnreadCountsResponse;
+import io.chatmesh.proto.message.v1.ListMessagesRequest;
+import io.chatmesh.proto.message.v1.ListMessagesResponse;
+import io.chatmesh.proto.message.v1.MarkReadRequest;
+import io.chatmesh.proto.message.v1.MarkReadResponse;
+import io.chatmesh.proto.message.v1.MessageServiceGrpc;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * MessageService: history, single messages, unread counts and read markers, each limited to
+ * rooms the caller belongs to (RoomService.CheckMembership through {@link MembershipClient}).
+ * ListThread, SearchMessages and the attachment RPCs are not implemented yet (UNIMPLEMENTED).
+ */
+public class MessageGrpcService extends MessageServiceGrpc.MessageServiceImplBase {
+
+    /** GetUnreadCounts' limit on explicitly named rooms (proto: at most 200). */
+    static final int MAX_UNREAD_ROOMS = 200;
+
+    private static final Logger log = LoggerFactory.getLogger(MessageGrpcService.class);
+
+    private final MessageHistory history;
+    private final MembershipClient membership;
+    private final RoomDirectory roomDirectory;
+    private final RoomEventPublisher events;
+    private final Duration publishTimeout;
+
+    public MessageGrpcService(MessageHistory history, MembershipClient membership, RoomDirectory roomDirectory,
+            RoomEventPublisher events, Duration publishTimeout) {
+        this.history = history;
+        this.membership = membership;
+        this.roomDirectory = roomDirectory;
+        this.events = events;
+        this.publishTimeout = publishTimeout;
+    }
+
+    @Override
+    public void listMessages(ListMessagesRequest request, StreamObserver<ListMessagesResponse> responseObserver) {
+        Principal caller = AuthContext.current();
+        Validation validation = new Validation()
+                .id("room_id", request.getRoomId())
+                .range("from_seq", request.getFromSeq(), 0, Long.MAX_VALUE)
+                .range("page_size", request.getPageSize(), 0, MessageHistory.MAX_PAGE_SIZE)
+                .require(request.getDirection() != Direction.UNRECOGNIZED, "direction", "is not a known direction");
+        Optional<PageToken> token = Optional.empty();
+        if (!request.getPageToken().isEmpty()) {
+            token = PageToken.decode(request.getPageToken());
+            validation.require(token.isPresent(), "page_token", "is not a page token of ListMessages");
+            validation.require(token.isEmpty() || request.getDirection() == Direction.DIRECTION_UNSPECIFIED
+                            || directionOf(request.getDirection()) == token.get().direction(),
+                    "page_token", "continues the other direction");
+        }
+        validation.check();
+        membership.requireMember(caller, request.getRoomId());
+
+        PageDirection direction = token.map(PageToken::direction).orElseGet(() -> directionOf(request.getDirection()));
+        long fromSeq = token.map(PageToken::cursor).orElse(request.getFromSeq());
+        int pageSize = request.getPageSize() == 0 ? MessageHistory.DEFAULT_PAGE_SIZE : request.getPageSize();
+        MessageHistory.Page page = history.page(request.getRoomId(), direction, fromSeq, pageSize);
+
+        ListMessagesResponse.Builder response = ListMessagesResponse.newBuilder();
+        page.messages().forEach(m -> response.addMessages(MessageProtos.toProto(m)));
+        page.nextCursor().ifPresent(cursor -> response.setNextPageToken(new PageToken(direction, cursor).encode()));
+        responseObserver.onNext(response.build());
+        responseObserver.onCompleted();
+    }
+
+    @Override
+    public void getMessage(GetMessageRequest request, StreamObserver<GetMessageResponse> responseObserver) {
+        Principal caller = AuthContext.current();
+        new Validation().id("message_id", request.getMessageId()).check();
+        var message = history.get(request.getMessageId())
+                .orElseThrow(() -> ChatmeshException.notFound("message " + request.getMessageId()));
+        membership.requireMember(caller, message.roomId());
+        responseObserver.onNext(GetMessageResponse.newBuilder().setMessage(MessageProtos.toProto(message)).build());
+        responseObserver.onCompleted();
+    }
+
+    /**
+     * Named rooms must all be the caller's: one that is not fails the call with
+     * PERMISSION_DENIED (as every other RPC here does) rather than being left out silently.
+     * No rooms named means every room of the caller, from RoomService.ListMyRooms.
+     */
+    @Override
+    public void getUnreadCounts(GetUnreadCountsRequest request, StreamObserver<GetUnreadCountsResponse> responseObserver) {
+        Principal caller = AuthContext.current();
+        new Validation().ids("room_ids", request.getRoomIdsList(), 0, MAX_UNREAD_ROOMS).check();
+        List<String> roomIds;
+        if (request.getRoomIdsCount() == 0) {
+            roomIds = roomDirectory.myRoomIds(caller);
+        } else {
+            roomIds = request.getRoomIdsList().stream().distinct().toList();
+            roomIds.forEach(roomId -> membership.requireMember(caller, roomId));
+        }
+        GetUnreadCountsResponse.Builder response = GetUnreadCountsResponse.newBuilder();
+        history.unread(caller.userId(), roomIds).forEach(room -> response.addRooms(MessageProtos.toProto(room)));
+        responseObserver.onNext(response.build());
+        responseObserver.onCompleted();
+    }
+
+    /**
+     * Moves the marker forward only. When the marker now stands at the requested seq (it moved,
+     * or this retries a call that moved it) a ReceiptUpdated goes out on the bus so live sessions
+     * show the receipt; a request behind the marker changes nothing and publishes nothing.
+     * UNAVAILABLE when the bus does not take the receipt: the marker has moved, and a retry
+     * publishes the receipt again.
+     */
+    @Override
+    public void markRead(MarkReadRequest request, StreamObserver<MarkReadResponse> responseObserver) {
+        Principal caller = AuthContext.current();
+        new Validation()
+                .id("room_id", request.getRoomId())
+                .range("seq", request.getSeq(), 0, Long.MAX_VALUE)
+                .check();
+        membership.requireMember(caller, request.getRoomId());
+        RoomUnread room = history.markRead(request.getRoomId(), caller.userId(), request.getSeq());
+        if (request.getSeq() > 0 && room.lastReadSeq() == request.getSeq()) {
+            publishReceipt(room.roomId(), caller.userId(), room.lastReadSeq());
+        }
+        responseObserver.onNext(MarkReadResponse.newBuilder().setRoom(MessageProtos.toProto(room)).build());
+        responseObserver.onCompleted();
+    }
+
+    private void publishReceipt(String roomId, String userId, long lastReadSeq) {
+        try {
+            events.receiptUpdated(roomId, userId, lastReadSeq).get(publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ChatmeshException.unavailable("interrupted while publishing the receipt");
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("receipt for room {} not published", roomId, e);
+            throw ChatmeshException.unavailable("event bus did not take the receipt");
+        }
+    }
+
+    private static PageDirection directionOf(Direction direction) {
+        return direction == Direction.DIRECTION_FORWARD ? PageDirection.FORWARD : PageDirection.BACKWARD;
+    }
+}

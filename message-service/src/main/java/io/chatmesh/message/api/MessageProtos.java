@@ -1,0 +1,72 @@
+package io.chatmesh.message.api;
+
+import com.google.protobuf.Timestamp;
+import io.chatmesh.message.domain.Attachment;
+import io.chatmesh.message.domain.Message;
+import io.chatmesh.message.domain.ReactionSummary;
+import io.chatmesh.message.domain.RoomUnread;
+import java.time.Instant;
+
+/** Domain → chatmesh.message.v1 messages. */
+final class MessageProtos {
+
+    private MessageProtos() {}
+
+    static io.chatmesh.proto.message.v1.Message toProto(Message m) {
+        io.chatmesh.proto.message.v1.Message.Builder proto = io.chatmesh.proto.message.v1.Message.newBuilder()
+                .setId(m.id())
+                .setRoomId(m.roomId())
+                .setSeq(m.seq())
+                .setSenderId(m.senderId())
+                .setClientId(nullToEmpty(m.clientId()))
+                .setText(m.text())
+                .setReplyToId(nullToEmpty(m.replyToId()))
+                .setThreadRootId(nullToEmpty(m.threadRootId()))
+                .setThreadReplyCount(m.threadReplyCount())
+                .setCreateTime(timestamp(m.createTime()));
+        m.attachments().forEach(a -> proto.addAttachments(toProto(a)));
+        m.reactions().forEach(r -> proto.addReactions(toProto(r)));
+        if (m.editTime() != null) {
+            proto.setEditTime(timestamp(m.editTime()));
+        }
+        if (m.deleteTime() != null) {
+            proto.setDeleteTime(timestamp(m.deleteTime()));
+        }
+        return proto.build();
+    }
+
+    static io.chatmesh.proto.message.v1.RoomUnread toProto(RoomUnread unread) {
+        return io.chatmesh.proto.message.v1.RoomUnread.newBuilder()
+                .setRoomId(unread.roomId())
+                .setUnreadCount(unread.unreadCount())
+                .setLastReadSeq(unread.lastReadSeq())
+                .setLastMessageSeq(unread.lastMessageSeq())
+                .build();
+    }
+
+    private static io.chatmesh.proto.message.v1.Attachment toProto(Attachment a) {
+        return io.chatmesh.proto.message.v1.Attachment.newBuilder()
+                .setId(a.id())
+                .setFileName(a.fileName())
+                .setContentType(a.contentType())
+                .setSizeBytes(a.sizeBytes())
+                .setSha256(a.sha256())
+                .build();
+    }
+
+    private static io.chatmesh.proto.message.v1.ReactionSummary toProto(ReactionSummary r) {
+        return io.chatmesh.proto.message.v1.ReactionSummary.newBuilder()
+                .setEmoji(r.emoji())
+                .setCount(r.count())
+                .addAllSampleUserIds(r.sampleUserIds())
+                .build();
+    }
+
+    private static Timestamp timestamp(Instant instant) {
+        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+    }
+
+    private static String nullToEmpty(String value) {
+        return value == null ? "" : value;
+    }
+}

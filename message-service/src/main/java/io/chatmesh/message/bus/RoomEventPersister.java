@@ -1,0 +1,142 @@
+package io.chatmesh.message.bus;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Timestamp;
+import io.chatmesh.message.domain.Attachment;
+import io.chatmesh.message.domain.Message;
+import io.chatmesh.message.domain.MessageStore;
+import io.chatmesh.platform.bus.EventBus;
+import io.chatmesh.platform.bus.Topics;
+import io.chatmesh.platform.error.ChatmeshException;
+import io.chatmesh.platform.error.Validation;
+import io.chatmesh.proto.chat.v1.ReceiptUpdated;
+import io.chatmesh.proto.chat.v1.RoomEvent;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Persists what chat-service publishes on {@link Topics#ROOM_EVENTS} (group
+ * {@value #GROUP}): MessageCreated inserts the message (a replay is a no-op), ReceiptUpdated
+ * moves the member's read marker forward.
+ *
+ * <p>Every other kind is ignored: edits, deletions and reactions until those features are
+ * stored here; typing is never stored; membership lives in chat-service. A payload that cannot
+ * be parsed or misses required fields is logged and skipped, since no retry could ever store
+ * it and it must not block the topic. A store failure propagates, so the bus reports the event
+ * as not handled (the in-process bus fails the sender's publish; a broker redelivers).
+ */
+public final class RoomEventPersister implements SmartLifecycle {
+
+    public static final String GROUP = "message-persister";
+
+    private static final Logger log = LoggerFactory.getLogger(RoomEventPersister.class);
+
+    private final EventBus bus;
+    private final MessageStore store;
+    private volatile EventBus.Subscription subscription;
+
+    public RoomEventPersister(EventBus bus, MessageStore store) {
+        this.bus = bus;
+        this.store = store;
+    }
+
+    @Override
+    public void start() {
+        subscription = bus.subscribe(Topics.ROOM_EVENTS, GROUP, this::handle);
+    }
+
+    @Override
+    public void stop() {
+        EventBus.Subscription current = subscription;
+        subscription = null;
+        if (current != null) {
+            current.close();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return subscription != null;
+    }
+
+    /** Just below the gRPC server's phase: subscribed before the first call, unsubscribed after the last. */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 1;
+    }
+
+    void handle(String key, byte[] payload) {
+        RoomEvent event;
+        try {
+            event = RoomEvent.parseFrom(payload);
+        } catch (InvalidProtocolBufferException e) {
+            log.warn("skipping an unparseable room event (key {}, {} bytes)", key, payload.length);
+            return;
+        }
+        try {
+            switch (event.getEventCase()) {
+                case MESSAGE_CREATED -> persist(event);
+                case RECEIPT_UPDATED -> markRead(event.getReceiptUpdated());
+                default -> {
+                    // not stored (yet): see the class comment
+                }
+            }
+        } catch (ChatmeshException invalid) {
+            log.warn("skipping room event {} of room {}: {}", event.getEventId(), event.getRoomId(), invalid.getMessage());
+        }
+    }
+
+    private void persist(RoomEvent event) {
+        Message message = toDomain(event);
+        MessageStore.InsertOutcome outcome = store.insert(message);
+        switch (outcome) {
+            case INSERTED -> log.debug("stored message {} (room {}, seq {})", message.id(), message.roomId(), message.seq());
+            case DUPLICATE -> log.debug("message {} was already stored", message.id());
+            // chat-service assigns each seq once, so this is a bug upstream; retrying cannot fix it
+            case SEQ_TAKEN -> log.error("dropping message {}: room {} already has another message with seq {}",
+                    message.id(), message.roomId(), message.seq());
+        }
+    }
+
+    private void markRead(ReceiptUpdated receipt) {
+        new Validation()
+                .id("receipt_updated.room_id", receipt.getRoomId())
+                .id("receipt_updated.user_id", receipt.getUserId())
+                .range("receipt_updated.last_read_seq", receipt.getLastReadSeq(), 0, Long.MAX_VALUE)
+                .check();
+        store.markRead(receipt.getRoomId(), receipt.getUserId(), receipt.getLastReadSeq());
+    }
+
+    /** The stored form of a MessageCreated; INVALID_ARGUMENT when fields it needs are missing. */
+    static Message toDomain(RoomEvent event) {
+        io.chatmesh.proto.message.v1.Message m = event.getMessageCreated().getMessage();
+        Timestamp created = m.hasCreateTime() ? m.getCreateTime() : event.getTime();
+        Validation validation = new Validation()
+                .id("message.id", m.getId())
+                .id("message.room_id", m.getRoomId())
+                .id("message.sender_id", m.getSenderId())
+                .range("message.seq", m.getSeq(), 1, Long.MAX_VALUE)
+                .optionalId("message.reply_to_id", m.getReplyToId())
+                .optionalId("message.thread_root_id", m.getThreadRootId())
+                .require(created.getSeconds() > 0, "message.create_time", "is required")
+                .require(event.getRoomId().isEmpty() || event.getRoomId().equals(m.getRoomId()),
+                        "message.room_id", "differs from the event's room");
+        for (int i = 0; i < m.getAttachmentsCount(); i++) {
+            validation.id("message.attachments[" + i + "].id", m.getAttachments(i).getId());
+        }
+        validation.check();
+        List<Attachment> attachments = m.getAttachmentsList().stream()
+                .map(a -> new Attachment(a.getId(), a.getFileName(), a.getContentType(), a.getSizeBytes(), a.getSha256()))
+                .toList();
+        return Message.created(m.getId(), m.getRoomId(), m.getSeq(), m.getSenderId(), emptyToNull(m.getClientId()),
+                m.getText(), emptyToNull(m.getReplyToId()), emptyToNull(m.getThreadRootId()), attachments,
+                Instant.ofEpochSecond(created.getSeconds(), created.getNanos()));
+    }
+
+    private static String emptyToNull(String value) {
+        return value.isEmpty() ? null : value;
+    }
+}

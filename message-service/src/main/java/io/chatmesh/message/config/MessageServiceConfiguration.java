@@ -1,0 +1,67 @@
+package io.chatmesh.message.config;
+
+import io.chatmesh.message.api.MessageGrpcService;
+import io.chatmesh.message.api.RoomDirectory;
+import io.chatmesh.message.bus.RoomEventPersister;
+import io.chatmesh.message.bus.RoomEventPublisher;
+import io.chatmesh.message.domain.MessageHistory;
+import io.chatmesh.message.domain.MessageStore;
+import io.chatmesh.platform.bus.EventBus;
+import io.chatmesh.platform.client.MembershipClient;
+import io.grpc.ManagedChannel;
+import java.time.Clock;
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.grpc.client.GrpcChannelFactory;
+
+/**
+ * Wires message-service: the bus consumer and publisher, RoomService clients, the gRPC service.
+ * The store comes from {@link SqlMessageStoreConfiguration} or {@link MongoMessageStoreConfiguration}.
+ */
+@Configuration(proxyBeanMethods = false)
+public class MessageServiceConfiguration {
+
+    @Bean
+    MessageHistory messageHistory(MessageStore store) {
+        return new MessageHistory(store);
+    }
+
+    @Bean
+    RoomEventPersister roomEventPersister(EventBus bus, MessageStore store) {
+        return new RoomEventPersister(bus, store);
+    }
+
+    @Bean
+    RoomEventPublisher roomEventPublisher(EventBus bus) {
+        return new RoomEventPublisher(bus, Clock.systemUTC());
+    }
+
+    /** chat-service's RoomService (spring.grpc.client.channels.rooms.address). */
+    @Bean
+    ManagedChannel roomsChannel(GrpcChannelFactory channels) {
+        return channels.createChannel("rooms");
+    }
+
+    @Bean
+    MembershipClient membershipClient(@Qualifier("roomsChannel") ManagedChannel rooms,
+            @Value("${chatmesh.message.rooms-deadline:2s}") Duration deadline,
+            @Value("${chatmesh.message.membership-cache-ttl:5s}") Duration cacheTtl) {
+        return new MembershipClient(rooms, deadline, cacheTtl);
+    }
+
+    @Bean
+    RoomDirectory roomDirectory(@Qualifier("roomsChannel") ManagedChannel rooms,
+            @Value("${chatmesh.message.rooms-deadline:2s}") Duration deadline) {
+        return new RoomDirectory(rooms, deadline);
+    }
+
+    @Bean
+    MessageGrpcService messageGrpcService(MessageHistory history, MembershipClient membership,
+            RoomDirectory roomDirectory, RoomEventPublisher events,
+            @Value("${chatmesh.message.publish-timeout:5s}") Duration publishTimeout) {
+        return new MessageGrpcService(history, membership, roomDirectory, events, publishTimeout);
+    }
+}

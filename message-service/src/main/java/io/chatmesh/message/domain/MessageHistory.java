@@ -1,0 +1,67 @@
+package io.chatmesh.message.domain;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/** Reading a room's history and moving read markers, over a {@link MessageStore}. */
+public final class MessageHistory {
+
+    public static final int DEFAULT_PAGE_SIZE = 50;
+    public static final int MAX_PAGE_SIZE = 200;
+
+    /**
+     * One page.
+     *
+     * @param nextCursor where the next page in the same direction starts; empty when nothing
+     *        more is stored in that direction
+     */
+    public record Page(List<Message> messages, OptionalLong nextCursor) {
+
+        public Page {
+            messages = List.copyOf(messages);
+        }
+    }
+
+    private final MessageStore store;
+
+    public MessageHistory(MessageStore store) {
+        this.store = Objects.requireNonNull(store);
+    }
+
+    public Page page(String roomId, PageDirection direction, long fromSeq, int pageSize) {
+        if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+            throw new IllegalArgumentException("page size out of range: " + pageSize);
+        }
+        if (fromSeq < 0) {
+            throw new IllegalArgumentException("negative cursor: " + fromSeq);
+        }
+        // One extra row tells whether another page exists without a second query.
+        List<Message> rows = store.page(roomId, direction, fromSeq, pageSize + 1);
+        if (rows.size() <= pageSize) {
+            return new Page(rows, OptionalLong.empty());
+        }
+        List<Message> page = rows.subList(0, pageSize);
+        return new Page(page, OptionalLong.of(page.getLast().seq()));
+    }
+
+    public Optional<Message> get(String messageId) {
+        return store.get(messageId);
+    }
+
+    /** Moves the user's marker forward (never back) and returns the room's read state. */
+    public RoomUnread markRead(String roomId, String userId, long seq) {
+        if (seq < 0) {
+            throw new IllegalArgumentException("negative seq: " + seq);
+        }
+        store.markRead(roomId, userId, seq);
+        return store.unread(userId, List.of(roomId)).getFirst();
+    }
+
+    /** Read state in each room, once per distinct room, in first-seen order. */
+    public List<RoomUnread> unread(String userId, List<String> roomIds) {
+        List<String> distinct = roomIds.stream().distinct().toList();
+        return distinct.isEmpty() ? List.of() : store.unread(userId, distinct);
+    }
+}

@@ -1,0 +1,53 @@
+package io.chatmesh.message.domain;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where messages and read markers live. Storage-neutral: the SQL adapter and the MongoDB
+ * adapter pass the same contract suite. Seqs are positive, so 0 is free to mean "the edge of
+ * the room" as a cursor and "nothing read" as a read marker.
+ */
+public interface MessageStore {
+
+    /** What {@link #insert} did. */
+    enum InsertOutcome {
+        /** The message is stored now. */
+        INSERTED,
+        /** A message with this id was already stored (a replayed event); nothing changed. */
+        DUPLICATE,
+        /** Another message already holds this seq in the room; nothing changed. */
+        SEQ_TAKEN
+    }
+
+    /**
+     * Stores a new message with its attachments, idempotently by message id: the first write
+     * wins and later ones change nothing.
+     */
+    InsertOutcome insert(Message message);
+
+    Optional<Message> get(String messageId);
+
+    /**
+     * Up to {@code limit} messages of a room next to an exclusive cursor, in the direction's
+     * order: FORWARD gives seqs above {@code fromSeq} ascending, BACKWARD seqs below it
+     * descending. {@code fromSeq} 0 starts at the room's first (FORWARD) or newest (BACKWARD)
+     * message.
+     */
+    List<Message> page(String roomId, PageDirection direction, long fromSeq, int limit);
+
+    /**
+     * Moves a user's read marker to {@code seq} unless it is already there or further.
+     *
+     * @return the marker afterwards
+     */
+    long markRead(String roomId, String userId, long seq);
+
+    /** Read state of {@code userId} in each of the given (distinct) rooms, in their order. */
+    List<RoomUnread> unread(String userId, List<String> roomIds);
+
+    /** The newest seq of each given room; 0 for rooms without stored messages. */
+    Map<String, Long> lastSeqs(Collection<String> roomIds);
+}

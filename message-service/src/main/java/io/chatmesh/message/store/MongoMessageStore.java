@@ -1,0 +1,197 @@
+package io.chatmesh.message.store;
+
+import static io.chatmesh.message.store.MessageDocuments.ID;
+import static io.chatmesh.message.store.MessageDocuments.LAST_READ_SEQ;
+import static io.chatmesh.message.store.MessageDocuments.ROOM_ID;
+import static io.chatmesh.message.store.MessageDocuments.SENDER_ID;
+import static io.chatmesh.message.store.MessageDocuments.SEQ;
+import static io.chatmesh.message.store.MessageDocuments.THREAD_REPLY_COUNT;
+import static io.chatmesh.message.store.MessageDocuments.THREAD_ROOT_ID;
+import static io.chatmesh.message.store.MessageDocuments.USER_ID;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Accumulators;
+import com.mongodb.client.model.Aggregates;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import io.chatmesh.message.domain.Message;
+import io.chatmesh.message.domain.MessageStore;
+import io.chatmesh.message.domain.PageDirection;
+import io.chatmesh.message.domain.RoomUnread;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+/**
+ * {@link MessageStore} on MongoDB: one document per message with its attachments and reaction
+ * summaries embedded, read markers in their own collection (docs/message-store.md). Uses single
+ * document operations only, so it needs neither transactions nor a replica set.
+ */
+public final class MongoMessageStore implements MessageStore {
+
+    static final String ROOM_SEQ_INDEX = "room_seq";
+    static final String THREAD_INDEX = "thread_root_seq";
+    static final String READ_MARKER_INDEX = "room_user";
+
+    private static final String GROUP_VALUE = "value";
+
+    private final MongoCollection<Document> messages;
+    private final MongoCollection<Document> readMarkers;
+
+    public MongoMessageStore(MongoDatabase database) {
+        this.messages = database.getCollection(MessageDocuments.MESSAGES);
+        this.readMarkers = database.getCollection(MessageDocuments.READ_MARKERS);
+    }
+
+    /** Creates the indexes the store relies on; indexes that already exist as defined are left as they are. */
+    public void createIndexes() {
+        messages.createIndex(Indexes.ascending(ROOM_ID, SEQ), new IndexOptions().name(ROOM_SEQ_INDEX).unique(true));
+        // Only replies carry a thread root, so the index holds replies only.
+        messages.createIndex(Indexes.ascending(THREAD_ROOT_ID, SEQ), new IndexOptions().name(THREAD_INDEX)
+                .partialFilterExpression(Filters.exists(THREAD_ROOT_ID)));
+        readMarkers.createIndex(Indexes.ascending(ROOM_ID, USER_ID),
+                new IndexOptions().name(READ_MARKER_INDEX).unique(true));
+    }
+
+    /**
+     * Inserts, then recounts the replies of the message and of its thread root. Recounting
+     * (rather than incrementing) also after a DUPLICATE makes the stored count exact whatever
+     * was interrupted before: a replayed event repairs it instead of counting twice.
+     */
+    @Override
+    public InsertOutcome insert(Message message) {
+        InsertOutcome outcome = insertDocument(message);
+        if (outcome != InsertOutcome.SEQ_TAKEN) {
+            recountReplies(message.roomId(), message.id());
+            if (message.threadRootId() != null) {
+                recountReplies(message.roomId(), message.threadRootId());
+            }
+        }
+        return outcome;
+    }
+
+    private InsertOutcome insertDocument(Message message) {
+        try {
+            messages.insertOne(MessageDocuments.newMessage(message));
+            return InsertOutcome.INSERTED;
+        } catch (MongoWriteException e) {
+            if (ErrorCategory.fromErrorCode(e.getCode()) != ErrorCategory.DUPLICATE_KEY) {
+                throw e;
+            }
+            // Error 11000 from either unique index: _id (a replay) or room_seq. The server names the
+            // index only in the error text, so ask for the id, as the SQL adapter does.
+            boolean idTaken = messages.find(Filters.eq(ID, message.id()))
+                    .projection(Projections.include(ID)).first() != null;
+            return idTaken ? InsertOutcome.DUPLICATE : InsertOutcome.SEQ_TAKEN;
+        }
+    }
+
+    /**
+     * Sets the stored reply count of {@code rootId} to the number of replies stored now. {@code $max}
+     * keeps a concurrent, later recount from being overwritten by an earlier, smaller one (replies
+     * are never removed, deletion keeps the document).
+     */
+    private void recountReplies(String roomId, String rootId) {
+        long replies = messages.countDocuments(Filters.and(Filters.eq(ROOM_ID, roomId), Filters.eq(THREAD_ROOT_ID, rootId)));
+        if (replies > 0) {
+            messages.updateOne(Filters.and(Filters.eq(ID, rootId), Filters.eq(ROOM_ID, roomId)),
+                    Updates.max(THREAD_REPLY_COUNT, Math.toIntExact(replies)));
+        }
+    }
+
+    @Override
+    public Optional<Message> get(String messageId) {
+        return Optional.ofNullable(messages.find(Filters.eq(ID, messageId)).first()).map(MessageDocuments::toMessage);
+    }
+
+    @Override
+    public List<Message> page(String roomId, PageDirection direction, long fromSeq, int limit) {
+        long bound = direction.exclusiveBound(fromSeq);
+        Bson filter = Filters.and(Filters.eq(ROOM_ID, roomId), switch (direction) {
+            case FORWARD -> Filters.gt(SEQ, bound);
+            case BACKWARD -> Filters.lt(SEQ, bound);
+        });
+        Bson order = switch (direction) {
+            case FORWARD -> Sorts.ascending(SEQ);
+            case BACKWARD -> Sorts.descending(SEQ);
+        };
+        return messages.find(filter).sort(order).limit(limit).map(MessageDocuments::toMessage).into(new ArrayList<>());
+    }
+
+    @Override
+    public long markRead(String roomId, String userId, long seq) {
+        // An upsert on the unique (room_id, user_id) index: the server retries it itself when two
+        // first markers of the same user and room race.
+        Document marker = readMarkers.findOneAndUpdate(
+                Filters.and(Filters.eq(ROOM_ID, roomId), Filters.eq(USER_ID, userId)),
+                Updates.max(LAST_READ_SEQ, seq),
+                new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
+        return MessageDocuments.longValue(marker, LAST_READ_SEQ);
+    }
+
+    /** Three queries whatever the number of rooms: the markers, the newest seqs, and one count per room in one aggregation. */
+    @Override
+    public List<RoomUnread> unread(String userId, List<String> roomIds) {
+        if (roomIds.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Long> markers = new HashMap<>();
+        readMarkers.find(Filters.and(Filters.in(ROOM_ID, roomIds), Filters.eq(USER_ID, userId)))
+                .projection(Projections.include(ROOM_ID, LAST_READ_SEQ))
+                .forEach(marker -> markers.put(marker.getString(ROOM_ID),
+                        MessageDocuments.longValue(marker, LAST_READ_SEQ)));
+        Map<String, Long> lastSeqs = lastSeqs(roomIds);
+
+        // Only rooms with messages past the marker can have unread ones.
+        List<Bson> pastMarkers = roomIds.stream()
+                .filter(room -> lastSeqs.get(room) > markers.getOrDefault(room, 0L))
+                .map(room -> Filters.and(Filters.eq(ROOM_ID, room), Filters.gt(SEQ, markers.getOrDefault(room, 0L))))
+                .toList();
+        Map<String, Long> unreadCounts = new HashMap<>();
+        if (!pastMarkers.isEmpty()) {
+            messages.aggregate(List.of(
+                            Aggregates.match(Filters.and(Filters.or(pastMarkers), Filters.ne(SENDER_ID, userId))),
+                            Aggregates.group("$" + ROOM_ID, Accumulators.sum(GROUP_VALUE, 1))))
+                    .forEach(group -> unreadCounts.put(group.getString(ID), MessageDocuments.longValue(group, GROUP_VALUE)));
+        }
+        return roomIds.stream()
+                .map(room -> new RoomUnread(room, unreadCounts.getOrDefault(room, 0L), markers.getOrDefault(room, 0L),
+                        lastSeqs.get(room)))
+                .toList();
+    }
+
+    /**
+     * One aggregation, sorted like the room_seq index and grouped with {@code $last}: the shape
+     * recent MongoDB versions answer with a distinct scan of that index (one seek per room)
+     * instead of reading every message of the rooms.
+     */
+    @Override
+    public Map<String, Long> lastSeqs(Collection<String> roomIds) {
+        Map<String, Long> lastSeqs = new LinkedHashMap<>();
+        if (roomIds.isEmpty()) {
+            return lastSeqs;
+        }
+        roomIds.forEach(roomId -> lastSeqs.put(roomId, 0L));
+        messages.aggregate(List.of(
+                        Aggregates.match(Filters.in(ROOM_ID, lastSeqs.keySet())),
+                        Aggregates.sort(Sorts.ascending(ROOM_ID, SEQ)),
+                        Aggregates.group("$" + ROOM_ID, Accumulators.last(GROUP_VALUE, "$" + SEQ))))
+                .forEach(group -> lastSeqs.put(group.getString(ID), MessageDocuments.longValue(group, GROUP_VALUE)));
+        return lastSeqs;
+    }
+}

@@ -1,0 +1,129 @@
+package io.chatmesh.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.chatmesh.message.domain.MessageStore;
+import io.chatmesh.message.store.MongoMessageStore;
+import io.chatmesh.platform.id.Ids;
+import io.chatmesh.proto.message.v1.Attachment;
+import io.chatmesh.proto.message.v1.GetMessageRequest;
+import io.chatmesh.proto.message.v1.GetUnreadCountsRequest;
+import io.chatmesh.proto.message.v1.ListMessagesRequest;
+import io.chatmesh.proto.message.v1.ListMessagesResponse;
+import io.chatmesh.proto.message.v1.MarkReadRequest;
+import io.chatmesh.proto.message.v1.Message;
+import io.chatmesh.proto.message.v1.RoomUnread;
+import java.util.List;
+import java.util.Locale;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * message-service with chatmesh.message.store=mongodb (mongo-java-server) and no SQL database at
+ * all: events published on its EventBus come back over gRPC.
+ */
+@SpringBootTest(classes = MessageServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {"spring.config.name=" + MessageServiceApplication.CONFIG_NAME, "spring.grpc.server.port=0",
+                "chatmesh.message.store=mongodb", "spring.datasource.url="})
+@Import(MessageServiceClientSupport.TestBeans.class)
+class MongoStoreServiceTest extends MessageServiceClientSupport {
+
+    /** Lives as long as the test JVM, like the cached application context that uses it. */
+    private static final MongoServer MONGO = startMongo();
+    private static final String DATABASE = "chatmesh_" + Ids.newId().toLowerCase(Locale.ROOT);
+
+    @DynamicPropertySource
+    static void mongo(DynamicPropertyRegistry registry) {
+        registry.add("chatmesh.message.mongodb.uri", () -> "mongodb://127.0.0.1:" + MONGO.getLocalAddress().getPort());
+        registry.add("chatmesh.message.mongodb.database", () -> DATABASE);
+    }
+
+    private static MongoServer startMongo() {
+        MongoServer server = new MongoServer(new MemoryBackend());
+        server.bind("127.0.0.1", 0);
+        return server;
+    }
+
+    @Autowired
+    ApplicationContext context;
+
+    @Test
+    void runsOnMongoDbWithoutAnySqlBeans() {
+        assertThat(context.getBean(MessageStore.class)).isInstanceOf(MongoMessageStore.class);
+        assertThat(context.getBeanNamesForType(DataSource.class)).isEmpty();
+        assertThat(context.getBeanNamesForType(Flyway.class)).isEmpty();
+        assertThat(context.getBeanNamesForType(Jdbi.class)).isEmpty();
+    }
+
+    @Test
+    void publishedMessagesArePagedOverGrpc() {
+        User alice = newUser();
+        User bob = newUser();
+        String room = newRoom(alice, bob);
+        List<Message> posted = post(room, 5, alice, bob);
+        publish(messageCreated(posted.get(2))); // a replay changes nothing
+
+        ListMessagesResponse newest = messages(bob).listMessages(
+                ListMessagesRequest.newBuilder().setRoomId(room).setPageSize(3).build());
+        assertThat(newest.getMessagesList()).containsExactly(posted.get(4), posted.get(3), posted.get(2));
+
+        ListMessagesResponse older = messages(bob).listMessages(ListMessagesRequest.newBuilder()
+                .setRoomId(room).setPageSize(3).setPageToken(newest.getNextPageToken()).build());
+        assertThat(older.getMessagesList()).containsExactly(posted.get(1), posted.get(0));
+        assertThat(older.getNextPageToken()).isEmpty();
+    }
+
+    @Test
+    void repliesThreadsAndAttachmentsComeBackAsPublished() {
+        User alice = newUser();
+        User bob = newUser();
+        String room = newRoom(alice, bob);
+        Message root = chatMessage(room, 1, alice, "root");
+        Message reply = chatMessage(room, 2, bob, "").toBuilder()
+                .setReplyToId(root.getId())
+                .setThreadRootId(root.getId())
+                .addAttachments(Attachment.newBuilder().setId(Ids.newId()).setFileName("cat.png")
+                        .setContentType("image/png").setSizeBytes(2048).setSha256("0f".repeat(32)))
+                .build();
+        publish(messageCreated(root));
+        publish(messageCreated(reply));
+
+        assertThat(messages(alice).getMessage(GetMessageRequest.newBuilder().setMessageId(reply.getId()).build())
+                .getMessage()).isEqualTo(reply);
+        assertThat(messages(alice).listMessages(ListMessagesRequest.newBuilder().setRoomId(room).build())
+                .getMessagesList()).containsExactly(reply, root.toBuilder().setThreadReplyCount(1).build());
+    }
+
+    @Test
+    void receiptsAndMarkReadMoveTheMarkerForwardOnly() {
+        User alice = newUser();
+        User bob = newUser();
+        String room = newRoom(alice, bob);
+        post(room, 4, bob);
+
+        publish(receiptUpdated(room, alice, 2));
+        publish(receiptUpdated(room, alice, 1));
+        assertThat(messages(alice).getUnreadCounts(GetUnreadCountsRequest.newBuilder().addRoomIds(room).build())
+                .getRoomsList()).containsExactly(roomUnread(room, 2, 2, 4));
+
+        assertThat(messages(alice).markRead(MarkReadRequest.newBuilder().setRoomId(room).setSeq(3).build()).getRoom())
+                .isEqualTo(roomUnread(room, 1, 3, 4));
+        assertThat(messages(bob).getUnreadCounts(GetUnreadCountsRequest.getDefaultInstance()).getRoomsList())
+                .containsExactly(roomUnread(room, 0, 0, 4));
+    }
+
+    private static RoomUnread roomUnread(String room, long unread, long lastRead, long lastMessage) {
+        return RoomUnread.newBuilder().setRoomId(room).setUnreadCount(unread).setLastReadSeq(lastRead)
+                .setLastMessageSeq(lastMessage).build();
+    }
+}
