@@ -18,16 +18,16 @@ import io.chatmesh.signaling.domain.Signal;
 import java.time.Instant;
 import java.util.List;
 
-/** Translation between the signaling protos and the domain. */
-final class SignalProtos {
+/** Translation between the signaling protos and the domain (for the Connect stream and the bus). */
+public final class SignalProtos {
 
     private SignalProtos() {}
 
-    static Media media(MediaState state) {
+    public static Media media(MediaState state) {
         return new Media(state.getAudio(), state.getVideo(), state.getScreen());
     }
 
-    static MediaState mediaState(Media media) {
+    public static MediaState mediaState(Media media) {
         return MediaState.newBuilder().setAudio(media.audio()).setVideo(media.video()).setScreen(media.screen()).build();
     }
 
@@ -44,13 +44,18 @@ final class SignalProtos {
                 candidate.getSdpMLineIndex(), candidate.getUsernameFragment());
     }
 
-    static Participant participant(io.chatmesh.signaling.domain.Participant participant) {
+    public static Participant participant(io.chatmesh.signaling.domain.Participant participant) {
         return Participant.newBuilder()
                 .setParticipantId(participant.participantId())
                 .setUserId(participant.userId())
                 .setMedia(mediaState(participant.media()))
                 .setJoinTime(timestamp(participant.joinTime()))
                 .build();
+    }
+
+    public static io.chatmesh.signaling.domain.Participant participant(Participant participant) {
+        return new io.chatmesh.signaling.domain.Participant(participant.getParticipantId(), participant.getUserId(),
+                media(participant.getMedia()), instant(participant.getJoinTime()));
     }
 
     static List<IceServer> iceServers(IceServerDirectory.IceServers servers) {
@@ -102,6 +107,10 @@ final class SignalProtos {
 
     static Timestamp timestamp(Instant instant) {
         return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+    }
+
+    static Instant instant(Timestamp timestamp) {
+        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
     }
 
     static Duration duration(java.time.Duration duration) {

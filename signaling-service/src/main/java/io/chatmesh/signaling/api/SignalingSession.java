@@ -13,9 +13,11 @@ import io.chatmesh.proto.signaling.v1.SignalResponse;
 import io.chatmesh.signaling.domain.CallRelay;
 import io.chatmesh.signaling.domain.IceServerDirectory;
 import io.chatmesh.signaling.domain.Participant;
+import io.chatmesh.signaling.domain.Signal;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,19 +114,19 @@ final class SignalingSession implements StreamObserver<SignalRequest> {
             case OFFER -> {
                 Seat at = requireSeat();
                 SignalValidation.sessionDescription("offer", request.getOffer(), at.self().participantId());
-                relay.send(at.roomId(), at.self().participantId(), request.getOffer().getParticipantId(),
+                relaySignal(request.getClientId(), at, request.getOffer().getParticipantId(),
                         SignalProtos.offer(request.getOffer()));
             }
             case ANSWER -> {
                 Seat at = requireSeat();
                 SignalValidation.sessionDescription("answer", request.getAnswer(), at.self().participantId());
-                relay.send(at.roomId(), at.self().participantId(), request.getAnswer().getParticipantId(),
+                relaySignal(request.getClientId(), at, request.getAnswer().getParticipantId(),
                         SignalProtos.answer(request.getAnswer()));
             }
             case ICE_CANDIDATE -> {
                 Seat at = requireSeat();
                 SignalValidation.iceCandidate(request.getIceCandidate(), at.self().participantId());
-                relay.send(at.roomId(), at.self().participantId(), request.getIceCandidate().getParticipantId(),
+                relaySignal(request.getClientId(), at, request.getIceCandidate().getParticipantId(),
                         SignalProtos.iceCandidate(request.getIceCandidate()));
             }
             case MEDIA_STATE -> {
@@ -170,6 +172,19 @@ final class SignalingSession implements StreamObserver<SignalRequest> {
             // The session ended while joining: end() saw no seat, so leave here (leave is idempotent).
             relay.leave(roomId, self.participantId());
         }
+    }
+
+    /**
+     * Relays a signal. One for a participant on another instance is only on its way when this
+     * returns: if the bus refuses it, the sender gets the StreamError (UNAVAILABLE) later.
+     */
+    private void relaySignal(String clientId, Seat at, String toParticipantId, Signal signal) {
+        relay.send(at.roomId(), at.self().participantId(), toParticipantId, signal).whenComplete((sent, failure) -> {
+            if (failure != null) {
+                out.offer(error(clientId, failure instanceof CompletionException wrapped && wrapped.getCause() != null
+                        ? wrapped.getCause() : failure));
+            }
+        });
     }
 
     private Seat requireSeat() {

@@ -1,11 +1,12 @@
 package io.chatmesh.signaling.config;
 
 import io.chatmesh.platform.auth.AuthPolicy;
+import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.client.MembershipClient;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
 import io.chatmesh.signaling.api.StreamSettings;
-import io.chatmesh.signaling.domain.CallRelay;
+import io.chatmesh.signaling.bus.CallBusBridge;
 import io.chatmesh.signaling.domain.IceServerDirectory;
 import io.chatmesh.signaling.domain.InMemoryCallRelay;
 import java.time.Clock;
@@ -31,9 +32,21 @@ class SignalingConfig {
                 properties.membership().deadline(), properties.membership().cacheTtl());
     }
 
+    /** Shares the calls with the other instances over the bus (an instance alone only hears itself). */
+    @Bean(destroyMethod = "close")
+    CallBusBridge callBusBridge(EventBus eventBus, SignalingProperties properties) {
+        SignalingProperties.Bus bus = properties.bus();
+        return new CallBusBridge(eventBus, bus.topic(), properties.instanceId(),
+                CallBusBridge.newOutbox(bus.outboxCapacity()));
+    }
+
     @Bean
-    CallRelay callRelay(SignalingProperties properties) {
-        return new InMemoryCallRelay(properties.maxParticipants(), Clock.systemUTC(), Ids::newId);
+    InMemoryCallRelay callRelay(SignalingProperties properties, CallBusBridge bridge) {
+        InMemoryCallRelay relay = new InMemoryCallRelay(properties.maxParticipants(), Clock.systemUTC(), Ids::newId,
+                bridge);
+        bridge.connect(relay);
+        bridge.scheduleLiveness(properties.bus().announceInterval(), properties.bus().presenceTtl());
+        return relay;
     }
 
     @Bean

@@ -1,5 +1,7 @@
 package io.chatmesh.signaling.config;
 
+import io.chatmesh.platform.bus.Topics;
+import io.chatmesh.platform.id.Ids;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -8,9 +10,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * {@code chatmesh.signaling.*} settings.
  *
- * @param maxParticipants most devices in one call (mesh: every pair has a peer connection)
+ * @param maxParticipants most devices in one call, on all instances together (mesh: every pair
+ *        has a peer connection)
  * @param heartbeatInterval how often WebSocket-bridge clients must ping (below Envoy's 5 min idle timeout)
  * @param outboundQueueCapacity events that may wait for one slow client before it is disconnected
+ * @param instanceId names this instance on the event bus (instances ignore their own events);
+ *        unset or blank: random per start. Must differ between running instances.
  */
 @ConfigurationProperties("chatmesh.signaling")
 public record SignalingProperties(
@@ -18,7 +23,15 @@ public record SignalingProperties(
         @DefaultValue("25s") Duration heartbeatInterval,
         @DefaultValue("256") int outboundQueueCapacity,
         @DefaultValue Membership membership,
-        @DefaultValue Ice ice) {
+        @DefaultValue Ice ice,
+        String instanceId,
+        @DefaultValue Bus bus) {
+
+    public SignalingProperties {
+        if (instanceId == null || instanceId.isBlank()) {
+            instanceId = Ids.newId();
+        }
+    }
 
     /** Membership checks against RoomService (channel "rooms"). */
     public record Membership(@DefaultValue("3s") Duration deadline, @DefaultValue("5s") Duration cacheTtl) {}
@@ -31,4 +44,34 @@ public record SignalingProperties(
      */
     public record Ice(@DefaultValue List<String> stunUrls, @DefaultValue List<String> turnUrls, String turnSecret,
             @DefaultValue("1h") Duration turnTtl) {}
+
+    /**
+     * Calls spanning instances over the event bus.
+     *
+     * @param topic where instances exchange call events (keyed by room id)
+     * @param announceInterval how often each instance re-announces its participants
+     * @param presenceTtl how long a remote participant stays without being re-announced;
+     *        unset: 3 × announceInterval. Must exceed announceInterval.
+     * @param outboxCapacity call events that may wait to be published; beyond that a signal
+     *        fails UNAVAILABLE and other events are dropped (re-announces repair the roster)
+     */
+    public record Bus(@DefaultValue(Topics.SIGNALING) String topic, @DefaultValue("10s") Duration announceInterval,
+            Duration presenceTtl, @DefaultValue("10000") int outboxCapacity) {
+
+        public Bus {
+            if (!announceInterval.isPositive()) {
+                throw new IllegalArgumentException("chatmesh.signaling.bus.announce-interval must be positive");
+            }
+            if (presenceTtl == null) {
+                presenceTtl = announceInterval.multipliedBy(3);
+            }
+            if (presenceTtl.compareTo(announceInterval) <= 0) {
+                throw new IllegalArgumentException(
+                        "chatmesh.signaling.bus.presence-ttl must exceed chatmesh.signaling.bus.announce-interval");
+            }
+            if (outboxCapacity < 1) {
+                throw new IllegalArgumentException("chatmesh.signaling.bus.outbox-capacity must be at least 1");
+            }
+        }
+    }
 }

@@ -1,9 +1,11 @@
 package io.chatmesh.signaling.domain;
 
+import java.util.concurrent.CompletionStage;
+
 /**
- * The live calls, one per room, and the relay of signals between their participants. The
- * api layer only talks to this interface, so an implementation that spans several
- * signaling-service instances (over the event bus) can replace the in-memory one.
+ * The live calls, one per room, and the relay of signals between their participants, who
+ * may be connected to different signaling-service instances. The api layer only talks to
+ * this interface.
  *
  * <p>Per call, events reach each participant in the order the relay accepted them; a new
  * participant gets {@link CallEvent.Joined} before anyone can address it.
@@ -17,6 +19,7 @@ public interface CallRelay {
      *
      * @return the new participant (with a fresh participant id)
      * @throws io.chatmesh.platform.error.ChatmeshException RESOURCE_EXHAUSTED when the call is full
+     *         (participants on every instance count)
      */
     Participant join(String roomId, String userId, Media media, CallListener listener);
 
@@ -24,10 +27,13 @@ public interface CallRelay {
      * Relays a signal to another participant of the same call, who gets it as
      * {@link CallEvent.SignalReceived} from {@code fromParticipantId}.
      *
+     * @return completes once the signal was delivered (target on this instance) or accepted by
+     *         the bus for the target's instance; fails with ChatmeshException UNAVAILABLE when the
+     *         bus did not take it
      * @throws io.chatmesh.platform.error.ChatmeshException NOT_FOUND when the target is not in
      *         the sender's call
      */
-    void send(String roomId, String fromParticipantId, String toParticipantId, Signal signal);
+    CompletionStage<Void> send(String roomId, String fromParticipantId, String toParticipantId, Signal signal);
 
     /** Records a participant's new media state and tells the others. */
     void updateMedia(String roomId, String participantId, Media media);

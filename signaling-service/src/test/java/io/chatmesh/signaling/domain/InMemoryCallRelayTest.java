@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chatmesh.platform.error.ChatmeshException;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -21,7 +22,37 @@ class InMemoryCallRelayTest {
 
     private final AtomicInteger nextId = new AtomicInteger();
     private final Supplier<String> ids = () -> "p" + nextId.incrementAndGet();
-    private final InMemoryCallRelay relay = new InMemoryCallRelay(3, Clock.fixed(NOW, ZoneOffset.UTC), ids);
+    private final MutableClock clock = new MutableClock(NOW);
+    private final Replicated replicated = new Replicated();
+    private final InMemoryCallRelay relay = new InMemoryCallRelay(3, clock, ids, replicated);
+
+    /** Records what the relay tells the other instances, in order. */
+    private static final class Replicated implements CallReplicator {
+        final List<String> events = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> signalOutcome = new CompletableFuture<>();
+
+        @Override
+        public void present(String roomId, Participant participant) {
+            events.add("present " + roomId + " " + participant.participantId());
+        }
+
+        @Override
+        public void left(String roomId, Participant participant) {
+            events.add("left " + roomId + " " + participant.participantId() + " " + participant.userId());
+        }
+
+        @Override
+        public void mediaChanged(String roomId, String participantId, Media media) {
+            events.add("media " + roomId + " " + participantId + " " + media);
+        }
+
+        @Override
+        public CompletionStage<Void> signal(String roomId, String fromParticipantId, String toParticipantId,
+                Signal signal) {
+            events.add("signal " + roomId + " " + fromParticipantId + "->" + toParticipantId + " " + signal);
+            return signalOutcome;
+        }
+    }
 
     /** Records what one participant is told. */
     private static final class Inbox implements CallListener {
@@ -174,5 +205,158 @@ class InMemoryCallRelayTest {
                 new CallEvent.MediaChanged(c.participantId(), new Media(true, false, false)),
                 new CallEvent.ParticipantLeft(broken.participantId(), "broken"));
         assertThat(carol.last()).isEqualTo(new CallEvent.ParticipantLeft(broken.participantId(), "broken"));
+    }
+
+    private static final Participant RITA = new Participant("remote-1", "rita", new Media(true, false, false),
+            NOW.minusSeconds(5));
+    private static final Participant RAY = new Participant("remote-2", "ray", Media.NONE, NOW.minusSeconds(3));
+
+    @Test
+    void localChangesAreReplicatedInTheOrderTheRelayMadeThem() {
+        Participant a = relay.join(ROOM, "alice", Media.NONE, new Inbox());
+        Participant b = relay.join(ROOM, "bob", Media.NONE, new Inbox());
+        relay.updateMedia(ROOM, a.participantId(), new Media(true, false, false));
+        CompletionStage<Void> local = relay.send(ROOM, a.participantId(), b.participantId(), new Signal.Offer("v=0"));
+        relay.leave(ROOM, b.participantId());
+        relay.leave(ROOM, b.participantId());
+
+        assertThat(local.toCompletableFuture()).isCompleted();
+        assertThat(replicated.events).containsExactly(
+                "present room-1 p1",
+                "present room-1 p2",
+                "media room-1 p1 " + new Media(true, false, false),
+                "left room-1 p2 bob");
+    }
+
+    @Test
+    void remoteParticipantsTakePartLikeLocalOnesAndAreNotReplicatedBack() {
+        Inbox alice = new Inbox();
+        Participant a = relay.join(ROOM, "alice", Media.NONE, alice);
+
+        relay.remotePresent(ROOM, RITA);
+        relay.remotePresent(ROOM, RITA); // a re-announce: nothing new
+        assertThat(alice.events).containsExactly(new CallEvent.Joined(a, List.of()), new CallEvent.ParticipantJoined(RITA));
+
+        Inbox bob = new Inbox();
+        Participant b = relay.join(ROOM, "bob", Media.NONE, bob);
+        Media sharing = new Media(true, true, true);
+        relay.remoteMediaChanged(ROOM, RITA.participantId(), sharing);
+        relay.remotePresent(ROOM, RITA.withMedia(Media.NONE)); // an announce carries the current media
+        relay.remoteLeft(ROOM, RITA.participantId());
+        relay.remoteLeft(ROOM, RITA.participantId());
+
+        assertThat(bob.events).containsExactly(
+                new CallEvent.Joined(b, List.of(a, RITA)),
+                new CallEvent.MediaChanged(RITA.participantId(), sharing),
+                new CallEvent.MediaChanged(RITA.participantId(), Media.NONE),
+                new CallEvent.ParticipantLeft(RITA.participantId(), "rita"));
+        assertThat(alice.events).endsWith(new CallEvent.ParticipantLeft(RITA.participantId(), "rita"));
+        assertThat(relay.participants(ROOM)).containsExactly(a, b);
+        assertThat(replicated.events).containsExactly("present room-1 p1", "present room-1 p2");
+    }
+
+    @Test
+    void signalsToRemoteParticipantsGoThroughTheReplicatorAndRemoteSignalsReachOnlyTheirLocalTarget() {
+        Inbox alice = new Inbox();
+        Participant a = relay.join(ROOM, "alice", Media.NONE, alice);
+        relay.remotePresent(ROOM, RITA);
+
+        CompletionStage<Void> sent = relay.send(ROOM, a.participantId(), RITA.participantId(), new Signal.Offer("v=0"));
+        assertThat(sent).isSameAs(replicated.signalOutcome);
+        assertThat(replicated.events).endsWith("signal room-1 p1->remote-1 " + new Signal.Offer("v=0"));
+
+        Signal.Answer answer = new Signal.Answer("v=0 answer");
+        relay.deliverRemoteSignal(ROOM, RITA.participantId(), a.participantId(), answer);
+        relay.deliverRemoteSignal("room-2", RITA.participantId(), a.participantId(), answer); // not a's room
+        relay.deliverRemoteSignal(ROOM, RITA.participantId(), RAY.participantId(), answer); // for another instance
+        assertThat(alice.events).containsExactly(
+                new CallEvent.Joined(a, List.of()),
+                new CallEvent.ParticipantJoined(RITA),
+                new CallEvent.SignalReceived(RITA.participantId(), answer));
+
+        assertThatThrownBy(() -> relay.send(ROOM, a.participantId(), RAY.participantId(), new Signal.Offer("v=0")))
+                .asInstanceOf(InstanceOfAssertFactories.type(ChatmeshException.class))
+                .extracting(ChatmeshException::kind).isEqualTo(ChatmeshException.Kind.NOT_FOUND);
+    }
+
+    @Test
+    void remoteParticipantsCannotBeActedForLocallyNorLocalOnesRemotely() {
+        Inbox alice = new Inbox();
+        Participant a = relay.join(ROOM, "alice", Media.NONE, alice);
+        relay.remotePresent(ROOM, RITA);
+        int aliceSeen = alice.events.size();
+
+        assertThatThrownBy(() -> relay.send(ROOM, RITA.participantId(), a.participantId(), new Signal.Offer("v=0")))
+                .asInstanceOf(InstanceOfAssertFactories.type(ChatmeshException.class))
+                .extracting(ChatmeshException::kind).isEqualTo(ChatmeshException.Kind.NOT_FOUND);
+        assertThatThrownBy(() -> relay.updateMedia(ROOM, RITA.participantId(), Media.NONE))
+                .asInstanceOf(InstanceOfAssertFactories.type(ChatmeshException.class))
+                .extracting(ChatmeshException::kind).isEqualTo(ChatmeshException.Kind.NOT_FOUND);
+        assertThat(relay.leave(ROOM, RITA.participantId())).isFalse();
+        relay.remoteLeft(ROOM, a.participantId());
+        relay.remoteMediaChanged(ROOM, a.participantId(), new Media(true, true, true));
+        relay.remotePresent(ROOM, new Participant(a.participantId(), "mallory", Media.NONE, NOW));
+
+        assertThat(relay.participants(ROOM)).containsExactly(a, RITA);
+        assertThat(alice.events).hasSize(aliceSeen);
+        assertThat(replicated.events).containsExactly("present room-1 p1");
+    }
+
+    @Test
+    void theParticipantLimitCountsRemoteParticipants() {
+        relay.remotePresent(ROOM, RITA);
+        relay.remotePresent(ROOM, RAY);
+        relay.join(ROOM, "alice", Media.NONE, new Inbox());
+
+        assertThatThrownBy(() -> relay.join(ROOM, "bob", Media.NONE, new Inbox()))
+                .asInstanceOf(InstanceOfAssertFactories.type(ChatmeshException.class))
+                .extracting(ChatmeshException::kind).isEqualTo(ChatmeshException.Kind.RESOURCE_EXHAUSTED);
+
+        relay.remoteLeft(ROOM, RAY.participantId());
+        assertThat(relay.join(ROOM, "bob", Media.NONE, new Inbox()).userId()).isEqualTo("bob");
+    }
+
+    @Test
+    void remoteParticipantsNotReannouncedWithinTheTtlExpireOnce() {
+        Duration ttl = Duration.ofSeconds(30);
+        Inbox alice = new Inbox();
+        Participant a = relay.join(ROOM, "alice", Media.NONE, alice);
+        relay.remotePresent(ROOM, RITA);
+        relay.remotePresent(ROOM, RAY);
+        relay.remotePresent("room-2", new Participant("remote-3", "rex", Media.NONE, NOW));
+
+        clock.advance(Duration.ofSeconds(20));
+        relay.remotePresent(ROOM, RITA);
+        clock.advance(Duration.ofSeconds(10));
+        relay.expireRemoteParticipants(ttl); // ray was announced exactly one ttl ago: still there
+        assertThat(relay.participants(ROOM)).containsExactly(a, RITA, RAY);
+
+        clock.advance(Duration.ofSeconds(1));
+        relay.expireRemoteParticipants(ttl);
+        assertThat(relay.participants(ROOM)).containsExactly(a, RITA);
+        assertThat(relay.participants("room-2")).isEmpty();
+
+        clock.advance(Duration.ofSeconds(20));
+        relay.expireRemoteParticipants(ttl);
+        relay.expireRemoteParticipants(ttl);
+        assertThat(relay.participants(ROOM)).containsExactly(a);
+        assertThat(alice.events.stream().filter(CallEvent.ParticipantLeft.class::isInstance)).containsExactly(
+                new CallEvent.ParticipantLeft(RAY.participantId(), "ray"),
+                new CallEvent.ParticipantLeft(RITA.participantId(), "rita"));
+
+        relay.remotePresent(ROOM, RITA); // announced again (its instance was only cut off): joined again
+        assertThat(alice.last()).isEqualTo(new CallEvent.ParticipantJoined(RITA));
+    }
+
+    @Test
+    void reannouncingCoversEveryLocalParticipantAndNoRemoteOne() {
+        relay.join(ROOM, "alice", Media.NONE, new Inbox());
+        relay.join("room-2", "dave", Media.NONE, new Inbox());
+        relay.remotePresent(ROOM, RITA);
+        replicated.events.clear();
+
+        relay.announceLocalParticipants();
+
+        assertThat(replicated.events).containsExactlyInAnyOrder("present room-1 p1", "present room-2 p2");
     }
 }

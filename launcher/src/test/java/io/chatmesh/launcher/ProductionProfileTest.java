@@ -1,0 +1,82 @@
+package io.chatmesh.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.chatmesh.chat.ChatServiceApplication;
+import io.chatmesh.message.MessageServiceApplication;
+import io.chatmesh.proto.user.v1.SignUpRequest;
+import io.chatmesh.signaling.SignalingServiceApplication;
+import io.chatmesh.proto.user.v1.UserServiceGrpc;
+import io.chatmesh.testkit.TestPostgres;
+import io.chatmesh.user.UserServiceApplication;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
+
+/**
+ * The prod profile takes its settings from the environment: a missing required one stops
+ * startup with a message naming it, and with them given the service runs on them. (The
+ * settings are passed as command-line properties here; they resolve the same placeholders
+ * an environment variable would.)
+ */
+class ProductionProfileTest {
+
+    @Test
+    void eachMissingRequiredSettingStopsStartupNamingIt() {
+        assertStartupFailsNaming(UserServiceApplication::builder, "CHATMESH_DATABASE_URL",
+                "--CHATMESH_DATABASE_USER=chatmesh", "--CHATMESH_DATABASE_PASSWORD=secret");
+        assertStartupFailsNaming(ChatServiceApplication::builder, "CHATMESH_USERS_ADDRESS",
+                databaseArgs(TestPostgres.newDatabase()).toArray(String[]::new));
+        assertStartupFailsNaming(MessageServiceApplication::builder, "CHATMESH_MESSAGE_MONGODB_URI",
+                "--CHATMESH_USERS_ADDRESS=static://127.0.0.1:1", "--CHATMESH_ROOMS_ADDRESS=static://127.0.0.1:1",
+                "--CHATMESH_BUS_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:1");
+        assertStartupFailsNaming(SignalingServiceApplication::builder, "CHATMESH_BUS_KAFKA_BOOTSTRAP_SERVERS",
+                "--CHATMESH_USERS_ADDRESS=static://127.0.0.1:1", "--CHATMESH_ROOMS_ADDRESS=static://127.0.0.1:1");
+    }
+
+    @Test
+    void userServiceRunsOnSettingsFromTheEnvironment() {
+        String[] args = databaseArgs(TestPostgres.newDatabase()).toArray(String[]::new);
+        try (ConfigurableApplicationContext context = prod(UserServiceApplication::builder).run(args)) {
+            int port = context.getBean(GrpcServerLifecycle.class).getPort();
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+            try {
+                assertThat(UserServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .signUp(SignUpRequest.newBuilder().setUsername("prod_user").setPassword("long enough secret").build())
+                        .getUser().getUsername()).isEqualTo("prod_user");
+            } finally {
+                channel.shutdownNow();
+            }
+        }
+    }
+
+    private static List<String> databaseArgs(String jdbcUrl) {
+        return List.of("--CHATMESH_DATABASE_URL=" + jdbcUrl, "--CHATMESH_DATABASE_USER=" + TestPostgres.USER,
+                "--CHATMESH_DATABASE_PASSWORD=" + TestPostgres.PASSWORD, "--CHATMESH_GRPC_PORT=0");
+    }
+
+    private static SpringApplicationBuilder prod(Supplier<SpringApplicationBuilder> service) {
+        return service.get().profiles("prod").properties("spring.main.banner-mode=off");
+    }
+
+    private static void assertStartupFailsNaming(Supplier<SpringApplicationBuilder> service, String setting, String... args) {
+        assertThatThrownBy(() -> prod(service).run(args).close())
+                .satisfies(failure -> assertThat(messages(failure)).contains(setting));
+    }
+
+    /** Every message in the cause chain, where Spring puts the unresolved placeholder's name. */
+    private static String messages(Throwable failure) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            all.append(t.getMessage()).append('\n');
+        }
+        return all.toString();
+    }
+}

@@ -1,0 +1,228 @@
+package io.chatmesh.signaling.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.chatmesh.platform.bus.EventBus;
+import io.chatmesh.platform.bus.InProcessEventBus;
+import io.chatmesh.platform.id.Ids;
+import io.chatmesh.proto.common.v1.StreamError;
+import io.chatmesh.proto.signaling.v1.IceCandidate;
+import io.chatmesh.proto.signaling.v1.Join;
+import io.chatmesh.proto.signaling.v1.Joined;
+import io.chatmesh.proto.signaling.v1.Leave;
+import io.chatmesh.proto.signaling.v1.MediaState;
+import io.chatmesh.proto.signaling.v1.MediaStateChanged;
+import io.chatmesh.proto.signaling.v1.Participant;
+import io.chatmesh.proto.signaling.v1.ParticipantLeft;
+import io.chatmesh.proto.signaling.v1.SessionDescription;
+import io.chatmesh.proto.signaling.v1.SignalRequest;
+import io.chatmesh.signaling.SignalingServiceApplication;
+import io.chatmesh.signaling.bus.SwitchableEventBus;
+import io.chatmesh.signaling.domain.InMemoryCallRelay;
+import io.chatmesh.testkit.TestRoomService;
+import io.chatmesh.testkit.TestTokens;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
+
+/**
+ * Two signaling-service instances (two Spring contexts, each with its own gRPC server and
+ * call relay) sharing one event bus, as pods share Kafka: participants connected to
+ * different instances are in one call.
+ */
+class CrossInstanceSignalingTest {
+
+    private static final TestTokens TOKENS = new TestTokens();
+    private static final TestRoomService ROOMS = new TestRoomService(TOKENS.verifier());
+    private static final InProcessEventBus BUS = new InProcessEventBus();
+    /** Instance one reaches the shared bus through a switch that can make its publishes fail. */
+    private static final SwitchableEventBus ONE_BUS = new SwitchableEventBus(BUS);
+    private static final String SDP = "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n";
+    private static final Duration PROPAGATION = Duration.ofSeconds(10);
+
+    private static Instance one;
+    private static Instance two;
+
+    private final List<SignalClient> clients = new ArrayList<>();
+    private String room;
+
+    /** One running signaling-service and a channel to it. */
+    private record Instance(ConfigurableApplicationContext context, ManagedChannel channel) {
+
+        static Instance start(String instanceId, EventBus bus) {
+            AtomicInteger port = new AtomicInteger();
+            ConfigurableApplicationContext context = SignalingServiceApplication.builder()
+                    .initializers(ctx -> {
+                        ctx.getBeanFactory().registerSingleton("eventBus", bus);
+                        ctx.getBeanFactory().registerSingleton("testAccessTokenVerifier", TOKENS.verifier());
+                    })
+                    .listeners((ApplicationListener<ApplicationEvent>) event -> {
+                        if (event instanceof GrpcServerStartedEvent started) {
+                            port.set(started.getPort());
+                        }
+                    })
+                    .run("--spring.grpc.server.port=0",
+                            "--chatmesh.signaling.instance-id=" + instanceId,
+                            "--spring.grpc.client.channels.rooms.address=" + ROOMS.address(),
+                            "--spring.main.banner-mode=off");
+            ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port.get(),
+                    InsecureChannelCredentials.create()).build();
+            return new Instance(context, channel);
+        }
+
+        InMemoryCallRelay relay() {
+            return context.getBean(InMemoryCallRelay.class);
+        }
+
+        List<String> participantIds(String roomId) {
+            return relay().participants(roomId).stream().map(p -> p.participantId()).toList();
+        }
+
+        void stop() throws InterruptedException {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            context.close();
+        }
+    }
+
+    @BeforeAll
+    static void startInstances() {
+        one = Instance.start("instance-one", ONE_BUS);
+        two = Instance.start("instance-two", BUS);
+    }
+
+    @AfterAll
+    static void stopInstances() throws InterruptedException {
+        one.stop();
+        two.stop();
+        ROOMS.close();
+        BUS.close();
+    }
+
+    @BeforeEach
+    void newRoom() {
+        room = Ids.newId();
+    }
+
+    @AfterEach
+    void closeClients() {
+        ONE_BUS.failPublishes(false);
+        clients.forEach(SignalClient::close);
+    }
+
+    @Test
+    void membersOnDifferentInstancesShareOneCall() {
+        String aliceId = member(room);
+        String bobId = member(room);
+        SignalClient alice = client(one, aliceId);
+        SignalClient bob = client(two, bobId);
+        MediaState audio = MediaState.newBuilder().setAudio(true).build();
+
+        alice.send("join", SignalRequest.newBuilder().setJoin(Join.newBuilder().setRoomId(room).setMedia(audio)));
+        String a = alice.next().getJoined().getParticipantId();
+        await().atMost(PROPAGATION).until(() -> two.participantIds(room).contains(a));
+
+        Joined bobJoined = bob.joined(room);
+        String b = bobJoined.getParticipantId();
+        assertThat(bobJoined.getParticipantsList()).singleElement().satisfies(p -> {
+            assertThat(p.getParticipantId()).isEqualTo(a);
+            assertThat(p.getUserId()).isEqualTo(aliceId);
+            assertThat(p.getMedia()).isEqualTo(audio);
+            assertThat(p.hasJoinTime()).isTrue();
+        });
+        Participant bobSeenByAlice = alice.next().getParticipantJoined().getParticipant();
+        assertThat(bobSeenByAlice.getParticipantId()).isEqualTo(b);
+        assertThat(bobSeenByAlice.getUserId()).isEqualTo(bobId);
+
+        alice.send("o1", SignalRequest.newBuilder().setOffer(sdp(b, SDP + "a=offer\r\n")));
+        assertThat(bob.next().getOffer()).isEqualTo(sdp(a, SDP + "a=offer\r\n").build());
+        bob.send("a1", SignalRequest.newBuilder().setAnswer(sdp(a, SDP + "a=answer\r\n")));
+        assertThat(alice.next().getAnswer()).isEqualTo(sdp(b, SDP + "a=answer\r\n").build());
+
+        alice.send("c1", SignalRequest.newBuilder().setIceCandidate(candidate(b, "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host")));
+        bob.send("c2", SignalRequest.newBuilder().setIceCandidate(candidate(a, "candidate:2 1 udp 2122260223 127.0.0.1 50001 typ host")));
+        bob.send("c3", SignalRequest.newBuilder().setIceCandidate(candidate(a, "")));
+        assertThat(bob.next().getIceCandidate())
+                .isEqualTo(candidate(a, "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host").build());
+        assertThat(alice.next().getIceCandidate())
+                .isEqualTo(candidate(b, "candidate:2 1 udp 2122260223 127.0.0.1 50001 typ host").build());
+        assertThat(alice.next().getIceCandidate()).isEqualTo(candidate(b, "").build());
+
+        MediaState sharing = MediaState.newBuilder().setAudio(true).setVideo(true).setScreen(true).build();
+        bob.send("m1", SignalRequest.newBuilder().setMediaState(sharing));
+        assertThat(alice.next().getMediaStateChanged())
+                .isEqualTo(MediaStateChanged.newBuilder().setParticipantId(b).setMedia(sharing).build());
+        alice.send("m2", SignalRequest.newBuilder().setMediaState(MediaState.getDefaultInstance()));
+        assertThat(bob.next().getMediaStateChanged())
+                .isEqualTo(MediaStateChanged.newBuilder().setParticipantId(a).setMedia(MediaState.getDefaultInstance()).build());
+
+        bob.send("bye", SignalRequest.newBuilder().setLeave(Leave.getDefaultInstance()));
+        assertThat(bob.awaitClose().getCode()).isEqualTo(Status.Code.OK);
+        assertThat(alice.next().getParticipantLeft())
+                .isEqualTo(ParticipantLeft.newBuilder().setParticipantId(b).setUserId(bobId).build());
+        assertThat(alice.drainUntilPong()).isEmpty();
+        assertThat(one.participantIds(room)).containsExactly(a);
+        await().atMost(PROPAGATION).untilAsserted(() -> assertThat(two.participantIds(room)).containsExactly(a));
+
+        alice.send("o2", SignalRequest.newBuilder().setOffer(sdp(b, SDP)));
+        assertThat(alice.nextError().getCode()).isEqualTo(Status.Code.NOT_FOUND.value());
+    }
+
+    @Test
+    void aSignalTheBusRefusesReachesItsSenderAsUnavailable() {
+        SignalClient alice = client(one, member(room));
+        SignalClient bob = client(two, member(room));
+        String a = alice.joined(room).getParticipantId();
+        await().atMost(PROPAGATION).until(() -> two.participantIds(room).contains(a));
+        String b = bob.joined(room).getParticipantId();
+        assertThat(alice.next().getParticipantJoined().getParticipant().getParticipantId()).isEqualTo(b);
+
+        ONE_BUS.failPublishes(true);
+        alice.send("lost", SignalRequest.newBuilder().setOffer(sdp(b, SDP + "a=lost\r\n")));
+        StreamError unavailable = alice.nextError();
+        assertThat(unavailable.getCode()).isEqualTo(Status.Code.UNAVAILABLE.value());
+        assertThat(unavailable.getClientId()).isEqualTo("lost");
+
+        ONE_BUS.failPublishes(false);
+        alice.send("sent", SignalRequest.newBuilder().setOffer(sdp(b, SDP + "a=sent\r\n")));
+        assertThat(bob.next().getOffer()).isEqualTo(sdp(a, SDP + "a=sent\r\n").build());
+        assertThat(bob.drainUntilPong()).isEmpty();
+        assertThat(alice.drainUntilPong()).isEmpty();
+    }
+
+    private static SessionDescription.Builder sdp(String participantId, String sdp) {
+        return SessionDescription.newBuilder().setParticipantId(participantId).setSdp(sdp);
+    }
+
+    private static IceCandidate.Builder candidate(String participantId, String candidate) {
+        return IceCandidate.newBuilder().setParticipantId(participantId).setCandidate(candidate)
+                .setSdpMid("0").setSdpMLineIndex(0).setUsernameFragment("ufrag");
+    }
+
+    private static String member(String roomId) {
+        String userId = Ids.newId();
+        ROOMS.addMember(roomId, userId);
+        return userId;
+    }
+
+    private SignalClient client(Instance instance, String userId) {
+        SignalClient client = SignalClient.withHeader(instance.channel(), TOKENS.issue(userId, "user-" + userId));
+        clients.add(client);
+        return client;
+    }
+}

@@ -1,0 +1,39 @@
+package io.chatmesh.signaling.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class SignalingPropertiesTest {
+
+    @Test
+    void presenceTtlDefaultsToThreeAnnounceIntervalsAndMustExceedOne() {
+        assertThat(new SignalingProperties.Bus("t", Duration.ofSeconds(10), null, 1).presenceTtl())
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThat(new SignalingProperties.Bus("t", Duration.ofSeconds(10), Duration.ofSeconds(11), 1).presenceTtl())
+                .isEqualTo(Duration.ofSeconds(11));
+        assertThatThrownBy(() -> new SignalingProperties.Bus("t", Duration.ofSeconds(10), Duration.ofSeconds(10), 1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new SignalingProperties.Bus("t", Duration.ZERO, null, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new SignalingProperties.Bus("t", Duration.ofSeconds(10), null, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void anUnsetInstanceIdIsRandomPerStart() {
+        SignalingProperties.Bus bus = new SignalingProperties.Bus("t", Duration.ofSeconds(10), null, 1);
+        String first = properties(null, bus).instanceId();
+        String second = properties(" ", bus).instanceId();
+
+        assertThat(first).isNotBlank().isNotEqualTo(second);
+        assertThat(second).isNotBlank();
+        assertThat(properties("pod-7", bus).instanceId()).isEqualTo("pod-7");
+    }
+
+    private static SignalingProperties properties(String instanceId, SignalingProperties.Bus bus) {
+        return new SignalingProperties(16, Duration.ofSeconds(25), 256, null, null, instanceId, bus);
+    }
+}
