@@ -26,9 +26,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -88,11 +90,36 @@ public final class Chatmesh implements AutoCloseable {
         return new Chatmesh(settings);
     }
 
+    /** The services by name, for running one of them on its own (production). */
+    static final Map<String, Supplier<SpringApplicationBuilder>> SERVICES = Map.of(
+            "user-service", UserServiceApplication::builder,
+            "chat-service", ChatServiceApplication::builder,
+            "message-service", MessageServiceApplication::builder,
+            "signaling-service", SignalingServiceApplication::builder);
+
+    /**
+     * With no argument: everything on embedded defaults. With a service name first: only that
+     * service, configured like any Spring Boot app (e.g. SPRING_PROFILES_ACTIVE=prod and the
+     * variables in docs/production.md), the remaining arguments passed to it.
+     */
     public static void main(String[] args) {
+        if (args.length > 0) {
+            runService(args[0], Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         LauncherSettings settings = LauncherSettings.fromEnvironment(System.getenv());
         Chatmesh chatmesh = start(settings);
         Runtime.getRuntime().addShutdownHook(new Thread(chatmesh::close, "chatmesh-shutdown"));
         System.out.println(chatmesh.summary());
+    }
+
+    /** Starts one service by name, as a process of its own would. */
+    public static ConfigurableApplicationContext runService(String name, String... args) {
+        Supplier<SpringApplicationBuilder> service = SERVICES.get(name);
+        if (service == null) {
+            throw new IllegalArgumentException("unknown service '" + name + "'; one of " + new TreeSet<>(SERVICES.keySet()));
+        }
+        return service.get().run(args);
     }
 
     public int port(Service service) {

@@ -12,6 +12,7 @@ import io.chatmesh.testkit.TestPostgres;
 import io.chatmesh.user.UserServiceApplication;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -42,9 +43,10 @@ class ProductionProfileTest {
     }
 
     @Test
-    void userServiceRunsOnSettingsFromTheEnvironment() {
-        String[] args = databaseArgs(TestPostgres.newDatabase()).toArray(String[]::new);
-        try (ConfigurableApplicationContext context = prod(UserServiceApplication::builder).run(args)) {
+    void aServiceRunsOnItsOwnFromTheLauncherJarOnSettingsFromTheEnvironment() {
+        List<String> args = new ArrayList<>(databaseArgs(TestPostgres.newDatabase()));
+        args.add("--spring.profiles.active=prod");
+        try (ConfigurableApplicationContext context = Chatmesh.runService("user-service", args.toArray(String[]::new))) {
             int port = context.getBean(GrpcServerLifecycle.class).getPort();
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
             try {
