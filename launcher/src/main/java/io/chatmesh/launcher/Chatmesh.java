@@ -145,7 +145,7 @@ public final class Chatmesh implements AutoCloseable {
                 String.format("  message-service      %s:%d  chatmesh.message.v1.MessageService", host, port(Service.MESSAGE)),
                 String.format("  signaling-service    %s:%d  chatmesh.signaling.v1.SignalingService", host, port(Service.SIGNALING)),
                 String.format("  postgresql           %s:%d", "127.0.0.1", postgres.getPort()),
-                "Try: npx buf curl --protocol grpc --http2-prior-knowledge --list-methods http://" + host + ":" + edgePort(),
+                "Try: npx buf curl --protocol grpc --http2-prior-knowledge --list-services http://" + host + ":" + edgePort(),
                 "Stop with Ctrl+C.");
     }
 
@@ -158,8 +158,7 @@ public final class Chatmesh implements AutoCloseable {
                 "--spring.grpc.client.channels.rooms.address=static://" + host + ":" + port(Service.CHAT),
                 "--spring.grpc.client.channels.messages.address=static://" + host + ":" + port(Service.MESSAGE),
                 "--spring.main.banner-mode=off",
-                "--logging.level.root=WARN",
-                "--logging.level.io.chatmesh=INFO"));
+                "--spring.main.log-startup-info=false"));
         if (database != null) {
             args.add("--spring.datasource.url=" + postgres.getJdbcUrl("postgres", database));
             args.add("--spring.datasource.username=postgres");
