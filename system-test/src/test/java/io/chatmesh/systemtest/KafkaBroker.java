@@ -1,0 +1,189 @@
+package io.chatmesh.systemtest;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A real single-node Kafka (KRaft, combined broker + controller) in a child JVM started from
+ * the Kafka jars on the test classpath, on fixed loopback ports with its data in a directory of
+ * the test: it can be killed like a crashed broker and started again on the same port and data.
+ */
+final class KafkaBroker implements AutoCloseable {
+
+    private static final Duration STARTUP_LIMIT = Duration.ofSeconds(90);
+
+    private final Path dataDir;
+    private final Path config;
+    private final Path log;
+    private final int port;
+    private Process process;
+
+    private KafkaBroker(Path dataDir, int port, int controllerPort) {
+        this.dataDir = dataDir;
+        this.config = dataDir.resolve("server.properties");
+        this.log = dataDir.resolve("broker.log");
+        this.port = port;
+        writeConfig(controllerPort);
+    }
+
+    /** Writes the config and formats the storage (a new cluster id); the broker is not running yet. */
+    static KafkaBroker format(Path dataDir) {
+        KafkaBroker broker = new KafkaBroker(dataDir, freePort(), freePort());
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        int exit;
+        try (PrintStream out = new PrintStream(output, true, UTF_8)) {
+            exit = StorageTool.execute(new String[] {
+                    "format", "--standalone", "-t", Uuid.randomUuid().toString(), "-c", broker.config.toString()}, out);
+        }
+        if (exit != 0) {
+            throw new IllegalStateException("kafka storage format failed (" + exit + "): " + output.toString(UTF_8));
+        }
+        return broker;
+    }
+
+    String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    private boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** Starts the broker on its port and data and returns once it answers as a cluster member. */
+    synchronized void start() {
+        if (isRunning()) {
+            throw new IllegalStateException("the broker is running");
+        }
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        try {
+            process = new ProcessBuilder(java.toString(), "-Xms64m", "-Xmx512m", "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                    KafkaBrokerMain.class.getName(), config.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the broker JVM", e);
+        }
+        awaitReady();
+    }
+
+    /** Kills the broker (SIGKILL: no controlled shutdown, like a crash or a pulled plug). */
+    synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the broker did not die");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while killing the broker", e);
+        }
+        process = null;
+    }
+
+    @Override
+    public void close() {
+        kill();
+    }
+
+    /** Waits until the broker is up and lists itself in the cluster metadata. */
+    private void awaitReady() {
+        long deadline = System.nanoTime() + STARTUP_LIMIT.toNanos();
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000))) {
+            while (true) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("the broker exited with " + process.exitValue() + ":\n" + logTail());
+                }
+                try {
+                    if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (Exception notYet) {
+                    // not listening or not registered yet
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the broker did not come up within " + STARTUP_LIMIT + ":\n" + logTail());
+                }
+                Thread.sleep(200);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the broker", e);
+        }
+    }
+
+    private String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log, UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no broker log: " + e + ")";
+        }
+    }
+
+    private void writeConfig(int controllerPort) {
+        String controller = "127.0.0.1:" + controllerPort;
+        String properties = String.join("\n",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.bootstrap.servers=" + controller,
+                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://" + controller,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://" + controller,
+                "controller.listener.names=CONTROLLER",
+                "inter.broker.listener.name=PLAINTEXT",
+                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+                "log.dirs=" + dataDir.resolve("logs"),
+                // one broker: every internal topic with one replica
+                "offsets.topic.replication.factor=1",
+                "offsets.topic.num.partitions=1",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1",
+                "group.initial.rebalance.delay.ms=0",
+                // A killed broker's registration blocks its restart until the session times out
+                // (default 9 s): keep that short so the outage test does not idle.
+                "broker.session.timeout.ms=3000",
+                "broker.heartbeat.interval.ms=500",
+                // the services create their topics (as in production with create-topics on)
+                "auto.create.topics.enable=false",
+                "");
+        try {
+            Files.createDirectories(dataDir);
+            Files.writeString(config, properties, UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + config, e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free loopback port", e);
+        }
+    }
+}

@@ -1,0 +1,440 @@
+package io.chatmesh.systemtest;
+
+import static com.mongodb.client.model.Filters.eq;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import io.chatmesh.platform.auth.BearerCallCredentials;
+import io.chatmesh.proto.chat.v1.Ack;
+import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
+import io.chatmesh.proto.chat.v1.SendMessageEvent;
+import io.chatmesh.proto.chat.v1.SendMessageRequest;
+import io.chatmesh.proto.chat.v1.ServerEvent;
+import io.chatmesh.proto.message.v1.Direction;
+import io.chatmesh.proto.message.v1.ListMessagesRequest;
+import io.chatmesh.proto.message.v1.ListMessagesResponse;
+import io.chatmesh.proto.message.v1.Message;
+import io.chatmesh.proto.message.v1.MessageServiceGrpc;
+import io.chatmesh.proto.room.v1.CreateRoomRequest;
+import io.chatmesh.proto.room.v1.JoinRoomRequest;
+import io.chatmesh.proto.room.v1.RoomKind;
+import io.chatmesh.proto.room.v1.RoomServiceGrpc;
+import io.chatmesh.proto.signaling.v1.IceCandidate;
+import io.chatmesh.proto.signaling.v1.Participant;
+import io.chatmesh.proto.signaling.v1.SessionDescription;
+import io.chatmesh.proto.signaling.v1.SignalRequest;
+import io.chatmesh.proto.signaling.v1.SignalResponse;
+import io.chatmesh.proto.user.v1.LogInRequest;
+import io.chatmesh.proto.user.v1.SignUpRequest;
+import io.chatmesh.proto.user.v1.UserServiceGrpc;
+import io.chatmesh.systemtest.ProductionStack.Instance;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.AbstractStub;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The "production backends" path end to end, on real parts over loopback ({@link ProductionStack}):
+ * a Kafka broker in its own JVM, MongoDB's wire protocol, PostgreSQL, and several instances of
+ * the services, each with its own Kafka clients. Clients use real user-service tokens and talk to
+ * the instances directly, as a gateway would route them.
+ *
+ * <p>Each test uses its own users and room and leaves the whole stack running (broker and
+ * message-service included), so the order below is only for reading.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KafkaProductionPathSystemTest {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaProductionPathSystemTest.class);
+
+    private static final String PASSWORD = "correct horse battery";
+    private static final Duration PATIENCE = StreamRecorder.PATIENCE;
+    private static final String SDP_OFFER = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n";
+    private static final String SDP_ANSWER = "v=0\r\no=- 3 4 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n";
+
+    @TempDir
+    static Path dataDir;
+
+    private static ProductionStack stack;
+    private static MongoClient mongo;
+    private static final Map<Instance, ManagedChannel> channels = new EnumMap<>(Instance.class);
+
+    @BeforeAll
+    static void startStack() {
+        long started = System.nanoTime();
+        stack = ProductionStack.start(dataDir);
+        log.info("stack up in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        mongo = MongoClients.create(stack.mongoUri());
+        for (Instance instance : Instance.values()) {
+            channels.put(instance, NettyChannelBuilder.forAddress("127.0.0.1", stack.port(instance)).usePlaintext().build());
+        }
+    }
+
+    @AfterAll
+    static void stopStack() {
+        channels.values().forEach(ManagedChannel::shutdownNow);
+        if (mongo != null) {
+            mongo.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    /**
+     * Scenario 1: two users on two chat-service instances. Every message, whichever instance took
+     * it, reaches both users exactly once and in the same order, and is stored in MongoDB once.
+     */
+    @Test
+    @Order(1)
+    void messagesThroughTwoChatInstancesReachBothUsersOnceInOneOrderAndAreStoredOnce() {
+        String alice = signUpAndLogIn("alice1");
+        String bob = signUpAndLogIn("bob1");
+        String roomId = roomOfBoth(alice, bob);
+        ChatClient aliceChat = ChatClient.connect(channel(Instance.CHAT_1), alice, "alice-phone");
+        ChatClient bobChat = ChatClient.connect(channel(Instance.CHAT_2), bob, "bob-phone");
+        Map<String, Ack> acks = new LinkedHashMap<>();
+
+        // In turns, each acked before the next is sent: the room's order is this order.
+        for (int i = 1; i <= 5; i++) {
+            acks.put("a-" + i, aliceChat.sendAcked("a-" + i, roomId, "alice " + i));
+            acks.put("b-" + i, bobChat.sendAcked("b-" + i, roomId, "bob " + i));
+        }
+        List<String> inTurns = acks.values().stream().map(Ack::getMessageId).toList();
+        assertThat(acks.values()).extracting(Ack::getSeq).isSorted().doesNotHaveDuplicates();
+
+        // Both at once, each stream pipelining its sends: the two instances post concurrently.
+        for (int i = 6; i <= 15; i++) {
+            aliceChat.sendAsync("a-" + i, roomId, "alice " + i);
+            bobChat.sendAsync("b-" + i, roomId, "bob " + i);
+        }
+        for (int i = 6; i <= 15; i++) {
+            acks.put("a-" + i, onlyAck(aliceChat.awaitAnswers("a-" + i, 1)));
+            acks.put("b-" + i, onlyAck(bobChat.awaitAnswers("b-" + i, 1)));
+        }
+        // Sent last: once it arrived, everything published before it in the room has arrived too.
+        acks.put("a-last", aliceChat.sendAcked("a-last", roomId, "that is all"));
+
+        List<Message> aliceSaw = aliceChat.awaitMessage(roomId, "that is all");
+        List<Message> bobSaw = bobChat.awaitMessage(roomId, "that is all");
+        List<String> ackedIds = acks.values().stream().map(Ack::getMessageId).toList();
+        assertThat(aliceSaw).extracting(Message::getId).containsExactlyInAnyOrderElementsOf(ackedIds);
+        assertThat(bobSaw).extracting(Message::getId).containsExactlyElementsOf(ids(aliceSaw));
+        assertThat(ids(aliceSaw).subList(0, inTurns.size())).containsExactlyElementsOf(inTurns);
+        for (Message message : aliceSaw) {
+            Ack ack = acks.get(message.getClientId());
+            assertThat(message.getSeq()).as("seq of %s", message.getClientId()).isEqualTo(ack.getSeq());
+        }
+        // One instance publishes its room's messages in seq order.
+        assertThat(aliceSaw.stream().filter(m -> m.getClientId().startsWith("a-")).map(Message::getSeq).toList()).isSorted();
+        assertThat(aliceSaw.stream().filter(m -> m.getClientId().startsWith("b-")).map(Message::getSeq).toList()).isSorted();
+
+        assertStoredExactlyOnce(roomId, acks, alice);
+        assertThat(aliceChat.messages(roomId)).hasSize(acks.size());
+        assertThat(bobChat.messages(roomId)).hasSize(acks.size());
+    }
+
+    /**
+     * Scenario 2: message-service is stopped and started again (same MongoDB database, same
+     * consumer group) while Alice keeps sending. Sends are acked throughout; afterwards the store
+     * holds every acked message exactly once.
+     */
+    @Test
+    @Order(2)
+    void restartingMessageServiceMidStreamLosesAndDuplicatesNothing() throws Exception {
+        String alice = signUpAndLogIn("alice2");
+        String bob = signUpAndLogIn("bob2");
+        String roomId = roomOfBoth(alice, bob);
+        ChatClient aliceChat = ChatClient.connect(channel(Instance.CHAT_1), alice, "alice-phone");
+        ChatClient bobChat = ChatClient.connect(channel(Instance.CHAT_2), bob, "bob-phone");
+
+        Map<String, Ack> acks = Collections.synchronizedMap(new LinkedHashMap<>());
+        AtomicBoolean keepSending = new AtomicBoolean(true);
+        AtomicReference<Throwable> senderFailure = new AtomicReference<>();
+        Thread sender = Thread.ofPlatform().name("alice-sender").start(() -> {
+            try {
+                for (int i = 1; keepSending.get(); i++) {
+                    acks.put("r-" + i, aliceChat.sendAcked("r-" + i, roomId, "message " + i));
+                }
+            } catch (Throwable e) {
+                senderFailure.set(e);
+            }
+        });
+        try {
+            awaitAcks(acks, 5, senderFailure);
+            stack.stop(Instance.MESSAGE);
+            int whileDown = acks.size();
+            awaitAcks(acks, whileDown + 5, senderFailure);
+            long restarting = System.nanoTime();
+            stack.start(Instance.MESSAGE);
+            log.info("message-service restarted in {} ms; {} messages acked while it was down",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarting), acks.size() - whileDown);
+            awaitAcks(acks, acks.size() + 5, senderFailure);
+        } finally {
+            keepSending.set(false);
+            sender.join(PATIENCE.toMillis());
+        }
+        assertThat(senderFailure.get()).isNull();
+        Map<String, Ack> sent = new LinkedHashMap<>(acks);
+        sent.put("r-last", aliceChat.sendAcked("r-last", roomId, "done"));
+
+        assertThat(bobChat.awaitMessage(roomId, "done")).extracting(Message::getId)
+                .containsExactlyElementsOf(sent.values().stream().map(Ack::getMessageId).toList());
+        assertStoredExactlyOnce(roomId, sent, alice);
+    }
+
+    /**
+     * Scenario 3: the broker dies. Sends on both chat instances, streamed or unary, fail
+     * UNAVAILABLE within the publish timeouts and are never acked; nothing sent during the outage
+     * shows up later. With the broker back (same port, same data), the same client ids are
+     * accepted, delivered and stored once.
+     */
+    @Test
+    @Order(3)
+    void aBrokerOutageFailsSendsUnavailableAndTheSameClientIdsSucceedAfterwards() {
+        String alice = signUpAndLogIn("alice3");
+        String bob = signUpAndLogIn("bob3");
+        String roomId = roomOfBoth(alice, bob);
+        ChatClient aliceChat = ChatClient.connect(channel(Instance.CHAT_1), alice, "alice-phone");
+        ChatClient bobChat = ChatClient.connect(channel(Instance.CHAT_2), bob, "bob-phone");
+        Map<String, Ack> acks = new LinkedHashMap<>();
+        acks.put("before", aliceChat.sendAcked("before", roomId, "before the outage"));
+        bobChat.awaitMessage(roomId, "before the outage");
+
+        stack.kafka().kill();
+        try {
+            assertUnavailable(timed("stream send on chat-1", () -> aliceChat.send("out-a", roomId, "outage alice")));
+            assertUnavailable(timed("stream send on chat-2", () -> bobChat.send("out-b", roomId, "outage bob")));
+            StatusRuntimeException unary = timed("unary SendMessage on chat-1", () -> catchThrowableOfType(
+                    StatusRuntimeException.class, () -> sendUnary(Instance.CHAT_1, alice, "out-u", roomId, "outage unary")));
+            assertThat(unary).isNotNull();
+            assertThat(unary.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+            assertThat(aliceChat.ended()).isFalse();
+            assertThat(bobChat.ended()).isFalse();
+        } finally {
+            long restarting = System.nanoTime();
+            stack.kafka().start();
+            log.info("broker back in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarting));
+        }
+
+        // The same client ids again, each retried until acked; until the producers reconnect
+        // the only other answer allowed is UNAVAILABLE.
+        long recovering = System.nanoTime();
+        acks.put("out-a", retryUntilAcked(aliceChat, "out-a", roomId, "outage alice"));
+        log.info("first send acked {} ms after the broker was back", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - recovering));
+        acks.put("out-b", retryUntilAcked(bobChat, "out-b", roomId, "outage bob"));
+        AtomicReference<Message> unaryPosted = new AtomicReference<>();
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).until(() -> {
+            try {
+                unaryPosted.set(sendUnary(Instance.CHAT_1, alice, "out-u", roomId, "outage unary"));
+                return true;
+            } catch (StatusRuntimeException e) {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                return false;
+            }
+        });
+        acks.put("out-u", Ack.newBuilder().setClientId("out-u").setMessageId(unaryPosted.get().getId())
+                .setSeq(unaryPosted.get().getSeq()).setRoomId(roomId).build());
+        acks.put("after", aliceChat.sendAcked("after", roomId, "after the outage"));
+
+        List<String> expected = acks.values().stream().map(Ack::getMessageId).toList();
+        assertThat(bobChat.awaitMessage(roomId, "after the outage")).extracting(Message::getId).containsExactlyElementsOf(expected);
+        assertThat(aliceChat.awaitMessage(roomId, "after the outage")).extracting(Message::getId).containsExactlyElementsOf(expected);
+        assertStoredExactlyOnce(roomId, acks, alice);
+    }
+
+    /**
+     * Scenario 4: Alice's call stream on signaling instance 1, Bob's on instance 2, one room:
+     * they see each other and complete offer, answer and ICE both ways across the bus.
+     */
+    @Test
+    @Order(4)
+    void aCallSpansTwoSignalingInstances() {
+        String alice = signUpAndLogIn("alice4");
+        String bob = signUpAndLogIn("bob4");
+        String roomId = roomOfBoth(alice, bob);
+
+        SignalClient aliceCall = SignalClient.join(channel(Instance.SIGNALING_1), alice, roomId);
+        String alicePid = aliceCall.joined().getParticipantId();
+        SignalClient bobCall = SignalClient.join(channel(Instance.SIGNALING_2), bob, roomId);
+        String bobPid = bobCall.joined().getParticipantId();
+        // Bob learns of Alice in Joined, or when her announcement reaches his instance.
+        await().atMost(PATIENCE).until(() -> bobCall.joined().getParticipantsList().stream()
+                .map(Participant::getParticipantId).anyMatch(alicePid::equals)
+                || !bobCall.events.all(participantJoined(alicePid)).isEmpty());
+        aliceCall.events.awaitFirst(participantJoined(bobPid));
+
+        bobCall.send(SignalRequest.newBuilder().setClientId("offer")
+                .setOffer(SessionDescription.newBuilder().setParticipantId(alicePid).setSdp(SDP_OFFER)).build());
+        SessionDescription offer = aliceCall.events.awaitFirst(SignalResponse::hasOffer).getOffer();
+        assertThat(offer.getParticipantId()).isEqualTo(bobPid);
+        assertThat(offer.getSdp()).isEqualTo(SDP_OFFER);
+
+        aliceCall.send(SignalRequest.newBuilder().setClientId("answer")
+                .setAnswer(SessionDescription.newBuilder().setParticipantId(bobPid).setSdp(SDP_ANSWER)).build());
+        SessionDescription answer = bobCall.events.awaitFirst(SignalResponse::hasAnswer).getAnswer();
+        assertThat(answer.getParticipantId()).isEqualTo(alicePid);
+        assertThat(answer.getSdp()).isEqualTo(SDP_ANSWER);
+
+        aliceCall.send(SignalRequest.newBuilder().setClientId("ice-a").setIceCandidate(IceCandidate.newBuilder()
+                .setParticipantId(bobPid).setCandidate("candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host")
+                .setSdpMid("0")).build());
+        bobCall.send(SignalRequest.newBuilder().setClientId("ice-b").setIceCandidate(IceCandidate.newBuilder()
+                .setParticipantId(alicePid).setCandidate("candidate:2 1 udp 2122260223 127.0.0.1 50001 typ host")
+                .setSdpMid("0")).build());
+        IceCandidate toBob = bobCall.events.awaitFirst(SignalResponse::hasIceCandidate).getIceCandidate();
+        IceCandidate toAlice = aliceCall.events.awaitFirst(SignalResponse::hasIceCandidate).getIceCandidate();
+        assertThat(toBob.getParticipantId()).isEqualTo(alicePid);
+        assertThat(toBob.getCandidate()).contains("127.0.0.1 50000");
+        assertThat(toAlice.getParticipantId()).isEqualTo(bobPid);
+        assertThat(toAlice.getCandidate()).contains("127.0.0.1 50001");
+        assertThat(aliceCall.events.all(SignalResponse::hasError)).isEmpty();
+        assertThat(bobCall.events.all(SignalResponse::hasError)).isEmpty();
+    }
+
+    // --- assertions on what was stored --------------------------------------------------------
+
+    /**
+     * MongoDB (read directly) and ListMessages both hold exactly the acked messages of the room:
+     * one document per client id, with the acked id and seq, and nothing else.
+     */
+    private static void assertStoredExactlyOnce(String roomId, Map<String, Ack> acks, String readerToken) {
+        MongoCollection<Document> messages = mongo.getDatabase(ProductionStack.MONGO_DATABASE).getCollection("messages");
+        await().atMost(PATIENCE).until(() -> messages.countDocuments(eq("room_id", roomId)) >= acks.size());
+
+        List<Document> stored = messages.find(eq("room_id", roomId)).into(new ArrayList<>());
+        Map<String, List<Document>> byClientId = stored.stream()
+                .collect(Collectors.groupingBy(d -> d.getString("client_id"), LinkedHashMap::new, Collectors.toList()));
+        assertThat(byClientId.keySet()).containsExactlyInAnyOrderElementsOf(acks.keySet());
+        byClientId.forEach((clientId, documents) -> {
+            assertThat(documents).as("documents of %s", clientId).hasSize(1);
+            assertThat(documents.get(0).getString("_id")).as("id of %s", clientId)
+                    .isEqualTo(acks.get(clientId).getMessageId());
+            assertThat(documents.get(0).getLong("seq")).as("seq of %s", clientId).isEqualTo(acks.get(clientId).getSeq());
+        });
+
+        List<Message> listed = listAll(roomId, readerToken);
+        List<Ack> bySeq = acks.values().stream().sorted((a, b) -> Long.compare(a.getSeq(), b.getSeq())).toList();
+        assertThat(listed).extracting(Message::getId).containsExactlyElementsOf(bySeq.stream().map(Ack::getMessageId).toList());
+        assertThat(listed).extracting(Message::getClientId).containsExactlyElementsOf(bySeq.stream().map(Ack::getClientId).toList());
+    }
+
+    /** The room's whole history through message-service, oldest first, page by page. */
+    private static List<Message> listAll(String roomId, String token) {
+        List<Message> all = new ArrayList<>();
+        String pageToken = "";
+        do {
+            ListMessagesResponse page = as(MessageServiceGrpc.newBlockingStub(channel(Instance.MESSAGE)), token)
+                    .listMessages(ListMessagesRequest.newBuilder().setRoomId(roomId)
+                            .setDirection(Direction.DIRECTION_FORWARD).setPageSize(50).setPageToken(pageToken).build());
+            all.addAll(page.getMessagesList());
+            pageToken = page.getMessagesCount() == 0 ? "" : page.getNextPageToken();
+        } while (!pageToken.isEmpty());
+        return all;
+    }
+
+    // --- sending --------------------------------------------------------------------------------
+
+    private static Ack onlyAck(List<ServerEvent> answers) {
+        assertThat(answers).hasSize(1);
+        assertThat(answers.get(0).hasAck()).as("answer %s", answers.get(0)).isTrue();
+        return answers.get(0).getAck();
+    }
+
+    private static void assertUnavailable(ServerEvent answer) {
+        assertThat(answer.hasError()).as("answer %s", answer).isTrue();
+        assertThat(answer.getError().getCode()).isEqualTo(Status.Code.UNAVAILABLE.value());
+    }
+
+    /** Resends until acked; every earlier answer to the client id must be UNAVAILABLE. */
+    private static Ack retryUntilAcked(ChatClient chat, String clientId, String roomId, String text) {
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+                .until(() -> chat.send(clientId, roomId, text).hasAck());
+        List<ServerEvent> answers = chat.answers(clientId);
+        answers.subList(0, answers.size() - 1).forEach(KafkaProductionPathSystemTest::assertUnavailable);
+        return answers.get(answers.size() - 1).getAck();
+    }
+
+    private static Message sendUnary(Instance chat, String token, String clientId, String roomId, String text) {
+        return as(ChatServiceGrpc.newBlockingStub(channel(chat)), token).sendMessage(SendMessageRequest.newBuilder()
+                .setClientId(clientId).setMessage(SendMessageEvent.newBuilder().setRoomId(roomId).setText(text)).build())
+                .getMessage();
+    }
+
+    private static void awaitAcks(Map<String, Ack> acks, int count, AtomicReference<Throwable> senderFailure) {
+        await().atMost(PATIENCE).until(() -> acks.size() >= count || senderFailure.get() != null);
+        assertThat(senderFailure.get()).isNull();
+    }
+
+    private static <T> T timed(String what, Supplier<T> action) {
+        long start = System.nanoTime();
+        T result = action.get();
+        log.info("{} during the outage answered after {} ms", what, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        return result;
+    }
+
+    // --- accounts and rooms -------------------------------------------------------------------
+
+    private static String signUpAndLogIn(String username) {
+        UserServiceGrpc.UserServiceBlockingStub users = UserServiceGrpc.newBlockingStub(channel(Instance.USER))
+                .withDeadlineAfter(15, TimeUnit.SECONDS);
+        users.signUp(SignUpRequest.newBuilder().setUsername(username).setPassword(PASSWORD).build());
+        return users.logIn(LogInRequest.newBuilder().setUsername(username).setPassword(PASSWORD).build())
+                .getTokens().getAccessToken();
+    }
+
+    /** Alice creates a public room on chat instance 1; Bob joins it through instance 2. */
+    private static String roomOfBoth(String alice, String bob) {
+        String roomId = as(RoomServiceGrpc.newBlockingStub(channel(Instance.CHAT_1)), alice)
+                .createRoom(CreateRoomRequest.newBuilder().setKind(RoomKind.ROOM_KIND_PUBLIC).setName("general").build())
+                .getRoom().getId();
+        as(RoomServiceGrpc.newBlockingStub(channel(Instance.CHAT_2)), bob)
+                .joinRoom(JoinRoomRequest.newBuilder().setRoomId(roomId).build());
+        return roomId;
+    }
+
+    private static Predicate<SignalResponse> participantJoined(String participantId) {
+        return r -> r.hasParticipantJoined() && r.getParticipantJoined().getParticipant().getParticipantId().equals(participantId);
+    }
+
+    private static List<String> ids(List<Message> messages) {
+        return messages.stream().map(Message::getId).toList();
+    }
+
+    private static ManagedChannel channel(Instance instance) {
+        return channels.get(instance);
+    }
+
+    private static <S extends AbstractStub<S>> S as(S stub, String token) {
+        return stub.withCallCredentials(BearerCallCredentials.of(token)).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+}

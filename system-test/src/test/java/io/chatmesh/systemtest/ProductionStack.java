@@ -1,0 +1,201 @@
+package io.chatmesh.systemtest;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.chatmesh.chat.ChatServiceApplication;
+import io.chatmesh.message.MessageServiceApplication;
+import io.chatmesh.platform.bus.EventBus;
+import io.chatmesh.platform.kafka.KafkaEventBus;
+import io.chatmesh.signaling.SignalingServiceApplication;
+import io.chatmesh.testkit.TestPostgres;
+import io.chatmesh.user.UserServiceApplication;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * chatmesh on its production backends, all on loopback: a Kafka broker in a child JVM, MongoDB
+ * (wire protocol, mongo-java-server) for messages, PostgreSQL for users and rooms, and the
+ * services in this JVM, each its own Spring context on its own port with its own Kafka clients:
+ * one user-service, two chat-service instances on one chat database, one message-service and
+ * two signaling-service instances. Nothing is shared between the contexts but the backends, so
+ * whatever one instance learns from another went through the broker.
+ *
+ * <p>Client channels as a deployment would route them: users → user-service, rooms → chat
+ * instance 1, messages → message-service.
+ */
+final class ProductionStack implements AutoCloseable {
+
+    /** A service instance of the stack. */
+    enum Instance {
+        USER("user"), CHAT_1("chat-1"), CHAT_2("chat-2"), MESSAGE("message"), SIGNALING_1("signaling-1"),
+        SIGNALING_2("signaling-2");
+
+        final String id;
+
+        Instance(String id) {
+            this.id = id;
+        }
+    }
+
+    /** Database holding message-service's collections. */
+    static final String MONGO_DATABASE = "chatmesh";
+
+    /**
+     * Short Kafka timeouts so an outage shows within seconds: a publish fails after at most
+     * max-block + delivery-timeout. The services' publish timeouts are longer than the delivery
+     * timeout, so they never answer UNAVAILABLE while the producer may still deliver the event.
+     */
+    private static final List<String> KAFKA_TIMEOUTS = List.of(
+            "--chatmesh.bus.kafka.delivery-timeout=2s",
+            "--chatmesh.bus.kafka.request-timeout=1s",
+            "--chatmesh.bus.kafka.max-block=2s",
+            "--chatmesh.bus.kafka.api-timeout=5s",
+            "--chatmesh.chat.publish-timeout=4s",
+            "--chatmesh.message.publish-timeout=4s");
+
+    private final KafkaBroker kafka;
+    private final MongoServer mongo;
+    private final String usersDatabase;
+    private final String chatDatabase;
+    private final Map<Instance, Integer> ports = new EnumMap<>(Instance.class);
+    private final Map<Instance, ConfigurableApplicationContext> contexts = new EnumMap<>(Instance.class);
+
+    private ProductionStack(Path dataDir) {
+        kafka = KafkaBroker.format(dataDir.resolve("kafka"));
+        mongo = new MongoServer(new MemoryBackend());
+        usersDatabase = TestPostgres.newDatabase();
+        chatDatabase = TestPostgres.newDatabase();
+        for (Instance instance : Instance.values()) {
+            ports.put(instance, freePort());
+        }
+    }
+
+    /** Starts the backends, then every instance (message-service's consumer group before the chat instances publish). */
+    static ProductionStack start(Path dataDir) {
+        ProductionStack stack = new ProductionStack(dataDir);
+        try {
+            stack.mongo.bind("127.0.0.1", 0);
+            stack.kafka.start();
+            for (Instance instance : List.of(Instance.USER, Instance.MESSAGE, Instance.CHAT_1, Instance.CHAT_2,
+                    Instance.SIGNALING_1, Instance.SIGNALING_2)) {
+                stack.start(instance);
+            }
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+        return stack;
+    }
+
+    int port(Instance instance) {
+        return ports.get(instance);
+    }
+
+    KafkaBroker kafka() {
+        return kafka;
+    }
+
+    String mongoUri() {
+        return "mongodb://127.0.0.1:" + mongo.getLocalAddress().getPort();
+    }
+
+    /** Starts the instance on its port (again, after {@link #stop}): same databases, same Kafka consumer groups. */
+    synchronized void start(Instance instance) {
+        if (contexts.containsKey(instance)) {
+            throw new IllegalStateException(instance + " is running");
+        }
+        List<String> args = new ArrayList<>(List.of(
+                "--spring.grpc.server.host=127.0.0.1",
+                "--spring.grpc.server.port=" + port(instance),
+                "--spring.grpc.client.channels.users.address=static://127.0.0.1:" + port(Instance.USER),
+                "--spring.grpc.client.channels.rooms.address=static://127.0.0.1:" + port(Instance.CHAT_1),
+                "--spring.grpc.client.channels.messages.address=static://127.0.0.1:" + port(Instance.MESSAGE),
+                "--spring.application.name=" + instance.id,
+                "--spring.main.banner-mode=off",
+                "--logging.level.root=WARN",
+                "--logging.level.io.chatmesh=INFO"));
+        Supplier<SpringApplicationBuilder> application = switch (instance) {
+            case USER -> {
+                // user-service publishes nothing: it keeps the platform's in-process bus, as deployed
+                args.addAll(postgres(usersDatabase));
+                yield UserServiceApplication::builder;
+            }
+            case CHAT_1, CHAT_2 -> {
+                args.addAll(postgres(chatDatabase));
+                args.addAll(kafka(instance));
+                yield ChatServiceApplication::builder;
+            }
+            case MESSAGE -> {
+                args.add("--chatmesh.message.store=mongodb");
+                args.add("--chatmesh.message.mongodb.uri=" + mongoUri());
+                args.add("--chatmesh.message.mongodb.database=" + MONGO_DATABASE);
+                args.addAll(kafka(instance));
+                yield MessageServiceApplication::builder;
+            }
+            case SIGNALING_1, SIGNALING_2 -> {
+                args.add("--chatmesh.signaling.instance-id=" + instance.id);
+                args.addAll(kafka(instance));
+                yield SignalingServiceApplication::builder;
+            }
+        };
+        ConfigurableApplicationContext context = application.get().run(args.toArray(String[]::new));
+        contexts.put(instance, context);
+        if (instance != Instance.USER && !(context.getBean(EventBus.class) instanceof KafkaEventBus)) {
+            context.close();
+            contexts.remove(instance);
+            throw new IllegalStateException(instance + " does not use the Kafka event bus");
+        }
+    }
+
+    /** Closes the instance's context (graceful: its consumers commit and leave their groups). */
+    synchronized void stop(Instance instance) {
+        ConfigurableApplicationContext context = contexts.remove(instance);
+        if (context != null) {
+            context.close();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        List<Instance> running = new ArrayList<>(contexts.keySet());
+        for (int i = running.size() - 1; i >= 0; i--) {
+            stop(running.get(i));
+        }
+        mongo.shutdownNow();
+        kafka.close();
+    }
+
+    private static List<String> postgres(String jdbcUrl) {
+        return List.of(
+                "--spring.datasource.url=" + jdbcUrl,
+                "--spring.datasource.username=" + TestPostgres.USER,
+                "--spring.datasource.password=" + TestPostgres.PASSWORD);
+    }
+
+    private List<String> kafka(Instance instance) {
+        List<String> args = new ArrayList<>(List.of(
+                "--chatmesh.bus.type=kafka",
+                "--chatmesh.bus.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "--chatmesh.bus.kafka.instance-id=" + instance.id));
+        args.addAll(KAFKA_TIMEOUTS);
+        return args;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free loopback port", e);
+        }
+    }
+}
