@@ -1,5 +1,6 @@
 package io.chatmesh.launcher;
 
+import io.chatmesh.testkit.StreamRecorder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -229,7 +230,7 @@ class ChatmeshSystemTest {
     }
 
     private static List<String> reflectedServices(ManagedChannel channel) {
-        Recorder<ServerReflectionResponse> responses = new Recorder<>();
+        StreamRecorder<ServerReflectionResponse> responses = new StreamRecorder<>();
         StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel).serverReflectionInfo(responses);
         requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
         requests.onCompleted();
@@ -238,10 +239,10 @@ class ChatmeshSystemTest {
     }
 
     /** One chat stream. */
-    private record Chat(StreamObserver<ClientEvent> out, Recorder<ServerEvent> events) {
+    private record Chat(StreamObserver<ClientEvent> out, StreamRecorder<ServerEvent> events) {
 
         static Chat connect(ManagedChannel channel, String token, String device, RoomCursor... resumeFrom) {
-            Recorder<ServerEvent> events = new Recorder<>();
+            StreamRecorder<ServerEvent> events = new StreamRecorder<>();
             StreamObserver<ClientEvent> out = ChatServiceGrpc.newStub(channel)
                     .withCallCredentials(BearerCallCredentials.of(token)).connect(events);
             out.onNext(ClientEvent.newBuilder().setHello(Hello.newBuilder().setDeviceId(device)
@@ -286,10 +287,10 @@ class ChatmeshSystemTest {
     }
 
     /** One signaling stream. */
-    private record Signal(StreamObserver<SignalRequest> out, Recorder<SignalResponse> events) {
+    private record Signal(StreamObserver<SignalRequest> out, StreamRecorder<SignalResponse> events) {
 
         static Signal start(ManagedChannel channel, String token) {
-            Recorder<SignalResponse> events = new Recorder<>();
+            StreamRecorder<SignalResponse> events = new StreamRecorder<>();
             StreamObserver<SignalRequest> out = SignalingServiceGrpc.newStub(channel)
                     .withCallCredentials(BearerCallCredentials.of(token)).connect(events);
             return new Signal(out, events);

@@ -1,5 +1,6 @@
 package io.chatmesh.systemtest;
 
+import io.chatmesh.testkit.StreamRecorder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatmesh.platform.auth.BearerCallCredentials;

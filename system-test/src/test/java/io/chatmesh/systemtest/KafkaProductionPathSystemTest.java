@@ -1,5 +1,6 @@
 package io.chatmesh.systemtest;
 
+import io.chatmesh.testkit.StreamRecorder;
 import static com.mongodb.client.model.Filters.eq;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

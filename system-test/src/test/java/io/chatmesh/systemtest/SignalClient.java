@@ -1,5 +1,6 @@
 package io.chatmesh.systemtest;
 
+import io.chatmesh.testkit.StreamRecorder;
 import io.chatmesh.platform.auth.BearerCallCredentials;
 import io.chatmesh.proto.signaling.v1.Join;
 import io.chatmesh.proto.signaling.v1.Joined;

@@ -1,4 +1,4 @@
-package io.chatmesh.launcher;
+package io.chatmesh.testkit;
 
 import static org.awaitility.Awaitility.await;
 
@@ -9,9 +9,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 /** Records what a server stream sends, for tests to wait on. */
-final class Recorder<T> implements StreamObserver<T> {
+public final class StreamRecorder<T> implements StreamObserver<T> {
 
-    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    /** Generous: the machine may be busy; nothing here is meant to measure speed. */
+    public static final Duration PATIENCE = Duration.ofSeconds(60);
 
     private final List<T> events = new CopyOnWriteArrayList<>();
     private volatile Throwable error;
@@ -33,31 +34,35 @@ final class Recorder<T> implements StreamObserver<T> {
     }
 
     /** Waits for the first event matching, and returns it. */
-    T awaitFirst(Predicate<T> matching) {
-        await().atMost(PATIENCE).until(() -> events.stream().anyMatch(matching) || ended());
-        return events.stream().filter(matching).findFirst()
-                .orElseThrow(() -> new AssertionError("stream ended without a matching event: " + error));
+    public T awaitFirst(Predicate<T> matching) {
+        return awaitCount(matching, 1).get(0);
     }
 
     /** Waits until at least {@code count} events match, and returns all that match. */
-    List<T> awaitCount(Predicate<T> matching, int count) {
+    public List<T> awaitCount(Predicate<T> matching, int count) {
         await().atMost(PATIENCE).until(() -> events.stream().filter(matching).count() >= count || ended());
-        List<T> found = events.stream().filter(matching).toList();
+        List<T> found = all(matching);
         if (found.size() < count) {
-            throw new AssertionError("stream ended after " + found.size() + " of " + count + " events: " + error);
+            throw new AssertionError("stream ended after " + found.size() + " of " + count + " matching events: " + error);
         }
         return found;
     }
 
-    List<T> all(Predicate<T> matching) {
+    public List<T> all(Predicate<T> matching) {
         return events.stream().filter(matching).toList();
     }
 
-    void awaitEnd() {
+    /** Waits until the server ended the stream (completed or failed). */
+    public void awaitEnd() {
         await().atMost(PATIENCE).until(this::ended);
     }
 
-    boolean ended() {
+    public boolean ended() {
         return completed || error != null;
+    }
+
+    /** How the stream failed, or null. */
+    public Throwable error() {
+        return error;
     }
 }
