@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.chatmesh.platform.auth.AccessTokenVerifier;
 import io.chatmesh.platform.auth.BearerCallCredentials;
 import io.chatmesh.platform.bus.EventBus;
+import io.chatmesh.platform.bus.InProcessEventBus;
 import io.chatmesh.platform.bus.Topics;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
@@ -38,7 +39,8 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * chat-service on a real port over a fresh PostgreSQL database, with test tokens, a test
  * user directory (user-service does not run here) and a {@link TestMessageService} on a real
- * port that stores what the in-process bus carries. Subclasses share one application context.
+ * port that stores what the in-process bus ({@link AckGatedEventBus}) carries. Subclasses
+ * share one application context.
  */
 @SpringBootTest(classes = ChatServiceApplication.class, properties = {
         "spring.config.name=" + ChatServiceApplication.CONFIG_NAME,
@@ -48,6 +50,8 @@ import org.springframework.test.context.DynamicPropertySource;
         // one typing event per room per session for the whole test run: rate limiting is deterministic
         "chatmesh.chat.typing-interval=1h",
         "chatmesh.chat.history-deadline=30s",
+        // how long a resume waits for a lagging history before it gives up (ResumeTest waits that long)
+        "chatmesh.chat.history-catch-up-timeout=3s",
         // small enough that a resume reads several pages (of capacity / 2)
         "chatmesh.chat.session-queue-capacity=64"})
 @Import(ChatServiceTestBase.TestServices.class)
@@ -78,6 +82,12 @@ public abstract class ChatServiceTestBase {
         @Primary
         TestUserDirectory testUserDirectory() {
             return new TestUserDirectory();
+        }
+
+        /** The in-process bus, with acknowledgements tests can hold back. */
+        @Bean(destroyMethod = "close")
+        AckGatedEventBus eventBus() {
+            return new AckGatedEventBus(new InProcessEventBus());
         }
 
         /** The test message service stores room events like message-service's persister. */

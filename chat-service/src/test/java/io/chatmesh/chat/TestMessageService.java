@@ -45,7 +45,7 @@ import java.util.regex.Pattern;
  * FORWARD after / BACKWARD before an exclusive from_seq, opaque next_page_token (empty when
  * nothing more). Like message-service it stores what the event bus carries
  * (MessageCreated; memberships from MembershipChanged). Tests can hold ListMessages until
- * they release it, and make rooms fail.
+ * they release it, make rooms fail, and make a room's storage lag behind the bus.
  */
 public final class TestMessageService implements AutoCloseable {
 
@@ -57,6 +57,8 @@ public final class TestMessageService implements AutoCloseable {
     private final Set<String> failingRooms = ConcurrentHashMap.newKeySet();
     /** Rooms whose messages are not stored yet (a lagging consumer), with what waits. */
     private final Map<String, List<Message>> delayedRooms = new ConcurrentHashMap<>();
+    /** Lagging rooms that catch up when ListMessages reads them for the counted-down time. */
+    private final Map<String, AtomicInteger> catchUpAtListing = new ConcurrentHashMap<>();
     private final AtomicInteger listCalls = new AtomicInteger();
     private volatile CountDownLatch listingGate = new CountDownLatch(0);
     private final Server server;
@@ -124,7 +126,17 @@ public final class TestMessageService implements AutoCloseable {
         delayedRooms.put(roomId, new java.util.concurrent.CopyOnWriteArrayList<>());
     }
 
+    /**
+     * Like {@link #lag}, until ListMessages reads the room for the {@code listing}-th time from
+     * now: that call catches up first, the earlier ones miss what waits.
+     */
+    public void lagUntilListing(String roomId, int listing) {
+        lag(roomId);
+        catchUpAtListing.put(roomId, new AtomicInteger(listing));
+    }
+
     public void catchUp(String roomId) {
+        catchUpAtListing.remove(roomId);
         List<Message> delayed = delayedRooms.remove(roomId);
         if (delayed != null) {
             delayed.forEach(this::save);
@@ -145,6 +157,11 @@ public final class TestMessageService implements AutoCloseable {
         CountDownLatch gate = new CountDownLatch(1);
         listingGate = gate;
         return gate;
+    }
+
+    /** Messages of the room stored so far. */
+    public int stored(String roomId) {
+        return messagesByRoom.getOrDefault(roomId, new ConcurrentSkipListMap<>()).size();
     }
 
     public int listCalls() {
@@ -175,6 +192,10 @@ public final class TestMessageService implements AutoCloseable {
             if (failingRooms.contains(request.getRoomId())) {
                 response.onError(Status.UNAVAILABLE.asRuntimeException());
                 return;
+            }
+            AtomicInteger listingsToCatchUp = catchUpAtListing.get(request.getRoomId());
+            if (listingsToCatchUp != null && listingsToCatchUp.decrementAndGet() == 0) {
+                catchUp(request.getRoomId());
             }
             if (!membersByRoom.getOrDefault(request.getRoomId(), Set.of()).contains(CALLER.get().userId())) {
                 response.onError(Status.PERMISSION_DENIED.asRuntimeException());

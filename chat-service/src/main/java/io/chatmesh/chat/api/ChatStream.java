@@ -51,11 +51,16 @@ import org.slf4j.LoggerFactory;
  * stream's {@link OutboundQueue}.
  *
  * <p>Lifecycle: Hello authenticates (header token, else Hello.access_token), registers a
- * {@link Session} with the fan-out (which buffers live events from then on), sends Ready,
- * replays the resumed rooms from message-service, then releases the buffer minus what the
- * replay already sent, and the session is live. Every client event is answered by an Ack or
- * a StreamError naming its client_id; failures never close the stream, except failing
- * authentication and a resume that cannot read history (the client reconnects and resumes).
+ * {@link Session} with the fan-out (which buffers live events from then on), notes each
+ * resumed room's last_message_seq once the sends in flight there ended, sends Ready, replays
+ * the resumed rooms from message-service at least up to those seqs, then releases the buffer
+ * minus what the replay already sent, and the session is live. Every message up to the noted
+ * seq was acknowledged by the bus, so message-service stores it sooner or later (the replay
+ * polls until it has); every later one was published after the session registered, so the
+ * buffer has it: no gap, no duplicate. Every client event is answered by an Ack or a
+ * StreamError naming its client_id; failures never close the stream, except failing
+ * authentication and a resume that cannot read history or whose history stays behind (the
+ * client reconnects and resumes).
  *
  * <p>gRPC calls the inbound methods and the cancel/close handlers one at a time, so the
  * stream's own state needs no locking; the {@link Session} is also called by bus threads.
@@ -169,12 +174,16 @@ final class ChatStream implements StreamObserver<ClientEvent> {
         Set<String> rooms = deps.fanout().register(started, () -> deps.rooms().roomIdsOf(principal.userId()));
         session = started;
         try {
+            cursors.keySet().retainAll(rooms);
+            Map<String, Long> acknowledged = deps.rooms().lastMessageSeqsAfterSendsInFlight(cursors.keySet());
             queue.offer(ready(started, rooms));
+            HistoryCatchUp catchUp = new HistoryCatchUp();
             Map<String, Long> replayedUpTo = new HashMap<>();
             for (Map.Entry<String, Long> cursor : cursors.entrySet()) {
-                if (rooms.contains(cursor.getKey())) {
-                    replayedUpTo.put(cursor.getKey(), replay(principal, cursor.getKey(), cursor.getValue()));
-                }
+                String roomId = cursor.getKey();
+                long upTo = acknowledged.getOrDefault(roomId, 0L);
+                replayedUpTo.put(roomId, cursor.getValue() < upTo
+                        ? replay(principal, roomId, cursor.getValue(), upTo, catchUp) : cursor.getValue());
             }
             started.goLive(replayedUpTo);
         } catch (RuntimeException e) {
@@ -205,8 +214,7 @@ final class ChatStream implements StreamObserver<ClientEvent> {
     }
 
     private ServerEvent ready(Session started, Set<String> rooms) {
-        // Read after registering, so no message is newer than these seqs and missing from the buffer.
-        Map<String, Long> lastSeqs = deps.rooms().lastSeqs(rooms);
+        Map<String, Long> lastSeqs = deps.rooms().lastMessageSeqs(rooms);
         Ready.Builder ready = Ready.newBuilder()
                 .setSessionId(started.sessionId)
                 .setUserId(started.principal.userId())
@@ -221,30 +229,66 @@ final class ChatStream implements StreamObserver<ClientEvent> {
 
     /**
      * Sends the room's stored messages after {@code afterSeq} in order, a page at a time,
-     * waiting for the client to read when the queue fills up.
+     * waiting for the client to read when the queue fills up, until it has sent seq
+     * {@code upTo} or later; while message-service has not stored that far yet, asks again.
      *
-     * @return the highest seq sent (or {@code afterSeq})
+     * @return the highest seq sent
      */
-    private long replay(Principal principal, String roomId, long afterSeq) {
+    private long replay(Principal principal, String roomId, long afterSeq, long upTo, HistoryCatchUp catchUp) {
         long last = afterSeq;
-        String pageToken = "";
-        do {
+        while (true) {
             awaitQueueRoom();
             if (queue.isClosed()) {
                 return last;
             }
             ListMessagesResponse page = deps.history()
-                    .forward(principal, roomId, afterSeq, pageToken, deps.settings().replayPageSize());
+                    .forward(principal, roomId, last, deps.settings().replayPageSize());
             for (io.chatmesh.proto.message.v1.Message message : page.getMessagesList()) {
                 if (message.getSeq() > last) {
                     queue.offer(messageCreated(message));
                     last = message.getSeq();
                 }
             }
-            // An empty page ends the replay even if a token came with it.
-            pageToken = page.getMessagesCount() == 0 ? "" : page.getNextPageToken();
-        } while (!pageToken.isEmpty());
-        return last;
+            boolean moreStored = page.getMessagesCount() > 0 && !page.getNextPageToken().isEmpty();
+            if (!moreStored) {
+                if (last >= upTo) {
+                    return last;
+                }
+                catchUp.pause();
+            }
+        }
+    }
+
+    /**
+     * The wait of one resume for message-service to store what the bus acknowledged: short
+     * pauses that grow, for at most the catch-up timeout in all, counted from the first pause.
+     */
+    private final class HistoryCatchUp {
+
+        private static final long FIRST_PAUSE_MILLIS = 20;
+        private static final long MAX_PAUSE_MILLIS = 500;
+
+        private long giveUpAt;
+        private long pauseMillis;
+
+        /** Pauses before the next look at history; UNAVAILABLE once the time is up. */
+        void pause() {
+            if (pauseMillis == 0) {
+                giveUpAt = System.nanoTime() + deps.settings().historyCatchUpTimeout().toNanos();
+                pauseMillis = FIRST_PAUSE_MILLIS;
+            }
+            long left = giveUpAt - System.nanoTime();
+            if (left <= 0) {
+                throw ChatmeshException.unavailable("message history is behind; resume again");
+            }
+            try {
+                TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.MILLISECONDS.toNanos(pauseMillis)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw ChatmeshException.unavailable("interrupted while resuming");
+            }
+            pauseMillis = Math.min(MAX_PAUSE_MILLIS, pauseMillis * 2);
+        }
     }
 
     private void awaitQueueRoom() {
@@ -341,8 +385,8 @@ final class ChatStream implements StreamObserver<ClientEvent> {
         }
 
         /**
-         * Releases the buffered events, except messages of a resumed room the replay already
-         * sent (seq at most {@code replayedUpTo} of that room): no gap, no duplicate.
+         * Releases the buffered events, except messages of a resumed room the client has
+         * already (seq at most {@code replayedUpTo} of that room: replayed, or before its cursor).
          */
         void goLive(Map<String, Long> replayedUpTo) {
             synchronized (lock) {

@@ -28,8 +28,11 @@ public final class MessageHistoryClient {
         this.deadline = deadline;
     }
 
-    /** One page of the room's messages after {@code afterSeq}, oldest first ({@code pageToken} continues). */
-    public ListMessagesResponse forward(Principal user, String roomId, long afterSeq, String pageToken, int pageSize) {
+    /**
+     * One page of the room's stored messages after {@code afterSeq}, oldest first; the next
+     * page starts after the last seq of this one (next_page_token is set when there is more).
+     */
+    public ListMessagesResponse forward(Principal user, String roomId, long afterSeq, int pageSize) {
         try {
             return messages.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
                     .withCallCredentials(BearerCallCredentials.of(user))
@@ -38,7 +41,6 @@ public final class MessageHistoryClient {
                             .setDirection(Direction.DIRECTION_FORWARD)
                             .setFromSeq(afterSeq)
                             .setPageSize(pageSize)
-                            .setPageToken(pageToken)
                             .build());
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.UNAUTHENTICATED) {

@@ -18,7 +18,7 @@ final class RoomProtos {
                 .setTopic(room.topic())
                 .setOwnerId(room.ownerId() == null ? "" : room.ownerId())
                 .setMemberCount(room.memberCount())
-                .setLastMessageSeq(room.lastSeq())
+                .setLastMessageSeq(room.lastMessageSeq())
                 .setCreateTime(MessageProtos.timestamp(room.createTime()))
                 .setUpdateTime(MessageProtos.timestamp(room.updateTime()))
                 .addAllDirectUserIds(room.directUserIds())

@@ -10,8 +10,10 @@ import java.time.Duration;
  *        (RESOURCE_EXHAUSTED, slow consumer)
  * @param typingInterval at most one typing event per room per session per interval
  * @param replayPageSize ListMessages page size of a resume
+ * @param historyCatchUpTimeout how long a resume polls message-service for acknowledged
+ *        messages it has not stored yet before it gives up (UNAVAILABLE)
  * @param replayStallTimeout how long a resume waits for a client that reads nothing before
  *        it gives up on it (the queue then overflows and the stream closes)
  */
 public record StreamSettings(Duration heartbeatInterval, int queueCapacity, Duration typingInterval,
-        int replayPageSize, Duration replayStallTimeout) {}
+        int replayPageSize, Duration historyCatchUpTimeout, Duration replayStallTimeout) {}

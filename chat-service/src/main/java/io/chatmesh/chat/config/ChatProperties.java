@@ -10,11 +10,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param heartbeatInterval Ping interval announced in Ready to clients without HTTP/2 pings
  * @param sessionQueueCapacity events one stream may have waiting; one more closes it (slow consumer)
  * @param typingInterval at most one typing event per room per session per interval
- * @param publishTimeout how long a send waits for the event bus to accept its message
+ * @param publishTimeout how long a send waits for the event bus to accept its message (keeping
+ *        the room locked meanwhile); at least the bus's own delivery timeout, so a failed
+ *        publish has settled before the room's next send goes out
  * @param usersDeadline deadline of calls to user-service
  * @param historyDeadline deadline of each ListMessages call to message-service when resuming
+ * @param historyCatchUpTimeout how long a resume waits for message-service to store the
+ *        messages the bus already acknowledged
  * @param replayStallTimeout how long a resume waits for a client that reads nothing
- * @param lockStripes number of per-room (and per-send-key) locks
+ * @param lockStripes number of per-room (and per-send-key) locks of one instance
  */
 @ConfigurationProperties("chatmesh.chat")
 public record ChatProperties(
@@ -24,5 +28,6 @@ public record ChatProperties(
         @DefaultValue("5s") Duration publishTimeout,
         @DefaultValue("3s") Duration usersDeadline,
         @DefaultValue("5s") Duration historyDeadline,
+        @DefaultValue("5s") Duration historyCatchUpTimeout,
         @DefaultValue("30s") Duration replayStallTimeout,
         @DefaultValue("1024") int lockStripes) {}

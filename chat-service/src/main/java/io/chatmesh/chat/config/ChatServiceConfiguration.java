@@ -8,11 +8,9 @@ import io.chatmesh.chat.domain.Messaging;
 import io.chatmesh.chat.domain.RoomEventPublisher;
 import io.chatmesh.chat.domain.RoomStore;
 import io.chatmesh.chat.domain.Rooms;
-import io.chatmesh.chat.domain.SentMessageStore;
 import io.chatmesh.chat.domain.UserDirectory;
 import io.chatmesh.chat.store.GrpcUserDirectory;
 import io.chatmesh.chat.store.JdbiRoomStore;
-import io.chatmesh.chat.store.JdbiSentMessageStore;
 import io.chatmesh.platform.auth.AuthPolicy;
 import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
@@ -49,11 +47,6 @@ public class ChatServiceConfiguration {
     }
 
     @Bean
-    SentMessageStore sentMessageStore(Jdbi jdbi) {
-        return new JdbiSentMessageStore(jdbi);
-    }
-
-    @Bean
     UserDirectory userDirectory(GrpcChannelFactory channels, ChatProperties properties) {
         return new GrpcUserDirectory(channels.createChannel("users"), properties.usersDeadline());
     }
@@ -79,9 +72,8 @@ public class ChatServiceConfiguration {
     }
 
     @Bean
-    Messaging messaging(RoomStore store, SentMessageStore sent, RoomEventPublisher events, Clock clock,
-            ChatProperties properties) {
-        return new Messaging(store, sent, events, clock, properties.publishTimeout(), properties.lockStripes());
+    Messaging messaging(RoomStore store, RoomEventPublisher events, Clock clock, ChatProperties properties) {
+        return new Messaging(store, events, clock, properties.publishTimeout(), properties.lockStripes());
     }
 
     @Bean
@@ -90,6 +82,6 @@ public class ChatServiceConfiguration {
         // A replay page must fit into the queue with room to spare for live events.
         int replayPageSize = Math.max(1, Math.min(HISTORY_PAGE_MAX, capacity / 2));
         return new StreamSettings(properties.heartbeatInterval(), capacity, properties.typingInterval(), replayPageSize,
-                properties.replayStallTimeout());
+                properties.historyCatchUpTimeout(), properties.replayStallTimeout());
     }
 }

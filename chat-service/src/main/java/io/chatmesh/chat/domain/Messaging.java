@@ -19,33 +19,39 @@ import org.slf4j.LoggerFactory;
  * Posting messages, typing indicators and read receipts: the one path behind the chat
  * stream and the unary SendMessage.
  *
- * <p>Sending, in order: (1) under a lock per (sender, client_id), a retry finds the stored
- * first result and returns it; (2) under a lock per room, the room's seq is taken in
- * PostgreSQL (only if the sender is a member) and the MessageCreated event is published and
- * accepted by the bus, so events of one room reach the bus in seq order; (3) the result is
- * stored for retries and returned. If the bus refuses the event the send fails UNAVAILABLE,
- * nothing is stored for the client_id, and the client retries with it. The seq taken for
- * the failed attempt is never used: seqs increase within a room but may have gaps.
+ * <p>A send is one database transaction that keeps the room's row locked from taking the seq
+ * until the bus acknowledged the message, and commits only then. The next send to the room,
+ * on any instance, takes its seq after that commit, so the bus carries every room's messages
+ * in seq order, and a room's committed last_message_seq is exactly what the bus acknowledged.
+ * In the transaction: (1) the seq is taken, members only; (2) the result is stored under
+ * (sender, client_id), so a retry, on any instance, gets it once this commits (a concurrent
+ * one waits for this transaction); (3) the MessageCreated event is published and awaited;
+ * (4) on the ack the room's last_message_seq becomes the seq, and all of it commits at once.
  *
- * <p>The locks are per JVM: with several chat-service instances, seq order on the bus
- * holds per instance only.
+ * <p>If the bus refuses the event or does not answer within the publish timeout, the send fails
+ * UNAVAILABLE and its stored result is dropped, so the client retries with the same client_id.
+ * The seq is not handed out again: a publish that timed out may still reach the bus, and two
+ * messages of a room must never share a seq. Seqs increase within a room but may have gaps.
+ *
+ * <p>Striped locks per JVM come first: one per (sender, client_id), so retries on this
+ * instance wait for the first attempt and find its result; one per room, so sends to one room
+ * from this instance queue here rather than each holding a pooled connection while it waits
+ * for the row lock.
  */
 public final class Messaging {
 
     private static final Logger log = LoggerFactory.getLogger(Messaging.class);
 
     private final RoomStore rooms;
-    private final SentMessageStore sent;
     private final RoomEventPublisher events;
     private final Clock clock;
     private final Duration publishTimeout;
     private final StripedLocks sendKeyLocks;
     private final StripedLocks roomLocks;
 
-    public Messaging(RoomStore rooms, SentMessageStore sent, RoomEventPublisher events, Clock clock,
-            Duration publishTimeout, int lockStripes) {
+    public Messaging(RoomStore rooms, RoomEventPublisher events, Clock clock, Duration publishTimeout,
+            int lockStripes) {
         this.rooms = rooms;
-        this.sent = sent;
         this.events = events;
         this.clock = clock;
         this.publishTimeout = publishTimeout;
@@ -65,11 +71,11 @@ public final class Messaging {
         ReentrantLock sendKeyLock = sendKeyLocks.lockFor(senderId + '\n' + message.clientId());
         sendKeyLock.lock();
         try {
-            Optional<Message> first = sent.find(senderId, message.clientId());
+            Optional<Message> first = findSent(senderId, message.clientId());
             if (first.isPresent()) {
                 return first.get();
             }
-            return sent.remember(post(senderId, message));
+            return post(senderId, message);
         } finally {
             sendKeyLock.unlock();
         }
@@ -79,15 +85,62 @@ public final class Messaging {
         ReentrantLock roomLock = roomLocks.lockFor(message.roomId());
         roomLock.lock();
         try {
-            Instant now = now();
-            long seq = rooms.transaction(repo -> repo.nextSeqForMember(message.roomId(), senderId, now))
-                    .orElseThrow(() -> ChatmeshException.notMember(message.roomId()));
-            Message posted = new Message(Ids.newId(), message.roomId(), seq, senderId, message.clientId(),
-                    message.text(), message.replyToId(), message.threadRootId(), now);
-            await(events.messageCreated(posted), "message");
-            return posted;
+            return rooms.transaction(repo -> postInTransaction(repo, senderId, message)).messageOrThrow();
+        } catch (ClientIdTaken taken) {
+            return findSent(senderId, message.clientId()).orElseThrow();
         } finally {
             roomLock.unlock();
+        }
+    }
+
+    /** Steps (1) to (4) of the class comment; commits whatever it returns. */
+    private Posting postInTransaction(RoomRepository repo, String senderId, NewMessage message) {
+        Instant now = now();
+        long seq = repo.nextSeqForMember(message.roomId(), senderId, now)
+                .orElseThrow(() -> ChatmeshException.notMember(message.roomId()));
+        Message posted = new Message(Ids.newId(), message.roomId(), seq, senderId, message.clientId(),
+                message.text(), message.replyToId(), message.threadRootId(), now);
+        if (!repo.insertSent(posted)) {
+            // Another instance posted this client_id meanwhile; nothing was published, roll back.
+            throw new ClientIdTaken();
+        }
+        try {
+            await(events.messageCreated(posted), "message");
+        } catch (ChatmeshException unavailable) {
+            repo.deleteSent(senderId, message.clientId());
+            return Posting.failed(unavailable);
+        }
+        repo.updateLastMessageSeq(message.roomId(), seq);
+        return Posting.posted(posted);
+    }
+
+    private Optional<Message> findSent(String senderId, String clientId) {
+        return rooms.transaction(repo -> repo.findSent(senderId, clientId));
+    }
+
+    /** The outcome of a send's transaction, which commits either way; a failure is thrown after the commit. */
+    private record Posting(Message message, ChatmeshException failure) {
+
+        static Posting posted(Message message) {
+            return new Posting(message, null);
+        }
+
+        static Posting failed(ChatmeshException failure) {
+            return new Posting(null, failure);
+        }
+
+        Message messageOrThrow() {
+            if (failure != null) {
+                throw failure;
+            }
+            return message;
+        }
+    }
+
+    /** Rolls back a send whose client_id another send stored first. */
+    private static final class ClientIdTaken extends RuntimeException {
+        ClientIdTaken() {
+            super(null, null, false, false);
         }
     }
 

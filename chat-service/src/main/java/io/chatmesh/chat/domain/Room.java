@@ -8,10 +8,10 @@ import java.util.List;
  *
  * @param ownerId null for DIRECT rooms and for rooms nobody is left in
  * @param directUserIds the two users of a DIRECT room, empty otherwise
- * @param lastSeq the seq of the newest message, 0 when there is none
+ * @param lastMessageSeq the seq of the newest message the bus accepted, 0 when there is none
  */
 public record Room(String id, RoomKind kind, String name, String topic, String ownerId,
-        List<String> directUserIds, int memberCount, long lastSeq,
+        List<String> directUserIds, int memberCount, long lastMessageSeq,
         Instant createTime, Instant updateTime, Instant lastActivityTime) {
 
     public Room {

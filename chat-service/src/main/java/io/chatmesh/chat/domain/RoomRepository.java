@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Rooms and memberships inside one transaction of a {@link RoomStore}. */
+/** Rooms, memberships and send results inside one transaction of a {@link RoomStore}. */
 public interface RoomRepository {
 
     /**
@@ -51,12 +51,36 @@ public interface RoomRepository {
 
     List<String> roomIdsOf(String userId);
 
-    /** Newest seq of each of these rooms that exists. */
-    Map<String, Long> lastSeqs(Collection<String> roomIds);
+    /** The seq of the newest message of each of these rooms that exists. */
+    Map<String, Long> lastMessageSeqs(Collection<String> roomIds);
+
+    /**
+     * Like {@link #lastMessageSeqs}, but first waits for the sends in flight in these rooms
+     * (transactions of {@link #nextSeqForMember}) to end: every send that ends later takes
+     * its seq after this read.
+     */
+    Map<String, Long> lastMessageSeqsAfterSendsInFlight(Collection<String> roomIds);
 
     /**
      * Takes the room's next seq and marks the room active, in one statement, if the user is a
-     * member; empty otherwise (or when the room does not exist).
+     * member; empty otherwise (or when the room does not exist). The room stays locked against
+     * other sends until the transaction ends.
      */
     Optional<Long> nextSeqForMember(String roomId, String userId, Instant now);
+
+    /** Records that the bus accepted the room's message with this seq, its newest. */
+    void updateLastMessageSeq(String roomId, long seq);
+
+    /** The result of the sender's earlier send with this client_id. */
+    Optional<Message> findSent(String senderId, String clientId);
+
+    /**
+     * Stores the message as the result of its sender's client_id. When another transaction
+     * is storing one for the same key, waits for it to end.
+     *
+     * @return false when a result for the key exists (nothing stored)
+     */
+    boolean insertSent(Message message);
+
+    void deleteSent(String senderId, String clientId);
 }

@@ -313,9 +313,18 @@ public final class Rooms {
         return store.transaction(repo -> repo.roomIdsOf(userId));
     }
 
-    /** Newest seq of each existing room among {@code roomIds}. */
-    public Map<String, Long> lastSeqs(Collection<String> roomIds) {
-        return roomIds.isEmpty() ? Map.of() : store.transaction(repo -> repo.lastSeqs(roomIds));
+    /** The seq of the newest message of each existing room among {@code roomIds}. */
+    public Map<String, Long> lastMessageSeqs(Collection<String> roomIds) {
+        return roomIds.isEmpty() ? Map.of() : store.transaction(repo -> repo.lastMessageSeqs(roomIds));
+    }
+
+    /**
+     * Like {@link #lastMessageSeqs}, once the sends in flight in these rooms have ended: every
+     * message up to these seqs was acknowledged by the bus, and every later one is published
+     * after this returns. Waits at most about the publish timeout.
+     */
+    public Map<String, Long> lastMessageSeqsAfterSendsInFlight(Collection<String> roomIds) {
+        return roomIds.isEmpty() ? Map.of() : store.transaction(repo -> repo.lastMessageSeqsAfterSendsInFlight(roomIds));
     }
 
     /** NOT_FOUND for unknown rooms, PERMISSION_DENIED for non-members. */

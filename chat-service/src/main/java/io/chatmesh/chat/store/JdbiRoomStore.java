@@ -1,7 +1,10 @@
 package io.chatmesh.chat.store;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.chatmesh.chat.bus.MessageProtos;
 import io.chatmesh.chat.domain.Member;
 import io.chatmesh.chat.domain.MemberRole;
+import io.chatmesh.chat.domain.Message;
 import io.chatmesh.chat.domain.Room;
 import io.chatmesh.chat.domain.RoomRepository;
 import io.chatmesh.chat.domain.RoomStore;
@@ -15,7 +18,10 @@ import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
-/** Rooms and members in PostgreSQL through Jdbi. */
+/**
+ * Rooms, members and send results in PostgreSQL through Jdbi. Send results are stored as the
+ * chatmesh.message.v1.Message the sender got.
+ */
 public final class JdbiRoomStore implements RoomStore {
 
     private final Jdbi jdbi;
@@ -27,10 +33,10 @@ public final class JdbiRoomStore implements RoomStore {
     @Override
     public <T> T transaction(Function<RoomRepository, T> work) {
         return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED,
-                handle -> work.apply(new Repository(handle.attach(RoomDao.class))));
+                handle -> work.apply(new Repository(handle.attach(RoomDao.class), handle.attach(SentMessageDao.class))));
     }
 
-    private record Repository(RoomDao dao) implements RoomRepository {
+    private record Repository(RoomDao dao, SentMessageDao sent) implements RoomRepository {
 
         @Override
         public boolean insertRoom(Room room, String directKey) {
@@ -109,13 +115,47 @@ public final class JdbiRoomStore implements RoomStore {
         }
 
         @Override
-        public Map<String, Long> lastSeqs(Collection<String> roomIds) {
-            return roomIds.isEmpty() ? Map.of() : dao.lastSeqs(roomIds);
+        public Map<String, Long> lastMessageSeqs(Collection<String> roomIds) {
+            return roomIds.isEmpty() ? Map.of() : dao.lastMessageSeqs(roomIds);
+        }
+
+        @Override
+        public Map<String, Long> lastMessageSeqsAfterSendsInFlight(Collection<String> roomIds) {
+            return roomIds.isEmpty() ? Map.of() : dao.lastMessageSeqsAfterSendsInFlight(roomIds);
         }
 
         @Override
         public Optional<Long> nextSeqForMember(String roomId, String userId, Instant now) {
             return dao.nextSeqForMember(roomId, userId, now);
+        }
+
+        @Override
+        public void updateLastMessageSeq(String roomId, long seq) {
+            dao.updateLastMessageSeq(roomId, seq);
+        }
+
+        @Override
+        public Optional<Message> findSent(String senderId, String clientId) {
+            return sent.find(senderId, clientId).map(Repository::parse);
+        }
+
+        @Override
+        public boolean insertSent(Message message) {
+            return sent.insert(message.senderId(), message.clientId(), message.roomId(), message.id(),
+                    MessageProtos.toProto(message).toByteArray(), message.createTime());
+        }
+
+        @Override
+        public void deleteSent(String senderId, String clientId) {
+            sent.delete(senderId, clientId);
+        }
+
+        private static Message parse(byte[] stored) {
+            try {
+                return MessageProtos.fromProto(io.chatmesh.proto.message.v1.Message.parseFrom(stored));
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException("corrupt row in sent_messages", e);
+            }
         }
 
         /** A LIKE pattern matching values that start with {@code prefix} literally. */

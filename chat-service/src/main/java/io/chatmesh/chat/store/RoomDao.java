@@ -27,7 +27,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterRowMapper(RoomDao.MemberMapper.class)
 public interface RoomDao {
 
-    String SELECT_ROOM = "SELECT r.id, r.kind, r.name, r.topic, r.owner_id, r.direct_key, r.last_seq,"
+    String SELECT_ROOM = "SELECT r.id, r.kind, r.name, r.topic, r.owner_id, r.direct_key, r.last_message_seq,"
             + " r.created_at, r.updated_at, r.last_activity_at,"
             + " (SELECT count(*) FROM members c WHERE c.room_id = r.id) AS member_count FROM rooms r";
     String SELECT_MEMBER = "SELECT room_id, user_id, role, joined_at FROM members";
@@ -93,23 +93,33 @@ public interface RoomDao {
     @SqlQuery("SELECT room_id FROM members WHERE user_id = :userId")
     List<String> roomIdsOf(@Bind("userId") String userId);
 
-    @SqlQuery("SELECT id, last_seq FROM rooms WHERE id IN (<ids>)")
+    @SqlQuery("SELECT id, last_message_seq FROM rooms WHERE id IN (<ids>)")
     @KeyColumn("id")
-    @ValueColumn("last_seq")
-    Map<String, Long> lastSeqs(@BindList("ids") Collection<String> ids);
+    @ValueColumn("last_message_seq")
+    Map<String, Long> lastMessageSeqs(@BindList("ids") Collection<String> ids);
 
+    /** FOR SHARE waits for the transactions of sends in flight, which hold the row (FOR NO KEY UPDATE). */
+    @SqlQuery("SELECT id, last_message_seq FROM rooms WHERE id IN (<ids>) ORDER BY id FOR SHARE")
+    @KeyColumn("id")
+    @ValueColumn("last_message_seq")
+    Map<String, Long> lastMessageSeqsAfterSendsInFlight(@BindList("ids") Collection<String> ids);
+
+    /** Takes the next seq; the updated row stays locked until the transaction ends. */
     @SqlQuery("UPDATE rooms SET last_seq = last_seq + 1, last_activity_at = :now WHERE id = :roomId"
             + " AND EXISTS (SELECT 1 FROM members m WHERE m.room_id = :roomId AND m.user_id = :userId)"
             + " RETURNING last_seq")
     Optional<Long> nextSeqForMember(@Bind("roomId") String roomId, @Bind("userId") String userId,
             @Bind("now") Instant now);
 
+    @SqlUpdate("UPDATE rooms SET last_message_seq = :seq WHERE id = :roomId")
+    void updateLastMessageSeq(@Bind("roomId") String roomId, @Bind("seq") long seq);
+
     final class RoomMapper implements RowMapper<Room> {
         @Override
         public Room map(ResultSet rs, StatementContext ctx) throws SQLException {
             return new Room(rs.getString("id"), RoomKind.valueOf(rs.getString("kind")), rs.getString("name"),
                     rs.getString("topic"), rs.getString("owner_id"), Room.directUserIds(rs.getString("direct_key")),
-                    rs.getInt("member_count"), rs.getLong("last_seq"), instant(rs, "created_at"),
+                    rs.getInt("member_count"), rs.getLong("last_message_seq"), instant(rs, "created_at"),
                     instant(rs, "updated_at"), instant(rs, "last_activity_at"));
         }
     }

@@ -17,4 +17,7 @@ public interface SentMessageDao {
             + " ON CONFLICT (sender_id, client_id) DO NOTHING")
     boolean insert(@Bind("senderId") String senderId, @Bind("clientId") String clientId, @Bind("roomId") String roomId,
             @Bind("messageId") String messageId, @Bind("message") byte[] message, @Bind("createdAt") Instant createdAt);
+
+    @SqlUpdate("DELETE FROM sent_messages WHERE sender_id = :senderId AND client_id = :clientId")
+    void delete(@Bind("senderId") String senderId, @Bind("clientId") String clientId);
 }

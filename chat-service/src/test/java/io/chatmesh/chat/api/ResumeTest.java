@@ -3,6 +3,7 @@ package io.chatmesh.chat.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.chatmesh.chat.AckGatedEventBus;
 import io.chatmesh.chat.ChatClient;
 import io.chatmesh.chat.ChatServiceTestBase;
 import io.chatmesh.platform.id.Ids;
@@ -19,15 +20,28 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Hello.resume_from against a MessageService on a real port: missed messages in order, then
- * live events, with no gap and no duplicate, also when messages arrive during the replay.
+ * live events, with no gap and no duplicate, also when messages arrive during the replay and
+ * when message-service has not stored yet what the bus acknowledged (as with Kafka).
  * The test context's queue capacity of 64 makes replay pages of 32 messages.
  */
 class ResumeTest extends ChatServiceTestBase {
+
+    @Autowired
+    AckGatedEventBus bus;
+
+    @Autowired
+    Jdbi jdbi;
 
     @Test
     void resumeReplaysEveryMissedMessageInOrderThenGoesLive() {
@@ -94,6 +108,116 @@ class ResumeTest extends ChatServiceTestBase {
     }
 
     @Test
+    void acknowledgedMessagesHistoryHasNotStoredYetAreReplayedOnceItHas() throws Exception {
+        TestUser alice = newUser();
+        TestUser bob = newUser();
+        Room room = createRoom(alice, RoomKind.ROOM_KIND_GROUP, bob);
+        post(alice, room, 2);
+        // the third ListMessages from now stores what waits; the first two miss it
+        MESSAGES.lagUntilListing(room.getId(), 3);
+        // acknowledged by the bus before bob connects, so not in his live buffer either
+        post(alice, room, 3);
+
+        int callsBefore = MESSAGES.listCalls();
+        CountDownLatch listing = MESSAGES.holdListing();
+        try (ChatClient bobClient = ChatClient.connect(channel, bob.token())) {
+            try {
+                bobClient.hello(resume(room, 1));
+                await().atMost(Duration.ofSeconds(20)).until(() -> MESSAGES.listCalls() > callsBefore);
+                // live (buffered) and, once history catches up, stored too
+                post(alice, room, 2);
+            } finally {
+                listing.countDown();
+            }
+            assertThat(nextSeqs(bobClient, 6)).containsExactly(2L, 3L, 4L, 5L, 6L, 7L);
+            post(alice, room, 1);
+            assertThat(bobClient.next().getMessageCreated().getMessage().getSeq()).isEqualTo(8);
+        } finally {
+            MESSAGES.catchUp(room.getId());
+        }
+        assertThat(MESSAGES.listCalls() - callsBefore).isEqualTo(3);
+    }
+
+    @Test
+    void aResumeWaitsForTheSendInFlightInTheRoomSoItsMessageIsNotMissed() throws Exception {
+        TestUser alice = newUser();
+        TestUser bob = newUser();
+        Room room = createRoom(alice, RoomKind.ROOM_KIND_GROUP, bob);
+        post(alice, room, 1);
+
+        ExecutorService sender = Executors.newSingleThreadExecutor();
+        CountDownLatch ack = bus.holdAcks();
+        try (ChatClient bobClient = ChatClient.connect(channel, bob.token())) {
+            try {
+                // delivered live before bob's session exists, acknowledged (committed) only later
+                Future<?> inFlight = sender.submit(() -> post(alice, room, 1));
+                await().atMost(Duration.ofSeconds(20)).until(() -> MESSAGES.stored(room.getId()) == 2);
+                bobClient.send(ClientEvent.newBuilder().setHello(resume(room, 1)).build());
+                await().atMost(Duration.ofSeconds(20)).until(() -> readsWaitingForARowLock() == 1);
+                ack.countDown();
+                inFlight.get(20, TimeUnit.SECONDS);
+            } finally {
+                ack.countDown();
+                sender.shutdownNow();
+            }
+            assertThat(bobClient.next().getReady().getRoomsList()).containsExactly(
+                    RoomCursor.newBuilder().setRoomId(room.getId()).setSeq(2).build());
+            assertThat(nextSeqs(bobClient, 1)).containsExactly(2L);
+            post(alice, room, 1);
+            assertThat(nextSeqs(bobClient, 1)).containsExactly(3L);
+        }
+    }
+
+    @Test
+    void aResumeWhoseHistoryStaysBehindClosesTheStreamSoTheClientRetries() {
+        TestUser alice = newUser();
+        TestUser bob = newUser();
+        Room room = createRoom(alice, RoomKind.ROOM_KIND_GROUP, bob);
+        post(alice, room, 1);
+        MESSAGES.lag(room.getId());
+        post(alice, room, 1);
+        try {
+            try (ChatClient bobClient = ChatClient.connect(channel, bob.token())) {
+                bobClient.hello(resume(room, 0));
+                assertThat(nextSeqs(bobClient, 1)).containsExactly(1L);
+                // seq 2 never shows up in history within the catch-up timeout: no silent skip
+                assertThat(bobClient.awaitClosed().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+            }
+        } finally {
+            MESSAGES.catchUp(room.getId());
+        }
+        try (ChatClient retry = ChatClient.connect(channel, bob.token())) {
+            retry.hello(resume(room, 1));
+            assertThat(nextSeqs(retry, 1)).containsExactly(2L);
+        }
+    }
+
+    @Test
+    void theSeqOfAFailedSendIsNotWaitedFor() {
+        TestUser alice = newUser();
+        TestUser bob = newUser();
+        Room room = createRoom(alice, RoomKind.ROOM_KIND_GROUP, bob);
+        post(alice, room, 1);
+        MESSAGES.fail(room.getId());
+        try {
+            assertStatus(Status.Code.UNAVAILABLE, () -> post(alice, room, 1));
+        } finally {
+            MESSAGES.recover(room.getId());
+        }
+
+        int callsBefore = MESSAGES.listCalls();
+        try (ChatClient bobClient = ChatClient.connect(channel, bob.token())) {
+            assertThat(bobClient.hello(resume(room, 0)).getRoomsList()).containsExactly(
+                    RoomCursor.newBuilder().setRoomId(room.getId()).setSeq(1).build());
+            assertThat(nextSeqs(bobClient, 1)).containsExactly(1L);
+            post(alice, room, 1);
+            // seq 2 went to the refused attempt and is never used again
+            assertThat(nextSeqs(bobClient, 1)).containsExactly(3L);
+        }
+        assertThat(MESSAGES.listCalls() - callsBefore).isEqualTo(1);
+    }
+
+    @Test
     void cursorsOfOtherRoomsAreIgnored() {
         TestUser alice = newUser();
         TestUser bob = newUser();
@@ -143,6 +267,13 @@ class ResumeTest extends ChatServiceTestBase {
         } finally {
             MESSAGES.recover(room.getId());
         }
+    }
+
+    /** Statements of this database waiting for a row lock with FOR SHARE: a resume waiting for a send. */
+    private int readsWaitingForARowLock() {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT count(*) FROM pg_stat_activity"
+                + " WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FOR SHARE%'")
+                .mapTo(Integer.class).one());
     }
 
     private void post(TestUser sender, Room room, int count) {

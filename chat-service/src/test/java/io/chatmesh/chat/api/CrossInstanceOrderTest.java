@@ -1,0 +1,282 @@
+package io.chatmesh.chat.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chatmesh.chat.ChatClient;
+import io.chatmesh.chat.ChatServiceApplication;
+import io.chatmesh.chat.TestUserDirectory;
+import io.chatmesh.chat.domain.UserDirectory;
+import io.chatmesh.platform.auth.BearerCallCredentials;
+import io.chatmesh.platform.bus.EventBus;
+import io.chatmesh.platform.bus.InProcessEventBus;
+import io.chatmesh.platform.id.Ids;
+import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
+import io.chatmesh.proto.chat.v1.SendMessageEvent;
+import io.chatmesh.proto.chat.v1.SendMessageRequest;
+import io.chatmesh.proto.chat.v1.ServerEvent;
+import io.chatmesh.proto.message.v1.Message;
+import io.chatmesh.proto.room.v1.CreateRoomRequest;
+import io.chatmesh.proto.room.v1.Room;
+import io.chatmesh.proto.room.v1.RoomKind;
+import io.chatmesh.proto.room.v1.RoomServiceGrpc;
+import io.chatmesh.testkit.TestPostgres;
+import io.chatmesh.testkit.TestTokens;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.TypeExcludeFilter;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.core.type.classreading.MetadataReader;
+import org.springframework.core.type.classreading.MetadataReaderFactory;
+import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
+
+/**
+ * Two chat-service instances (two Spring contexts with their own gRPC server) on one
+ * database and one event bus, as pods share PostgreSQL and Kafka: concurrent sends to one
+ * room through both reach every stream in seq order, without gaps, and a client_id sent
+ * through both at once posts one message.
+ */
+class CrossInstanceOrderTest {
+
+    private static final TestTokens TOKENS = new TestTokens();
+    private static final TestUserDirectory USERS = new TestUserDirectory();
+    private static final InProcessEventBus BUS = new InProcessEventBus();
+    private static final int SENDERS_PER_INSTANCE = 4;
+    private static final int MESSAGES_PER_SENDER = 25;
+
+    private static Instance one;
+    private static Instance two;
+
+    /** One running chat-service and a channel to it. */
+    private record Instance(ConfigurableApplicationContext context, ManagedChannel channel) {
+
+        static Instance start(String databaseUrl) {
+            AtomicInteger port = new AtomicInteger();
+            ConfigurableApplicationContext context = ChatServiceApplication.builder()
+                    .initializers(ctx -> {
+                        ctx.getBeanFactory().registerSingleton("eventBus", new JitteryBus(BUS));
+                        ctx.getBeanFactory().registerSingleton("testAccessTokenVerifier", TOKENS.verifier());
+                        ctx.getBeanFactory().registerSingleton("skipTestConfigurations", new SkipTestConfigurations());
+                        ((GenericApplicationContext) ctx).registerBean("testUserDirectory", UserDirectory.class,
+                                () -> USERS, definition -> definition.setPrimary(true));
+                    })
+                    .listeners((ApplicationListener<ApplicationEvent>) event -> {
+                        if (event instanceof GrpcServerStartedEvent started) {
+                            port.set(started.getPort());
+                        }
+                    })
+                    .run("--spring.grpc.server.port=0",
+                            "--spring.datasource.url=" + databaseUrl,
+                            "--spring.datasource.username=" + TestPostgres.USER,
+                            "--spring.datasource.password=" + TestPostgres.PASSWORD,
+                            // neither user-service nor message-service is called here
+                            "--spring.grpc.client.channels.users.address=static://127.0.0.1:9",
+                            "--spring.grpc.client.channels.messages.address=static://127.0.0.1:9",
+                            "--spring.main.banner-mode=off");
+            ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port.get(),
+                    InsecureChannelCredentials.create()).build();
+            return new Instance(context, channel);
+        }
+
+        void stop() throws InterruptedException {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            context.close();
+        }
+    }
+
+    @BeforeAll
+    static void startInstances() {
+        String databaseUrl = TestPostgres.newDatabase();
+        one = Instance.start(databaseUrl);
+        two = Instance.start(databaseUrl);
+    }
+
+    @AfterAll
+    static void stopInstances() throws InterruptedException {
+        one.stop();
+        two.stop();
+        BUS.close();
+    }
+
+    @Test
+    void concurrentSendsThroughBothInstancesReachStreamsInSeqOrderWithoutGaps() throws Exception {
+        String ownerToken = user();
+        List<String> senderTokens = new ArrayList<>();
+        List<String> senderIds = new ArrayList<>();
+        for (int i = 0; i < 2 * SENDERS_PER_INSTANCE; i++) {
+            String id = Ids.newId();
+            USERS.register(id);
+            senderIds.add(id);
+            senderTokens.add(TOKENS.issue(id, "sender-" + i));
+        }
+        Room room = RoomServiceGrpc.newBlockingStub(one.channel())
+                .withCallCredentials(BearerCallCredentials.of(ownerToken)).withDeadlineAfter(20, TimeUnit.SECONDS)
+                .createRoom(CreateRoomRequest.newBuilder().setKind(RoomKind.ROOM_KIND_GROUP).setName("busy")
+                        .addAllMemberIds(senderIds).build())
+                .getRoom();
+        int total = 2 * SENDERS_PER_INSTANCE * MESSAGES_PER_SENDER;
+
+        try (ChatClient onOne = ChatClient.ready(one.channel(), ownerToken);
+                ChatClient onTwo = ChatClient.ready(two.channel(), ownerToken)) {
+            ExecutorService senders = Executors.newFixedThreadPool(senderTokens.size());
+            try {
+                List<CompletableFuture<Void>> sending = new ArrayList<>();
+                for (int i = 0; i < senderTokens.size(); i++) {
+                    Instance instance = i % 2 == 0 ? one : two;
+                    String token = senderTokens.get(i);
+                    sending.add(CompletableFuture.runAsync(() -> send(instance, token, room), senders));
+                }
+                CompletableFuture.allOf(sending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            } finally {
+                senders.shutdownNow();
+            }
+
+            List<Long> expected = LongStream.rangeClosed(1, total).boxed().toList();
+            assertThat(receivedSeqs(onOne, total)).containsExactlyElementsOf(expected);
+            assertThat(receivedSeqs(onTwo, total)).containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
+    void aClientIdSentThroughBothInstancesAtOncePostsOneMessage() throws Exception {
+        String aliceId = Ids.newId();
+        USERS.register(aliceId);
+        String alice = TOKENS.issue(aliceId, "alice");
+        Room room = RoomServiceGrpc.newBlockingStub(one.channel())
+                .withCallCredentials(BearerCallCredentials.of(alice)).withDeadlineAfter(20, TimeUnit.SECONDS)
+                .createRoom(CreateRoomRequest.newBuilder().setKind(RoomKind.ROOM_KIND_GROUP).setName("retries").build())
+                .getRoom();
+        int rounds = 10;
+
+        try (ChatClient stream = ChatClient.ready(one.channel(), alice)) {
+            ExecutorService senders = Executors.newFixedThreadPool(2);
+            try {
+                for (int round = 1; round <= rounds; round++) {
+                    String clientId = Ids.newId();
+                    CountDownLatch start = new CountDownLatch(1);
+                    CompletableFuture<Message> viaOne = CompletableFuture.supplyAsync(
+                            () -> sendOnce(one, alice, room, clientId, "via one", start), senders);
+                    CompletableFuture<Message> viaTwo = CompletableFuture.supplyAsync(
+                            () -> sendOnce(two, alice, room, clientId, "via two", start), senders);
+                    start.countDown();
+                    Message first = viaOne.get(30, TimeUnit.SECONDS);
+                    assertThat(viaTwo.get(30, TimeUnit.SECONDS)).isEqualTo(first);
+                    assertThat(first.getSeq()).isEqualTo(round);
+                }
+            } finally {
+                senders.shutdownNow();
+            }
+            sendOnce(two, alice, room, Ids.newId(), "marker", new CountDownLatch(0));
+
+            List<Message> received = new ArrayList<>();
+            for (int i = 0; i <= rounds; i++) {
+                received.add(stream.next(ServerEvent.EventCase.MESSAGE_CREATED).getMessageCreated().getMessage());
+            }
+            // one message per client_id, then the marker: no second post of any client_id in between
+            assertThat(received).extracting(Message::getSeq)
+                    .containsExactlyElementsOf(LongStream.rangeClosed(1, rounds + 1).boxed().toList());
+            assertThat(received.getLast().getText()).isEqualTo("marker");
+        }
+    }
+
+    private static Message sendOnce(Instance instance, String token, Room room, String clientId, String text,
+            CountDownLatch start) {
+        try {
+            start.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return ChatServiceGrpc.newBlockingStub(instance.channel()).withCallCredentials(BearerCallCredentials.of(token))
+                .withDeadlineAfter(30, TimeUnit.SECONDS)
+                .sendMessage(SendMessageRequest.newBuilder().setClientId(clientId)
+                        .setMessage(SendMessageEvent.newBuilder().setRoomId(room.getId()).setText(text)).build())
+                .getMessage();
+    }
+
+    private static void send(Instance instance, String token, Room room) {
+        ChatServiceGrpc.ChatServiceBlockingStub chat = ChatServiceGrpc.newBlockingStub(instance.channel())
+                .withCallCredentials(BearerCallCredentials.of(token));
+        for (int i = 0; i < MESSAGES_PER_SENDER; i++) {
+            chat.withDeadlineAfter(30, TimeUnit.SECONDS).sendMessage(SendMessageRequest.newBuilder()
+                    .setClientId(Ids.newId())
+                    .setMessage(SendMessageEvent.newBuilder().setRoomId(room.getId()).setText("message " + i))
+                    .build());
+        }
+    }
+
+    private static List<Long> receivedSeqs(ChatClient client, int count) {
+        List<Long> seqs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            seqs.add(client.next(ServerEvent.EventCase.MESSAGE_CREATED).getMessageCreated().getMessage().getSeq());
+        }
+        return seqs;
+    }
+
+    private static String user() {
+        String id = Ids.newId();
+        USERS.register(id);
+        return TOKENS.issue(id, "user-" + id.substring(20).toLowerCase());
+    }
+
+    /**
+     * The shared bus with a random pause of up to 3 ms before each publish, as a broker's
+     * round trip: sends whose seqs are not ordered up to the publish then overtake each other.
+     */
+    private record JitteryBus(EventBus bus) implements EventBus {
+
+        @Override
+        public CompletableFuture<Void> publish(String topic, String key, byte[] payload) {
+            try {
+                TimeUnit.MICROSECONDS.sleep(ThreadLocalRandom.current().nextLong(3_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return CompletableFuture.failedFuture(e);
+            }
+            return bus.publish(topic, key, payload);
+        }
+
+        @Override
+        public Subscription subscribe(String topic, String group, EventHandler handler) {
+            return bus.subscribe(topic, group, handler);
+        }
+
+        @Override
+        public Subscription subscribeLive(String topic, EventHandler handler) {
+            return bus.subscribeLive(topic, handler);
+        }
+
+        @Override
+        public void close() {
+            // the shared bus is closed by the test
+        }
+    }
+
+    /**
+     * Keeps the @TestConfiguration classes of the single-instance tests (same package tree)
+     * out of these contexts' component scan, as @SpringBootTest does for its own.
+     */
+    private static final class SkipTestConfigurations extends TypeExcludeFilter {
+        @Override
+        public boolean match(MetadataReader reader, MetadataReaderFactory factory) {
+            return reader.getAnnotationMetadata().hasAnnotation(TestConfiguration.class.getName());
+        }
+    }
+}
