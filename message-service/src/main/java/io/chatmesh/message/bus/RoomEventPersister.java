@@ -6,7 +6,6 @@ import io.chatmesh.message.domain.Attachment;
 import io.chatmesh.message.domain.Message;
 import io.chatmesh.message.domain.MessageStore;
 import io.chatmesh.platform.bus.EventBus;
-import io.chatmesh.platform.bus.Topics;
 import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.error.Validation;
 import io.chatmesh.proto.chat.v1.ReceiptUpdated;
@@ -18,8 +17,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Persists what chat-service publishes on {@link Topics#ROOM_EVENTS} (group
- * {@value #GROUP}): MessageCreated inserts the message (a replay is a no-op), ReceiptUpdated
+ * Persists what chat-service publishes on the room-events topic (durable group
+ * chatmesh.message.persister-group, default message-persister): MessageCreated inserts the message (a replay is a no-op), ReceiptUpdated
  * moves the member's read marker forward.
  *
  * <p>Every other kind is ignored: edits, deletions and reactions until those features are
@@ -30,22 +29,25 @@ import org.springframework.context.SmartLifecycle;
  */
 public final class RoomEventPersister implements SmartLifecycle {
 
-    public static final String GROUP = "message-persister";
-
     private static final Logger log = LoggerFactory.getLogger(RoomEventPersister.class);
 
     private final EventBus bus;
     private final MessageStore store;
+    private final String topic;
+    private final String group;
     private volatile EventBus.Subscription subscription;
 
-    public RoomEventPersister(EventBus bus, MessageStore store) {
+    /** @param group the durable consumer group; every message-service instance uses the same one */
+    public RoomEventPersister(EventBus bus, MessageStore store, String topic, String group) {
         this.bus = bus;
         this.store = store;
+        this.topic = topic;
+        this.group = group;
     }
 
     @Override
     public void start() {
-        subscription = bus.subscribe(Topics.ROOM_EVENTS, GROUP, this::handle);
+        subscription = bus.subscribe(topic, group, this::handle);
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.chatmesh.message.bus;
 
 import com.google.protobuf.Timestamp;
 import io.chatmesh.platform.bus.EventBus;
-import io.chatmesh.platform.bus.Topics;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.chat.v1.ReceiptUpdated;
 import io.chatmesh.proto.chat.v1.RoomEvent;
@@ -15,10 +14,12 @@ public final class RoomEventPublisher {
 
     private final EventBus bus;
     private final Clock clock;
+    private final String topic;
 
-    public RoomEventPublisher(EventBus bus, Clock clock) {
+    public RoomEventPublisher(EventBus bus, Clock clock, String topic) {
         this.bus = bus;
         this.clock = clock;
+        this.topic = topic;
     }
 
     /** Tells live sessions (through chat-service) that a member's read marker is now {@code lastReadSeq}. */
@@ -31,6 +32,6 @@ public final class RoomEventPublisher {
                 .setReceiptUpdated(ReceiptUpdated.newBuilder()
                         .setRoomId(roomId).setUserId(userId).setLastReadSeq(lastReadSeq))
                 .build();
-        return bus.publish(Topics.ROOM_EVENTS, roomId, event.toByteArray());
+        return bus.publish(topic, roomId, event.toByteArray());
     }
 }

@@ -7,6 +7,7 @@ import io.chatmesh.message.bus.RoomEventPublisher;
 import io.chatmesh.message.domain.MessageHistory;
 import io.chatmesh.message.domain.MessageStore;
 import io.chatmesh.platform.bus.EventBus;
+import io.chatmesh.platform.bus.Topics;
 import io.chatmesh.platform.client.MembershipClient;
 import io.grpc.ManagedChannel;
 import java.time.Clock;
@@ -30,13 +31,16 @@ public class MessageServiceConfiguration {
     }
 
     @Bean
-    RoomEventPersister roomEventPersister(EventBus bus, MessageStore store) {
-        return new RoomEventPersister(bus, store);
+    RoomEventPersister roomEventPersister(EventBus bus, MessageStore store,
+            @Value("${" + Topics.ROOM_EVENTS_PROPERTY + ":" + Topics.ROOM_EVENTS + "}") String topic,
+            @Value("${chatmesh.message.persister-group:message-persister}") String group) {
+        return new RoomEventPersister(bus, store, topic, group);
     }
 
     @Bean
-    RoomEventPublisher roomEventPublisher(EventBus bus) {
-        return new RoomEventPublisher(bus, Clock.systemUTC());
+    RoomEventPublisher roomEventPublisher(EventBus bus,
+            @Value("${" + Topics.ROOM_EVENTS_PROPERTY + ":" + Topics.ROOM_EVENTS + "}") String topic) {
+        return new RoomEventPublisher(bus, Clock.systemUTC(), topic);
     }
 
     /** chat-service's RoomService (spring.grpc.client.channels.rooms.address). */
@@ -61,7 +65,7 @@ public class MessageServiceConfiguration {
     @Bean
     MessageGrpcService messageGrpcService(MessageHistory history, MembershipClient membership,
             RoomDirectory roomDirectory, RoomEventPublisher events,
-            @Value("${chatmesh.message.publish-timeout:5s}") Duration publishTimeout) {
+            @Value("${chatmesh.message.publish-timeout:10s}") Duration publishTimeout) {
         return new MessageGrpcService(history, membership, roomDirectory, events, publishTimeout);
     }
 }

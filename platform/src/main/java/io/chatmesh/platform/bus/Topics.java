@@ -5,6 +5,8 @@ public final class Topics {
 
     /** chatmesh.chat.v1.RoomEvent, keyed by room id: one order per room. */
     public static final String ROOM_EVENTS = "chatmesh.room-events";
+    /** The setting that renames {@link #ROOM_EVENTS} (the same in every service). */
+    public static final String ROOM_EVENTS_PROPERTY = "chatmesh.bus.room-events-topic";
     /** Signaling relayed between signaling-service instances, keyed by room id. */
     public static final String SIGNALING = "chatmesh.signaling";
 
