@@ -3,16 +3,20 @@ package io.chatmesh.chat;
 import io.chatmesh.platform.bus.EventBus;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An event bus whose acknowledgements a test can hold back: subscribers get each event at
- * once, but while held the publish completes only when released, like a broker whose ack is
- * still on its way.
+ * An event bus whose acknowledgements a test can hold back or lose: subscribers get each event
+ * at once, but while held the publish completes only when released, like a broker whose ack is
+ * still on its way, and a lost ack fails the publish, like a Kafka delivery timeout after the
+ * broker wrote the event (the outcome a publisher cannot tell from "not written").
  */
 public final class AckGatedEventBus implements EventBus {
 
     private final EventBus bus;
     private volatile CountDownLatch gate = new CountDownLatch(0);
+    private final AtomicInteger acksToLose = new AtomicInteger();
 
     public AckGatedEventBus(EventBus bus) {
         this.bus = bus;
@@ -25,9 +29,17 @@ public final class AckGatedEventBus implements EventBus {
         return held;
     }
 
+    /** The next {@code count} publishes reach every subscriber and then fail. */
+    public void loseAcks(int count) {
+        acksToLose.set(count);
+    }
+
     @Override
     public CompletableFuture<Void> publish(String topic, String key, byte[] payload) {
         CompletableFuture<Void> published = bus.publish(topic, key, payload);
+        if (acksToLose.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+            return published.thenCompose(ok -> CompletableFuture.failedFuture(new TimeoutException("ack lost")));
+        }
         CountDownLatch held = gate;
         if (held.getCount() == 0) {
             return published;

@@ -22,7 +22,8 @@ import org.apache.kafka.common.Uuid;
 /**
  * A real single-node Kafka (KRaft, combined broker + controller) in a child JVM started from
  * the Kafka jars on the test classpath, on fixed loopback ports with its data in a directory of
- * the test: it can be killed like a crashed broker and started again on the same port and data.
+ * the test: it can be killed like a crashed broker and started again on the same port and data,
+ * or frozen like a hung one and let run on.
  */
 final class KafkaBroker implements AutoCloseable {
 
@@ -101,9 +102,40 @@ final class KafkaBroker implements AutoCloseable {
         process = null;
     }
 
+    /**
+     * Freezes the broker (SIGSTOP): connections stay open and the kernel keeps accepting
+     * connections and bytes, but requests sit unanswered, like a hung broker.
+     */
+    synchronized void pause() {
+        signal("STOP");
+    }
+
+    /** Lets a paused broker run on (SIGCONT): it then handles the requests that waited in its sockets. */
+    synchronized void resume() {
+        signal("CONT");
+    }
+
     @Override
     public void close() {
         kill();
+    }
+
+    private void signal(String name) {
+        if (!isRunning()) {
+            throw new IllegalStateException("the broker is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid()))
+                    .redirectErrorStream(true).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run kill -" + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling the broker", e);
+        }
     }
 
     /** Waits until the broker is up and lists itself in the cluster metadata. */

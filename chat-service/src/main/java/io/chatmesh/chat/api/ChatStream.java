@@ -34,7 +34,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -54,10 +53,12 @@ import org.slf4j.LoggerFactory;
  * {@link Session} with the fan-out (which buffers live events from then on), notes each
  * resumed room's last_message_seq once the sends in flight there ended, sends Ready, replays
  * the resumed rooms from message-service at least up to those seqs, then releases the buffer
- * minus what the replay already sent, and the session is live. Every message up to the noted
- * seq was acknowledged by the bus, so message-service stores it sooner or later (the replay
- * polls until it has); every later one was published after the session registered, so the
- * buffer has it: no gap, no duplicate. Every client event is answered by an Ack or a
+ * minus what the client already has (up to its cursor, or replayed), and the session is live.
+ * Every message up to the noted seq was acknowledged by the bus, so message-service stores it
+ * sooner or later (the replay polls until it has); every later one was published after the
+ * session registered, so the buffer has it: no gap, no duplicate. A message published again
+ * (the retry of a send whose first publish had an unknown outcome) is sent only if this stream
+ * has not sent its seq yet ({@link DeliveredSeqs}). Every client event is answered by an Ack or a
  * StreamError naming its client_id; failures never close the stream, except failing
  * authentication and a resume that cannot read history or whose history stays behind (the
  * client reconnects and resumes).
@@ -178,14 +179,16 @@ final class ChatStream implements StreamObserver<ClientEvent> {
             Map<String, Long> acknowledged = deps.rooms().lastMessageSeqsAfterSendsInFlight(cursors.keySet());
             queue.offer(ready(started, rooms));
             HistoryCatchUp catchUp = new HistoryCatchUp();
-            Map<String, Long> replayedUpTo = new HashMap<>();
+            DeliveredSeqs delivered = new DeliveredSeqs();
             for (Map.Entry<String, Long> cursor : cursors.entrySet()) {
                 String roomId = cursor.getKey();
+                delivered.addUpTo(roomId, cursor.getValue());
                 long upTo = acknowledged.getOrDefault(roomId, 0L);
-                replayedUpTo.put(roomId, cursor.getValue() < upTo
-                        ? replay(principal, roomId, cursor.getValue(), upTo, catchUp) : cursor.getValue());
+                if (cursor.getValue() < upTo) {
+                    replay(principal, roomId, cursor.getValue(), upTo, catchUp, delivered);
+                }
             }
-            started.goLive(replayedUpTo);
+            started.goLive(delivered);
         } catch (RuntimeException e) {
             if (Context.current().isCancelled()) {
                 return; // the client went away during the replay; the cancel handler frees the session
@@ -231,28 +234,29 @@ final class ChatStream implements StreamObserver<ClientEvent> {
      * Sends the room's stored messages after {@code afterSeq} in order, a page at a time,
      * waiting for the client to read when the queue fills up, until it has sent seq
      * {@code upTo} or later; while message-service has not stored that far yet, asks again.
-     *
-     * @return the highest seq sent
+     * Records each seq sent in {@code delivered}.
      */
-    private long replay(Principal principal, String roomId, long afterSeq, long upTo, HistoryCatchUp catchUp) {
+    private void replay(Principal principal, String roomId, long afterSeq, long upTo, HistoryCatchUp catchUp,
+            DeliveredSeqs delivered) {
         long last = afterSeq;
         while (true) {
             awaitQueueRoom();
             if (queue.isClosed()) {
-                return last;
+                return;
             }
             ListMessagesResponse page = deps.history()
                     .forward(principal, roomId, last, deps.settings().replayPageSize());
             for (io.chatmesh.proto.message.v1.Message message : page.getMessagesList()) {
                 if (message.getSeq() > last) {
                     queue.offer(messageCreated(message));
+                    delivered.add(roomId, message.getSeq());
                     last = message.getSeq();
                 }
             }
             boolean moreStored = page.getMessagesCount() > 0 && !page.getNextPageToken().isEmpty();
             if (!moreStored) {
                 if (last >= upTo) {
-                    return last;
+                    return;
                 }
                 catchUp.pause();
             }
@@ -351,7 +355,8 @@ final class ChatStream implements StreamObserver<ClientEvent> {
 
     /**
      * The stream as the fan-out sees it. Until {@link #goLive} it buffers what the fan-out
-     * delivers (Ready and the replay go first); then it passes events straight to the queue.
+     * delivers (Ready and the replay go first); then it passes events straight to the queue,
+     * except messages whose seq the stream has sent already.
      */
     private final class Session implements LiveSession {
 
@@ -360,6 +365,8 @@ final class ChatStream implements StreamObserver<ClientEvent> {
         private final Object lock = new Object();
         /** Events delivered before the session went live; null once live. */
         private List<ServerEvent> buffer = new ArrayList<>();
+        /** Message seqs the client has; set when the session goes live. */
+        private DeliveredSeqs delivered;
 
         Session(Principal principal, String sessionId) {
             this.principal = principal;
@@ -375,7 +382,9 @@ final class ChatStream implements StreamObserver<ClientEvent> {
         public void deliver(ServerEvent event) {
             synchronized (lock) {
                 if (buffer == null) {
-                    queue.offer(event);
+                    if (isNew(event)) {
+                        queue.offer(event);
+                    }
                 } else if (buffer.size() < deps.settings().queueCapacity()) {
                     buffer.add(event);
                 } else {
@@ -385,23 +394,28 @@ final class ChatStream implements StreamObserver<ClientEvent> {
         }
 
         /**
-         * Releases the buffered events, except messages of a resumed room the client has
-         * already (seq at most {@code replayedUpTo} of that room: replayed, or before its cursor).
+         * Releases the buffered events, except messages the client has already: up to its
+         * resume cursor, or replayed ({@code delivered}, which the session keeps from now on).
          */
-        void goLive(Map<String, Long> replayedUpTo) {
+        void goLive(DeliveredSeqs delivered) {
             synchronized (lock) {
+                this.delivered = delivered;
                 for (ServerEvent event : buffer) {
-                    if (event.hasMessageCreated()) {
-                        io.chatmesh.proto.message.v1.Message message = event.getMessageCreated().getMessage();
-                        Long replayed = replayedUpTo.get(message.getRoomId());
-                        if (replayed != null && message.getSeq() <= replayed) {
-                            continue;
-                        }
+                    if (isNew(event)) {
+                        queue.offer(event);
                     }
-                    queue.offer(event);
                 }
                 buffer = null;
             }
+        }
+
+        /** False for a message whose seq the client has; records the seq of any other message. */
+        private boolean isNew(ServerEvent event) {
+            if (!event.hasMessageCreated()) {
+                return true;
+            }
+            io.chatmesh.proto.message.v1.Message message = event.getMessageCreated().getMessage();
+            return delivered.add(message.getRoomId(), message.getSeq());
         }
     }
 }

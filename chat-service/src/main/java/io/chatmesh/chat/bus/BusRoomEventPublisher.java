@@ -3,6 +3,7 @@ package io.chatmesh.chat.bus;
 import io.chatmesh.chat.domain.MemberRole;
 import io.chatmesh.chat.domain.MembershipChange;
 import io.chatmesh.chat.domain.Message;
+import io.chatmesh.chat.domain.RoomEventPayload;
 import io.chatmesh.chat.domain.RoomEventPublisher;
 import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.bus.Topics;
@@ -27,9 +28,15 @@ public final class BusRoomEventPublisher implements RoomEventPublisher {
     }
 
     @Override
-    public CompletableFuture<Void> messageCreated(Message message) {
-        return publish(event(message.roomId())
-                .setMessageCreated(MessageCreated.newBuilder().setMessage(MessageProtos.toProto(message))));
+    public RoomEventPayload messageCreated(Message message) {
+        return new RoomEventPayload(message.roomId(), event(message.roomId())
+                .setMessageCreated(MessageCreated.newBuilder().setMessage(MessageProtos.toProto(message)))
+                .build().toByteArray());
+    }
+
+    @Override
+    public CompletableFuture<Void> publish(RoomEventPayload event) {
+        return publish(event.roomId(), event.bytes());
     }
 
     @Override
@@ -58,8 +65,12 @@ public final class BusRoomEventPublisher implements RoomEventPublisher {
     }
 
     private CompletableFuture<Void> publish(RoomEvent.Builder event) {
+        return publish(event.getRoomId(), event.build().toByteArray());
+    }
+
+    private CompletableFuture<Void> publish(String roomId, byte[] event) {
         try {
-            return bus.publish(Topics.ROOM_EVENTS, event.getRoomId(), event.build().toByteArray());
+            return bus.publish(Topics.ROOM_EVENTS, roomId, event);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

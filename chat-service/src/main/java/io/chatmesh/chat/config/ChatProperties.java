@@ -11,8 +11,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param sessionQueueCapacity events one stream may have waiting; one more closes it (slow consumer)
  * @param typingInterval at most one typing event per room per session per interval
  * @param publishTimeout how long a send waits for the event bus to accept its message (keeping
- *        the room locked meanwhile); at least the bus's own delivery timeout, so a failed
- *        publish has settled before the room's next send goes out
+ *        the room locked meanwhile); longer than the Kafka bus's delivery timeout (checked at
+ *        startup), so the producer has given up on a failed publish before the room's next
+ *        send goes out
  * @param usersDeadline deadline of calls to user-service
  * @param historyDeadline deadline of each ListMessages call to message-service when resuming
  * @param historyCatchUpTimeout how long a resume waits for message-service to store the
@@ -25,7 +26,7 @@ public record ChatProperties(
         @DefaultValue("30s") Duration heartbeatInterval,
         @DefaultValue("1024") int sessionQueueCapacity,
         @DefaultValue("1s") Duration typingInterval,
-        @DefaultValue("5s") Duration publishTimeout,
+        @DefaultValue("10s") Duration publishTimeout,
         @DefaultValue("3s") Duration usersDeadline,
         @DefaultValue("5s") Duration historyDeadline,
         @DefaultValue("5s") Duration historyCatchUpTimeout,

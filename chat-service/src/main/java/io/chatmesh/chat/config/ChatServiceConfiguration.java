@@ -13,13 +13,18 @@ import io.chatmesh.chat.store.GrpcUserDirectory;
 import io.chatmesh.chat.store.JdbiRoomStore;
 import io.chatmesh.platform.auth.AuthPolicy;
 import io.chatmesh.platform.bus.EventBus;
+import io.chatmesh.platform.kafka.KafkaEventBus;
 import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.grpc.client.GrpcChannelFactory;
 
 /** Wires the domain to its adapters: PostgreSQL, the event bus, user-service and message-service. */
@@ -29,6 +34,8 @@ public class ChatServiceConfiguration {
 
     /** ListMessages' largest page, the size a resume reads with. */
     private static final int HISTORY_PAGE_MAX = 200;
+    private static final String PUBLISH_TIMEOUT = "chatmesh.chat.publish-timeout";
+    private static final String KAFKA_DELIVERY_TIMEOUT = "chatmesh.bus.kafka.delivery-timeout";
 
     /** Connect may carry its token in Hello (the WebSocket bridge cannot set headers). */
     @Bean
@@ -67,13 +74,32 @@ public class ChatServiceConfiguration {
     }
 
     @Bean
-    Rooms rooms(RoomStore store, UserDirectory users, RoomEventPublisher events, Clock clock, ChatProperties properties) {
-        return new Rooms(store, users, events, clock, properties.publishTimeout());
+    Rooms rooms(RoomStore store, UserDirectory users, RoomEventPublisher events, Clock clock, ChatProperties properties,
+            EventBus bus, Environment environment) {
+        return new Rooms(store, users, events, clock, publishTimeout(properties, bus, environment));
     }
 
     @Bean
-    Messaging messaging(RoomStore store, RoomEventPublisher events, Clock clock, ChatProperties properties) {
-        return new Messaging(store, events, clock, properties.publishTimeout(), properties.lockStripes());
+    Messaging messaging(RoomStore store, RoomEventPublisher events, Clock clock, ChatProperties properties,
+            EventBus bus, Environment environment) {
+        return new Messaging(store, events, clock, publishTimeout(properties, bus, environment),
+                properties.lockStripes());
+    }
+
+    /**
+     * The publish timeout, which must be longer than the Kafka delivery timeout (the bus's, or
+     * the property's when set): a send that gave up earlier would release the room while the
+     * producer may still deliver its message, after the room's next one.
+     */
+    private static Duration publishTimeout(ChatProperties properties, EventBus bus, Environment environment) {
+        Duration delivery = bus instanceof KafkaEventBus kafka ? kafka.settings().deliveryTimeout()
+                : Binder.get(environment).bind(KAFKA_DELIVERY_TIMEOUT, Duration.class).orElse(null);
+        Duration publish = properties.publishTimeout();
+        if (delivery != null && publish.compareTo(delivery) <= 0) {
+            throw new InvalidConfigurationPropertyValueException(PUBLISH_TIMEOUT, publish,
+                    "must be longer than " + KAFKA_DELIVERY_TIMEOUT + " (" + delivery + ")");
+        }
+        return publish;
     }
 
     @Bean

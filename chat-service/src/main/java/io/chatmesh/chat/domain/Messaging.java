@@ -29,9 +29,15 @@ import org.slf4j.LoggerFactory;
  * (4) on the ack the room's last_message_seq becomes the seq, and all of it commits at once.
  *
  * <p>If the bus refuses the event or does not answer within the publish timeout, the send fails
- * UNAVAILABLE and its stored result is dropped, so the client retries with the same client_id.
- * The seq is not handed out again: a publish that timed out may still reach the bus, and two
- * messages of a room must never share a seq. Seqs increase within a room but may have gaps.
+ * UNAVAILABLE, but that does not mean the bus lacks the event: a Kafka delivery timeout leaves
+ * the outcome unknown, and a hung broker may write the request later. So the transaction still
+ * commits, the seq and the stored result with it, the result marked pending with the exact
+ * event. A retry with the same client_id, on any instance, publishes that event again (same
+ * event id, message id, seq and time; consumers drop the repeat) under the room's row lock, and
+ * on the ack marks the result done and answers with the original message. So a client_id is
+ * posted once and a seq handed out once (save for a crash between publish and commit, see
+ * docs/chat.md). Seqs increase within a room but may have gaps, and a pending message retried
+ * late reaches the bus after messages with higher seqs.
  *
  * <p>Striped locks per JVM come first: one per (sender, client_id), so retries on this
  * instance wait for the first attempt and find its result; one per room, so sends to one room
@@ -60,34 +66,40 @@ public final class Messaging {
     }
 
     /**
-     * Posts a message, or returns the first result of an earlier send with the same
-     * (sender, client_id) whatever this one says.
+     * Posts a message, or returns the result of an earlier send with the same
+     * (sender, client_id) whatever this one says, publishing it again first if it is pending.
      *
      * @throws ChatmeshException PERMISSION_DENIED when the sender is not a member,
-     *         UNAVAILABLE when the bus did not accept the message
+     *         UNAVAILABLE when the bus did not accept the message (retry with the same client_id)
      */
     public Message send(String senderId, NewMessage message) {
         // Locks are always taken in this order (send key, then room), so they cannot deadlock.
         ReentrantLock sendKeyLock = sendKeyLocks.lockFor(senderId + '\n' + message.clientId());
         sendKeyLock.lock();
         try {
-            Optional<Message> first = findSent(senderId, message.clientId());
-            if (first.isPresent()) {
-                return first.get();
+            Optional<SentMessage> earlier = findSent(senderId, message.clientId());
+            if (earlier.isEmpty()) {
+                Optional<Message> posted = post(senderId, message);
+                if (posted.isPresent()) {
+                    return posted.get();
+                }
+                earlier = findSent(senderId, message.clientId());
             }
-            return post(senderId, message);
+            SentMessage sent = earlier.orElseThrow();
+            return sent.pending() ? publishAgain(senderId, sent.message()) : sent.message();
         } finally {
             sendKeyLock.unlock();
         }
     }
 
-    private Message post(String senderId, NewMessage message) {
+    /** The posted message; empty when another send stored a result for the client_id first. */
+    private Optional<Message> post(String senderId, NewMessage message) {
         ReentrantLock roomLock = roomLocks.lockFor(message.roomId());
         roomLock.lock();
         try {
-            return rooms.transaction(repo -> postInTransaction(repo, senderId, message)).messageOrThrow();
+            return Optional.of(rooms.transaction(repo -> postInTransaction(repo, senderId, message)).messageOrThrow());
         } catch (ClientIdTaken taken) {
-            return findSent(senderId, message.clientId()).orElseThrow();
+            return Optional.empty();
         } finally {
             roomLock.unlock();
         }
@@ -104,17 +116,52 @@ public final class Messaging {
             // Another instance posted this client_id meanwhile; nothing was published, roll back.
             throw new ClientIdTaken();
         }
+        RoomEventPayload event = events.messageCreated(posted);
         try {
-            await(events.messageCreated(posted), "message");
+            await(events.publish(event), "message");
         } catch (ChatmeshException unavailable) {
-            repo.deleteSent(senderId, message.clientId());
+            repo.markSentPending(senderId, message.clientId(), event);
             return Posting.failed(unavailable);
         }
-        repo.updateLastMessageSeq(message.roomId(), seq);
+        repo.advanceLastMessageSeq(message.roomId(), seq);
         return Posting.posted(posted);
     }
 
-    private Optional<Message> findSent(String senderId, String clientId) {
+    /**
+     * Publishes a pending message's event again, holding the room's row like a send, so the
+     * room's next send and a resume reading last_message_seq wait for it.
+     */
+    private Message publishAgain(String senderId, Message pending) {
+        ReentrantLock roomLock = roomLocks.lockFor(pending.roomId());
+        roomLock.lock();
+        try {
+            return rooms.transaction(repo -> publishAgainInTransaction(repo, senderId, pending)).messageOrThrow();
+        } finally {
+            roomLock.unlock();
+        }
+    }
+
+    private Posting publishAgainInTransaction(RoomRepository repo, String senderId, Message pending) {
+        if (!repo.lockRoomForMember(pending.roomId(), senderId)) {
+            throw ChatmeshException.notMember(pending.roomId());
+        }
+        // Read again under the row lock, which every change of the room's results holds: a
+        // retry on another instance may have published it meanwhile.
+        SentMessage sent = repo.findSent(senderId, pending.clientId()).orElseThrow();
+        if (!sent.pending()) {
+            return Posting.posted(sent.message());
+        }
+        try {
+            await(events.publish(sent.pendingEvent()), "message");
+        } catch (ChatmeshException unavailable) {
+            return Posting.failed(unavailable);
+        }
+        repo.markSentDone(senderId, pending.clientId());
+        repo.advanceLastMessageSeq(pending.roomId(), pending.seq());
+        return Posting.posted(sent.message());
+    }
+
+    private Optional<SentMessage> findSent(String senderId, String clientId) {
         return rooms.transaction(repo -> repo.findSent(senderId, clientId));
     }
 

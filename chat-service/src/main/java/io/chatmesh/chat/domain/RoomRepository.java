@@ -68,19 +68,32 @@ public interface RoomRepository {
      */
     Optional<Long> nextSeqForMember(String roomId, String userId, Instant now);
 
-    /** Records that the bus accepted the room's message with this seq, its newest. */
-    void updateLastMessageSeq(String roomId, long seq);
-
-    /** The result of the sender's earlier send with this client_id. */
-    Optional<Message> findSent(String senderId, String clientId);
+    /**
+     * Locks the room's row against sends, as {@link #nextSeqForMember} does, if the user is a
+     * member; false otherwise (or when the room does not exist).
+     */
+    boolean lockRoomForMember(String roomId, String userId);
 
     /**
-     * Stores the message as the result of its sender's client_id. When another transaction
-     * is storing one for the same key, waits for it to end.
+     * Records that the bus acknowledged the room's message with this seq: the room's
+     * last_message_seq becomes the seq unless it is higher already (a repeated pending message).
+     */
+    void advanceLastMessageSeq(String roomId, long seq);
+
+    /** The result of the sender's earlier send with this client_id. */
+    Optional<SentMessage> findSent(String senderId, String clientId);
+
+    /**
+     * Stores the message as the result of its sender's client_id, acknowledged. When another
+     * transaction is storing one for the same key, waits for it to end.
      *
      * @return false when a result for the key exists (nothing stored)
      */
     boolean insertSent(Message message);
 
-    void deleteSent(String senderId, String clientId);
+    /** Marks the stored result as pending: its publish, of this event, failed with an unknown outcome. */
+    void markSentPending(String senderId, String clientId, RoomEventPayload event);
+
+    /** Marks a pending result as acknowledged by the bus. */
+    void markSentDone(String senderId, String clientId);
 }

@@ -6,9 +6,11 @@ import io.chatmesh.chat.domain.Member;
 import io.chatmesh.chat.domain.MemberRole;
 import io.chatmesh.chat.domain.Message;
 import io.chatmesh.chat.domain.Room;
+import io.chatmesh.chat.domain.RoomEventPayload;
 import io.chatmesh.chat.domain.RoomRepository;
 import io.chatmesh.chat.domain.RoomStore;
 import io.chatmesh.chat.domain.Rooms;
+import io.chatmesh.chat.domain.SentMessage;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -20,7 +22,7 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
  * Rooms, members and send results in PostgreSQL through Jdbi. Send results are stored as the
- * chatmesh.message.v1.Message the sender got.
+ * chatmesh.message.v1.Message the sender got, a pending one also with its serialized RoomEvent.
  */
 public final class JdbiRoomStore implements RoomStore {
 
@@ -130,13 +132,22 @@ public final class JdbiRoomStore implements RoomStore {
         }
 
         @Override
-        public void updateLastMessageSeq(String roomId, long seq) {
-            dao.updateLastMessageSeq(roomId, seq);
+        public boolean lockRoomForMember(String roomId, String userId) {
+            return dao.lockForMember(roomId, userId).isPresent();
         }
 
         @Override
-        public Optional<Message> findSent(String senderId, String clientId) {
-            return sent.find(senderId, clientId).map(Repository::parse);
+        public void advanceLastMessageSeq(String roomId, long seq) {
+            dao.advanceLastMessageSeq(roomId, seq);
+        }
+
+        @Override
+        public Optional<SentMessage> findSent(String senderId, String clientId) {
+            return sent.find(senderId, clientId).map(row -> {
+                Message message = parse(row.message());
+                return new SentMessage(message,
+                        row.pendingEvent() == null ? null : new RoomEventPayload(message.roomId(), row.pendingEvent()));
+            });
         }
 
         @Override
@@ -146,8 +157,13 @@ public final class JdbiRoomStore implements RoomStore {
         }
 
         @Override
-        public void deleteSent(String senderId, String clientId) {
-            sent.delete(senderId, clientId);
+        public void markSentPending(String senderId, String clientId, RoomEventPayload event) {
+            sent.markPending(senderId, clientId, event.bytes());
+        }
+
+        @Override
+        public void markSentDone(String senderId, String clientId) {
+            sent.markDone(senderId, clientId);
         }
 
         private static Message parse(byte[] stored) {

@@ -111,8 +111,14 @@ public interface RoomDao {
     Optional<Long> nextSeqForMember(@Bind("roomId") String roomId, @Bind("userId") String userId,
             @Bind("now") Instant now);
 
-    @SqlUpdate("UPDATE rooms SET last_message_seq = :seq WHERE id = :roomId")
-    void updateLastMessageSeq(@Bind("roomId") String roomId, @Bind("seq") long seq);
+    /** The lock an UPDATE of the row takes (see nextSeqForMember), without changing it. */
+    @SqlQuery("SELECT r.id FROM rooms r WHERE r.id = :roomId"
+            + " AND EXISTS (SELECT 1 FROM members m WHERE m.room_id = :roomId AND m.user_id = :userId)"
+            + " FOR NO KEY UPDATE OF r")
+    Optional<String> lockForMember(@Bind("roomId") String roomId, @Bind("userId") String userId);
+
+    @SqlUpdate("UPDATE rooms SET last_message_seq = GREATEST(last_message_seq, :seq) WHERE id = :roomId")
+    void advanceLastMessageSeq(@Bind("roomId") String roomId, @Bind("seq") long seq);
 
     final class RoomMapper implements RowMapper<Room> {
         @Override

@@ -1,16 +1,20 @@
 package io.chatmesh.chat.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.chatmesh.chat.ChatClient;
 import io.chatmesh.chat.ChatServiceApplication;
+import io.chatmesh.chat.SkipTestConfigurations;
 import io.chatmesh.chat.TestUserDirectory;
 import io.chatmesh.chat.domain.UserDirectory;
 import io.chatmesh.platform.auth.BearerCallCredentials;
 import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.bus.InProcessEventBus;
+import io.chatmesh.platform.bus.Topics;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
+import io.chatmesh.proto.chat.v1.RoomEvent;
 import io.chatmesh.proto.chat.v1.SendMessageEvent;
 import io.chatmesh.proto.chat.v1.SendMessageRequest;
 import io.chatmesh.proto.chat.v1.ServerEvent;
@@ -24,34 +28,35 @@ import io.chatmesh.testkit.TestTokens;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.context.TypeExcludeFilter;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
-import org.springframework.core.type.classreading.MetadataReader;
-import org.springframework.core.type.classreading.MetadataReaderFactory;
 import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
 
 /**
  * Two chat-service instances (two Spring contexts with their own gRPC server) on one
  * database and one event bus, as pods share PostgreSQL and Kafka: concurrent sends to one
- * room through both reach every stream in seq order, without gaps, and a client_id sent
- * through both at once posts one message.
+ * room through both reach every stream in seq order, without gaps, a client_id sent
+ * through both at once posts one message, and a send whose ack was lost on one instance is
+ * the same message when retried on the other.
  */
 class CrossInstanceOrderTest {
 
@@ -60,6 +65,9 @@ class CrossInstanceOrderTest {
     private static final InProcessEventBus BUS = new InProcessEventBus();
     private static final int SENDERS_PER_INSTANCE = 4;
     private static final int MESSAGES_PER_SENDER = 25;
+
+    /** Every message on the bus, in bus order, as message-service would get them (repeats included). */
+    private static final List<Message> MESSAGES_ON_THE_BUS = new CopyOnWriteArrayList<>();
 
     private static Instance one;
     private static Instance two;
@@ -71,7 +79,7 @@ class CrossInstanceOrderTest {
             AtomicInteger port = new AtomicInteger();
             ConfigurableApplicationContext context = ChatServiceApplication.builder()
                     .initializers(ctx -> {
-                        ctx.getBeanFactory().registerSingleton("eventBus", new JitteryBus(BUS));
+                        ctx.getBeanFactory().registerSingleton("eventBus", new JitteryBus(BUS, new AtomicInteger()));
                         ctx.getBeanFactory().registerSingleton("testAccessTokenVerifier", TOKENS.verifier());
                         ctx.getBeanFactory().registerSingleton("skipTestConfigurations", new SkipTestConfigurations());
                         ((GenericApplicationContext) ctx).registerBean("testUserDirectory", UserDirectory.class,
@@ -103,6 +111,12 @@ class CrossInstanceOrderTest {
 
     @BeforeAll
     static void startInstances() {
+        BUS.subscribe(Topics.ROOM_EVENTS, "message-persister", (key, payload) -> {
+            RoomEvent event = RoomEvent.parseFrom(payload);
+            if (event.hasMessageCreated()) {
+                MESSAGES_ON_THE_BUS.add(event.getMessageCreated().getMessage());
+            }
+        });
         String databaseUrl = TestPostgres.newDatabase();
         one = Instance.start(databaseUrl);
         two = Instance.start(databaseUrl);
@@ -196,6 +210,43 @@ class CrossInstanceOrderTest {
         }
     }
 
+    @Test
+    void aSendWhoseAckWasLostOnOneInstanceIsTheSameMessageWhenRetriedOnTheOther() {
+        String aliceId = Ids.newId();
+        USERS.register(aliceId);
+        String alice = TOKENS.issue(aliceId, "alice");
+        String bobId = Ids.newId();
+        USERS.register(bobId);
+        String bob = TOKENS.issue(bobId, "bob");
+        Room room = RoomServiceGrpc.newBlockingStub(one.channel())
+                .withCallCredentials(BearerCallCredentials.of(alice)).withDeadlineAfter(20, TimeUnit.SECONDS)
+                .createRoom(CreateRoomRequest.newBuilder().setKind(RoomKind.ROOM_KIND_GROUP).setName("lost acks")
+                        .addMemberIds(bobId).build())
+                .getRoom();
+        CountDownLatch now = new CountDownLatch(0);
+
+        try (ChatClient aliceOnOne = ChatClient.ready(one.channel(), alice);
+                ChatClient bobOnTwo = ChatClient.ready(two.channel(), bob)) {
+            one.context().getBean(JitteryBus.class).acksToLose().set(1);
+            StatusRuntimeException failed = catchThrowableOfType(StatusRuntimeException.class,
+                    () -> sendOnce(one, alice, room, "lost-ack", "hello", now));
+            assertThat(failed.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+            // the bus has it all the same
+            Message first = bobOnTwo.next(ServerEvent.EventCase.MESSAGE_CREATED).getMessageCreated().getMessage();
+            assertThat(first.getClientId()).isEqualTo("lost-ack");
+
+            assertThat(sendOnce(two, alice, room, "lost-ack", "retried on two", now)).isEqualTo(first);
+            assertThat(sendOnce(one, alice, room, "lost-ack", "and on one", now)).isEqualTo(first);
+            Message marker = sendOnce(two, alice, room, Ids.newId(), "marker", now);
+
+            // published twice (the retry repeats the event), one message, once on every stream
+            assertThat(MESSAGES_ON_THE_BUS).filteredOn(m -> m.getRoomId().equals(room.getId()))
+                    .containsExactly(first, first, marker);
+            assertThat(receivedSeqs(aliceOnOne, 2)).containsExactly(1L, 2L);
+            assertThat(receivedSeqs(bobOnTwo, 1)).containsExactly(2L);
+        }
+    }
+
     private static Message sendOnce(Instance instance, String token, Room room, String clientId, String text,
             CountDownLatch start) {
         try {
@@ -239,8 +290,10 @@ class CrossInstanceOrderTest {
     /**
      * The shared bus with a random pause of up to 3 ms before each publish, as a broker's
      * round trip: sends whose seqs are not ordered up to the publish then overtake each other.
+     * While {@code acksToLose} is positive, a publish reaches every subscriber and then fails,
+     * as when a Kafka delivery timeout expires after the broker wrote the event.
      */
-    private record JitteryBus(EventBus bus) implements EventBus {
+    private record JitteryBus(EventBus bus, AtomicInteger acksToLose) implements EventBus {
 
         @Override
         public CompletableFuture<Void> publish(String topic, String key, byte[] payload) {
@@ -250,7 +303,11 @@ class CrossInstanceOrderTest {
                 Thread.currentThread().interrupt();
                 return CompletableFuture.failedFuture(e);
             }
-            return bus.publish(topic, key, payload);
+            CompletableFuture<Void> published = bus.publish(topic, key, payload);
+            if (acksToLose.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+                return published.thenCompose(ok -> CompletableFuture.failedFuture(new TimeoutException("ack lost")));
+            }
+            return published;
         }
 
         @Override
@@ -266,17 +323,6 @@ class CrossInstanceOrderTest {
         @Override
         public void close() {
             // the shared bus is closed by the test
-        }
-    }
-
-    /**
-     * Keeps the @TestConfiguration classes of the single-instance tests (same package tree)
-     * out of these contexts' component scan, as @SpringBootTest does for its own.
-     */
-    private static final class SkipTestConfigurations extends TypeExcludeFilter {
-        @Override
-        public boolean match(MetadataReader reader, MetadataReaderFactory factory) {
-            return reader.getAnnotationMetadata().hasAnnotation(TestConfiguration.class.getName());
         }
     }
 }

@@ -218,6 +218,38 @@ class ResumeTest extends ChatServiceTestBase {
     }
 
     @Test
+    void aPendingMessagePostedAfterHigherSeqsIsNotWaitedForUntilThenAndReplayedInSeqOrderAfter() {
+        TestUser alice = newUser();
+        TestUser bob = newUser();
+        Room room = createRoom(alice, RoomKind.ROOM_KIND_GROUP, bob);
+        post(alice, room, 1);
+        MESSAGES.fail(room.getId());
+        try {
+            assertStatus(Status.Code.UNAVAILABLE, () -> send(alice, room, "pending"));
+        } finally {
+            MESSAGES.recover(room.getId());
+        }
+        post(alice, room, 1);
+
+        int callsBefore = MESSAGES.listCalls();
+        try (ChatClient bobClient = ChatClient.connect(channel, bob.token())) {
+            // seq 2 is pending, below the mark (3): absent from history, and not waited for
+            bobClient.hello(resume(room, 0));
+            assertThat(nextSeqs(bobClient, 2)).containsExactly(1L, 3L);
+            assertThat(MESSAGES.listCalls() - callsBefore).isEqualTo(1);
+
+            assertThat(send(alice, room, "pending").getSeq()).isEqualTo(2);
+            assertThat(nextSeqs(bobClient, 1)).containsExactly(2L);
+        }
+        try (ChatClient bobClient = ChatClient.connect(channel, bob.token())) {
+            bobClient.hello(resume(room, 0));
+            assertThat(nextSeqs(bobClient, 3)).containsExactly(1L, 2L, 3L);
+            post(alice, room, 1);
+            assertThat(nextSeqs(bobClient, 1)).containsExactly(4L);
+        }
+    }
+
+    @Test
     void cursorsOfOtherRoomsAreIgnored() {
         TestUser alice = newUser();
         TestUser bob = newUser();
@@ -281,6 +313,12 @@ class ResumeTest extends ChatServiceTestBase {
             chat(sender).sendMessage(SendMessageRequest.newBuilder().setClientId(Ids.newId())
                     .setMessage(SendMessageEvent.newBuilder().setRoomId(room.getId()).setText("message")).build());
         }
+    }
+
+    private io.chatmesh.proto.message.v1.Message send(TestUser sender, Room room, String clientId) {
+        return chat(sender).sendMessage(SendMessageRequest.newBuilder().setClientId(clientId)
+                .setMessage(SendMessageEvent.newBuilder().setRoomId(room.getId()).setText("message")).build())
+                .getMessage();
     }
 
     private static Hello resume(Room room, long seq) {

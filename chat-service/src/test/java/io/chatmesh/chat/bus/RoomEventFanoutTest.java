@@ -48,7 +48,7 @@ class RoomEventFanoutTest {
         fanout.register(laptop, () -> List.of(room));
         fanout.register(outsider, () -> List.of(Ids.newId()));
 
-        publisher.messageCreated(message(room, 1)).join();
+        post(message(room, 1));
 
         assertThat(phone.seqs()).containsExactly(1L);
         assertThat(laptop.seqs()).containsExactly(1L);
@@ -61,11 +61,11 @@ class RoomEventFanoutTest {
         RecordingSession bob = new RecordingSession("bob");
         fanout.register(bob, List::of);
 
-        publisher.messageCreated(message(room, 1)).join();
+        post(message(room, 1));
         publisher.membershipChanged(room, "bob", MembershipChange.JOINED, "bob", MemberRole.MEMBER).join();
-        publisher.messageCreated(message(room, 2)).join();
+        post(message(room, 2));
         publisher.membershipChanged(room, "bob", MembershipChange.LEFT, "bob", MemberRole.MEMBER).join();
-        publisher.messageCreated(message(room, 3)).join();
+        post(message(room, 3));
 
         assertThat(bob.events).extracting(ServerEvent::getEventCase).containsExactly(
                 ServerEvent.EventCase.MEMBERSHIP_CHANGED, ServerEvent.EventCase.MESSAGE_CREATED,
@@ -81,7 +81,7 @@ class RoomEventFanoutTest {
         fanout.unregister(bob);
         fanout.unregister(bob);
 
-        publisher.messageCreated(message(room, 1)).join();
+        post(message(room, 1));
         publisher.membershipChanged(room, "bob", MembershipChange.INVITED, "alice", MemberRole.MEMBER).join();
 
         assertThat(bob.events).isEmpty();
@@ -102,6 +102,10 @@ class RoomEventFanoutTest {
         bus.publish(Topics.ROOM_EVENTS, room, new byte[] {0x0A, 0x05, 0x01}).join();
 
         assertThat(bob.seqs()).containsExactly(1L);
+    }
+
+    private void post(Message message) {
+        publisher.publish(publisher.messageCreated(message)).join();
     }
 
     private static Message message(String roomId, long seq) {
