@@ -6,7 +6,6 @@ import io.chatmesh.chat.domain.Message;
 import io.chatmesh.chat.domain.RoomEventPayload;
 import io.chatmesh.chat.domain.RoomEventPublisher;
 import io.chatmesh.platform.bus.EventBus;
-import io.chatmesh.platform.bus.Topics;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.chat.v1.MembershipChanged;
 import io.chatmesh.proto.chat.v1.MessageCreated;
@@ -16,15 +15,17 @@ import io.chatmesh.proto.chat.v1.TypingChanged;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 
-/** Publishes room events as chatmesh.chat.v1.RoomEvent on {@link Topics#ROOM_EVENTS}, keyed by room id. */
+/** Publishes room events as chatmesh.chat.v1.RoomEvent on the room-events topic, keyed by room id. */
 public final class BusRoomEventPublisher implements RoomEventPublisher {
 
     private final EventBus bus;
     private final Clock clock;
+    private final String topic;
 
-    public BusRoomEventPublisher(EventBus bus, Clock clock) {
+    public BusRoomEventPublisher(EventBus bus, Clock clock, String topic) {
         this.bus = bus;
         this.clock = clock;
+        this.topic = topic;
     }
 
     @Override
@@ -70,7 +71,7 @@ public final class BusRoomEventPublisher implements RoomEventPublisher {
 
     private CompletableFuture<Void> publish(String roomId, byte[] event) {
         try {
-            return bus.publish(Topics.ROOM_EVENTS, roomId, event);
+            return bus.publish(topic, roomId, event);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

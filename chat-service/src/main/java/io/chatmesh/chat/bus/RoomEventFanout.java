@@ -5,7 +5,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.chatmesh.chat.domain.StripedLocks;
 import io.chatmesh.platform.bus.EventBus;
-import io.chatmesh.platform.bus.Topics;
 import io.chatmesh.proto.chat.v1.MembershipChange;
 import io.chatmesh.proto.chat.v1.MembershipChanged;
 import io.chatmesh.proto.chat.v1.RoomEvent;
@@ -45,14 +44,16 @@ public final class RoomEventFanout implements AutoCloseable {
     /** Event ids seen recently: a bus that redelivers (at-least-once) must not duplicate events. */
     private final Cache<String, Boolean> seenEvents =
             Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(10)).build();
+    private final String topic;
     private volatile EventBus.Subscription subscription;
 
-    public RoomEventFanout(EventBus bus) {
+    public RoomEventFanout(EventBus bus, String topic) {
         this.bus = bus;
+        this.topic = topic;
     }
 
     public void start() {
-        subscription = bus.subscribeLive(Topics.ROOM_EVENTS, this::handle);
+        subscription = bus.subscribeLive(topic, this::handle);
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.chatmesh.chat.store.GrpcUserDirectory;
 import io.chatmesh.chat.store.JdbiRoomStore;
 import io.chatmesh.platform.auth.AuthPolicy;
 import io.chatmesh.platform.bus.EventBus;
+import io.chatmesh.platform.bus.Topics;
 import io.chatmesh.platform.kafka.KafkaEventBus;
 import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
 import java.time.Clock;
@@ -22,6 +23,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -64,13 +66,15 @@ public class ChatServiceConfiguration {
     }
 
     @Bean
-    RoomEventPublisher roomEventPublisher(EventBus bus, Clock clock) {
-        return new BusRoomEventPublisher(bus, clock);
+    RoomEventPublisher roomEventPublisher(EventBus bus, Clock clock,
+            @Value("${" + Topics.ROOM_EVENTS_PROPERTY + ":" + Topics.ROOM_EVENTS + "}") String topic) {
+        return new BusRoomEventPublisher(bus, clock, topic);
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")
-    RoomEventFanout roomEventFanout(EventBus bus) {
-        return new RoomEventFanout(bus);
+    RoomEventFanout roomEventFanout(EventBus bus,
+            @Value("${" + Topics.ROOM_EVENTS_PROPERTY + ":" + Topics.ROOM_EVENTS + "}") String topic) {
+        return new RoomEventFanout(bus, topic);
     }
 
     @Bean

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 class RoomEventFanoutTest {
 
     private final InProcessEventBus bus = new InProcessEventBus();
-    private final BusRoomEventPublisher publisher = new BusRoomEventPublisher(bus, Clock.systemUTC());
-    private final RoomEventFanout fanout = new RoomEventFanout(bus);
+    private final BusRoomEventPublisher publisher = new BusRoomEventPublisher(bus, Clock.systemUTC(), Topics.ROOM_EVENTS);
+    private final RoomEventFanout fanout = new RoomEventFanout(bus, Topics.ROOM_EVENTS);
 
     @BeforeEach
     void start() {
