@@ -2,9 +2,9 @@ package io.chatmesh.chat;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.chatmesh.platform.auth.AccessTokenVerifier;
+import io.chatmesh.platform.auth.AuthContext;
 import io.chatmesh.platform.auth.AuthInterceptor;
-import io.chatmesh.platform.auth.Principal;
-import io.chatmesh.platform.error.ChatmeshException;
+import io.chatmesh.platform.auth.AuthPolicy;
 import io.chatmesh.proto.chat.v1.MembershipChange;
 import io.chatmesh.proto.chat.v1.MembershipChanged;
 import io.chatmesh.proto.chat.v1.RoomEvent;
@@ -13,15 +13,9 @@ import io.chatmesh.proto.message.v1.ListMessagesRequest;
 import io.chatmesh.proto.message.v1.ListMessagesResponse;
 import io.chatmesh.proto.message.v1.Message;
 import io.chatmesh.proto.message.v1.MessageServiceGrpc;
-import io.grpc.Context;
-import io.grpc.Contexts;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
-import io.grpc.Metadata;
 import io.grpc.Server;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -49,7 +43,6 @@ import java.util.regex.Pattern;
  */
 public final class TestMessageService implements AutoCloseable {
 
-    private static final Context.Key<Principal> CALLER = Context.key("test-caller");
     private static final Pattern ID = Pattern.compile("[0-9A-HJKMNP-TV-Z]{26}");
 
     private final Map<String, NavigableMap<Long, Message>> messagesByRoom = new ConcurrentHashMap<>();
@@ -64,19 +57,8 @@ public final class TestMessageService implements AutoCloseable {
     private final Server server;
 
     public TestMessageService(AccessTokenVerifier verifier) {
-        ServerInterceptor auth = new ServerInterceptor() {
-            @Override
-            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-                    ServerCallHandler<Q, R> next) {
-                try {
-                    Principal caller = verifier.verify(AuthInterceptor.bearerToken(headers.get(AuthInterceptor.AUTHORIZATION)));
-                    return Contexts.interceptCall(Context.current().withValue(CALLER, caller), call, headers, next);
-                } catch (ChatmeshException e) {
-                    call.close(Status.UNAUTHENTICATED, new Metadata());
-                    return new ServerCall.Listener<>() {};
-                }
-            }
-        };
+        // The platform's own interceptor: the caller's forwarded token is checked as in a real service.
+        AuthInterceptor auth = new AuthInterceptor(verifier, AuthPolicy.allAuthenticated());
         try {
             server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
                     .addService(ServerInterceptors.intercept(new Messages(), auth))
@@ -197,7 +179,7 @@ public final class TestMessageService implements AutoCloseable {
             if (listingsToCatchUp != null && listingsToCatchUp.decrementAndGet() == 0) {
                 catchUp(request.getRoomId());
             }
-            if (!membersByRoom.getOrDefault(request.getRoomId(), Set.of()).contains(CALLER.get().userId())) {
+            if (!membersByRoom.getOrDefault(request.getRoomId(), Set.of()).contains(AuthContext.current().userId())) {
                 response.onError(Status.PERMISSION_DENIED.asRuntimeException());
                 return;
             }

@@ -1,9 +1,9 @@
 package io.chatmesh.testkit;
 
 import io.chatmesh.platform.auth.AccessTokenVerifier;
+import io.chatmesh.platform.auth.AuthContext;
 import io.chatmesh.platform.auth.AuthInterceptor;
-import io.chatmesh.platform.auth.Principal;
-import io.chatmesh.platform.error.ChatmeshException;
+import io.chatmesh.platform.auth.AuthPolicy;
 import io.chatmesh.proto.room.v1.CheckMembershipRequest;
 import io.chatmesh.proto.room.v1.CheckMembershipResponse;
 import io.chatmesh.proto.room.v1.ListMyRoomsRequest;
@@ -12,15 +12,9 @@ import io.chatmesh.proto.room.v1.MemberRole;
 import io.chatmesh.proto.room.v1.Room;
 import io.chatmesh.proto.room.v1.RoomKind;
 import io.chatmesh.proto.room.v1.RoomServiceGrpc;
-import io.grpc.Context;
-import io.grpc.Contexts;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
-import io.grpc.Metadata;
 import io.grpc.Server;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -40,26 +34,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class TestRoomService implements AutoCloseable {
 
-    private static final Context.Key<Principal> CALLER = Context.key("test-caller");
 
     private final Map<String, Set<String>> membersByRoom = new ConcurrentHashMap<>();
     private final AtomicInteger calls = new AtomicInteger();
     private final Server server;
 
     public TestRoomService(AccessTokenVerifier verifier) {
-        ServerInterceptor auth = new ServerInterceptor() {
-            @Override
-            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-                    ServerCallHandler<Q, R> next) {
-                try {
-                    Principal caller = verifier.verify(AuthInterceptor.bearerToken(headers.get(AuthInterceptor.AUTHORIZATION)));
-                    return Contexts.interceptCall(Context.current().withValue(CALLER, caller), call, headers, next);
-                } catch (ChatmeshException e) {
-                    call.close(Status.UNAUTHENTICATED, new Metadata());
-                    return new ServerCall.Listener<>() {};
-                }
-            }
-        };
+        // The platform's own interceptor: the caller's forwarded token is checked as in a real service.
+        AuthInterceptor auth = new AuthInterceptor(verifier, AuthPolicy.allAuthenticated());
         try {
             server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
                     .addService(ServerInterceptors.intercept(new Rooms(), auth))
@@ -101,7 +83,7 @@ public final class TestRoomService implements AutoCloseable {
         @Override
         public void checkMembership(CheckMembershipRequest request, StreamObserver<CheckMembershipResponse> response) {
             calls.incrementAndGet();
-            if (!CALLER.get().userId().equals(request.getUserId())) {
+            if (!AuthContext.current().userId().equals(request.getUserId())) {
                 response.onError(Status.PERMISSION_DENIED.asRuntimeException());
                 return;
             }
@@ -116,7 +98,7 @@ public final class TestRoomService implements AutoCloseable {
 
         @Override
         public void listMyRooms(ListMyRoomsRequest request, StreamObserver<ListMyRoomsResponse> response) {
-            String caller = CALLER.get().userId();
+            String caller = AuthContext.current().userId();
             ListMyRoomsResponse.Builder rooms = ListMyRoomsResponse.newBuilder();
             membersByRoom.forEach((roomId, members) -> {
                 if (members.contains(caller)) {
