@@ -6,7 +6,17 @@ import java.util.Optional;
 /** Refresh tokens, known only by the SHA-256 hash of the token. */
 public interface RefreshTokenStore {
 
-    record StoredRefreshToken(String userId, Instant expireTime, Instant revokeTime) {
+    /** Why a token stopped working. */
+    enum RevokeReason {
+        /** Exchanged by RefreshToken for a new one: presenting it again means it was copied. */
+        ROTATED,
+        /** Revoked by LogOut. */
+        LOGGED_OUT,
+        /** Revoked because another token of the user was reused. */
+        REUSE_DETECTED
+    }
+
+    record StoredRefreshToken(String userId, Instant expireTime, Instant revokeTime, RevokeReason revokeReason) {
         public boolean revoked() {
             return revokeTime != null;
         }
@@ -17,8 +27,8 @@ public interface RefreshTokenStore {
     Optional<StoredRefreshToken> find(byte[] tokenHash);
 
     /** Revokes the token unless it is already revoked; true if this call revoked it. */
-    boolean revoke(byte[] tokenHash, Instant now);
+    boolean revoke(byte[] tokenHash, Instant now, RevokeReason reason);
 
-    /** Revokes every token of the user not yet revoked; returns how many. */
+    /** Revokes every token of the user not yet revoked (reason REUSE_DETECTED); returns how many. */
     int revokeAllOf(String userId, Instant now);
 }

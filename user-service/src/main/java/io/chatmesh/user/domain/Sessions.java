@@ -54,19 +54,26 @@ public final class Sessions {
         return new LoggedIn(user, issue(user));
     }
 
-    /** Exchanges a refresh token for a new pair; the old token stops working. */
+    /**
+     * Exchanges a refresh token for a new pair; the old token stops working. Presenting a
+     * token that was already exchanged means someone copied it: every refresh token of the
+     * user is revoked (reuse detection). A token revoked by LogOut is only refused.
+     */
     public TokenPair refresh(String refreshToken) {
         byte[] hash = RefreshTokens.hash(refreshToken);
         RefreshTokenStore.StoredRefreshToken stored = refreshTokens.find(hash)
                 .orElseThrow(() -> ChatmeshException.unauthenticated("unknown refresh token"));
         Instant now = Times.now(clock);
         if (stored.revoked()) {
-            throw reused(stored.userId(), now);
+            if (stored.revokeReason() == RefreshTokenStore.RevokeReason.ROTATED) {
+                throw reused(stored.userId(), now);
+            }
+            throw ChatmeshException.unauthenticated("refresh token revoked");
         }
         if (!now.isBefore(stored.expireTime())) {
             throw ChatmeshException.unauthenticated("refresh token expired");
         }
-        if (!refreshTokens.revoke(hash, now)) {
+        if (!refreshTokens.revoke(hash, now, RefreshTokenStore.RevokeReason.ROTATED)) {
             throw reused(stored.userId(), now); // a concurrent call got it first: same token used twice
         }
         User user = users.findById(stored.userId())
@@ -84,7 +91,7 @@ public final class Sessions {
         refreshTokens.find(hash)
                 .filter(stored -> stored.userId().equals(userId))
                 .orElseThrow(() -> ChatmeshException.notFound("refresh token"));
-        refreshTokens.revoke(hash, Times.now(clock));
+        refreshTokens.revoke(hash, Times.now(clock), RefreshTokenStore.RevokeReason.LOGGED_OUT);
     }
 
     private ChatmeshException reused(String userId, Instant now) {

@@ -25,12 +25,12 @@ public final class JdbiRefreshTokenStore implements RefreshTokenStore {
     }
 
     @Override
-    public boolean revoke(byte[] tokenHash, Instant now) {
-        return dao.revoke(tokenHash, now) == 1;
+    public boolean revoke(byte[] tokenHash, Instant now, RevokeReason reason) {
+        return dao.revoke(tokenHash, now, reason.name()) == 1;
     }
 
     @Override
     public int revokeAllOf(String userId, Instant now) {
-        return dao.revokeAllOf(userId, now);
+        return dao.revokeAllOf(userId, now, RevokeReason.REUSE_DETECTED.name());
     }
 }

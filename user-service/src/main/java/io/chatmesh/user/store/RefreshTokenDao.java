@@ -17,13 +17,17 @@ public interface RefreshTokenDao {
     void insert(byte[] tokenHash, String userId, Instant createdAt, Instant expiresAt);
 
     @SqlQuery("""
-            SELECT user_id, expires_at AS expire_time, revoked_at AS revoke_time
+            SELECT user_id, expires_at AS expire_time, revoked_at AS revoke_time, revoke_reason
               FROM refresh_tokens WHERE token_hash = :tokenHash""")
     Optional<StoredRefreshToken> find(byte[] tokenHash);
 
-    @SqlUpdate("UPDATE refresh_tokens SET revoked_at = :now WHERE token_hash = :tokenHash AND revoked_at IS NULL")
-    int revoke(byte[] tokenHash, Instant now);
+    @SqlUpdate("""
+            UPDATE refresh_tokens SET revoked_at = :now, revoke_reason = :reason
+             WHERE token_hash = :tokenHash AND revoked_at IS NULL""")
+    int revoke(byte[] tokenHash, Instant now, String reason);
 
-    @SqlUpdate("UPDATE refresh_tokens SET revoked_at = :now WHERE user_id = :userId AND revoked_at IS NULL")
-    int revokeAllOf(String userId, Instant now);
+    @SqlUpdate("""
+            UPDATE refresh_tokens SET revoked_at = :now, revoke_reason = :reason
+             WHERE user_id = :userId AND revoked_at IS NULL""")
+    int revokeAllOf(String userId, Instant now, String reason);
 }

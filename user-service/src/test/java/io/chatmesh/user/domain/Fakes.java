@@ -111,7 +111,7 @@ final class Fakes {
 
         @Override
         public void insert(byte[] tokenHash, String userId, Instant createTime, Instant expireTime) {
-            byHash.put(ByteBuffer.wrap(tokenHash), new StoredRefreshToken(userId, expireTime, null));
+            byHash.put(ByteBuffer.wrap(tokenHash), new StoredRefreshToken(userId, expireTime, null, null));
         }
 
         @Override
@@ -120,12 +120,12 @@ final class Fakes {
         }
 
         @Override
-        public boolean revoke(byte[] tokenHash, Instant now) {
+        public boolean revoke(byte[] tokenHash, Instant now, RevokeReason reason) {
             StoredRefreshToken stored = byHash.get(ByteBuffer.wrap(tokenHash));
             if (stored == null || stored.revoked()) {
                 return false;
             }
-            byHash.put(ByteBuffer.wrap(tokenHash), new StoredRefreshToken(stored.userId(), stored.expireTime(), now));
+            byHash.put(ByteBuffer.wrap(tokenHash), new StoredRefreshToken(stored.userId(), stored.expireTime(), now, reason));
             return true;
         }
 
@@ -135,7 +135,7 @@ final class Fakes {
             for (var entry : byHash.entrySet()) {
                 StoredRefreshToken stored = entry.getValue();
                 if (stored.userId().equals(userId) && !stored.revoked()) {
-                    entry.setValue(new StoredRefreshToken(userId, stored.expireTime(), now));
+                    entry.setValue(new StoredRefreshToken(userId, stored.expireTime(), now, RevokeReason.REUSE_DETECTED));
                     revoked++;
                 }
             }

@@ -67,8 +67,8 @@ class SessionsTest {
         // the second of two concurrent refreshes finds the token live, then loses the revoke
         Fakes.RefreshTokens racing = new Fakes.RefreshTokens() {
             @Override
-            public boolean revoke(byte[] tokenHash, Instant now) {
-                super.revoke(tokenHash, now);
+            public boolean revoke(byte[] tokenHash, Instant now, RevokeReason reason) {
+                super.revoke(tokenHash, now, reason);
                 return false;
             }
         };
@@ -103,6 +103,21 @@ class SessionsTest {
 
         sessions.logOut(uma.id(), umaTokens.refreshToken());
         assertThat(refreshTokens.live(uma.id())).isZero();
+    }
+
+    @Test
+    void aTokenRevokedByLogOutIsRefusedWithoutSigningTheUserOutElsewhere() {
+        User wes = accounts.signUp("wes", "secret-password", "");
+        Sessions sessions = sessions();
+        TokenPair phone = sessions.logIn("wes", "secret-password").tokens();
+        TokenPair laptop = sessions.logIn("wes", "secret-password").tokens();
+
+        sessions.logOut(wes.id(), phone.refreshToken());
+        assertKind(() -> sessions.refresh(phone.refreshToken()), Kind.UNAUTHENTICATED);
+
+        // A stale client refreshing after logout is not a stolen token: the laptop stays signed in.
+        assertThat(refreshTokens.live(wes.id())).isEqualTo(1);
+        assertThat(sessions.refresh(laptop.refreshToken()).refreshToken()).isNotEqualTo(laptop.refreshToken());
     }
 
     private static void assertKind(ThrowingCallable call, Kind kind) {
