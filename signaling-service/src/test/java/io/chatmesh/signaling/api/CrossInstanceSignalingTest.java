@@ -1,5 +1,7 @@
 package io.chatmesh.signaling.api;
 
+import static io.chatmesh.signaling.api.Signals.SDP;
+import static io.chatmesh.signaling.api.Signals.sdp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,7 +9,6 @@ import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.bus.InProcessEventBus;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.common.v1.StreamError;
-import io.chatmesh.proto.signaling.v1.IceCandidate;
 import io.chatmesh.proto.signaling.v1.Join;
 import io.chatmesh.proto.signaling.v1.Joined;
 import io.chatmesh.proto.signaling.v1.Leave;
@@ -15,7 +16,6 @@ import io.chatmesh.proto.signaling.v1.MediaState;
 import io.chatmesh.proto.signaling.v1.MediaStateChanged;
 import io.chatmesh.proto.signaling.v1.Participant;
 import io.chatmesh.proto.signaling.v1.ParticipantLeft;
-import io.chatmesh.proto.signaling.v1.SessionDescription;
 import io.chatmesh.proto.signaling.v1.SignalRequest;
 import io.chatmesh.signaling.SignalingServiceApplication;
 import io.chatmesh.signaling.bus.SwitchableEventBus;
@@ -53,7 +53,6 @@ class CrossInstanceSignalingTest {
     private static final InProcessEventBus BUS = new InProcessEventBus();
     /** Instance one reaches the shared bus through a switch that can make its publishes fail. */
     private static final SwitchableEventBus ONE_BUS = new SwitchableEventBus(BUS);
-    private static final String SDP = "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n";
     private static final Duration PROPAGATION = Duration.ofSeconds(10);
 
     private static Instance one;
@@ -149,19 +148,7 @@ class CrossInstanceSignalingTest {
         assertThat(bobSeenByAlice.getParticipantId()).isEqualTo(b);
         assertThat(bobSeenByAlice.getUserId()).isEqualTo(bobId);
 
-        alice.send("o1", SignalRequest.newBuilder().setOffer(sdp(b, SDP + "a=offer\r\n")));
-        assertThat(bob.next().getOffer()).isEqualTo(sdp(a, SDP + "a=offer\r\n").build());
-        bob.send("a1", SignalRequest.newBuilder().setAnswer(sdp(a, SDP + "a=answer\r\n")));
-        assertThat(alice.next().getAnswer()).isEqualTo(sdp(b, SDP + "a=answer\r\n").build());
-
-        alice.send("c1", SignalRequest.newBuilder().setIceCandidate(candidate(b, "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host")));
-        bob.send("c2", SignalRequest.newBuilder().setIceCandidate(candidate(a, "candidate:2 1 udp 2122260223 127.0.0.1 50001 typ host")));
-        bob.send("c3", SignalRequest.newBuilder().setIceCandidate(candidate(a, "")));
-        assertThat(bob.next().getIceCandidate())
-                .isEqualTo(candidate(a, "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host").build());
-        assertThat(alice.next().getIceCandidate())
-                .isEqualTo(candidate(b, "candidate:2 1 udp 2122260223 127.0.0.1 50001 typ host").build());
-        assertThat(alice.next().getIceCandidate()).isEqualTo(candidate(b, "").build());
+        Signals.exchangeOfferAnswerAndCandidates(alice, a, bob, b);
 
         MediaState sharing = MediaState.newBuilder().setAudio(true).setVideo(true).setScreen(true).build();
         bob.send("m1", SignalRequest.newBuilder().setMediaState(sharing));
@@ -203,15 +190,6 @@ class CrossInstanceSignalingTest {
         assertThat(bob.next().getOffer()).isEqualTo(sdp(a, SDP + "a=sent\r\n").build());
         assertThat(bob.drainUntilPong()).isEmpty();
         assertThat(alice.drainUntilPong()).isEmpty();
-    }
-
-    private static SessionDescription.Builder sdp(String participantId, String sdp) {
-        return SessionDescription.newBuilder().setParticipantId(participantId).setSdp(sdp);
-    }
-
-    private static IceCandidate.Builder candidate(String participantId, String candidate) {
-        return IceCandidate.newBuilder().setParticipantId(participantId).setCandidate(candidate)
-                .setSdpMid("0").setSdpMLineIndex(0).setUsernameFragment("ufrag");
     }
 
     private static String member(String roomId) {

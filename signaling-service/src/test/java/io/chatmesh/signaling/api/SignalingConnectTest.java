@@ -1,5 +1,8 @@
 package io.chatmesh.signaling.api;
 
+import static io.chatmesh.signaling.api.Signals.SDP;
+import static io.chatmesh.signaling.api.Signals.sdp;
+import static io.chatmesh.signaling.api.Signals.candidate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -11,13 +14,11 @@ import io.chatmesh.proto.common.v1.FieldViolation;
 import io.chatmesh.proto.common.v1.StreamError;
 import io.chatmesh.proto.signaling.v1.GetIceServersRequest;
 import io.chatmesh.proto.signaling.v1.GetIceServersResponse;
-import io.chatmesh.proto.signaling.v1.IceCandidate;
 import io.chatmesh.proto.signaling.v1.Join;
 import io.chatmesh.proto.signaling.v1.Joined;
 import io.chatmesh.proto.signaling.v1.Leave;
 import io.chatmesh.proto.signaling.v1.MediaState;
 import io.chatmesh.proto.signaling.v1.Participant;
-import io.chatmesh.proto.signaling.v1.SessionDescription;
 import io.chatmesh.proto.signaling.v1.SignalPing;
 import io.chatmesh.proto.signaling.v1.SignalRequest;
 import io.chatmesh.proto.signaling.v1.SignalResponse;
@@ -56,7 +57,6 @@ class SignalingConnectTest {
 
     private static final TestTokens TOKENS = new TestTokens();
     private static final TestRoomService ROOMS = new TestRoomService(TOKENS.verifier());
-    private static final String SDP = "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n";
 
     @DynamicPropertySource
     static void roomService(DynamicPropertyRegistry registry) {
@@ -127,20 +127,7 @@ class SignalingConnectTest {
         assertThat(bobSeenByAlice.getParticipantId()).isEqualTo(b);
         assertThat(bobSeenByAlice.getUserId()).isEqualTo(bobId);
 
-        alice.send("o1", SignalRequest.newBuilder().setOffer(sdp(b, SDP + "a=offer\r\n")));
-        assertThat(bob.next().getOffer()).isEqualTo(sdp(a, SDP + "a=offer\r\n").build());
-
-        bob.send("a1", SignalRequest.newBuilder().setAnswer(sdp(a, SDP + "a=answer\r\n")));
-        assertThat(alice.next().getAnswer()).isEqualTo(sdp(b, SDP + "a=answer\r\n").build());
-
-        alice.send("c1", SignalRequest.newBuilder().setIceCandidate(candidate(b, "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host")));
-        bob.send("c2", SignalRequest.newBuilder().setIceCandidate(candidate(a, "candidate:2 1 udp 2122260223 127.0.0.1 50001 typ host")));
-        bob.send("c3", SignalRequest.newBuilder().setIceCandidate(candidate(a, "")));
-        assertThat(bob.next().getIceCandidate())
-                .isEqualTo(candidate(a, "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host").build());
-        assertThat(alice.next().getIceCandidate())
-                .isEqualTo(candidate(b, "candidate:2 1 udp 2122260223 127.0.0.1 50001 typ host").build());
-        assertThat(alice.next().getIceCandidate()).isEqualTo(candidate(b, "").build());
+        Signals.exchangeOfferAnswerAndCandidates(alice, a, bob, b);
 
         assertThat(alice.drainUntilPong()).isEmpty();
         assertThat(bob.drainUntilPong()).isEmpty();
@@ -361,15 +348,6 @@ class SignalingConnectTest {
         assertThat(error.getCode()).as("code for %s", field).isEqualTo(Status.Code.INVALID_ARGUMENT.value());
         assertThat(error.getClientId()).isEqualTo("bad");
         assertThat(error.getFieldViolationsList()).extracting(FieldViolation::getField).contains(field);
-    }
-
-    private static SessionDescription.Builder sdp(String participantId, String sdp) {
-        return SessionDescription.newBuilder().setParticipantId(participantId).setSdp(sdp);
-    }
-
-    private static IceCandidate.Builder candidate(String participantId, String candidate) {
-        return IceCandidate.newBuilder().setParticipantId(participantId).setCandidate(candidate)
-                .setSdpMid("0").setSdpMLineIndex(0).setUsernameFragment("ufrag");
     }
 
     /** A new user who is a member of the room. */
