@@ -14,6 +14,7 @@ import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.chat.v1.MessageCreated;
 import io.chatmesh.proto.chat.v1.ReceiptUpdated;
 import io.chatmesh.proto.chat.v1.RoomEvent;
+import io.chatmesh.proto.message.v1.Attachment;
 import io.chatmesh.proto.message.v1.Message;
 import io.chatmesh.proto.message.v1.MessageServiceGrpc;
 import io.chatmesh.testkit.TestRoomService;
@@ -108,6 +109,16 @@ public abstract class MessageServiceClientSupport {
 
     protected MessageServiceGrpc.MessageServiceBlockingStub anonymous() {
         return MessageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
+    /** A reply to {@code root} in its thread, carrying one attachment: every optional field set. */
+    protected static Message threadedReplyWithAttachment(Message root, long seq, User sender) {
+        return chatMessage(root.getRoomId(), seq, sender, "").toBuilder()
+                .setReplyToId(root.getId())
+                .setThreadRootId(root.getId())
+                .addAttachments(Attachment.newBuilder().setId(Ids.newId()).setFileName("cat.png")
+                        .setContentType("image/png").setSizeBytes(2048).setSha256("0f".repeat(32)))
+                .build();
     }
 
     /** A message as chat-service would create it. */

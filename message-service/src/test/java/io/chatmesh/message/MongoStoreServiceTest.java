@@ -7,7 +7,6 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.chatmesh.message.domain.MessageStore;
 import io.chatmesh.message.store.MongoMessageStore;
 import io.chatmesh.platform.id.Ids;
-import io.chatmesh.proto.message.v1.Attachment;
 import io.chatmesh.proto.message.v1.GetMessageRequest;
 import io.chatmesh.proto.message.v1.GetUnreadCountsRequest;
 import io.chatmesh.proto.message.v1.ListMessagesRequest;
@@ -89,12 +88,7 @@ class MongoStoreServiceTest extends MessageServiceClientSupport {
         User bob = newUser();
         String room = newRoom(alice, bob);
         Message root = chatMessage(room, 1, alice, "root");
-        Message reply = chatMessage(room, 2, bob, "").toBuilder()
-                .setReplyToId(root.getId())
-                .setThreadRootId(root.getId())
-                .addAttachments(Attachment.newBuilder().setId(Ids.newId()).setFileName("cat.png")
-                        .setContentType("image/png").setSizeBytes(2048).setSha256("0f".repeat(32)))
-                .build();
+        Message reply = threadedReplyWithAttachment(root, 2, bob);
         publish(messageCreated(root));
         publish(messageCreated(reply));
 

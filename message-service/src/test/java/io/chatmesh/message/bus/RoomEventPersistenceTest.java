@@ -10,7 +10,6 @@ import io.chatmesh.proto.chat.v1.MessageDeleted;
 import io.chatmesh.proto.chat.v1.MessageEdited;
 import io.chatmesh.proto.chat.v1.RoomEvent;
 import io.chatmesh.proto.chat.v1.TypingChanged;
-import io.chatmesh.proto.message.v1.Attachment;
 import io.chatmesh.proto.message.v1.GetMessageRequest;
 import io.chatmesh.proto.message.v1.GetUnreadCountsRequest;
 import io.chatmesh.proto.message.v1.ListMessagesRequest;
@@ -49,12 +48,7 @@ class RoomEventPersistenceTest extends MessageServiceTestSupport {
         User bob = newUser();
         String room = newRoom(alice, bob);
         Message root = chatMessage(room, 1, alice, "root");
-        Message reply = chatMessage(room, 2, bob, "").toBuilder()
-                .setReplyToId(root.getId())
-                .setThreadRootId(root.getId())
-                .addAttachments(Attachment.newBuilder().setId(Ids.newId()).setFileName("cat.png")
-                        .setContentType("image/png").setSizeBytes(2048).setSha256("0f".repeat(32)))
-                .build();
+        Message reply = threadedReplyWithAttachment(root, 2, bob);
         publish(messageCreated(root));
         publish(messageCreated(reply));
 
