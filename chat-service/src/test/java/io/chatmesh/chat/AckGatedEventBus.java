@@ -1,6 +1,7 @@
 package io.chatmesh.chat;
 
 import io.chatmesh.platform.bus.EventBus;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeoutException;
@@ -29,14 +30,14 @@ public final class AckGatedEventBus implements EventBus {
         return held;
     }
 
-    /** The next {@code count} publishes reach every subscriber and then fail. */
+    /** The next {@code count} publishes (of one event or many) reach every subscriber and then fail. */
     public void loseAcks(int count) {
         acksToLose.set(count);
     }
 
     @Override
-    public CompletableFuture<Void> publish(String topic, String key, byte[] payload) {
-        CompletableFuture<Void> published = bus.publish(topic, key, payload);
+    public CompletableFuture<Void> publishAll(String topic, List<Event> events) {
+        CompletableFuture<Void> published = bus.publishAll(topic, events);
         if (acksToLose.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
             return published.thenCompose(ok -> CompletableFuture.failedFuture(new TimeoutException("ack lost")));
         }

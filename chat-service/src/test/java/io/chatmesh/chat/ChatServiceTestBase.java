@@ -53,7 +53,13 @@ import org.springframework.test.context.DynamicPropertySource;
         // how long a resume waits for a lagging history before it gives up (ResumeTest waits that long)
         "chatmesh.chat.history-catch-up-timeout=3s",
         // small enough that a resume reads several pages (of capacity / 2)
-        "chatmesh.chat.session-queue-capacity=64"})
+        "chatmesh.chat.session-queue-capacity=64",
+        // tests post as fast as they can; SendLimitTest checks the limit
+        "chatmesh.chat.send-rate=0",
+        // a failed publish stays unpublished until the test publishes the room again;
+        // RelayRetryTest checks the retries
+        "chatmesh.chat.relay-retry-interval=1h",
+        "chatmesh.chat.relay-sweep-interval=1h"})
 @Import(ChatServiceTestBase.TestServices.class)
 public abstract class ChatServiceTestBase {
 

@@ -2,19 +2,19 @@ package io.chatmesh.chat.api;
 
 import io.chatmesh.chat.bus.MessageProtos;
 import io.chatmesh.chat.bus.RoomEventFanout;
-import io.chatmesh.chat.domain.Message;
+import io.chatmesh.chat.bus.ServerFrame;
 import io.chatmesh.chat.domain.Messaging;
 import io.chatmesh.chat.domain.NewMessage;
 import io.chatmesh.chat.domain.Rooms;
 import io.chatmesh.platform.auth.AccessTokenVerifier;
 import io.chatmesh.platform.auth.AuthContext;
 import io.chatmesh.platform.auth.Principal;
+import io.chatmesh.platform.grpc.GrpcErrors;
 import io.chatmesh.platform.stream.OutboundQueue;
 import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
 import io.chatmesh.proto.chat.v1.ClientEvent;
 import io.chatmesh.proto.chat.v1.SendMessageRequest;
 import io.chatmesh.proto.chat.v1.SendMessageResponse;
-import io.chatmesh.proto.chat.v1.ServerEvent;
 import io.grpc.BindableService;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -37,31 +37,37 @@ public class ChatGrpcService implements ChatServiceGrpc.AsyncService, BindableSe
         this.deps = new ChatStream.Dependencies(messaging, rooms, fanout, history, verifier, settings, clock);
     }
 
-    @Override
-    public StreamObserver<ClientEvent> connect(StreamObserver<ServerEvent> responseObserver) {
-        ServerCallStreamObserver<ServerEvent> call = (ServerCallStreamObserver<ServerEvent>) responseObserver;
-        OutboundQueue<ServerEvent> queue = new OutboundQueue<>(call, deps.settings().queueCapacity());
+    /** Connect, bound by {@link ConnectBinding}: its outbound messages are encoded ServerEvents. */
+    StreamObserver<ClientEvent> connectFrames(StreamObserver<ServerFrame> responseObserver) {
+        ServerCallStreamObserver<ServerFrame> call = (ServerCallStreamObserver<ServerFrame>) responseObserver;
+        OutboundQueue<ServerFrame> queue = new OutboundQueue<>(call, deps.settings().queueCapacity());
         ChatStream stream = new ChatStream(deps, queue, AuthContext.currentOrNull());
         call.setOnCancelHandler(stream::end);
         call.setOnCloseHandler(stream::end);
         return stream;
     }
 
+    /** Answers once the message is stored and published (or its send failed). */
     @Override
     public void sendMessage(SendMessageRequest request, StreamObserver<SendMessageResponse> response) {
         Principal caller = AuthContext.current();
         NewMessage message = Requests.newMessage("message", "client_id", request.getClientId(), request.getMessage());
-        Message posted = deps.messaging().send(caller.userId(), message);
-        response.onNext(SendMessageResponse.newBuilder().setMessage(MessageProtos.toProto(posted)).build());
-        response.onCompleted();
+        deps.messaging().send(caller.userId(), message).whenComplete((posted, failure) -> {
+            if (failure != null) {
+                response.onError(GrpcErrors.toStatusException(failure));
+                return;
+            }
+            response.onNext(SendMessageResponse.newBuilder().setMessage(MessageProtos.toProto(posted)).build());
+            response.onCompleted();
+        });
     }
 
     /**
      * Bound by hand (not extending the generated ImplBase, whose bindService is final) so that
-     * Connect tolerates unparseable frames (see {@link LenientConnect}).
+     * Connect writes encoded frames and tolerates unparseable ones (see {@link ConnectBinding}).
      */
     @Override
     public ServerServiceDefinition bindService() {
-        return LenientConnect.apply(ChatServiceGrpc.bindService(this));
+        return ConnectBinding.apply(ChatServiceGrpc.bindService(this), this::connectFrames);
     }
 }

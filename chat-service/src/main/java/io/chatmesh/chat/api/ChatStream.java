@@ -1,10 +1,9 @@
 package io.chatmesh.chat.api;
 
 import com.google.protobuf.Duration;
-import io.chatmesh.chat.bus.LiveSession;
 import io.chatmesh.chat.bus.MessageProtos;
 import io.chatmesh.chat.bus.RoomEventFanout;
-import io.chatmesh.chat.domain.Message;
+import io.chatmesh.chat.bus.ServerFrame;
 import io.chatmesh.chat.domain.Messaging;
 import io.chatmesh.chat.domain.NewMessage;
 import io.chatmesh.chat.domain.Rooms;
@@ -20,27 +19,23 @@ import io.chatmesh.proto.chat.v1.Ack;
 import io.chatmesh.proto.chat.v1.ClientEvent;
 import io.chatmesh.proto.chat.v1.Hello;
 import io.chatmesh.proto.chat.v1.MarkReadEvent;
-import io.chatmesh.proto.chat.v1.MessageCreated;
 import io.chatmesh.proto.chat.v1.Pong;
 import io.chatmesh.proto.chat.v1.Ready;
 import io.chatmesh.proto.chat.v1.RoomCursor;
 import io.chatmesh.proto.chat.v1.ServerEvent;
 import io.chatmesh.proto.chat.v1.TypingEvent;
 import io.chatmesh.proto.common.v1.StreamError;
-import io.chatmesh.proto.message.v1.ListMessagesResponse;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,21 +45,22 @@ import org.slf4j.LoggerFactory;
  * stream's {@link OutboundQueue}.
  *
  * <p>Lifecycle: Hello authenticates (header token, else Hello.access_token), registers a
- * {@link Session} with the fan-out (which buffers live events from then on), notes each
- * resumed room's last_message_seq once the sends in flight there ended, sends Ready, replays
- * the resumed rooms from message-service at least up to those seqs, then releases the buffer
- * minus what the client already has (up to its cursor, or replayed), and the session is live.
- * Every message up to the noted seq was acknowledged by the bus, so message-service stores it
- * sooner or later (the replay polls until it has); every later one was published after the
- * session registered, so the buffer has it: no gap, no duplicate. A message published again
- * (the retry of a send whose first publish had an unknown outcome) is sent only if this stream
- * has not sent its seq yet ({@link DeliveredSeqs}). Every client event is answered by an Ack or a
- * StreamError naming its client_id; failures never close the stream, except failing
- * authentication and a resume that cannot read history or whose history stays behind (the
- * client reconnects and resumes).
+ * {@link StreamSession} with the fan-out (which buffers live events from then on), reads each
+ * room's published seq once the sends in flight there ended, sends Ready with those seqs,
+ * replays the resumed rooms from message-service at least up to them ({@link HistoryReplay}),
+ * then releases the buffer minus what the client has, and the session is live. Every message
+ * up to a room's Ready seq was published before the read, so message-service stores it sooner
+ * or later (the replay polls until it has); every later one is published after the session
+ * registered, so the buffer has it: no gap, no duplicate.
+ *
+ * <p>Sends are asynchronous: the stream takes the client's next event while earlier sends
+ * wait for their batch, and each send's Ack (or StreamError) is queued when it completes.
+ * Every client event is answered by an Ack or a StreamError naming its client_id; failures
+ * never close the stream, except failing authentication, a resume that cannot read history or
+ * whose history stays behind, and missed room events (the client reconnects and resumes).
  *
  * <p>gRPC calls the inbound methods and the cancel/close handlers one at a time, so the
- * stream's own state needs no locking; the {@link Session} is also called by bus threads.
+ * stream's own state needs no locking; the session is also called by bus threads.
  */
 final class ChatStream implements StreamObserver<ClientEvent> {
 
@@ -77,14 +73,14 @@ final class ChatStream implements StreamObserver<ClientEvent> {
     private static final int DEVICE_ID_MAX = 64;
 
     private final Dependencies deps;
-    private final OutboundQueue<ServerEvent> queue;
+    private final OutboundQueue<ServerFrame> queue;
     /** The caller when the call carried an authorization header; null: token comes in Hello. */
     private final Principal headerPrincipal;
     private final TypingThrottle typingThrottle;
     private final AtomicBoolean ended = new AtomicBoolean();
-    private volatile Session session;
+    private volatile StreamSession session;
 
-    ChatStream(Dependencies deps, OutboundQueue<ServerEvent> queue, Principal headerPrincipal) {
+    ChatStream(Dependencies deps, OutboundQueue<ServerFrame> queue, Principal headerPrincipal) {
         this.deps = deps;
         this.queue = queue;
         this.headerPrincipal = headerPrincipal;
@@ -93,18 +89,18 @@ final class ChatStream implements StreamObserver<ClientEvent> {
 
     @Override
     public void onNext(ClientEvent event) {
-        if (LenientConnect.isUnparseable(event)) {
-            queue.offer(error(GrpcErrors.toStreamError("", new ChatmeshException(ChatmeshException.Kind.INVALID_ARGUMENT,
-                    ChatmeshException.Reason.INVALID_FIELD, "the frame is not a ClientEvent"))));
+        if (ConnectBinding.isUnparseable(event)) {
+            offerError("", new ChatmeshException(ChatmeshException.Kind.INVALID_ARGUMENT,
+                    ChatmeshException.Reason.INVALID_FIELD, "the frame is not a ClientEvent"));
             return;
         }
         try {
             handle(event);
         } catch (ChatmeshException | StatusRuntimeException e) {
-            queue.offer(error(GrpcErrors.toStreamError(event.getClientId(), e)));
+            offerError(event.getClientId(), e);
         } catch (RuntimeException e) {
             log.error("unexpected failure handling a chat event", e);
-            queue.offer(error(GrpcErrors.toStreamError(event.getClientId(), e)));
+            offerError(event.getClientId(), e);
         }
     }
 
@@ -123,7 +119,7 @@ final class ChatStream implements StreamObserver<ClientEvent> {
     /** Frees the session (cancel, close, client gone); idempotent. */
     void end() {
         if (ended.compareAndSet(false, true)) {
-            Session current = session;
+            StreamSession current = session;
             if (current != null) {
                 deps.fanout().unregister(current);
             }
@@ -137,7 +133,7 @@ final class ChatStream implements StreamObserver<ClientEvent> {
             hello(event.getHello());
             return;
         }
-        Session current = session;
+        StreamSession current = session;
         if (current == null) {
             throw ChatmeshException.failedPrecondition("the first event must be hello");
         }
@@ -145,8 +141,8 @@ final class ChatStream implements StreamObserver<ClientEvent> {
             case SEND -> send(current, clientId, event);
             case TYPING -> typing(current, event.getTyping());
             case MARK_READ -> markRead(current, clientId, event.getMarkRead());
-            case PING -> queue.offer(ServerEvent.newBuilder().setPong(Pong.newBuilder()
-                    .setNonce(event.getPing().getNonce()).setServerTime(now())).build());
+            case PING -> queue.offer(ServerFrame.of(ServerEvent.newBuilder().setPong(Pong.newBuilder()
+                    .setNonce(event.getPing().getNonce()).setServerTime(now())).build()));
             // Message ownership lives in message-service; these arrive with a later version.
             case EDIT, DELETE, REACT -> throw Status.UNIMPLEMENTED
                     .withDescription(event.getEventCase().name().toLowerCase(Locale.ROOT) + " is not supported yet")
@@ -171,29 +167,27 @@ final class ChatStream implements StreamObserver<ClientEvent> {
             return;
         }
         Map<String, Long> cursors = helloCursors(hello);
-        Session started = new Session(principal, Ids.newId());
+        StreamSession started = new StreamSession(principal, Ids.newId(), queue, deps.settings().queueCapacity());
         Set<String> rooms = deps.fanout().register(started, () -> deps.rooms().roomIdsOf(principal.userId()));
         session = started;
         try {
-            cursors.keySet().retainAll(rooms);
-            Map<String, Long> acknowledged = deps.rooms().lastMessageSeqsAfterSendsInFlight(cursors.keySet());
-            queue.offer(ready(started, rooms));
-            HistoryCatchUp catchUp = new HistoryCatchUp();
-            DeliveredSeqs delivered = new DeliveredSeqs();
+            Map<String, Long> published = deps.rooms().lastMessageSeqsAfterSendsInFlight(rooms);
+            queue.offer(ready(started, published));
+            Map<String, Long> clientSeqs = new HashMap<>(published);
+            HistoryReplay replay = new HistoryReplay(deps.history(), deps.settings(), queue, principal);
             for (Map.Entry<String, Long> cursor : cursors.entrySet()) {
                 String roomId = cursor.getKey();
-                delivered.addUpTo(roomId, cursor.getValue());
-                long upTo = acknowledged.getOrDefault(roomId, 0L);
-                if (cursor.getValue() < upTo) {
-                    replay(principal, roomId, cursor.getValue(), upTo, catchUp, delivered);
+                long upTo = published.getOrDefault(roomId, 0L);
+                if (rooms.contains(roomId) && cursor.getValue() < upTo) {
+                    clientSeqs.put(roomId, replay.replay(roomId, cursor.getValue(), upTo));
                 }
             }
-            started.goLive(delivered);
+            started.goLive(clientSeqs);
         } catch (RuntimeException e) {
             if (Context.current().isCancelled()) {
                 return; // the client went away during the replay; the cancel handler frees the session
             }
-            log.warn("chat session {} of {} could not start", started.sessionId, principal.userId(), e);
+            log.warn("chat session {} of {} could not start", started.sessionId(), principal.userId(), e);
             queue.close(GrpcErrors.toStatusException(e).getStatus());
         }
     }
@@ -216,206 +210,69 @@ final class ChatStream implements StreamObserver<ClientEvent> {
         return cursors;
     }
 
-    private ServerEvent ready(Session started, Set<String> rooms) {
-        Map<String, Long> lastSeqs = deps.rooms().lastMessageSeqs(rooms);
+    private ServerFrame ready(StreamSession started, Map<String, Long> seqs) {
         Ready.Builder ready = Ready.newBuilder()
-                .setSessionId(started.sessionId)
-                .setUserId(started.principal.userId())
+                .setSessionId(started.sessionId())
+                .setUserId(started.userId())
                 .setHeartbeatInterval(Duration.newBuilder()
                         .setSeconds(deps.settings().heartbeatInterval().getSeconds())
                         .setNanos(deps.settings().heartbeatInterval().getNano()));
-        for (String roomId : new TreeSet<>(rooms)) {
-            ready.addRooms(RoomCursor.newBuilder().setRoomId(roomId).setSeq(lastSeqs.getOrDefault(roomId, 0L)));
+        for (String roomId : new TreeSet<>(seqs.keySet())) {
+            ready.addRooms(RoomCursor.newBuilder().setRoomId(roomId).setSeq(seqs.get(roomId)));
         }
-        return ServerEvent.newBuilder().setReady(ready).build();
+        return ServerFrame.of(ServerEvent.newBuilder().setReady(ready).build());
     }
 
-    /**
-     * Sends the room's stored messages after {@code afterSeq} in order, a page at a time,
-     * waiting for the client to read when the queue fills up, until it has sent seq
-     * {@code upTo} or later; while message-service has not stored that far yet, asks again.
-     * Records each seq sent in {@code delivered}.
-     */
-    private void replay(Principal principal, String roomId, long afterSeq, long upTo, HistoryCatchUp catchUp,
-            DeliveredSeqs delivered) {
-        long last = afterSeq;
-        while (true) {
-            awaitQueueRoom();
-            if (queue.isClosed()) {
+    private void send(StreamSession current, String clientId, ClientEvent event) {
+        NewMessage message = Requests.newMessage("send", "client_id", clientId, event.getSend());
+        deps.messaging().send(current.userId(), message).whenComplete((posted, failure) -> {
+            if (failure != null) {
+                offerError(clientId, failure);
                 return;
             }
-            ListMessagesResponse page = deps.history()
-                    .forward(principal, roomId, last, deps.settings().replayPageSize());
-            for (io.chatmesh.proto.message.v1.Message message : page.getMessagesList()) {
-                if (message.getSeq() > last) {
-                    queue.offer(messageCreated(message));
-                    delivered.add(roomId, message.getSeq());
-                    last = message.getSeq();
-                }
-            }
-            boolean moreStored = page.getMessagesCount() > 0 && !page.getNextPageToken().isEmpty();
-            if (!moreStored) {
-                if (last >= upTo) {
-                    return;
-                }
-                catchUp.pause();
-            }
-        }
-    }
-
-    /**
-     * The wait of one resume for message-service to store what the bus acknowledged: short
-     * pauses that grow, for at most the catch-up timeout in all, counted from the first pause.
-     */
-    private final class HistoryCatchUp {
-
-        private static final long FIRST_PAUSE_MILLIS = 20;
-        private static final long MAX_PAUSE_MILLIS = 500;
-
-        private long giveUpAt;
-        private long pauseMillis;
-
-        /** Pauses before the next look at history; UNAVAILABLE once the time is up. */
-        void pause() {
-            if (pauseMillis == 0) {
-                giveUpAt = System.nanoTime() + deps.settings().historyCatchUpTimeout().toNanos();
-                pauseMillis = FIRST_PAUSE_MILLIS;
-            }
-            long left = giveUpAt - System.nanoTime();
-            if (left <= 0) {
-                throw ChatmeshException.unavailable("message history is behind; resume again");
-            }
-            try {
-                TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.MILLISECONDS.toNanos(pauseMillis)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw ChatmeshException.unavailable("interrupted while resuming");
-            }
-            pauseMillis = Math.min(MAX_PAUSE_MILLIS, pauseMillis * 2);
-        }
-    }
-
-    private void awaitQueueRoom() {
-        int threshold = Math.max(0, deps.settings().queueCapacity() - deps.settings().replayPageSize());
-        long giveUpAt = System.nanoTime() + deps.settings().replayStallTimeout().toNanos();
-        while (queue.queued() > threshold && !queue.isClosed() && System.nanoTime() < giveUpAt) {
-            try {
-                TimeUnit.MILLISECONDS.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw ChatmeshException.unavailable("interrupted while resuming");
-            }
-        }
-    }
-
-    private void send(Session current, String clientId, ClientEvent event) {
-        NewMessage message = Requests.newMessage("send", "client_id", clientId, event.getSend());
-        Message posted = deps.messaging().send(current.principal.userId(), message);
-        queue.offer(ServerEvent.newBuilder().setAck(Ack.newBuilder()
-                .setClientId(clientId)
-                .setMessageId(posted.id())
-                .setRoomId(posted.roomId())
-                .setSeq(posted.seq())
-                // the message's time, so a retry gets exactly the first Ack
-                .setServerTime(MessageProtos.timestamp(posted.createTime())))
-                .build());
+            queue.offer(ServerFrame.of(ServerEvent.newBuilder().setAck(Ack.newBuilder()
+                    .setClientId(clientId)
+                    .setMessageId(posted.id())
+                    .setRoomId(posted.roomId())
+                    .setSeq(posted.seq())
+                    // the message's time, so a retry gets exactly the first Ack
+                    .setServerTime(MessageProtos.timestamp(posted.createTime())))
+                    .build()));
+        });
     }
 
     /** Not acked; over the rate limit it is dropped silently. */
-    private void typing(Session current, TypingEvent typing) {
+    private void typing(StreamSession current, TypingEvent typing) {
         new Validation().id("typing.room_id", typing.getRoomId()).check();
         if (typingThrottle.tryAcquire(typing.getRoomId())) {
-            deps.messaging().typing(current.principal.userId(), typing.getRoomId(), typing.getTyping());
+            deps.messaging().typing(current.userId(), typing.getRoomId(), typing.getTyping());
         }
     }
 
-    private void markRead(Session current, String clientId, MarkReadEvent markRead) {
+    private void markRead(StreamSession current, String clientId, MarkReadEvent markRead) {
         new Validation()
                 .length("client_id", clientId, 1, Requests.CLIENT_ID_MAX)
                 .id("mark_read.room_id", markRead.getRoomId())
                 .range("mark_read.seq", markRead.getSeq(), 0, Long.MAX_VALUE)
                 .check();
-        deps.messaging().markRead(current.principal.userId(), markRead.getRoomId(), markRead.getSeq());
-        queue.offer(ServerEvent.newBuilder().setAck(Ack.newBuilder()
-                .setClientId(clientId).setRoomId(markRead.getRoomId()).setSeq(markRead.getSeq()).setServerTime(now()))
-                .build());
+        deps.messaging().markRead(current.userId(), markRead.getRoomId(), markRead.getSeq())
+                .whenComplete((ok, failure) -> {
+                    if (failure != null) {
+                        offerError(clientId, failure);
+                        return;
+                    }
+                    queue.offer(ServerFrame.of(ServerEvent.newBuilder().setAck(Ack.newBuilder()
+                            .setClientId(clientId).setRoomId(markRead.getRoomId()).setSeq(markRead.getSeq())
+                            .setServerTime(now())).build()));
+                });
+    }
+
+    private void offerError(String clientId, Throwable failure) {
+        StreamError error = GrpcErrors.toStreamError(clientId, failure);
+        queue.offer(ServerFrame.of(ServerEvent.newBuilder().setError(error).build()));
     }
 
     private com.google.protobuf.Timestamp now() {
         return MessageProtos.timestamp(deps.clock().instant());
-    }
-
-    private static ServerEvent error(StreamError error) {
-        return ServerEvent.newBuilder().setError(error).build();
-    }
-
-    private static ServerEvent messageCreated(io.chatmesh.proto.message.v1.Message message) {
-        return ServerEvent.newBuilder().setMessageCreated(MessageCreated.newBuilder().setMessage(message)).build();
-    }
-
-    /**
-     * The stream as the fan-out sees it. Until {@link #goLive} it buffers what the fan-out
-     * delivers (Ready and the replay go first); then it passes events straight to the queue,
-     * except messages whose seq the stream has sent already.
-     */
-    private final class Session implements LiveSession {
-
-        private final Principal principal;
-        private final String sessionId;
-        private final Object lock = new Object();
-        /** Events delivered before the session went live; null once live. */
-        private List<ServerEvent> buffer = new ArrayList<>();
-        /** Message seqs the client has; set when the session goes live. */
-        private DeliveredSeqs delivered;
-
-        Session(Principal principal, String sessionId) {
-            this.principal = principal;
-            this.sessionId = sessionId;
-        }
-
-        @Override
-        public String userId() {
-            return principal.userId();
-        }
-
-        @Override
-        public void deliver(ServerEvent event) {
-            synchronized (lock) {
-                if (buffer == null) {
-                    if (isNew(event)) {
-                        queue.offer(event);
-                    }
-                } else if (buffer.size() < deps.settings().queueCapacity()) {
-                    buffer.add(event);
-                } else {
-                    queue.close(OutboundQueue.SLOW_CONSUMER);
-                }
-            }
-        }
-
-        /**
-         * Releases the buffered events, except messages the client has already: up to its
-         * resume cursor, or replayed ({@code delivered}, which the session keeps from now on).
-         */
-        void goLive(DeliveredSeqs delivered) {
-            synchronized (lock) {
-                this.delivered = delivered;
-                for (ServerEvent event : buffer) {
-                    if (isNew(event)) {
-                        queue.offer(event);
-                    }
-                }
-                buffer = null;
-            }
-        }
-
-        /** False for a message whose seq the client has; records the seq of any other message. */
-        private boolean isNew(ServerEvent event) {
-            if (!event.hasMessageCreated()) {
-                return true;
-            }
-            io.chatmesh.proto.message.v1.Message message = event.getMessageCreated().getMessage();
-            return delivered.add(message.getRoomId(), message.getSeq());
-        }
     }
 }

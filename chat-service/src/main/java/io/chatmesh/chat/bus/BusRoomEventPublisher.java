@@ -13,6 +13,7 @@ import io.chatmesh.proto.chat.v1.ReceiptUpdated;
 import io.chatmesh.proto.chat.v1.RoomEvent;
 import io.chatmesh.proto.chat.v1.TypingChanged;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** Publishes room events as chatmesh.chat.v1.RoomEvent on the room-events topic, keyed by room id. */
@@ -28,16 +29,25 @@ public final class BusRoomEventPublisher implements RoomEventPublisher {
         this.topic = topic;
     }
 
+    /** Event id = message id and time = the message's time: the same message always makes the same event. */
     @Override
-    public RoomEventPayload messageCreated(Message message) {
-        return new RoomEventPayload(message.roomId(), event(message.roomId())
+    public RoomEventPayload messageCreated(Message message, long prevSeq) {
+        return new RoomEventPayload(message.roomId(), RoomEvent.newBuilder()
+                .setEventId(message.id())
+                .setRoomId(message.roomId())
+                .setTime(MessageProtos.timestamp(message.createTime()))
+                .setPrevSeq(prevSeq)
                 .setMessageCreated(MessageCreated.newBuilder().setMessage(MessageProtos.toProto(message)))
                 .build().toByteArray());
     }
 
     @Override
-    public CompletableFuture<Void> publish(RoomEventPayload event) {
-        return publish(event.roomId(), event.bytes());
+    public CompletableFuture<Void> publishAll(List<RoomEventPayload> events) {
+        try {
+            return bus.publishAll(topic, events.stream().map(e -> new EventBus.Event(e.roomId(), e.bytes())).toList());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     @Override
@@ -66,15 +76,7 @@ public final class BusRoomEventPublisher implements RoomEventPublisher {
     }
 
     private CompletableFuture<Void> publish(RoomEvent.Builder event) {
-        return publish(event.getRoomId(), event.build().toByteArray());
-    }
-
-    private CompletableFuture<Void> publish(String roomId, byte[] event) {
-        try {
-            return bus.publish(topic, roomId, event);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return publishAll(List.of(new RoomEventPayload(event.getRoomId(), event.build().toByteArray())));
     }
 
     private static io.chatmesh.proto.chat.v1.MembershipChange toProto(MembershipChange change) {

@@ -1,7 +1,5 @@
 package io.chatmesh.chat.bus;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.chatmesh.chat.domain.StripedLocks;
 import io.chatmesh.platform.bus.EventBus;
@@ -9,7 +7,6 @@ import io.chatmesh.proto.chat.v1.MembershipChange;
 import io.chatmesh.proto.chat.v1.MembershipChanged;
 import io.chatmesh.proto.chat.v1.RoomEvent;
 import io.chatmesh.proto.chat.v1.ServerEvent;
-import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Delivers every room event from the bus to the local live sessions of the room's members,
- * as the matching ServerEvent. The subscription is live (every instance gets every event from
+ * as the matching ServerEvent, encoded once per event ({@link ServerFrame}). The subscription is live (every instance gets every event from
  * now on, nothing is replayed after a restart): clients of a restarted instance reconnect and
  * resume on their own.
  *
@@ -41,9 +38,6 @@ public final class RoomEventFanout implements AutoCloseable {
     private final Map<String, Set<LiveSession>> sessionsByUser = new ConcurrentHashMap<>();
     private final Map<LiveSession, Set<String>> roomsBySession = new ConcurrentHashMap<>();
     private final StripedLocks userLocks = new StripedLocks(256);
-    /** Event ids seen recently: a bus that redelivers (at-least-once) must not duplicate events. */
-    private final Cache<String, Boolean> seenEvents =
-            Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(10)).build();
     private final String topic;
     private volatile EventBus.Subscription subscription;
 
@@ -114,10 +108,7 @@ public final class RoomEventFanout implements AutoCloseable {
             log.warn("dropping an unparseable room event (key {})", key);
             return;
         }
-        if (!event.getEventId().isEmpty() && seenEvents.asMap().putIfAbsent(event.getEventId(), Boolean.TRUE) != null) {
-            return;
-        }
-        ServerEvent out = toServerEvent(event);
+        RoomDelivery out = toDelivery(event);
         if (out == null) {
             return;
         }
@@ -140,7 +131,7 @@ public final class RoomEventFanout implements AutoCloseable {
         }
     }
 
-    private void deliver(String roomId, ServerEvent event) {
+    private void deliver(String roomId, RoomDelivery event) {
         Set<LiveSession> sessions = sessionsByRoom.get(roomId);
         if (sessions == null) {
             return;
@@ -161,6 +152,7 @@ public final class RoomEventFanout implements AutoCloseable {
             for (LiveSession session : sessionsByUser.getOrDefault(userId, Set.of())) {
                 Set<String> rooms = roomsBySession.get(session);
                 if (rooms != null && rooms.add(roomId)) {
+                    session.joined(roomId);
                     add(sessionsByRoom, roomId, session);
                 }
             }
@@ -201,17 +193,28 @@ public final class RoomEventFanout implements AutoCloseable {
         });
     }
 
-    private static ServerEvent toServerEvent(RoomEvent event) {
+    /** The event as every session gets it, encoded once; null for an event sessions do not get. */
+    private static RoomDelivery toDelivery(RoomEvent event) {
         ServerEvent.Builder out = ServerEvent.newBuilder();
-        return switch (event.getEventCase()) {
-            case MESSAGE_CREATED -> out.setMessageCreated(event.getMessageCreated()).build();
-            case MESSAGE_EDITED -> out.setMessageEdited(event.getMessageEdited()).build();
-            case MESSAGE_DELETED -> out.setMessageDeleted(event.getMessageDeleted()).build();
-            case REACTION_CHANGED -> out.setReactionChanged(event.getReactionChanged()).build();
-            case TYPING_CHANGED -> out.setTypingChanged(event.getTypingChanged()).build();
-            case RECEIPT_UPDATED -> out.setReceiptUpdated(event.getReceiptUpdated()).build();
-            case MEMBERSHIP_CHANGED -> out.setMembershipChanged(event.getMembershipChanged()).build();
-            case EVENT_NOT_SET -> null;
-        };
+        switch (event.getEventCase()) {
+            case MESSAGE_CREATED -> {
+                long seq = event.getMessageCreated().getMessage().getSeq();
+                if (seq <= 0) {
+                    return null;
+                }
+                out.setMessageCreated(event.getMessageCreated());
+                return new RoomDelivery(event.getRoomId(), seq, event.getPrevSeq(), ServerFrame.of(out.build()));
+            }
+            case MESSAGE_EDITED -> out.setMessageEdited(event.getMessageEdited());
+            case MESSAGE_DELETED -> out.setMessageDeleted(event.getMessageDeleted());
+            case REACTION_CHANGED -> out.setReactionChanged(event.getReactionChanged());
+            case TYPING_CHANGED -> out.setTypingChanged(event.getTypingChanged());
+            case RECEIPT_UPDATED -> out.setReceiptUpdated(event.getReceiptUpdated());
+            case MEMBERSHIP_CHANGED -> out.setMembershipChanged(event.getMembershipChanged());
+            case EVENT_NOT_SET -> {
+                return null;
+            }
+        }
+        return new RoomDelivery(event.getRoomId(), 0, 0, ServerFrame.of(out.build()));
     }
 }

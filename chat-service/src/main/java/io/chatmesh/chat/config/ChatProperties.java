@@ -10,16 +10,23 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param heartbeatInterval Ping interval announced in Ready to clients without HTTP/2 pings
  * @param sessionQueueCapacity events one stream may have waiting; one more closes it (slow consumer)
  * @param typingInterval at most one typing event per room per session per interval
- * @param publishTimeout how long a send waits for the event bus to accept its message (keeping
- *        the room locked meanwhile); longer than the Kafka bus's delivery timeout (checked at
- *        startup), so the producer has given up on a failed publish before the room's next
- *        send goes out
+ * @param publishTimeout how long a relay waits for the event bus to accept a batch of messages
+ *        (keeping their rooms locked meanwhile); longer than the Kafka bus's delivery timeout
+ *        (checked at startup), so the producer has given up on a failed publish before the
+ *        rooms' next relay publishes again
  * @param usersDeadline deadline of calls to user-service
  * @param historyDeadline deadline of each ListMessages call to message-service when resuming
  * @param historyCatchUpTimeout how long a resume waits for message-service to store the
  *        messages the bus already acknowledged
  * @param replayStallTimeout how long a resume waits for a client that reads nothing
- * @param lockStripes number of per-room (and per-send-key) locks of one instance
+ * @param sendRate messages per second one user may send on average (per instance; 0: no limit)
+ * @param sendBurst messages one user may send at once before the rate applies
+ * @param sendQueueCapacity sends one instance may have waiting for the pipeline; more are refused
+ *        (RESOURCE_EXHAUSTED): the instance is overloaded
+ * @param sendBatchMax most sends logged and published as one batch
+ * @param relayRetryInterval pause before publishing again what a failed publish left waiting
+ * @param relaySweepInterval how often every room is checked for messages left unpublished (by a
+ *        crash of any instance); also done at start
  */
 @ConfigurationProperties("chatmesh.chat")
 public record ChatProperties(
@@ -31,4 +38,9 @@ public record ChatProperties(
         @DefaultValue("5s") Duration historyDeadline,
         @DefaultValue("5s") Duration historyCatchUpTimeout,
         @DefaultValue("30s") Duration replayStallTimeout,
-        @DefaultValue("1024") int lockStripes) {}
+        @DefaultValue("50") double sendRate,
+        @DefaultValue("100") int sendBurst,
+        @DefaultValue("10000") int sendQueueCapacity,
+        @DefaultValue("1000") int sendBatchMax,
+        @DefaultValue("1s") Duration relayRetryInterval,
+        @DefaultValue("1m") Duration relaySweepInterval) {}

@@ -4,13 +4,18 @@ import io.chatmesh.chat.api.MessageHistoryClient;
 import io.chatmesh.chat.api.StreamSettings;
 import io.chatmesh.chat.bus.BusRoomEventPublisher;
 import io.chatmesh.chat.bus.RoomEventFanout;
+import io.chatmesh.chat.domain.MessageLog;
 import io.chatmesh.chat.domain.Messaging;
 import io.chatmesh.chat.domain.RoomEventPublisher;
 import io.chatmesh.chat.domain.RoomStore;
 import io.chatmesh.chat.domain.Rooms;
+import io.chatmesh.chat.domain.SendLimiter;
+import io.chatmesh.chat.domain.SendPipeline;
 import io.chatmesh.chat.domain.UserDirectory;
 import io.chatmesh.chat.store.GrpcUserDirectory;
+import io.chatmesh.chat.store.JdbiMessageLog;
 import io.chatmesh.chat.store.JdbiRoomStore;
+import io.chatmesh.chat.store.migration.V5__SeqsOfEarlierSends;
 import io.chatmesh.platform.auth.AuthPolicy;
 import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.bus.Topics;
@@ -21,6 +26,7 @@ import java.time.Duration;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.beans.factory.annotation.Value;
@@ -56,6 +62,17 @@ public class ChatServiceConfiguration {
     }
 
     @Bean
+    JdbiMessageLog messageLog(Jdbi jdbi) {
+        return new JdbiMessageLog(jdbi);
+    }
+
+    /** Copies seqs out of the message bytes of sends logged before the message log existed. */
+    @Bean
+    V5__SeqsOfEarlierSends seqsOfEarlierSends() {
+        return new V5__SeqsOfEarlierSends();
+    }
+
+    @Bean
     UserDirectory userDirectory(GrpcChannelFactory channels, ChatProperties properties) {
         return new GrpcUserDirectory(channels.createChannel("users"), properties.usersDeadline());
     }
@@ -83,11 +100,21 @@ public class ChatServiceConfiguration {
         return new Rooms(store, users, events, clock, publishTimeout(properties, bus, environment));
     }
 
-    @Bean
-    Messaging messaging(RoomStore store, RoomEventPublisher events, Clock clock, ChatProperties properties,
+    /** Its thread starts by sweeping the message log, so the schema must be migrated first. */
+    @Bean(initMethod = "start", destroyMethod = "close")
+    @DependsOnDatabaseInitialization
+    SendPipeline sendPipeline(MessageLog messageLog, RoomEventPublisher events, ChatProperties properties,
             EventBus bus, Environment environment) {
-        return new Messaging(store, events, clock, publishTimeout(properties, bus, environment),
-                properties.lockStripes());
+        return new SendPipeline(messageLog, events, publishTimeout(properties, bus, environment),
+                new SendPipeline.Settings(properties.sendQueueCapacity(), properties.sendBatchMax(),
+                        properties.relayRetryInterval(), properties.relaySweepInterval()));
+    }
+
+    @Bean
+    Messaging messaging(RoomStore store, RoomEventPublisher events, SendPipeline pipeline, Clock clock,
+            ChatProperties properties, EventBus bus, Environment environment) {
+        SendLimiter limiter = new SendLimiter(properties.sendRate(), properties.sendBurst(), System::nanoTime);
+        return new Messaging(store, events, pipeline, limiter, clock, publishTimeout(properties, bus, environment));
     }
 
     /**

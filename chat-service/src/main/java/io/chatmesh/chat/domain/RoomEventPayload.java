@@ -1,7 +1,4 @@
 package io.chatmesh.chat.domain;
 
-/**
- * A room event as the bus carries it (serialized, with its event id and time inside):
- * publishing the same payload again repeats the identical event, which consumers recognize.
- */
+/** A room event as the bus carries it (serialized, with its event id and time inside). */
 public record RoomEventPayload(String roomId, byte[] bytes) {}

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Rooms, memberships and send results inside one transaction of a {@link RoomStore}. */
+/** Rooms and memberships inside one transaction of a {@link RoomStore}. */
 public interface RoomRepository {
 
     /**
@@ -56,44 +56,8 @@ public interface RoomRepository {
 
     /**
      * Like {@link #lastMessageSeqs}, but first waits for the sends in flight in these rooms
-     * (transactions of {@link #nextSeqForMember}) to end: every send that ends later takes
-     * its seq after this read.
+     * (the {@link MessageLog}'s appends and relays) to end: every message published later is
+     * published after this read.
      */
     Map<String, Long> lastMessageSeqsAfterSendsInFlight(Collection<String> roomIds);
-
-    /**
-     * Takes the room's next seq and marks the room active, in one statement, if the user is a
-     * member; empty otherwise (or when the room does not exist). The room stays locked against
-     * other sends until the transaction ends.
-     */
-    Optional<Long> nextSeqForMember(String roomId, String userId, Instant now);
-
-    /**
-     * Locks the room's row against sends, as {@link #nextSeqForMember} does, if the user is a
-     * member; false otherwise (or when the room does not exist).
-     */
-    boolean lockRoomForMember(String roomId, String userId);
-
-    /**
-     * Records that the bus acknowledged the room's message with this seq: the room's
-     * last_message_seq becomes the seq unless it is higher already (a repeated pending message).
-     */
-    void advanceLastMessageSeq(String roomId, long seq);
-
-    /** The result of the sender's earlier send with this client_id. */
-    Optional<SentMessage> findSent(String senderId, String clientId);
-
-    /**
-     * Stores the message as the result of its sender's client_id, acknowledged. When another
-     * transaction is storing one for the same key, waits for it to end.
-     *
-     * @return false when a result for the key exists (nothing stored)
-     */
-    boolean insertSent(Message message);
-
-    /** Marks the stored result as pending: its publish, of this event, failed with an unknown outcome. */
-    void markSentPending(String senderId, String clientId, RoomEventPayload event);
-
-    /** Marks a pending result as acknowledged by the bus. */
-    void markSentDone(String senderId, String clientId);
 }

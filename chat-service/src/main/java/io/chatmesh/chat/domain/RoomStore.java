@@ -2,7 +2,7 @@ package io.chatmesh.chat.domain;
 
 import java.util.function.Function;
 
-/** Port: where rooms, memberships and send results live (PostgreSQL). */
+/** Port: where rooms and memberships live (PostgreSQL). */
 public interface RoomStore {
 
     /**

@@ -1,16 +1,12 @@
 package io.chatmesh.chat.store;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import io.chatmesh.chat.bus.MessageProtos;
 import io.chatmesh.chat.domain.Member;
 import io.chatmesh.chat.domain.MemberRole;
-import io.chatmesh.chat.domain.Message;
 import io.chatmesh.chat.domain.Room;
-import io.chatmesh.chat.domain.RoomEventPayload;
 import io.chatmesh.chat.domain.RoomRepository;
 import io.chatmesh.chat.domain.RoomStore;
 import io.chatmesh.chat.domain.Rooms;
-import io.chatmesh.chat.domain.SentMessage;
+import io.chatmesh.platform.db.SqlObjects;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -18,27 +14,26 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
-/**
- * Rooms, members and send results in PostgreSQL through Jdbi. Send results are stored as the
- * chatmesh.message.v1.Message the sender got, a pending one also with its serialized RoomEvent.
- */
+/** Rooms and members in PostgreSQL, through a {@link RoomDao} attached once. */
 public final class JdbiRoomStore implements RoomStore {
 
     private final Jdbi jdbi;
+    private final RoomRepository repository;
 
     public JdbiRoomStore(Jdbi jdbi) {
         this.jdbi = jdbi;
+        this.repository = new Repository(SqlObjects.attachOnce(jdbi, RoomDao.class));
     }
 
+    /** READ COMMITTED: PostgreSQL's default, which pooled connections keep. */
     @Override
     public <T> T transaction(Function<RoomRepository, T> work) {
-        return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED,
-                handle -> work.apply(new Repository(handle.attach(RoomDao.class), handle.attach(SentMessageDao.class))));
+        return jdbi.inTransaction(handle -> work.apply(repository));
     }
 
-    private record Repository(RoomDao dao, SentMessageDao sent) implements RoomRepository {
+    /** The DAO's calls join the transaction the calling thread has open. */
+    private record Repository(RoomDao dao) implements RoomRepository {
 
         @Override
         public boolean insertRoom(Room room, String directKey) {
@@ -124,54 +119,6 @@ public final class JdbiRoomStore implements RoomStore {
         @Override
         public Map<String, Long> lastMessageSeqsAfterSendsInFlight(Collection<String> roomIds) {
             return roomIds.isEmpty() ? Map.of() : dao.lastMessageSeqsAfterSendsInFlight(roomIds);
-        }
-
-        @Override
-        public Optional<Long> nextSeqForMember(String roomId, String userId, Instant now) {
-            return dao.nextSeqForMember(roomId, userId, now);
-        }
-
-        @Override
-        public boolean lockRoomForMember(String roomId, String userId) {
-            return dao.lockForMember(roomId, userId).isPresent();
-        }
-
-        @Override
-        public void advanceLastMessageSeq(String roomId, long seq) {
-            dao.advanceLastMessageSeq(roomId, seq);
-        }
-
-        @Override
-        public Optional<SentMessage> findSent(String senderId, String clientId) {
-            return sent.find(senderId, clientId).map(row -> {
-                Message message = parse(row.message());
-                return new SentMessage(message,
-                        row.pendingEvent() == null ? null : new RoomEventPayload(message.roomId(), row.pendingEvent()));
-            });
-        }
-
-        @Override
-        public boolean insertSent(Message message) {
-            return sent.insert(message.senderId(), message.clientId(), message.roomId(), message.id(),
-                    MessageProtos.toProto(message).toByteArray(), message.createTime());
-        }
-
-        @Override
-        public void markSentPending(String senderId, String clientId, RoomEventPayload event) {
-            sent.markPending(senderId, clientId, event.bytes());
-        }
-
-        @Override
-        public void markSentDone(String senderId, String clientId) {
-            sent.markDone(senderId, clientId);
-        }
-
-        private static Message parse(byte[] stored) {
-            try {
-                return MessageProtos.fromProto(io.chatmesh.proto.message.v1.Message.parseFrom(stored));
-            } catch (InvalidProtocolBufferException e) {
-                throw new IllegalStateException("corrupt row in sent_messages", e);
-            }
         }
 
         /** A LIKE pattern matching values that start with {@code prefix} literally. */

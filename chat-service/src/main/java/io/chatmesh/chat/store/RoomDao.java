@@ -98,27 +98,11 @@ public interface RoomDao {
     @ValueColumn("last_message_seq")
     Map<String, Long> lastMessageSeqs(@BindList("ids") Collection<String> ids);
 
-    /** FOR SHARE waits for the transactions of sends in flight, which hold the row (FOR NO KEY UPDATE). */
+    /** FOR SHARE waits for the appends and relays in flight, which hold the row (FOR NO KEY UPDATE). */
     @SqlQuery("SELECT id, last_message_seq FROM rooms WHERE id IN (<ids>) ORDER BY id FOR SHARE")
     @KeyColumn("id")
     @ValueColumn("last_message_seq")
     Map<String, Long> lastMessageSeqsAfterSendsInFlight(@BindList("ids") Collection<String> ids);
-
-    /** Takes the next seq; the updated row stays locked until the transaction ends. */
-    @SqlQuery("UPDATE rooms SET last_seq = last_seq + 1, last_activity_at = :now WHERE id = :roomId"
-            + " AND EXISTS (SELECT 1 FROM members m WHERE m.room_id = :roomId AND m.user_id = :userId)"
-            + " RETURNING last_seq")
-    Optional<Long> nextSeqForMember(@Bind("roomId") String roomId, @Bind("userId") String userId,
-            @Bind("now") Instant now);
-
-    /** The lock an UPDATE of the row takes (see nextSeqForMember), without changing it. */
-    @SqlQuery("SELECT r.id FROM rooms r WHERE r.id = :roomId"
-            + " AND EXISTS (SELECT 1 FROM members m WHERE m.room_id = :roomId AND m.user_id = :userId)"
-            + " FOR NO KEY UPDATE OF r")
-    Optional<String> lockForMember(@Bind("roomId") String roomId, @Bind("userId") String userId);
-
-    @SqlUpdate("UPDATE rooms SET last_message_seq = GREATEST(last_message_seq, :seq) WHERE id = :roomId")
-    void advanceLastMessageSeq(@Bind("roomId") String roomId, @Bind("seq") long seq);
 
     final class RoomMapper implements RowMapper<Room> {
         @Override

@@ -2,14 +2,13 @@ package io.chatmesh.chat.bus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.chatmesh.chat.domain.MemberRole;
 import io.chatmesh.chat.domain.MembershipChange;
 import io.chatmesh.chat.domain.Message;
 import io.chatmesh.platform.bus.InProcessEventBus;
 import io.chatmesh.platform.bus.Topics;
 import io.chatmesh.platform.id.Ids;
-import io.chatmesh.proto.chat.v1.MessageCreated;
-import io.chatmesh.proto.chat.v1.RoomEvent;
 import io.chatmesh.proto.chat.v1.ServerEvent;
 import java.time.Clock;
 import java.time.Instant;
@@ -71,6 +70,7 @@ class RoomEventFanoutTest {
                 ServerEvent.EventCase.MEMBERSHIP_CHANGED, ServerEvent.EventCase.MESSAGE_CREATED,
                 ServerEvent.EventCase.MEMBERSHIP_CHANGED);
         assertThat(bob.seqs()).containsExactly(2L);
+        assertThat(bob.joined).containsExactly(room);
     }
 
     @Test
@@ -89,23 +89,26 @@ class RoomEventFanoutTest {
     }
 
     @Test
-    void aRedeliveredEventIsDeliveredOnceAndGarbageIsSkipped() {
+    void anEventIsEncodedOnceForAllSessionsWithItsSeqsAndGarbageIsSkipped() {
         String room = Ids.newId();
-        RecordingSession bob = new RecordingSession("bob");
-        fanout.register(bob, () -> List.of(room));
-        byte[] event = RoomEvent.newBuilder().setEventId(Ids.newId()).setRoomId(room)
-                .setMessageCreated(MessageCreated.newBuilder().setMessage(MessageProtos.toProto(message(room, 1))))
-                .build().toByteArray();
+        RecordingSession phone = new RecordingSession("bob");
+        RecordingSession laptop = new RecordingSession("bob");
+        fanout.register(phone, () -> List.of(room));
+        fanout.register(laptop, () -> List.of(room));
 
-        bus.publish(Topics.ROOM_EVENTS, room, event).join();
-        bus.publish(Topics.ROOM_EVENTS, room, event).join();
         bus.publish(Topics.ROOM_EVENTS, room, new byte[] {0x0A, 0x05, 0x01}).join();
+        publisher.publishAll(List.of(publisher.messageCreated(message(room, 7), 4))).join();
 
-        assertThat(bob.seqs()).containsExactly(1L);
+        assertThat(phone.deliveries).singleElement().satisfies(delivery -> {
+            assertThat(delivery.roomId()).isEqualTo(room);
+            assertThat(delivery.seq()).isEqualTo(7);
+            assertThat(delivery.prevSeq()).isEqualTo(4);
+        });
+        assertThat(laptop.deliveries.getFirst().frame()).isSameAs(phone.deliveries.getFirst().frame());
     }
 
     private void post(Message message) {
-        publisher.publish(publisher.messageCreated(message)).join();
+        publisher.publishAll(List.of(publisher.messageCreated(message, message.seq() - 1))).join();
     }
 
     private static Message message(String roomId, long seq) {
@@ -114,7 +117,9 @@ class RoomEventFanoutTest {
 
     private static final class RecordingSession implements LiveSession {
         private final String userId;
+        final List<RoomDelivery> deliveries = new CopyOnWriteArrayList<>();
         final List<ServerEvent> events = new CopyOnWriteArrayList<>();
+        final List<String> joined = new CopyOnWriteArrayList<>();
 
         RecordingSession(String userId) {
             this.userId = userId;
@@ -126,8 +131,18 @@ class RoomEventFanoutTest {
         }
 
         @Override
-        public void deliver(ServerEvent event) {
-            events.add(event);
+        public void deliver(RoomDelivery delivery) {
+            deliveries.add(delivery);
+            try {
+                events.add(ServerEvent.parseFrom(delivery.frame().bytes()));
+            } catch (InvalidProtocolBufferException e) {
+                throw new AssertionError(e);
+            }
+        }
+
+        @Override
+        public void joined(String roomId) {
+            joined.add(roomId);
         }
 
         List<Long> seqs() {

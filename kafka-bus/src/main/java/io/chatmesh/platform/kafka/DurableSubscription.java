@@ -1,6 +1,8 @@
 package io.chatmesh.platform.kafka;
 
+import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.bus.EventBus.EventHandler;
+import io.chatmesh.platform.bus.EventBus.RunHandler;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -25,9 +27,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>An offset is committed only past events whose handler returned (after each poll's
  * events, when partitions are taken away, and on close).
- * <li>When the handler throws, the partition is rewound to that event and paused for the retry
- * backoff, then the event is handled again, indefinitely (nothing after it on that partition
- * is handled meanwhile; other partitions go on).
+ * <li>A {@link RunHandler} gets each poll's records of one partition as one run, any other
+ * handler one event at a time. When the handler throws, the partition is rewound to the run's
+ * (or the event's) first event and paused for the retry backoff, then handled again,
+ * indefinitely (nothing after it on that partition is handled meanwhile; other partitions go
+ * on).
  * <li>So after a close, a crash or a rebalance, whoever owns the partition next starts at the
  * first event not known to be handled: events handled but not yet committed when a process
  * died are handled again (handlers must be idempotent); none are skipped.
@@ -80,32 +84,43 @@ final class DurableSubscription extends ConsumerSubscription {
         }
     }
 
+    /** A {@link RunHandler} gets each partition's records of a poll at once, any other handler one at a time. */
     private void handleAll(ConsumerRecords<String, byte[]> records) {
         for (TopicPartition partition : records.partitions()) {
-            for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+            List<ConsumerRecord<String, byte[]>> polled = records.records(partition);
+            int runLength = handler instanceof RunHandler ? polled.size() : 1;
+            for (int from = 0; from < polled.size(); from += runLength) {
                 if (!running()) {
                     return; // the rest stays uncommitted and is handled by the next owner
                 }
-                if (!handle(partition, record)) {
+                List<ConsumerRecord<String, byte[]>> run = polled.subList(from, Math.min(polled.size(), from + runLength));
+                if (!handle(partition, run)) {
                     break; // rewound: the rest of this partition comes again after the backoff
                 }
-                handled.put(partition, new OffsetAndMetadata(record.offset() + 1, record.leaderEpoch(), ""));
+                ConsumerRecord<String, byte[]> last = run.getLast();
+                handled.put(partition, new OffsetAndMetadata(last.offset() + 1, last.leaderEpoch(), ""));
             }
         }
     }
 
-    private boolean handle(TopicPartition partition, ConsumerRecord<String, byte[]> record) {
+    /** On failure the partition is rewound to the run's first record and paused for the backoff. */
+    private boolean handle(TopicPartition partition, List<ConsumerRecord<String, byte[]>> run) {
+        long first = run.getFirst().offset();
         try {
-            handler.handle(record.key(), record.value());
+            if (handler instanceof RunHandler runs) {
+                runs.handleAll(run.stream().map(r -> new EventBus.Event(r.key(), r.value())).toList());
+            } else {
+                handler.handle(run.getFirst().key(), run.getFirst().value());
+            }
             failures.remove(partition);
             return true;
         } catch (Exception e) {
             Failure previous = failures.get(partition);
-            int attempt = previous != null && previous.offset == record.offset() ? previous.attempts + 1 : 1;
-            failures.put(partition, new Failure(record.offset(), attempt));
-            log.warn("subscription {} (group {}): handler failed on {} offset {} (attempt {}); retrying in {} ms",
-                    name, group, partition, record.offset(), attempt, retryBackoff.toMillis(), e);
-            consumer.seek(partition, record.offset());
+            int attempt = previous != null && previous.offset == first ? previous.attempts + 1 : 1;
+            failures.put(partition, new Failure(first, attempt));
+            log.warn("subscription {} (group {}): handler failed on {} offsets {}-{} (attempt {}); retrying in {} ms",
+                    name, group, partition, first, run.getLast().offset(), attempt, retryBackoff.toMillis(), e);
+            consumer.seek(partition, first);
             consumer.pause(List.of(partition));
             pausedUntil.put(partition, System.nanoTime() + retryBackoff.toNanos());
             return false;

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  * <li><b>publish</b>: an idempotent producer with {@code acks=all} and at most 5 requests in
- * flight (ordered, no duplicates from retries). The future completes on the producer's I/O
+ * flight (ordered, no duplicates from retries); {@code publishAll} sends a whole run at once. The future completes on the producer's I/O
  * thread once the broker acknowledged the event and fails when it did not within
  * {@link KafkaBusSettings#deliveryTimeout()}, or when send itself failed (e.g. no metadata
  * within {@link KafkaBusSettings#maxBlock()}, bus closed). Dependent stages must not block
@@ -102,14 +102,30 @@ public final class KafkaEventBus implements EventBus {
         return settings;
     }
 
+    /**
+     * Sends every event (in order: same key, same partition, idempotent producer) and completes
+     * once the broker acknowledged them all; fails as soon as one of them failed.
+     */
     @Override
-    public CompletableFuture<Void> publish(String topic, String key, byte[] payload) {
-        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+    public CompletableFuture<Void> publishAll(String topic, List<Event> events) {
+        CompletableFuture<?>[] acknowledged = new CompletableFuture<?>[events.size()];
         try {
             requireOpen();
             Objects.requireNonNull(topic, "topic");
             ensureTopic(topic, settings.maxBlock());
-            producer.send(new ProducerRecord<>(topic, key, payload), (metadata, error) -> {
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        for (int i = 0; i < events.size(); i++) {
+            acknowledged[i] = send(topic, events.get(i));
+        }
+        return CompletableFuture.allOf(acknowledged);
+    }
+
+    private CompletableFuture<Void> send(String topic, Event event) {
+        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+        try {
+            producer.send(new ProducerRecord<>(topic, event.key(), event.payload()), (metadata, error) -> {
                 if (error == null) {
                     acknowledged.complete(null);
                 } else {

@@ -11,6 +11,7 @@ import io.chatmesh.platform.error.Validation;
 import io.chatmesh.proto.chat.v1.ReceiptUpdated;
 import io.chatmesh.proto.chat.v1.RoomEvent;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,8 +19,9 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Persists what chat-service publishes on the room-events topic (durable group
- * chatmesh.message.persister-group, default message-persister): MessageCreated inserts the message (a replay is a no-op), ReceiptUpdated
- * moves the member's read marker forward.
+ * chatmesh.message.persister-group, default message-persister): MessageCreated inserts the
+ * message (a replay is a no-op), ReceiptUpdated moves the member's read marker forward. The
+ * bus hands over runs of events; a run's messages are stored with one insert.
  *
  * <p>Every other kind is ignored: edits, deletions and reactions until those features are
  * stored here; typing is never stored; membership lives in chat-service. A payload that cannot
@@ -27,7 +29,7 @@ import org.springframework.context.SmartLifecycle;
  * it and it must not block the topic. A store failure propagates, so the bus reports the event
  * as not handled (the in-process bus fails the sender's publish; a broker redelivers).
  */
-public final class RoomEventPersister implements SmartLifecycle {
+public final class RoomEventPersister implements SmartLifecycle, EventBus.RunHandler {
 
     private static final Logger log = LoggerFactory.getLogger(RoomEventPersister.class);
 
@@ -47,7 +49,7 @@ public final class RoomEventPersister implements SmartLifecycle {
 
     @Override
     public void start() {
-        subscription = bus.subscribe(topic, group, this::handle);
+        subscription = bus.subscribe(topic, group, this);
     }
 
     @Override
@@ -70,46 +72,54 @@ public final class RoomEventPersister implements SmartLifecycle {
         return SmartLifecycle.DEFAULT_PHASE - 1;
     }
 
-    void handle(String key, byte[] payload) {
-        RoomEvent event;
-        try {
-            event = RoomEvent.parseFrom(payload);
-        } catch (InvalidProtocolBufferException e) {
-            log.warn("skipping an unparseable room event (key {}, {} bytes)", key, payload.length);
-            return;
-        }
-        try {
-            switch (event.getEventCase()) {
-                case MESSAGE_CREATED -> persist(event);
-                case RECEIPT_UPDATED -> markRead(event.getReceiptUpdated());
-                default -> {
-                    // not stored (yet): see the class comment
-                }
+    /** Stores a run of events: all its new messages in one {@link MessageStore#insertAll}, then its receipts in order. */
+    @Override
+    public void handleAll(List<EventBus.Event> events) {
+        List<Message> created = new ArrayList<>();
+        List<ReceiptUpdated> receipts = new ArrayList<>();
+        for (EventBus.Event raw : events) {
+            RoomEvent event;
+            try {
+                event = RoomEvent.parseFrom(raw.payload());
+            } catch (InvalidProtocolBufferException e) {
+                log.warn("skipping an unparseable room event (key {}, {} bytes)", raw.key(), raw.payload().length);
+                continue;
             }
-        } catch (ChatmeshException invalid) {
-            log.warn("skipping room event {} of room {}: {}", event.getEventId(), event.getRoomId(), invalid.getMessage());
+            try {
+                switch (event.getEventCase()) {
+                    case MESSAGE_CREATED -> created.add(toDomain(event));
+                    case RECEIPT_UPDATED -> receipts.add(validReceipt(event.getReceiptUpdated()));
+                    default -> {
+                        // not stored (yet): see the class comment
+                    }
+                }
+            } catch (ChatmeshException invalid) {
+                log.warn("skipping room event {} of room {}: {}", event.getEventId(), event.getRoomId(), invalid.getMessage());
+            }
+        }
+        persist(created);
+        receipts.forEach(receipt -> store.markRead(receipt.getRoomId(), receipt.getUserId(), receipt.getLastReadSeq()));
+    }
+
+    private void persist(List<Message> created) {
+        List<MessageStore.InsertOutcome> outcomes = store.insertAll(created);
+        for (int i = 0; i < created.size(); i++) {
+            Message message = created.get(i);
+            // chat-service assigns each seq once, so a clash is a bug upstream; retrying cannot fix it
+            if (outcomes.get(i) == MessageStore.InsertOutcome.SEQ_TAKEN) {
+                log.error("dropping message {}: room {} already has another message with seq {}",
+                        message.id(), message.roomId(), message.seq());
+            }
         }
     }
 
-    private void persist(RoomEvent event) {
-        Message message = toDomain(event);
-        MessageStore.InsertOutcome outcome = store.insert(message);
-        switch (outcome) {
-            case INSERTED -> log.debug("stored message {} (room {}, seq {})", message.id(), message.roomId(), message.seq());
-            case DUPLICATE -> log.debug("message {} was already stored", message.id());
-            // chat-service assigns each seq once, so this is a bug upstream; retrying cannot fix it
-            case SEQ_TAKEN -> log.error("dropping message {}: room {} already has another message with seq {}",
-                    message.id(), message.roomId(), message.seq());
-        }
-    }
-
-    private void markRead(ReceiptUpdated receipt) {
+    private static ReceiptUpdated validReceipt(ReceiptUpdated receipt) {
         new Validation()
                 .id("receipt_updated.room_id", receipt.getRoomId())
                 .id("receipt_updated.user_id", receipt.getUserId())
                 .range("receipt_updated.last_read_seq", receipt.getLastReadSeq(), 0, Long.MAX_VALUE)
                 .check();
-        store.markRead(receipt.getRoomId(), receipt.getUserId(), receipt.getLastReadSeq());
+        return receipt;
     }
 
     /** The stored form of a MessageCreated; INVALID_ARGUMENT when fields it needs are missing. */

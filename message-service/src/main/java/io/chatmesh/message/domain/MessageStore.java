@@ -23,10 +23,18 @@ public interface MessageStore {
     }
 
     /**
-     * Stores a new message with its attachments, idempotently by message id: the first write
-     * wins and later ones change nothing.
+     * Stores new messages with their attachments, all at once (one transaction or one bulk
+     * write), idempotently by message id: the first write of an id wins and later ones change
+     * nothing.
+     *
+     * @return each message's outcome, in the given order
      */
-    InsertOutcome insert(Message message);
+    List<InsertOutcome> insertAll(List<Message> messages);
+
+    /** {@link #insertAll} of one message. */
+    default InsertOutcome insert(Message message) {
+        return insertAll(List.of(message)).getFirst();
+    }
 
     Optional<Message> get(String messageId);
 

@@ -27,15 +27,24 @@ interface MessageDao {
             (SELECT count(*) FROM messages r WHERE r.thread_root_id = m.id) AS thread_reply_count
             """;
 
-    /** 0 rows when the id or the (room, seq) is already taken. */
-    @SqlUpdate("""
+    /** Returns the ids it inserted: an id or (room, seq) already taken is skipped. */
+    @SqlQuery("""
             INSERT INTO messages (id, room_id, seq, sender_id, client_id, text, reply_to_id, thread_root_id,
                                   created_at, edited_at, deleted_at)
-            VALUES (:id, :roomId, :seq, :senderId, :clientId, :text, :replyToId, :threadRootId,
-                    :createTime, :editTime, :deleteTime)
+            SELECT * FROM unnest(:ids, :roomIds, :seqs, :senderIds, :clientIds, :texts, :replyToIds, :threadRootIds,
+                                 CAST(:createTimes AS timestamptz[]), CAST(:editTimes AS timestamptz[]),
+                                 CAST(:deleteTimes AS timestamptz[]))
             ON CONFLICT DO NOTHING
+            RETURNING id
             """)
-    int insertMessage(@BindMethods Message message);
+    List<String> insertMessages(@Bind("ids") String[] ids, @Bind("roomIds") String[] roomIds,
+            @Bind("seqs") Long[] seqs, @Bind("senderIds") String[] senderIds, @Bind("clientIds") String[] clientIds,
+            @Bind("texts") String[] texts, @Bind("replyToIds") String[] replyToIds,
+            @Bind("threadRootIds") String[] threadRootIds, @Bind("createTimes") String[] createTimes,
+            @Bind("editTimes") String[] editTimes, @Bind("deleteTimes") String[] deleteTimes);
+
+    @SqlQuery("SELECT id FROM messages WHERE id = ANY(:ids)")
+    List<String> existingIds(@Bind("ids") String[] ids);
 
     @SqlBatch("""
             INSERT INTO message_attachments (message_id, position, attachment_id, file_name, content_type,
@@ -44,9 +53,6 @@ interface MessageDao {
             """)
     void insertAttachments(@Bind("messageId") String messageId, @Bind("position") List<Integer> positions,
             @BindMethods("a") List<Attachment> attachments);
-
-    @SqlQuery("SELECT EXISTS (SELECT 1 FROM messages WHERE id = :id)")
-    boolean exists(@Bind("id") String id);
 
     @SqlQuery("SELECT " + MESSAGE_COLUMNS + " FROM messages m WHERE m.id = :id")
     Optional<MessageRows.MessageRow> find(@Bind("id") String id);

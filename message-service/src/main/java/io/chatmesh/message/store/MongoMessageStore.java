@@ -10,7 +10,8 @@ import static io.chatmesh.message.store.MessageDocuments.THREAD_ROOT_ID;
 import static io.chatmesh.message.store.MessageDocuments.USER_ID;
 
 import com.mongodb.ErrorCategory;
-import com.mongodb.MongoWriteException;
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Accumulators;
@@ -18,6 +19,7 @@ import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
@@ -29,11 +31,14 @@ import io.chatmesh.message.domain.PageDirection;
 import io.chatmesh.message.domain.RoomUnread;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
@@ -69,49 +74,80 @@ public final class MongoMessageStore implements MessageStore {
     }
 
     /**
-     * Inserts, then recounts the replies of the message and of its thread root. Recounting
-     * (rather than incrementing) also after a DUPLICATE makes the stored count exact whatever
-     * was interrupted before: a replayed event repairs it instead of counting twice.
+     * Inserts all (one unordered bulk write), then recounts the replies of every stored message
+     * and of the thread roots they reply to. Recounting (rather than incrementing) also after a
+     * DUPLICATE makes the stored counts exact whatever was interrupted before: a replayed event
+     * repairs them instead of counting twice, and a root stored after its replies counts them.
      */
     @Override
-    public InsertOutcome insert(Message message) {
-        InsertOutcome outcome = insertDocument(message);
-        if (outcome != InsertOutcome.SEQ_TAKEN) {
-            recountReplies(message.roomId(), message.id());
-            if (message.threadRootId() != null) {
-                recountReplies(message.roomId(), message.threadRootId());
+    public List<InsertOutcome> insertAll(List<Message> batch) {
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        List<InsertOutcome> outcomes = insertDocuments(batch);
+        Map<String, String> roomOfRoot = new LinkedHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            Message message = batch.get(i);
+            if (outcomes.get(i) != InsertOutcome.SEQ_TAKEN) {
+                roomOfRoot.put(message.id(), message.roomId());
+                if (message.threadRootId() != null) {
+                    roomOfRoot.put(message.threadRootId(), message.roomId());
+                }
             }
         }
-        return outcome;
+        recountReplies(roomOfRoot);
+        return outcomes;
     }
 
-    private InsertOutcome insertDocument(Message message) {
+    private List<InsertOutcome> insertDocuments(List<Message> batch) {
+        List<InsertOutcome> outcomes = new ArrayList<>(Collections.nCopies(batch.size(), InsertOutcome.INSERTED));
         try {
-            messages.insertOne(MessageDocuments.newMessage(message));
-            return InsertOutcome.INSERTED;
-        } catch (MongoWriteException e) {
-            if (ErrorCategory.fromErrorCode(e.getCode()) != ErrorCategory.DUPLICATE_KEY) {
-                throw e;
+            messages.insertMany(batch.stream().map(MessageDocuments::newMessage).toList(),
+                    new InsertManyOptions().ordered(false));
+            return outcomes;
+        } catch (MongoBulkWriteException e) {
+            List<Integer> refused = new ArrayList<>();
+            for (BulkWriteError error : e.getWriteErrors()) {
+                if (ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY) {
+                    throw e;
+                }
+                refused.add(error.getIndex());
             }
             // Error 11000 from either unique index: _id (a replay) or room_seq. The server names the
-            // index only in the error text, so ask for the id, as the SQL adapter does.
-            boolean idTaken = messages.find(Filters.eq(ID, message.id()))
-                    .projection(Projections.include(ID)).first() != null;
-            return idTaken ? InsertOutcome.DUPLICATE : InsertOutcome.SEQ_TAKEN;
+            // index only in the error text, so ask which ids are stored, as the SQL adapter does.
+            Set<String> storedIds = new HashSet<>();
+            messages.find(Filters.in(ID, refused.stream().map(i -> batch.get(i).id()).toList()))
+                    .projection(Projections.include(ID))
+                    .forEach(doc -> storedIds.add(doc.getString(ID)));
+            for (int index : refused) {
+                outcomes.set(index, storedIds.contains(batch.get(index).id())
+                        ? InsertOutcome.DUPLICATE : InsertOutcome.SEQ_TAKEN);
+            }
+            return outcomes;
         }
     }
 
     /**
-     * Sets the stored reply count of {@code rootId} to the number of replies stored now. {@code $max}
-     * keeps a concurrent, later recount from being overwritten by an earlier, smaller one (replies
-     * are never removed, deletion keeps the document).
+     * Sets the stored reply count of each root to the number of replies stored now: one
+     * aggregation counts them all. {@code $max} keeps a concurrent, later recount from being
+     * overwritten by an earlier, smaller one (replies are never removed, deletion keeps the
+     * document).
      */
-    private void recountReplies(String roomId, String rootId) {
-        long replies = messages.countDocuments(Filters.and(Filters.eq(ROOM_ID, roomId), Filters.eq(THREAD_ROOT_ID, rootId)));
-        if (replies > 0) {
-            messages.updateOne(Filters.and(Filters.eq(ID, rootId), Filters.eq(ROOM_ID, roomId)),
-                    Updates.max(THREAD_REPLY_COUNT, Math.toIntExact(replies)));
+    private void recountReplies(Map<String, String> roomOfRoot) {
+        if (roomOfRoot.isEmpty()) {
+            return;
         }
+        List<Bson> replies = roomOfRoot.entrySet().stream()
+                .map(root -> Filters.and(Filters.eq(ROOM_ID, root.getValue()), Filters.eq(THREAD_ROOT_ID, root.getKey())))
+                .toList();
+        messages.aggregate(List.of(
+                        Aggregates.match(Filters.or(replies)),
+                        Aggregates.group("$" + THREAD_ROOT_ID, Accumulators.sum(GROUP_VALUE, 1))))
+                .forEach(group -> {
+                    String rootId = group.getString(ID);
+                    messages.updateOne(Filters.and(Filters.eq(ID, rootId), Filters.eq(ROOM_ID, roomOfRoot.get(rootId))),
+                            Updates.max(THREAD_REPLY_COUNT, Math.toIntExact(MessageDocuments.longValue(group, GROUP_VALUE))));
+                });
     }
 
     @Override

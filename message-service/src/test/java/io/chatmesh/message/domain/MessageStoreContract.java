@@ -96,6 +96,38 @@ public abstract class MessageStoreContract {
     }
 
     @Test
+    void aBatchIsStoredAtOnceWithEachMessagesOutcomeInOrder() {
+        Message stored = message(room, 1, alice, "stored before");
+        store.insert(stored);
+        Message fresh = message(room, 2, bob, "new");
+        Message clash = message(room, 1, bob, "takes a taken seq");
+        Message withAttachment = Message.created(Ids.newId(), room, 3, alice, "c-3", "see file", null, null,
+                List.of(new Attachment(Ids.newId(), "a.txt", "text/plain", 3, "ef".repeat(32))), time(3));
+
+        assertThat(store.insertAll(List.of(fresh, stored, clash, withAttachment, fresh))).containsExactly(
+                MessageStore.InsertOutcome.INSERTED, MessageStore.InsertOutcome.DUPLICATE,
+                MessageStore.InsertOutcome.SEQ_TAKEN, MessageStore.InsertOutcome.INSERTED,
+                MessageStore.InsertOutcome.DUPLICATE);
+
+        assertThat(store.page(room, PageDirection.FORWARD, 0, 10)).containsExactly(stored, fresh, withAttachment);
+        assertThat(store.insertAll(List.of())).isEmpty();
+    }
+
+    @Test
+    void aBatchOfRepliesCountsThemOnItsRoots() {
+        Message root = message(room, 1, alice, "root");
+        List<Message> batch = new ArrayList<>(List.of(root));
+        for (long seq = 2; seq <= 4; seq++) {
+            batch.add(Message.created(Ids.newId(), room, seq, bob, null, "reply " + seq, null, root.id(), List.of(),
+                    time(seq)));
+        }
+        store.insertAll(batch);
+        store.insertAll(batch.subList(1, 3)); // replayed: counted once
+
+        assertThat(store.get(root.id()).orElseThrow().threadReplyCount()).isEqualTo(3);
+    }
+
+    @Test
     void unknownIdIsEmpty() {
         assertThat(store.get(Ids.newId())).isEmpty();
     }

@@ -1,6 +1,8 @@
 package io.chatmesh.platform.error;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A failure the caller can act on, raised by domain code (which knows no gRPC types) and
@@ -26,12 +28,19 @@ public final class ChatmeshException extends RuntimeException {
     private final Kind kind;
     private final Reason reason;
     private final List<Violation> violations;
+    private final Duration retryDelay;
 
-    public ChatmeshException(Kind kind, Reason reason, String message, List<Violation> violations) {
+    private ChatmeshException(Kind kind, Reason reason, String message, List<Violation> violations,
+            Duration retryDelay) {
         super(message, null, false, false);
         this.kind = kind;
         this.reason = reason;
         this.violations = List.copyOf(violations);
+        this.retryDelay = retryDelay;
+    }
+
+    public ChatmeshException(Kind kind, Reason reason, String message, List<Violation> violations) {
+        this(kind, reason, message, violations, null);
     }
 
     public ChatmeshException(Kind kind, Reason reason, String message) {
@@ -43,6 +52,9 @@ public final class ChatmeshException extends RuntimeException {
     public Reason reason() { return reason; }
 
     public List<Violation> violations() { return violations; }
+
+    /** How long the caller should wait before trying again, when the server knows (rate limits). */
+    public Optional<Duration> retryDelay() { return Optional.ofNullable(retryDelay); }
 
     public static ChatmeshException invalid(String field, String description) {
         return new ChatmeshException(Kind.INVALID_ARGUMENT, Reason.INVALID_FIELD,
@@ -79,5 +91,10 @@ public final class ChatmeshException extends RuntimeException {
 
     public static ChatmeshException rateLimited(String message) {
         return new ChatmeshException(Kind.RESOURCE_EXHAUSTED, Reason.RATE_LIMITED, message);
+    }
+
+    /** A rate limit refused the call; trying again after {@code retryDelay} may succeed. */
+    public static ChatmeshException rateLimited(String message, Duration retryDelay) {
+        return new ChatmeshException(Kind.RESOURCE_EXHAUSTED, Reason.RATE_LIMITED, message, List.of(), retryDelay);
     }
 }

@@ -3,6 +3,7 @@ package io.chatmesh.platform.grpc;
 import com.google.protobuf.Any;
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
 import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.proto.common.v1.FieldViolation;
 import io.chatmesh.proto.common.v1.StreamError;
@@ -10,6 +11,7 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import java.util.concurrent.CompletionException;
 
 /**
  * The one place where failures become gRPC statuses (unary) or StreamErrors (streams), so
@@ -48,14 +50,18 @@ public final class GrpcErrors {
                     BadRequest.FieldViolation.newBuilder().setField(v.field()).setDescription(v.description())));
             status.addDetails(Any.pack(badRequest.build()));
         }
+        e.retryDelay().ifPresent(delay -> status.addDetails(Any.pack(RetryInfo.newBuilder()
+                .setRetryDelay(duration(delay)).build())));
         return StatusProto.toStatusException(status.build());
     }
 
     /**
-     * Maps any failure to a status exception: chatmesh errors with details, statuses from
-     * downstream calls as they are, anything else as INTERNAL without leaking its message.
+     * Maps any failure (also one wrapped by an asynchronous stage) to a status exception:
+     * chatmesh errors with details, statuses from downstream calls as they are, anything else
+     * as INTERNAL without leaking its message.
      */
-    public static StatusException toStatusException(Throwable t) {
+    public static StatusException toStatusException(Throwable failure) {
+        Throwable t = unwrap(failure);
         if (t instanceof ChatmeshException e) {
             return toStatusException(e);
         }
@@ -68,14 +74,25 @@ public final class GrpcErrors {
         return Status.INTERNAL.withDescription("internal error").withCause(t).asException();
     }
 
+    /** The failure itself, not the CompletionException an asynchronous stage wrapped it in. */
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    private static com.google.protobuf.Duration duration(java.time.Duration delay) {
+        return com.google.protobuf.Duration.newBuilder().setSeconds(delay.getSeconds()).setNanos(delay.getNano()).build();
+    }
+
     /** The StreamError a stream sends for a failed client event. */
-    public static StreamError toStreamError(String clientId, Throwable t) {
+    public static StreamError toStreamError(String clientId, Throwable failure) {
+        Throwable t = unwrap(failure);
         StreamError.Builder error = StreamError.newBuilder().setClientId(clientId == null ? "" : clientId);
         if (t instanceof ChatmeshException e) {
             error.setCode(code(e.kind()).value()).setReason(e.reason().name())
                     .setMessage(e.getMessage() == null ? "" : e.getMessage());
             e.violations().forEach(v -> error.addFieldViolations(
                     FieldViolation.newBuilder().setField(v.field()).setDescription(v.description())));
+            e.retryDelay().ifPresent(delay -> error.setRetryDelay(duration(delay)));
             return error.build();
         }
         Status status = Status.fromThrowable(t);

@@ -4,14 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class InProcessEventBusTest {
 
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static EventBus.Event event(String key) {
+        return new EventBus.Event(key, bytes(key));
     }
 
     @Test
@@ -22,12 +33,17 @@ class InProcessEventBusTest {
             bus.subscribe("t", "fanout", (key, payload) -> fanout.add(key + ":" + new String(payload, StandardCharsets.UTF_8)));
             bus.subscribe("t", "persister", (key, payload) -> persister.add(key + ":" + new String(payload, StandardCharsets.UTF_8)));
 
-            assertThat(bus.publish("t", "room", bytes("1"))).isCompleted();
-            assertThat(bus.publish("t", "room", bytes("2"))).isCompleted();
+            CompletableFuture<Void> first = bus.publish("t", "room", bytes("1"));
+            CompletableFuture<Void> second = bus.publishAll("t", List.of(new EventBus.Event("room", bytes("2")),
+                    new EventBus.Event("room", bytes("3"))));
             bus.publish("other-topic", "room", bytes("x"));
 
-            assertThat(fanout).containsExactly("room:1", "room:2");
-            assertThat(persister).containsExactly("room:1", "room:2");
+            // a publication of nothing completes after every publication before it
+            assertThat(bus.publishAll("t", List.of())).succeedsWithin(WAIT);
+            assertThat(first).isCompleted();
+            assertThat(second).isCompleted();
+            assertThat(fanout).containsExactly("room:1", "room:2", "room:3");
+            assertThat(persister).containsExactly("room:1", "room:2", "room:3");
         }
     }
 
@@ -45,13 +61,57 @@ class InProcessEventBusTest {
                 persisted.add(key);
             });
 
-            assertThat(bus.publish("t", "m1", bytes("1"))).isCompletedExceptionally();
+            assertThat(bus.publish("t", "m1", bytes("1"))).failsWithin(WAIT);
             assertThat(live).isEmpty();
 
             diskFull[0] = false;
-            assertThat(bus.publish("t", "m1", bytes("1"))).isCompleted();
+            assertThat(bus.publish("t", "m1", bytes("1"))).succeedsWithin(WAIT);
             assertThat(persisted).containsExactly("m1");
             assertThat(live).containsExactly("m1");
+        }
+    }
+
+    /**
+     * Publications queued while a durable run handler is busy reach it as one run (one
+     * transaction for all of them); a run it refuses is handed over again one publication at a
+     * time, so only the publication it cannot take fails.
+     */
+    @Test
+    void queuedPublicationsReachDurableSubscribersTogetherAndOnlyTheBadOneFails() throws Exception {
+        try (InProcessEventBus bus = new InProcessEventBus()) {
+            CountDownLatch busy = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            List<List<String>> runs = new CopyOnWriteArrayList<>();
+            List<String> live = new CopyOnWriteArrayList<>();
+            bus.subscribe("t", "persister", new EventBus.RunHandler() {
+                @Override
+                public void handleAll(List<EventBus.Event> events) throws InterruptedException {
+                    List<String> keys = new ArrayList<>(events.stream().map(EventBus.Event::key).toList());
+                    if (keys.equals(List.of("first"))) {
+                        busy.countDown();
+                        release.await(5, TimeUnit.SECONDS);
+                    }
+                    if (keys.contains("poison")) {
+                        throw new IllegalStateException("cannot store poison");
+                    }
+                    runs.add(keys);
+                }
+            });
+            bus.subscribeLive("t", (key, payload) -> live.add(key));
+
+            CompletableFuture<Void> first = bus.publish("t", "first", bytes(""));
+            assertThat(busy.await(5, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Void> a = bus.publishAll("t", List.of(event("a1"), event("a2")));
+            CompletableFuture<Void> poison = bus.publish("t", "poison", bytes(""));
+            CompletableFuture<Void> b = bus.publish("t", "b", bytes(""));
+            release.countDown();
+
+            assertThat(first).succeedsWithin(WAIT);
+            assertThat(a).succeedsWithin(WAIT);
+            assertThat(b).succeedsWithin(WAIT);
+            assertThat(poison).failsWithin(WAIT);
+            assertThat(runs).containsExactly(List.of("first"), List.of("a1", "a2"), List.of("b"));
+            assertThat(live).containsExactly("first", "a1", "a2", "b");
         }
     }
 
@@ -63,7 +123,7 @@ class InProcessEventBusTest {
                 throw new IllegalStateException("broken session");
             });
             bus.subscribeLive("t", (key, payload) -> otherLive.add(key));
-            assertThat(bus.publish("t", "m", bytes("1"))).isCompleted();
+            assertThat(bus.publish("t", "m", bytes("1"))).succeedsWithin(WAIT);
             assertThat(otherLive).containsExactly("m");
         }
     }
@@ -74,10 +134,18 @@ class InProcessEventBusTest {
             List<String> got = new CopyOnWriteArrayList<>();
             EventBus.Subscription subscription = bus.subscribe("t", "g", (key, payload) -> got.add(key));
             assertThatThrownBy(() -> bus.subscribe("t", "g", (key, payload) -> {})).isInstanceOf(IllegalStateException.class);
-            bus.publish("t", "a", bytes(""));
+            assertThat(bus.publish("t", "a", bytes(""))).succeedsWithin(WAIT);
             subscription.close();
-            bus.publish("t", "b", bytes(""));
+            assertThat(bus.publish("t", "b", bytes(""))).succeedsWithin(WAIT);
             assertThat(got).containsExactly("a");
         }
+    }
+
+    @Test
+    void aClosedBusRefusesPublications() {
+        InProcessEventBus bus = new InProcessEventBus();
+        bus.subscribe("t", "g", (key, payload) -> {});
+        bus.close();
+        assertThat(bus.publish("t", "a", bytes(""))).failsWithin(WAIT);
     }
 }

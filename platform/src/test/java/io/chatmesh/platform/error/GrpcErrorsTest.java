@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
 import io.chatmesh.platform.grpc.GrpcErrors;
 import io.chatmesh.proto.common.v1.StreamError;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.protobuf.StatusProto;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class GrpcErrorsTest {
@@ -75,5 +77,23 @@ class GrpcErrorsTest {
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
             throw new AssertionError(e);
         }
+    }
+
+    @Test
+    void aRateLimitCarriesItsRetryDelayInTheStatusAndInTheStreamError() {
+        ChatmeshException limited = ChatmeshException.rateLimited("slow down", Duration.ofMillis(1500));
+
+        com.google.rpc.Status details = StatusProto.fromThrowable(GrpcErrors.toStatusException(limited));
+        assertThat(details.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED.value());
+        RetryInfo retry = details.getDetailsList().stream().filter(a -> a.is(RetryInfo.class))
+                .map(a -> unpack(a, RetryInfo.class)).findFirst().orElseThrow();
+        assertThat(retry.getRetryDelay().getSeconds()).isEqualTo(1);
+        assertThat(retry.getRetryDelay().getNanos()).isEqualTo(500_000_000);
+
+        StreamError error = GrpcErrors.toStreamError("c1", limited);
+        assertThat(error.getReason()).isEqualTo("RATE_LIMITED");
+        assertThat(error.getRetryDelay()).isEqualTo(retry.getRetryDelay());
+
+        assertThat(GrpcErrors.toStreamError("c2", ChatmeshException.notMember("r")).hasRetryDelay()).isFalse();
     }
 }

@@ -66,9 +66,13 @@ class CallBusBridgeTest {
             return relay.join(ROOM, userId, Media.NONE, inbox);
         }
 
-        /** Waits until everything this instance queued so far is published (and so applied everywhere). */
+        /**
+         * Waits until everything this instance queued so far is published and applied everywhere:
+         * the in-process bus completes a publication of nothing after those before it.
+         */
         void flush() throws Exception {
             outbox.submit(() -> {}).get(10, TimeUnit.SECONDS);
+            bus.publishAll(Topics.SIGNALING, List.of()).get(10, TimeUnit.SECONDS);
         }
 
         void advance(Duration duration) {

@@ -1,6 +1,7 @@
 package io.chatmesh.signaling.bus;
 
 import io.chatmesh.platform.bus.EventBus;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** Passes everything on to a shared bus, except that its publishes can be made to fail (broker unreachable). */
@@ -18,11 +19,11 @@ public final class SwitchableEventBus implements EventBus {
     }
 
     @Override
-    public CompletableFuture<Void> publish(String topic, String key, byte[] payload) {
+    public CompletableFuture<Void> publishAll(String topic, List<Event> events) {
         if (failing) {
             return CompletableFuture.failedFuture(new IllegalStateException("bus unreachable (test)"));
         }
-        return delegate.publish(topic, key, payload);
+        return delegate.publishAll(topic, events);
     }
 
     @Override

@@ -1,0 +1,122 @@
+package io.chatmesh.chat.api;
+
+import io.chatmesh.chat.bus.LiveSession;
+import io.chatmesh.chat.bus.RoomDelivery;
+import io.chatmesh.chat.bus.ServerFrame;
+import io.chatmesh.platform.auth.Principal;
+import io.chatmesh.platform.stream.OutboundQueue;
+import io.grpc.Status;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A chat stream as the fan-out sees it. Until {@link #goLive} it buffers what the fan-out
+ * delivers (Ready and the resume's replay go first); then it passes events straight to the
+ * stream's queue.
+ *
+ * <p>Each room's messages reach the client in seq order, each once: a message at or below the
+ * room's last seq the client has is a repeat and is dropped. A room publishes its messages in
+ * seq order and each names the seq before it ({@link RoomDelivery#prevSeq}); one whose
+ * previous seq is above the client's last means messages were lost on their way to this
+ * instance, and the stream is closed with {@link #MISSED_EVENTS}: the client resumes from its
+ * cursors and gets them from history, rather than silently never.
+ */
+final class StreamSession implements LiveSession {
+
+    /** Status of a stream that missed room events. */
+    static final Status MISSED_EVENTS =
+            Status.UNAVAILABLE.withDescription("RESYNC: this stream missed room events; reconnect and resume from your cursors");
+
+    private final Principal principal;
+    private final String sessionId;
+    private final OutboundQueue<ServerFrame> queue;
+    private final int bufferCapacity;
+    private final Object lock = new Object();
+    /** Events delivered before the session went live; null once live. */
+    private List<RoomDelivery> buffer = new ArrayList<>();
+    /** Rooms joined while buffering: their seqs start over. */
+    private final Set<String> joinedWhileBuffering = new HashSet<>();
+    /** Per room, the seq of the newest message the client has; set when the session goes live. */
+    private Map<String, Long> lastSeqs;
+
+    StreamSession(Principal principal, String sessionId, OutboundQueue<ServerFrame> queue, int bufferCapacity) {
+        this.principal = principal;
+        this.sessionId = sessionId;
+        this.queue = queue;
+        this.bufferCapacity = bufferCapacity;
+    }
+
+    Principal principal() {
+        return principal;
+    }
+
+    String sessionId() {
+        return sessionId;
+    }
+
+    @Override
+    public String userId() {
+        return principal.userId();
+    }
+
+    @Override
+    public void deliver(RoomDelivery delivery) {
+        synchronized (lock) {
+            if (buffer == null) {
+                pass(delivery);
+            } else if (buffer.size() < bufferCapacity) {
+                buffer.add(delivery);
+            } else {
+                queue.close(OutboundQueue.SLOW_CONSUMER);
+            }
+        }
+    }
+
+    /** The user joined (or was added to) the room again: whatever it had of the room is history. */
+    @Override
+    public void joined(String roomId) {
+        synchronized (lock) {
+            if (lastSeqs == null) {
+                joinedWhileBuffering.add(roomId);
+            } else {
+                lastSeqs.remove(roomId);
+            }
+        }
+    }
+
+    /**
+     * Releases the buffered events and goes live.
+     *
+     * @param clientSeqs per room, the newest seq the client has (its cursor, what the resume
+     *        replayed, or for a room it did not resume the room's seq as of Ready)
+     */
+    void goLive(Map<String, Long> clientSeqs) {
+        synchronized (lock) {
+            lastSeqs = new HashMap<>(clientSeqs);
+            joinedWhileBuffering.forEach(lastSeqs::remove);
+            for (RoomDelivery delivery : buffer) {
+                pass(delivery);
+            }
+            buffer = null;
+        }
+    }
+
+    private void pass(RoomDelivery delivery) {
+        if (delivery.isMessage()) {
+            Long last = lastSeqs.get(delivery.roomId());
+            if (last != null && delivery.seq() <= last) {
+                return;
+            }
+            if (last != null && delivery.prevSeq() > last) {
+                queue.close(MISSED_EVENTS);
+                return;
+            }
+            lastSeqs.put(delivery.roomId(), delivery.seq());
+        }
+        queue.offer(delivery.frame());
+    }
+}

@@ -1,0 +1,140 @@
+package io.chatmesh.chat.store;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.chatmesh.chat.bus.MessageProtos;
+import io.chatmesh.chat.domain.Message;
+import io.chatmesh.chat.domain.MessageLog;
+import io.chatmesh.platform.db.DedicatedHandle;
+import java.sql.Array;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.argument.Argument;
+
+/**
+ * The {@link MessageLog} in PostgreSQL (table message_log, counters in rooms), used by the send
+ * pipeline's one thread. It holds two connections of the pool for good: appends commit with
+ * synchronous commit (an acknowledged message is on disk); relays commit without waiting for
+ * the disk, since losing a relay's "published up to" mark in a crash only means the next relay
+ * publishes those messages again, which consumers recognize.
+ */
+public final class JdbiMessageLog implements MessageLog, AutoCloseable {
+
+    private record Attached(Handle handle, MessageLogDao dao) {}
+
+    private final DedicatedHandle<Attached> appends;
+    private final DedicatedHandle<Attached> relays;
+
+    public JdbiMessageLog(Jdbi jdbi) {
+        this.appends = new DedicatedHandle<>(jdbi, JdbiMessageLog::attach, handle -> {});
+        this.relays = new DedicatedHandle<>(jdbi, JdbiMessageLog::attach,
+                handle -> handle.execute("SET synchronous_commit = off"));
+    }
+
+    private static Attached attach(Handle handle) {
+        return new Attached(handle, handle.attach(MessageLogDao.class));
+    }
+
+    @Override
+    public List<Appended> append(List<Post> posts) {
+        int n = posts.size();
+        String[] roomIds = new String[n];
+        String[] senderIds = new String[n];
+        String[] clientIds = new String[n];
+        String[] messageIds = new String[n];
+        byte[][] messages = new byte[n][];
+        String[] createTimes = new String[n];
+        for (int i = 0; i < n; i++) {
+            Post post = posts.get(i);
+            roomIds[i] = post.message().roomId();
+            senderIds[i] = post.senderId();
+            clientIds[i] = post.message().clientId();
+            messageIds[i] = post.messageId();
+            // seq 0: the seq is not known before the statement takes it; its column holds it
+            messages[i] = MessageProtos.toProto(post.withSeq(0)).toByteArray();
+            createTimes[i] = post.createTime().toString();
+        }
+        List<MessageLogDao.Appended> rows = appends.withAttached(log -> log.dao.append(roomIds, senderIds,
+                clientIds, messageIds, byteaArray(log.handle, messages), createTimes));
+        List<Appended> appended = new ArrayList<>(n);
+        for (MessageLogDao.Appended row : rows) {
+            appended.add(switch (row.outcome()) {
+                case "LOGGED" -> new Appended.Logged(row.seq());
+                case "EARLIER" -> new Appended.Earlier(message(row.seq(), row.message()));
+                case "NOT_MEMBER" -> new Appended.NotMember();
+                case "RACED" -> new Appended.Raced();
+                default -> throw new IllegalStateException("unknown append outcome " + row.outcome());
+            });
+        }
+        return appended;
+    }
+
+    @Override
+    public Optional<Message> find(String senderId, String clientId) {
+        return appends.withAttached(log -> log.dao.find(senderId, clientId))
+                .map(logged -> message(logged.seq(), logged.message()));
+    }
+
+    @Override
+    public <T> T relay(Collection<String> roomIds, RelayWork<T> work) {
+        String[] ids = roomIds.toArray(String[]::new);
+        return relays.inTransaction(log -> {
+            Map<String, Long> published = log.dao.lockPublishedSeqs(ids);
+            return work.run(new RelayTransaction() {
+                @Override
+                public Map<String, Long> publishedSeqs() {
+                    return published;
+                }
+
+                @Override
+                public List<Message> logged(String roomId, long afterSeq, long upToSeq, int limit) {
+                    return log.dao.logged(roomId, afterSeq, upToSeq, limit).stream()
+                            .map(row -> message(row.seq(), row.message())).toList();
+                }
+
+                @Override
+                public void markPublished(Map<String, Long> seqByRoom) {
+                    if (!seqByRoom.isEmpty()) {
+                        log.dao.markPublished(seqByRoom.keySet().toArray(String[]::new),
+                                seqByRoom.values().toArray(Long[]::new));
+                    }
+                }
+            });
+        });
+    }
+
+    @Override
+    public List<String> roomsWithUnpublishedMessages() {
+        return appends.withAttached(log -> log.dao.roomsWithUnpublishedMessages());
+    }
+
+    @Override
+    public void close() {
+        appends.close();
+        relays.close();
+    }
+
+    /** A bytea[] parameter (Jdbi has no binding of its own for arrays of byte arrays). */
+    private static Argument byteaArray(Handle handle, byte[][] values) {
+        try {
+            Array array = handle.getConnection().createArrayOf("bytea", values);
+            return (position, statement, context) -> statement.setArray(position, array);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot build a bytea array", e);
+        }
+    }
+
+    private static Message message(long seq, byte[] stored) {
+        try {
+            return MessageProtos.fromProto(io.chatmesh.proto.message.v1.Message.parseFrom(stored).toBuilder()
+                    .setSeq(seq).build());
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("corrupt row in message_log", e);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.chatmesh.chat.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chatmesh.chat.ChatClient;
+import io.chatmesh.chat.ChatServiceTestBase;
+import io.chatmesh.proto.chat.v1.SendMessageEvent;
+import io.chatmesh.proto.chat.v1.SendMessageRequest;
+import io.chatmesh.proto.chat.v1.ServerEvent;
+import io.chatmesh.proto.message.v1.Message;
+import io.chatmesh.proto.room.v1.GetRoomRequest;
+import io.chatmesh.proto.room.v1.Room;
+import io.chatmesh.proto.room.v1.RoomKind;
+import io.grpc.Status;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * A message whose publish failed is stored, so chat-service publishes it on its own once the
+ * bus takes events again: the sender need not retry, and the room need not get another
+ * message (the pipeline retries failed rooms, and sweeps every room for unpublished messages
+ * at start and periodically, which also covers messages an instance's crash left behind).
+ */
+@TestPropertySource(properties = {"chatmesh.chat.relay-retry-interval=100ms",
+        "chatmesh.chat.relay-sweep-interval=300ms"})
+class RelayRetryTest extends ChatServiceTestBase {
+
+    @Test
+    void aMessageWhosePublishFailedIsPublishedWithoutAnyFurtherSend() {
+        TestUser alice = newUser();
+        TestUser bob = newUser();
+        Room room = createRoom(alice, RoomKind.ROOM_KIND_GROUP, bob);
+        try (ChatClient aliceClient = ChatClient.ready(channel, alice.token());
+                ChatClient bobClient = ChatClient.ready(channel, bob.token())) {
+            MESSAGES.fail(room.getId());
+            try {
+                aliceClient.sendMessage("stored", room.getId(), "stored, not published");
+                ServerEvent refused = aliceClient.next(ServerEvent.EventCase.ERROR);
+                assertThat(refused.getError().getCode()).isEqualTo(Status.Code.UNAVAILABLE.value());
+            } finally {
+                MESSAGES.recover(room.getId());
+            }
+
+            Message published = bobClient.next(ServerEvent.EventCase.MESSAGE_CREATED).getMessageCreated().getMessage();
+            assertThat(published.getClientId()).isEqualTo("stored");
+            assertThat(published.getSeq()).isEqualTo(1);
+            assertThat(MESSAGES.stored(room.getId())).isEqualTo(1);
+            assertThat(rooms(alice).getRoom(GetRoomRequest.newBuilder().setRoomId(room.getId()).build()).getRoom()
+                    .getLastMessageSeq()).isEqualTo(1);
+            assertThat(chat(alice).sendMessage(SendMessageRequest.newBuilder().setClientId("stored")
+                    .setMessage(SendMessageEvent.newBuilder().setRoomId(room.getId()).setText("retry")).build())
+                    .getMessage()).isEqualTo(published);
+        }
+    }
+}

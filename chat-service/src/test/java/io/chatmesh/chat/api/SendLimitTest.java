@@ -1,0 +1,77 @@
+package io.chatmesh.chat.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.google.rpc.RetryInfo;
+import io.chatmesh.chat.ChatClient;
+import io.chatmesh.chat.ChatServiceTestBase;
+import io.chatmesh.platform.id.Ids;
+import io.chatmesh.proto.chat.v1.SendMessageEvent;
+import io.chatmesh.proto.chat.v1.SendMessageRequest;
+import io.chatmesh.proto.chat.v1.ServerEvent;
+import io.chatmesh.proto.common.v1.StreamError;
+import io.chatmesh.proto.message.v1.Message;
+import io.chatmesh.proto.room.v1.Room;
+import io.chatmesh.proto.room.v1.RoomKind;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * Each user may send {@code send-rate} messages per second on average, bursts of
+ * {@code send-burst}: beyond that a send is refused with RESOURCE_EXHAUSTED (RATE_LIMITED)
+ * saying how long to wait, and stores nothing. Retries of answered sends and other users are
+ * not affected.
+ */
+@TestPropertySource(properties = {"chatmesh.chat.send-rate=0.5", "chatmesh.chat.send-burst=3"})
+class SendLimitTest extends ChatServiceTestBase {
+
+    @Test
+    void aSenderOverItsLimitIsRefusedWithARetryDelayAndOthersAreNot() {
+        TestUser alice = newUser();
+        TestUser bob = newUser();
+        Room room = createRoom(alice, RoomKind.ROOM_KIND_GROUP, bob);
+        try (ChatClient aliceClient = ChatClient.ready(channel, alice.token())) {
+            for (int i = 1; i <= 4; i++) {
+                aliceClient.sendMessage("burst-" + i, room.getId(), "message " + i);
+            }
+            // the refusal comes at once, the acks once their batch is stored
+            List<String> acked = new ArrayList<>();
+            StreamError refused = null;
+            while (acked.size() < 3 || refused == null) {
+                ServerEvent event = aliceClient.next();
+                if (event.hasAck()) {
+                    acked.add(event.getAck().getClientId());
+                } else if (event.hasError()) {
+                    refused = event.getError();
+                }
+            }
+            assertThat(acked).containsExactly("burst-1", "burst-2", "burst-3");
+            assertThat(refused.getClientId()).isEqualTo("burst-4");
+            assertThat(refused.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED.value());
+            assertThat(refused.getReason()).isEqualTo("RATE_LIMITED");
+            assertThat(refused.getRetryDelay().getSeconds() * 1_000_000_000L + refused.getRetryDelay().getNanos())
+                    .isPositive();
+
+            StatusRuntimeException unary = catchThrowableOfType(StatusRuntimeException.class,
+                    () -> send(alice, room, "unary"));
+            assertThat(unary.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(StatusProto.fromThrowable(unary).getDetailsList()).anyMatch(detail -> detail.is(RetryInfo.class));
+
+            // an answered send is answered again, limit or not; another sender has a limit of its own
+            assertThat(send(alice, room, "burst-1").getSeq()).isEqualTo(1);
+            assertThat(send(bob, room, Ids.newId()).getSeq()).isEqualTo(4);
+        }
+        assertThat(MESSAGES.stored(room.getId())).isEqualTo(4);
+    }
+
+    private Message send(TestUser sender, Room room, String clientId) {
+        return chat(sender).sendMessage(SendMessageRequest.newBuilder().setClientId(clientId)
+                .setMessage(SendMessageEvent.newBuilder().setRoomId(room.getId()).setText("text")).build()).getMessage();
+    }
+}
