@@ -4,8 +4,10 @@ import io.chatmesh.platform.auth.AccessTokenVerifier;
 import io.chatmesh.platform.auth.AuthPolicy;
 import io.chatmesh.platform.auth.JwksAccessTokenVerifier;
 import io.chatmesh.proto.user.v1.UserServiceGrpc;
+import io.chatmesh.user.api.CallDeadline;
 import io.chatmesh.user.domain.AccessTokenIssuer;
 import io.chatmesh.user.domain.Accounts;
+import io.chatmesh.user.domain.BoundedPasswordHasher;
 import io.chatmesh.user.domain.PasswordHasher;
 import io.chatmesh.user.domain.RefreshTokenStore;
 import io.chatmesh.user.domain.Sessions;
@@ -49,9 +51,11 @@ class UserServiceConfiguration {
         return SigningKeys.load(properties.signingKey(), new JdbiSigningKeyStore(jdbi), clock);
     }
 
+    /** argon2id, at most so many at a time: each hash holds its memory cost (19 MiB) while it runs. */
     @Bean
     PasswordHasher passwordHasher(AuthProperties properties) {
-        return new Argon2PasswordHasher(properties.argon2());
+        return new BoundedPasswordHasher(new Argon2PasswordHasher(properties.argon2()), properties.argon2().limits(),
+                CallDeadline::timeLeft);
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package io.chatmesh.user.store;
 
+import io.chatmesh.platform.db.SqlObjects;
 import io.chatmesh.user.domain.RefreshTokenStore;
 import java.time.Instant;
 import java.util.Optional;
@@ -11,7 +12,7 @@ public final class JdbiRefreshTokenStore implements RefreshTokenStore {
     private final RefreshTokenDao dao;
 
     public JdbiRefreshTokenStore(Jdbi jdbi) {
-        this.dao = jdbi.onDemand(RefreshTokenDao.class);
+        this.dao = SqlObjects.attachOnce(jdbi, RefreshTokenDao.class);
     }
 
     @Override

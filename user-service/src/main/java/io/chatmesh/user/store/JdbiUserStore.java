@@ -1,5 +1,6 @@
 package io.chatmesh.user.store;
 
+import io.chatmesh.platform.db.SqlObjects;
 import io.chatmesh.user.domain.User;
 import io.chatmesh.user.domain.UserStore;
 import java.time.Instant;
@@ -14,7 +15,7 @@ public final class JdbiUserStore implements UserStore {
     private final UserDao dao;
 
     public JdbiUserStore(Jdbi jdbi) {
-        this.dao = jdbi.onDemand(UserDao.class);
+        this.dao = SqlObjects.attachOnce(jdbi, UserDao.class);
     }
 
     @Override
