@@ -14,17 +14,10 @@ import io.chatmesh.user.UserServiceApplication;
 import io.grpc.ManagedChannel;
 import io.grpc.ServiceDescriptor;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -46,9 +39,7 @@ public final class Chatmesh implements AutoCloseable {
     /** The four services. Channels connect lazily, so start order only matters for the bus. */
     public enum Service { USER, CHAT, MESSAGE, SIGNALING }
 
-    private static final String DB_PASSWORD = "postgres";
-
-    private final EmbeddedPostgres postgres;
+    private final EmbeddedDatabase postgres;
     private final EventBus bus = new InProcessEventBus();
     private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
     private final Map<Service, Integer> ports = new LinkedHashMap<>();
@@ -59,14 +50,14 @@ public final class Chatmesh implements AutoCloseable {
 
     private Chatmesh(LauncherSettings settings) {
         this.settings = settings;
-        this.postgres = startPostgres(settings);
+        this.postgres = EmbeddedDatabase.start(settings.dataDir().resolve("postgres"), settings.postgresPort());
         try {
             ports.put(Service.USER, resolvePort(settings.host(), settings.userPort()));
             ports.put(Service.CHAT, resolvePort(settings.host(), settings.chatPort()));
             ports.put(Service.MESSAGE, resolvePort(settings.host(), settings.messagePort()));
             ports.put(Service.SIGNALING, resolvePort(settings.host(), settings.signalingPort()));
             for (String database : List.of("chatmesh_users", "chatmesh_chat", "chatmesh_messages")) {
-                createDatabaseIfMissing(database);
+                postgres.createDatabaseIfMissing(database);
             }
             // message-service subscribes to the bus before chat-service can publish anything.
             startService(Service.USER, UserServiceApplication::builder, "chatmesh_users");
@@ -134,6 +125,11 @@ public final class Chatmesh implements AutoCloseable {
         return settings.host();
     }
 
+    /** JDBC URL of one of the embedded PostgreSQL's databases (e.g. "postgres"), for tools and tests. */
+    public String postgresJdbcUrl(String database) {
+        return postgres.jdbcUrl(database);
+    }
+
     /** What runs where, printed at start. */
     public String summary() {
         String host = settings.host();
@@ -144,7 +140,7 @@ public final class Chatmesh implements AutoCloseable {
                 String.format("  chat-service         %s:%d  chatmesh.room.v1.RoomService, chatmesh.chat.v1.ChatService", host, port(Service.CHAT)),
                 String.format("  message-service      %s:%d  chatmesh.message.v1.MessageService", host, port(Service.MESSAGE)),
                 String.format("  signaling-service    %s:%d  chatmesh.signaling.v1.SignalingService", host, port(Service.SIGNALING)),
-                String.format("  postgresql           %s:%d", "127.0.0.1", postgres.getPort()),
+                String.format("  postgresql           %s:%d", "127.0.0.1", postgres.port()),
                 "Try: npx buf curl --protocol grpc --http2-prior-knowledge --list-services http://" + host + ":" + edgePort(),
                 "Stop with Ctrl+C.");
     }
@@ -160,9 +156,9 @@ public final class Chatmesh implements AutoCloseable {
                 "--spring.main.banner-mode=off",
                 "--spring.main.log-startup-info=false"));
         if (database != null) {
-            args.add("--spring.datasource.url=" + postgres.getJdbcUrl("postgres", database));
-            args.add("--spring.datasource.username=postgres");
-            args.add("--spring.datasource.password=" + DB_PASSWORD);
+            args.add("--spring.datasource.url=" + postgres.jdbcUrl(database));
+            args.add("--spring.datasource.username=" + EmbeddedDatabase.USER);
+            args.add("--spring.datasource.password=");
         }
         ConfigurableApplicationContext context = builder.get()
                 .initializers(ctx -> ctx.getBeanFactory().registerSingleton("eventBus", bus))
@@ -174,39 +170,6 @@ public final class Chatmesh implements AutoCloseable {
         ManagedChannel channel = NettyChannelBuilder.forAddress(settings.host(), port(service)).usePlaintext().build();
         edgeChannels.add(channel);
         return channel;
-    }
-
-    private static EmbeddedPostgres startPostgres(LauncherSettings settings) {
-        try {
-            Files.createDirectories(settings.dataDir());
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                    .setDataDirectory(settings.dataDir().resolve("postgres"))
-                    .setCleanDataDirectory(false);
-            if (settings.postgresPort() != 0) {
-                builder.setPort(settings.postgresPort());
-            }
-            return builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start embedded PostgreSQL in " + settings.dataDir(), e);
-        }
-    }
-
-    private void createDatabaseIfMissing(String name) {
-        try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
-            try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
-                exists.setString(1, name);
-                try (ResultSet result = exists.executeQuery()) {
-                    if (result.next()) {
-                        return;
-                    }
-                }
-            }
-            try (Statement create = connection.createStatement()) {
-                create.execute("CREATE DATABASE " + name);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create database " + name, e);
-        }
     }
 
     /** A fixed port as configured, or (for 0) a port that is free now, so services can be told each other's. */
@@ -245,10 +208,6 @@ public final class Chatmesh implements AutoCloseable {
         }
         contexts.clear();
         bus.close();
-        try {
-            postgres.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot stop embedded PostgreSQL", e);
-        }
+        postgres.close();
     }
 }

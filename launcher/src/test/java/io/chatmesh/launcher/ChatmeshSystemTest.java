@@ -1,6 +1,8 @@
 package io.chatmesh.launcher;
 
-import io.chatmesh.testkit.StreamRecorder;
+import static io.chatmesh.launcher.Accounts.as;
+import static io.chatmesh.launcher.Accounts.logIn;
+import static io.chatmesh.launcher.Accounts.signUpAndLogIn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,10 +35,8 @@ import io.chatmesh.proto.signaling.v1.SignalRequest;
 import io.chatmesh.proto.signaling.v1.SignalResponse;
 import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
 import io.chatmesh.proto.user.v1.GetMeRequest;
-import io.chatmesh.proto.user.v1.LogInRequest;
-import io.chatmesh.proto.user.v1.LogInResponse;
-import io.chatmesh.proto.user.v1.SignUpRequest;
 import io.chatmesh.proto.user.v1.UserServiceGrpc;
+import io.chatmesh.testkit.StreamRecorder;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -45,12 +45,10 @@ import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
-import io.grpc.stub.AbstractStub;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -62,7 +60,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ChatmeshSystemTest {
 
-    private static final String PASSWORD = "correct horse battery";
     private static final String SDP_OFFER = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n";
     private static final String SDP_ANSWER = "v=0\r\no=- 3 4 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n";
 
@@ -206,22 +203,6 @@ class ChatmeshSystemTest {
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         channels.add(channel);
         return channel;
-    }
-
-    private static <S extends AbstractStub<S>> S as(S stub, String token) {
-        return stub.withCallCredentials(BearerCallCredentials.of(token)).withDeadlineAfter(15, TimeUnit.SECONDS);
-    }
-
-    private static String signUpAndLogIn(ManagedChannel channel, String username) {
-        UserServiceGrpc.newBlockingStub(channel).withDeadlineAfter(15, TimeUnit.SECONDS)
-                .signUp(SignUpRequest.newBuilder().setUsername(username).setPassword(PASSWORD).build());
-        return logIn(channel, username);
-    }
-
-    private static String logIn(ManagedChannel channel, String username) {
-        LogInResponse response = UserServiceGrpc.newBlockingStub(channel).withDeadlineAfter(15, TimeUnit.SECONDS)
-                .logIn(LogInRequest.newBuilder().setUsername(username).setPassword(PASSWORD).build());
-        return response.getTokens().getAccessToken();
     }
 
     private static void assertCode(Status.Code code, ThrowingCallable call) {

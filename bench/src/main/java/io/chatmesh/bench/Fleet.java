@@ -1,0 +1,107 @@
+package io.chatmesh.bench;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Everyone who holds a stream in this run, and who of them sends. Room r's first
+ * {@code connectedMembers} members connect, and its first {@code sendersPerRoom} send
+ * (open-loop sender number r * sendersPerRoom + i); the flooders, the last members of room 0,
+ * are senders numbered after all of those.
+ */
+final class Fleet implements AutoCloseable {
+
+    /** Hellos waiting for Ready at once: each costs the server a few queries. */
+    private static final int HELLOS_IN_FLIGHT = 64;
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    final List<StreamClient> streams = new ArrayList<>();
+    final List<Sender> senders = new ArrayList<>();
+    final List<Flooder> flooders = new ArrayList<>();
+    /** Per sender number: the streams each of its messages should reach (its room's connected members). */
+    final int[] recipients;
+
+    Fleet(Workload workload, List<Setup.Room> rooms, Connections connections, Stats stats, MessageLedger ledger,
+            MessageText text) {
+        recipients = new int[workload.senders() + workload.flooders()];
+        for (Setup.Room room : rooms) {
+            boolean flooded = room.index() == 0;
+            int connected = workload.connectedMembers() + (flooded ? workload.flooders() : 0);
+            for (int i = 0; i < workload.connectedMembers(); i++) {
+                StreamClient stream = stream(room, room.members().get(i), connections, stats, ledger, text);
+                if (i < workload.sendersPerRoom()) {
+                    int number = room.index() * workload.sendersPerRoom() + i;
+                    senders.add(sender(workload, number, room, stream, text, ledger, stats));
+                    recipients[number] = connected;
+                }
+            }
+            for (int f = 0; flooded && f < workload.flooders(); f++) {
+                StreamClient stream = stream(room, room.members().get(workload.members() + f), connections, stats,
+                        ledger, text);
+                int number = workload.senders() + f;
+                flooders.add(new Flooder(sender(workload, number, room, stream, text, ledger, stats),
+                        workload.floodWindow()));
+                recipients[number] = connected;
+            }
+        }
+    }
+
+    private StreamClient stream(Setup.Room room, Setup.User user, Connections connections, Stats stats,
+            MessageLedger ledger, MessageText text) {
+        StreamClient stream = new StreamClient(user, connections.chat(streams.size()), room.id(), stats, ledger, text);
+        streams.add(stream);
+        return stream;
+    }
+
+    private static Sender sender(Workload workload, int number, Setup.Room room, StreamClient stream,
+            MessageText text, MessageLedger ledger, Stats stats) {
+        return Sender.of(workload.sendVia(), number, room.id(), stream, stream.user(), stream.channel(), text,
+                ledger, stats);
+    }
+
+    /** Opens every stream and waits until each got Ready. */
+    void connect(PrintStream out) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + READY_TIMEOUT.toNanos();
+        Semaphore hellos = new Semaphore(HELLOS_IN_FLIGHT);
+        for (StreamClient stream : streams) {
+            if (!hellos.tryAcquire(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                throw notReady();
+            }
+            stream.ready().whenComplete((ready, failure) -> hellos.release());
+            stream.connect();
+        }
+        try {
+            CompletableFuture.allOf(streams.stream().map(StreamClient::ready).toArray(CompletableFuture[]::new))
+                    .get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a chat stream did not start: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw notReady();
+        }
+        out.printf("%d chat streams ready in %.1f s%n", streams.size(), (System.nanoTime() - start) / 1e9);
+    }
+
+    private static IllegalStateException notReady() {
+        return new IllegalStateException("chat streams not ready within " + Flags.format(READY_TIMEOUT));
+    }
+
+    /** Stops the flooders, then ends every stream. */
+    @Override
+    public void close() throws InterruptedException {
+        flooders.forEach(Flooder::stop);
+        streams.forEach(StreamClient::halfClose);
+        long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
+        for (StreamClient stream : streams) {
+            stream.awaitEnd(deadline);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.chatmesh.bench;
+
+import io.chatmesh.bench.Stats.Counter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The figures of a run. Rates and latencies cover the measured part only (latencies include
+ * the answers to its sends that came during the drain); errors and the delivery check cover
+ * the whole run, warmup included.
+ *
+ * @param flood null without flooders
+ */
+public record Summary(
+        String runId,
+        Workload workload,
+        double seconds,
+        Rate sent,
+        Rate acked,
+        Latency ackLatency,
+        Rate deliveries,
+        Latency deliveryLatency,
+        Map<String, Long> errors,
+        Correctness correctness,
+        Flood flood,
+        Cost cost) {
+
+    public record Rate(long count, double perSecond) {}
+
+    /** Milliseconds. */
+    public record Latency(long count, double p50, double p99, double p999, double max) {
+        static Latency of(Histogram histogram) {
+            return new Latency(histogram.getTotalCount(), millis(histogram.getValueAtPercentile(50)),
+                    millis(histogram.getValueAtPercentile(99)), millis(histogram.getValueAtPercentile(99.9)),
+                    millis(histogram.getMaxValue()));
+        }
+
+        private static double millis(long micros) {
+            return micros / 1000.0;
+        }
+    }
+
+    /**
+     * Every acked message should reach every connected member of its room once, in seq order.
+     *
+     * @param missing deliveries that never came, summed over acked messages
+     * @param surplus deliveries beyond one per connected member, summed over acked messages
+     * @param unanswered sends that got neither an Ack nor an error
+     */
+    public record Correctness(long sent, long acked, long expected, long missing, long surplus, long duplicates,
+            long outOfOrder, long unrecognized, long otherRoom, long unanswered, long deliveriesOfUnacked) {}
+
+    /** The flooders' side: their acks, the refusals (RESOURCE_EXHAUSTED) by reason, their deliveries. */
+    record Flood(int flooders, Rate acked, Rate refused, Map<String, Long> refusals, Rate deliveries) {}
+
+    /** CPU over the measured part: seconds, percent of one core, per delivery and per acked message. */
+    record Cpu(double seconds, double percent, double microsPerDelivery, double microsPerMessage) {}
+
+    /**
+     * @param server null unless --server-pid was given
+     * @param postgres null unless --pg-data was given
+     * @param together null unless both were given
+     * @param serverRssKib -1 when not measured
+     * @param postgresPssKib -1 when not measured
+     */
+    record Cost(Cpu server, Cpu postgres, Cpu together, Cpu bench, long serverRssKib, long postgresPssKib,
+            int postgresProcesses) {}
+
+    static Summary of(String runId, Workload workload, Monitor.Window window, Stats.Counts finalCounts,
+            MessageLedger.Tally tally, Map<String, Long> errors, Map<String, Long> floodRefusals,
+            ProcessStats processes, ProcessStats.Memory memory) {
+        double seconds = window.seconds();
+        Stats.Counts measured = window.end().counts().minus(window.start().counts());
+        Correctness correctness = new Correctness(tally.sent(), tally.acked(), tally.expected(), tally.missing(),
+                tally.surplus(), finalCounts.get(Counter.DUPLICATE), finalCounts.get(Counter.OUT_OF_ORDER),
+                finalCounts.get(Counter.UNRECOGNIZED), finalCounts.get(Counter.OTHER_ROOM),
+                finalCounts.unanswered(), tally.deliveriesOfUnacked());
+        Flood flood = workload.flooders() == 0 ? null : new Flood(workload.flooders(),
+                rate(measured, Counter.FLOOD_ACKED, seconds), rate(measured, Counter.FLOOD_REFUSED, seconds),
+                floodRefusals, rate(measured, Counter.FLOOD_DELIVERED, seconds));
+        return new Summary(runId, workload, seconds,
+                rate(measured, Counter.SENT, seconds), rate(measured, Counter.ACKED, seconds),
+                Latency.of(window.ackLatency()),
+                rate(measured, Counter.DELIVERED, seconds), Latency.of(window.deliveryLatency()),
+                errors, correctness, flood, cost(window, measured, processes, memory));
+    }
+
+    private static Rate rate(Stats.Counts counts, Counter counter, double seconds) {
+        return new Rate(counts.get(counter), counts.get(counter) / seconds);
+    }
+
+    private static Cost cost(Monitor.Window window, Stats.Counts measured, ProcessStats processes,
+            ProcessStats.Memory memory) {
+        ProcessStats.CpuSample start = window.start().cpu();
+        ProcessStats.CpuSample end = window.end().cpu();
+        long deliveries = measured.get(Counter.DELIVERED) + measured.get(Counter.FLOOD_DELIVERED);
+        long messages = measured.get(Counter.ACKED) + measured.get(Counter.FLOOD_ACKED);
+        double seconds = window.seconds();
+        long serverTicks = end.serverTicks() - start.serverTicks();
+        long postgresTicks = end.postgresTicks() - start.postgresTicks();
+        Cpu server = processes.measuresServer()
+                ? cpu(processes.seconds(serverTicks), seconds, deliveries, messages) : null;
+        Cpu postgres = processes.measuresPostgres()
+                ? cpu(processes.seconds(postgresTicks), seconds, deliveries, messages) : null;
+        Cpu together = server != null && postgres != null
+                ? cpu(processes.seconds(serverTicks + postgresTicks), seconds, deliveries, messages) : null;
+        Cpu bench = cpu(processes.seconds(end.benchTicks() - start.benchTicks()), seconds, deliveries, messages);
+        return new Cost(server, postgres, together, bench, memory.serverRssKib(), memory.postgresPssKib(),
+                memory.postgresProcesses());
+    }
+
+    private static Cpu cpu(double cpuSeconds, double seconds, long deliveries, long messages) {
+        return new Cpu(cpuSeconds, 100 * cpuSeconds / seconds,
+                deliveries == 0 ? 0 : cpuSeconds * 1e6 / deliveries, messages == 0 ? 0 : cpuSeconds * 1e6 / messages);
+    }
+
+    /** What --check fails on; never speed. Expected flood refusals are not problems. */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        Correctness c = correctness;
+        if (c.missing() > 0) {
+            problems.add(c.missing() + " deliveries of acked messages missing");
+        }
+        if (c.surplus() > 0) {
+            problems.add(c.surplus() + " deliveries more than once to a stream");
+        }
+        if (c.duplicates() > 0) {
+            problems.add(c.duplicates() + " duplicate deliveries");
+        }
+        if (c.outOfOrder() > 0) {
+            problems.add(c.outOfOrder() + " out-of-order deliveries");
+        }
+        if (c.unrecognized() > 0 || c.otherRoom() > 0) {
+            problems.add((c.unrecognized() + c.otherRoom()) + " events the bench did not send");
+        }
+        if (c.unanswered() > 0) {
+            problems.add(c.unanswered() + " sends never answered");
+        }
+        if (!errors.isEmpty()) {
+            problems.add(errors.values().stream().mapToLong(Long::longValue).sum() + " errors");
+        }
+        return problems;
+    }
+}

@@ -1,0 +1,96 @@
+package io.chatmesh.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What one bench run does: the population (rooms, members, who holds a stream, who sends),
+ * the offered load, how long, and what to measure besides the chat traffic.
+ *
+ * @param connectedMembers members of each room holding a stream, at least the senders
+ * @param rate total messages per second offered by the open-loop senders
+ * @param connections HTTP/2 connections to the chat addresses, shared by all streams
+ */
+public record Workload(
+        HostPort target,
+        List<HostPort> chat,
+        int rooms,
+        int members,
+        int sendersPerRoom,
+        int connectedMembers,
+        double rate,
+        int connections,
+        Duration warmup,
+        Duration duration,
+        Duration drain,
+        int messageBytes,
+        SendVia sendVia,
+        String userPrefix,
+        int flooders,
+        int floodWindow,
+        List<Long> serverPids,
+        Path pgData,
+        Path json,
+        boolean check) {
+
+    /** How senders post: on their own chat stream, or with the unary twin. */
+    enum SendVia { STREAM, UNARY }
+
+    /** The longest message text the API accepts. */
+    static final int TEXT_MAX = 4000;
+
+    public Workload {
+        chat = List.copyOf(chat);
+        serverPids = List.copyOf(serverPids);
+        require(rooms >= 1, "--rooms must be at least 1");
+        require(members >= 1, "--members must be at least 1");
+        require(sendersPerRoom >= 1 && sendersPerRoom <= members, "--senders-per-room must be 1..--members");
+        require(connectedMembers >= 0 && connectedMembers <= members, "--connected-members must be 0..--members");
+        connectedMembers = Math.max(connectedMembers, sendersPerRoom); // senders always hold a stream
+        require(rate > 0 && Double.isFinite(rate), "--rate must be positive");
+        require(!chat.isEmpty(), "--chat needs at least one address");
+        require(connections >= chat.size(), "--connections must be at least the number of --chat addresses");
+        require(duration.isPositive(), "--duration must be positive");
+        require(!warmup.isNegative() && !drain.isNegative(), "--warmup and --drain must not be negative");
+        require(messageBytes >= 1 && messageBytes <= TEXT_MAX, "--message-bytes must be 1.." + TEXT_MAX);
+        // usernames are <prefix>-<n>: 3-32 characters of [a-zA-Z0-9_.-]
+        require(userPrefix.matches("[a-zA-Z0-9_.-]{1,20}"), "--user-prefix must be 1-20 characters of [a-zA-Z0-9_.-]");
+        require(flooders >= 0, "--flooders must not be negative");
+        require(floodWindow >= 1, "--flood-window must be at least 1");
+    }
+
+    /** The small, quick workload of --smoke: a correctness check, not a measurement. */
+    public static Workload smoke(HostPort target, List<HostPort> chat) {
+        return new Workload(target, chat, 4, 5, 2, 5, 40, 2, Duration.ofSeconds(2), Duration.ofSeconds(5),
+                Duration.ofSeconds(10), 100, SendVia.STREAM, "bench", 0, 256, List.of(), null, null, true);
+    }
+
+    int senders() {
+        return rooms * sendersPerRoom;
+    }
+
+    /** Accounts the run uses: every room's members, then the flooders. */
+    int users() {
+        return rooms * members + flooders;
+    }
+
+    /** Streams held: the connected members of every room, plus the flooders (members of room 0). */
+    int streams() {
+        return rooms * connectedMembers + flooders;
+    }
+
+    String describe() {
+        return String.format("%d rooms x %d members (%d connected, %d sending), %s msg/s offered via %s, "
+                        + "%d-byte texts, %d connection(s) to %s%s; warmup %s, measured %s",
+                rooms, members, connectedMembers, sendersPerRoom, Report.number(rate), sendVia.name().toLowerCase(),
+                messageBytes, connections, chat, flooders == 0 ? "" : ", " + flooders + " flooder(s) in room 0",
+                Flags.format(warmup), Flags.format(duration));
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.chatmesh.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FlagsTest {
+
+    @Test
+    void defaultsFollowTheTargetAndMembers() {
+        Workload workload = Flags.parse(new String[] {"--target", "10.0.0.1:7000", "--members", "8"});
+
+        assertThat(workload.target()).isEqualTo(new HostPort("10.0.0.1", 7000));
+        assertThat(workload.chat()).containsExactly(new HostPort("10.0.0.1", 7000));
+        assertThat(workload.connectedMembers()).isEqualTo(8);
+        assertThat(workload.rate()).isEqualTo(500);
+        assertThat(workload.check()).isFalse();
+        assertThat(Flags.parse(new String[] {"--connected-members", "0"}).connectedMembers())
+                .as("senders always hold a stream").isEqualTo(2);
+    }
+
+    @Test
+    void smokeIsSmallAndCheckedAndFlagsStillOverrideIt() {
+        Workload workload = Flags.parse(new String[] {"--rate", "20", "--smoke", "--chat", "a:1,b:2",
+                "--server-pid", "7,8", "--server-pid", "9", "--warmup", "500ms"});
+
+        assertThat(workload.rooms()).isEqualTo(4);
+        assertThat(workload.rate()).isEqualTo(20);
+        assertThat(workload.chat()).containsExactly(new HostPort("a", 1), new HostPort("b", 2));
+        assertThat(workload.serverPids()).containsExactly(7L, 8L, 9L);
+        assertThat(workload.warmup()).isEqualTo(Duration.ofMillis(500));
+        assertThat(workload.check()).isTrue();
+    }
+
+    @Test
+    void badFlagsAreRefusedWithOneLine() {
+        for (List<String> args : List.of(List.of("--rooms"), List.of("--nope", "1"), List.of("--rate", "fast"),
+                List.of("--duration", "10"), List.of("--send-via", "carrier-pigeon"), List.of("--target", "host"),
+                List.of("--senders-per-room", "30"), List.of("--chat", "a:1,b:2", "--connections", "1"))) {
+            assertThatThrownBy(() -> Flags.parse(args.toArray(String[]::new)))
+                    .as(args.toString())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .message().doesNotContain("\n");
+        }
+    }
+
+    @Test
+    void stampsReadBackFromTextAndClientId() {
+        MessageText text = new MessageText("run1", 100);
+        long due = System.nanoTime();
+        MessageText.Stamp stamp = text.stamp();
+
+        String body = text.text(due, 42, 7);
+        assertThat(body).hasSize(100);
+        assertThat(stamp.read(com.google.protobuf.ByteString.copyFromUtf8(body))).isTrue();
+        assertThat(stamp.nanos).isEqualTo(due);
+        assertThat(stamp.sender).isEqualTo(42);
+        assertThat(stamp.n).isEqualTo(7);
+
+        assertThat(stamp.read(com.google.protobuf.ByteString.copyFromUtf8(text.clientId(due, 3, 9)))).isTrue();
+        assertThat(stamp.sender).isEqualTo(3);
+        assertThat(stamp.read(com.google.protobuf.ByteString.copyFromUtf8("hello"))).isFalse();
+    }
+}

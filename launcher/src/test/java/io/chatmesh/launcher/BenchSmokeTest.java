@@ -1,0 +1,60 @@
+package io.chatmesh.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chatmesh.bench.Bench;
+import io.chatmesh.bench.HostPort;
+import io.chatmesh.bench.Summary;
+import io.chatmesh.bench.Workload;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The benchmark's --smoke workload (bench/) against the whole embedded stack in this JVM
+ * (loopback, free ports): setup through the edge, streams and sends on chat-service's own
+ * port. Asserts correctness and that something was measured, never how fast.
+ */
+class BenchSmokeTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void everyAckedMessageReachesEveryConnectedMemberOnceAndInOrder() throws Exception {
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        Summary summary;
+        try (Chatmesh stack = Chatmesh.start(LauncherSettings.forTests(dataDir))) {
+            Workload smoke = Workload.smoke(new HostPort(stack.host(), stack.edgePort()),
+                    List.of(new HostPort(stack.host(), stack.port(Chatmesh.Service.CHAT))));
+            summary = Bench.run(smoke, new PrintStream(output, true, StandardCharsets.UTF_8));
+        }
+        String printed = output.toString(StandardCharsets.UTF_8);
+        System.out.print(printed);
+
+        Summary.Correctness delivery = summary.correctness();
+        assertThat(delivery.acked()).as(printed).isPositive().isEqualTo(delivery.sent());
+        assertThat(delivery.expected()).as(printed).isEqualTo(delivery.acked() * 5);
+        assertThat(delivery.missing()).as(printed).isZero();
+        assertThat(delivery.surplus()).as(printed).isZero();
+        assertThat(delivery.duplicates()).as(printed).isZero();
+        assertThat(delivery.outOfOrder()).as(printed).isZero();
+        assertThat(delivery.unrecognized() + delivery.otherRoom()).as(printed).isZero();
+        assertThat(delivery.unanswered()).as(printed).isZero();
+        assertThat(summary.errors()).as(printed).isEmpty();
+        assertThat(summary.problems()).as(printed).isEmpty();
+
+        assertThat(summary.sent().count()).as(printed).isPositive();
+        assertThat(summary.acked().perSecond()).as(printed).isPositive();
+        assertThat(summary.deliveries().perSecond()).as(printed).isPositive();
+        assertThat(summary.ackLatency().count()).as(printed).isPositive();
+        assertThat(summary.ackLatency().max()).as(printed).isPositive();
+        assertThat(summary.deliveryLatency().count()).as(printed).isPositive();
+        assertThat(summary.deliveryLatency().p50()).as(printed).isPositive();
+        assertThat(printed).contains("result        OK");
+    }
+}
