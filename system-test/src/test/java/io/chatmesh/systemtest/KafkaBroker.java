@@ -6,8 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +43,7 @@ final class KafkaBroker implements AutoCloseable {
 
     /** Writes the config and formats the storage (a new cluster id); the broker is not running yet. */
     static KafkaBroker format(Path dataDir) {
-        KafkaBroker broker = new KafkaBroker(dataDir, freePort(), freePort());
+        KafkaBroker broker = new KafkaBroker(dataDir, LoopbackPorts.free(), LoopbackPorts.free());
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         int exit;
         try (PrintStream out = new PrintStream(output, true, UTF_8)) {
@@ -208,14 +206,6 @@ final class KafkaBroker implements AutoCloseable {
             Files.writeString(config, properties, UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + config, e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free loopback port", e);
         }
     }
 }

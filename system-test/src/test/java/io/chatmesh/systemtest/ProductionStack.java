@@ -9,10 +9,6 @@ import io.chatmesh.platform.kafka.KafkaEventBus;
 import io.chatmesh.signaling.SignalingServiceApplication;
 import io.chatmesh.testkit.TestPostgres;
 import io.chatmesh.user.UserServiceApplication;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -76,7 +72,7 @@ final class ProductionStack implements AutoCloseable {
         usersDatabase = TestPostgres.newDatabase();
         chatDatabase = TestPostgres.newDatabase();
         for (Instance instance : Instance.values()) {
-            ports.put(instance, freePort());
+            ports.put(instance, LoopbackPorts.free());
         }
     }
 
@@ -189,13 +185,5 @@ final class ProductionStack implements AutoCloseable {
                 "--chatmesh.bus.kafka.instance-id=" + instance.id));
         args.addAll(KAFKA_TIMEOUTS);
         return args;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free loopback port", e);
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.chatmesh.platform.kafka;
 
 import io.chatmesh.platform.bus.EventBus;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -103,12 +104,14 @@ public final class KafkaEventBus implements EventBus {
     }
 
     /**
-     * Sends every event (in order: same key, same partition, idempotent producer) and completes
-     * once the broker acknowledged them all; fails as soon as one of them failed.
+     * Sends the events in order (same key, same partition, idempotent producer) and completes
+     * once the broker acknowledged them all; fails when one of them failed. An event the
+     * producer did not take (e.g. no metadata within {@link KafkaBusSettings#maxBlock()} after a
+     * broker restart) ends the run: the events after it are not sent, so what the broker may have
+     * written is always a prefix of the run, never a later event without the ones before it.
      */
     @Override
     public CompletableFuture<Void> publishAll(String topic, List<Event> events) {
-        CompletableFuture<?>[] acknowledged = new CompletableFuture<?>[events.size()];
         try {
             requireOpen();
             Objects.requireNonNull(topic, "topic");
@@ -116,10 +119,15 @@ public final class KafkaEventBus implements EventBus {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        for (int i = 0; i < events.size(); i++) {
-            acknowledged[i] = send(topic, events.get(i));
+        List<CompletableFuture<Void>> sent = new ArrayList<>(events.size());
+        for (Event event : events) {
+            CompletableFuture<Void> acknowledged = send(topic, event);
+            sent.add(acknowledged);
+            if (acknowledged.isCompletedExceptionally()) {
+                break; // not taken: sending the rest would put them in the log without this one
+            }
         }
-        return CompletableFuture.allOf(acknowledged);
+        return CompletableFuture.allOf(sent.toArray(CompletableFuture<?>[]::new));
     }
 
     private CompletableFuture<Void> send(String topic, Event event) {
@@ -157,10 +165,11 @@ public final class KafkaEventBus implements EventBus {
     /**
      * Reads all partitions of {@code topic} with manually assigned partitions and no consumer
      * group, starting at each partition's end as of this call (resolved before returning, so
-     * every event published after this returns is delivered). No offsets are committed; after a
-     * restart it starts at the then end again. Partitions added to the topic later are not
-     * read until the next subscription. A handler exception is logged and the event skipped:
-     * live fan-out must not stall behind one bad event.
+     * every event published after this returns is delivered, also across broker restarts and
+     * leader changes, as long as the broker still has it: see {@link LiveSubscription}). No
+     * offsets are committed; after a restart of this process it starts at the then end again.
+     * Partitions added to the topic later are not read until the next subscription. A handler
+     * exception is logged and the event skipped: live fan-out must not stall behind one bad event.
      *
      * @throws TimeoutException when the topic has no partitions within the api timeout (it does
      *         not exist and topic creation is off, or no broker answers)
@@ -172,18 +181,20 @@ public final class KafkaEventBus implements EventBus {
         ensureTopic(topic, settings.apiTimeout());
         String clientId = clientId("live");
         KafkaConsumer<String, byte[]> consumer = newConsumer(liveConsumerConfig(clientId));
+        Map<TopicPartition, Long> start = new HashMap<>();
         try {
             List<TopicPartition> partitions = partitionsOf(consumer, topic);
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             for (TopicPartition partition : partitions) {
-                consumer.position(partition, settings.apiTimeout());
+                start.put(partition, consumer.position(partition, settings.apiTimeout()));
             }
         } catch (RuntimeException e) {
             consumer.close(Duration.ZERO);
             throw e;
         }
-        return start(new LiveSubscription(clientId, consumer, topic, handler, settings.apiTimeout(), this::forget));
+        return start(new LiveSubscription(clientId, consumer, topic, start, handler, settings.retryBackoff(),
+                settings.apiTimeout(), this::forget));
     }
 
     /** Stops every subscription (committing what they handled), then flushes pending publishes. */
@@ -350,8 +361,9 @@ public final class KafkaEventBus implements EventBus {
         Map<String, Object> config = commonConfig(clientId);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // only used when the position falls off the log (retention); live means "from now"
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        // no automatic reset: "latest" would silently skip every event between where the position
+        // became invalid and the end; LiveSubscription repositions itself (the start is an explicit seekToEnd)
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) settings.apiTimeout().toMillis());
         return config;

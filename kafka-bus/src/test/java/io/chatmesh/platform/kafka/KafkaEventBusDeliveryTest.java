@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.chatmesh.platform.bus.EventBus.Event;
 import io.chatmesh.platform.bus.EventBus.Subscription;
 import io.chatmesh.platform.id.Ids;
 import java.time.Duration;
@@ -159,6 +160,28 @@ class KafkaEventBusDeliveryTest {
                 assertThat(live.payloadsFor("room-" + k)).containsExactlyElementsOf(payloadsFor(after, "room-" + k));
             }
         }
+    }
+
+    /**
+     * What a failed run leaves in the log is a prefix of it: an event the producer does not take
+     * ends the run, so no later event reaches the log without it. The event here is over the
+     * producer's request size limit; one the producer cannot get metadata for in time (a broker
+     * coming back) is refused the same way, before it is sent.
+     */
+    @Test
+    void aRunStopsAtAnEventTheProducerRefusesSoNoLaterEventIsWrittenWithoutIt() throws Exception {
+        KafkaEventBus bus = newBus("a");
+        RecordingHandler received = new RecordingHandler();
+        bus.subscribeLive(topic, received);
+        byte[] overTheRequestLimit = new byte[2 * 1024 * 1024];
+
+        CompletableFuture<Void> run = bus.publishAll(topic, List.of(new Event("room", "first".getBytes(UTF_8)),
+                new Event("room", overTheRequestLimit), new Event("room", "third".getBytes(UTF_8))));
+        assertThat(run).failsWithin(PATIENCE);
+        publishAll(bus, topic, List.of(new RecordingHandler.Event("room", "after")));
+
+        await().atMost(PATIENCE).until(() -> received.payloads().contains("after"));
+        assertThat(received.payloads()).containsExactly("first", "after");
     }
 
     @Test
