@@ -24,6 +24,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param sendQueueCapacity sends one instance may have waiting for the pipeline; more are refused
  *        (RESOURCE_EXHAUSTED): the instance is overloaded
  * @param sendBatchMax most sends logged and published as one batch
+ * @param sendLinger how long a batch waits for more sends once its first arrived (0: none);
+ *        trades that much latency for fewer, bigger batches at moderate rates
  * @param relayRetryInterval pause before publishing again what a failed publish left waiting
  * @param relaySweepInterval how often every room is checked for messages left unpublished (by a
  *        crash of any instance); also done at start
@@ -42,5 +44,6 @@ public record ChatProperties(
         @DefaultValue("100") int sendBurst,
         @DefaultValue("10000") int sendQueueCapacity,
         @DefaultValue("1000") int sendBatchMax,
+        @DefaultValue("10ms") Duration sendLinger,
         @DefaultValue("1s") Duration relayRetryInterval,
         @DefaultValue("1m") Duration relaySweepInterval) {}

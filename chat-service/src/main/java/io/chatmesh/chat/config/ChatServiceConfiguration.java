@@ -107,7 +107,7 @@ public class ChatServiceConfiguration {
             EventBus bus, Environment environment) {
         return new SendPipeline(messageLog, events, publishTimeout(properties, bus, environment),
                 new SendPipeline.Settings(properties.sendQueueCapacity(), properties.sendBatchMax(),
-                        properties.relayRetryInterval(), properties.relaySweepInterval()));
+                        properties.sendLinger(), properties.relayRetryInterval(), properties.relaySweepInterval()));
     }
 
     @Bean

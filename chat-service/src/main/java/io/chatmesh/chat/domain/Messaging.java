@@ -28,9 +28,13 @@ import org.slf4j.LoggerFactory;
 public final class Messaging {
 
     private static final Logger log = LoggerFactory.getLogger(Messaging.class);
-    /** Recently answered sends kept in memory for retries (the log answers older ones). */
-    private static final int RECENT_SENDS = 100_000;
-    private static final Duration RECENT_SENDS_KEPT = Duration.ofMinutes(5);
+    /**
+     * Recently answered sends kept in memory for quick retries (a client resending what it had
+     * in flight when its connection dropped); the log answers older ones. Bounded: at 2,500
+     * messages/s this is several seconds' worth, a few MB of heap.
+     */
+    private static final int RECENT_SENDS = 20_000;
+    private static final Duration RECENT_SENDS_KEPT = Duration.ofMinutes(1);
 
     private final RoomStore rooms;
     private final RoomEventPublisher events;

@@ -35,33 +35,40 @@ public final class JdbiMessageStore implements MessageStore {
         this.dao = SqlObjects.attachOnce(jdbi, MessageDao.class);
     }
 
-    /** One INSERT for all messages; ids it did not insert are told apart (replay or seq clash) by one more query. */
+    /**
+     * One INSERT for all messages; ids it did not insert are told apart (replay or seq clash) by
+     * one more query. Messages with attachments go in with them in one transaction; without,
+     * the INSERT commits on its own (one round trip for the whole run).
+     */
     @Override
     public List<InsertOutcome> insertAll(List<Message> messages) {
         if (messages.isEmpty()) {
             return List.of();
         }
+        boolean withAttachments = messages.stream().anyMatch(m -> !m.attachments().isEmpty());
+        return withAttachments ? jdbi.inTransaction(handle -> insert(messages)) : insert(messages);
+    }
+
+    private List<InsertOutcome> insert(List<Message> messages) {
         MessageColumns columns = new MessageColumns(messages);
-        return jdbi.inTransaction(handle -> {
-            Set<String> inserted = new HashSet<>(dao.insertMessages(columns.ids, columns.roomIds, columns.seqs,
-                    columns.senderIds, columns.clientIds, columns.texts, columns.replyToIds, columns.threadRootIds,
-                    columns.createTimes, columns.editTimes, columns.deleteTimes));
-            Set<String> alreadyStored = inserted.size() == messages.size() ? Set.of()
-                    : new HashSet<>(dao.existingIds(columns.ids));
-            List<InsertOutcome> outcomes = new ArrayList<>(messages.size());
-            Set<String> seen = new HashSet<>();
-            for (Message message : messages) {
-                if (inserted.contains(message.id()) && seen.add(message.id())) {
-                    insertAttachments(message);
-                    outcomes.add(InsertOutcome.INSERTED);
-                } else if (alreadyStored.contains(message.id()) || seen.contains(message.id())) {
-                    outcomes.add(InsertOutcome.DUPLICATE);
-                } else {
-                    outcomes.add(InsertOutcome.SEQ_TAKEN);
-                }
+        Set<String> inserted = new HashSet<>(dao.insertMessages(columns.ids, columns.roomIds, columns.seqs,
+                columns.senderIds, columns.clientIds, columns.texts, columns.replyToIds, columns.threadRootIds,
+                columns.createTimes, columns.editTimes, columns.deleteTimes));
+        Set<String> alreadyStored = inserted.size() == messages.size() ? Set.of()
+                : new HashSet<>(dao.existingIds(columns.ids));
+        List<InsertOutcome> outcomes = new ArrayList<>(messages.size());
+        Set<String> seen = new HashSet<>();
+        for (Message message : messages) {
+            if (inserted.contains(message.id()) && seen.add(message.id())) {
+                insertAttachments(message);
+                outcomes.add(InsertOutcome.INSERTED);
+            } else if (alreadyStored.contains(message.id()) || seen.contains(message.id())) {
+                outcomes.add(InsertOutcome.DUPLICATE);
+            } else {
+                outcomes.add(InsertOutcome.SEQ_TAKEN);
             }
-            return outcomes;
-        });
+        }
+        return outcomes;
     }
 
     private void insertAttachments(Message message) {
