@@ -79,4 +79,25 @@ class JwksAccessTokenVerifierTest {
         }
         assertThat(fetches).hasValue(2);
     }
+
+    @Test
+    void aRememberedTokenIsRefusedOnceItExpires() {
+        AtomicLong now = new AtomicLong(System.currentTimeMillis());
+        Clock clock = new Clock() {
+            @Override public ZoneId getZone() { return ZoneOffset.UTC; }
+            @Override public Clock withZone(ZoneId zone) { return this; }
+            @Override public Instant instant() { return Instant.ofEpochMilli(now.get()); }
+        };
+        JwksAccessTokenVerifier verifier = new JwksAccessTokenVerifier(tokens::jwksJson, Duration.ofSeconds(10), clock);
+        String token = tokens.issue("u", "alice", Duration.ofMinutes(1));
+
+        assertThat(verifier.verify(token).username()).isEqualTo("alice");
+        assertThat(verifier.verify(token).username()).isEqualTo("alice");
+
+        // past its expiry and the clock skew verification allows (60 s)
+        now.addAndGet(Duration.ofMinutes(3).toMillis());
+        assertThatThrownBy(() -> verifier.verify(token))
+                .isInstanceOfSatisfying(ChatmeshException.class,
+                        e -> assertThat(e.kind()).isEqualTo(ChatmeshException.Kind.UNAUTHENTICATED));
+    }
 }

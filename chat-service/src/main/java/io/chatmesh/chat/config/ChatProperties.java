@@ -42,7 +42,7 @@ public record ChatProperties(
         @DefaultValue("30s") Duration replayStallTimeout,
         @DefaultValue("50") double sendRate,
         @DefaultValue("100") int sendBurst,
-        @DefaultValue("10000") int sendQueueCapacity,
+        @DefaultValue("2000") int sendQueueCapacity,
         @DefaultValue("1000") int sendBatchMax,
         @DefaultValue("10ms") Duration sendLinger,
         @DefaultValue("1s") Duration relayRetryInterval,

@@ -1,5 +1,7 @@
 package io.chatmesh.platform.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSelector;
@@ -14,6 +16,7 @@ import io.chatmesh.platform.error.ChatmeshException;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Date;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -22,21 +25,43 @@ import java.util.function.Supplier;
  * Verifies access tokens against the JWKS user-service publishes. The key set is fetched
  * once and re-fetched when a token names an unknown key id (key rotation), at most once per
  * {@code refreshBackoff}, so a flood of forged key ids cannot hammer user-service.
+ *
+ * <p>A token that passed is remembered until it expires (bounded): checking an ES256
+ * signature costs more CPU than most calls it guards, and a client sends the same token with
+ * every call for its whole lifetime. Only tokens that passed are remembered, so forged ones
+ * cannot fill the memory.
  */
 public final class JwksAccessTokenVerifier implements AccessTokenVerifier {
 
+    /** Distinct valid tokens remembered (a few hundred bytes each). */
+    private static final int VERIFIED_TOKENS = 10_000;
+
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    private final Clock clock;
+    private final DefaultJWTClaimsVerifier<SecurityContext> claimsVerifier;
+    private final Cache<String, Verified> verified = Caffeine.newBuilder().maximumSize(VERIFIED_TOKENS).build();
+
+    /** A token that passed, and until when (its expiry plus the clock skew verification allows). */
+    private record Verified(Principal principal, long validUntilMillis) {}
 
     /**
      * @param jwksJson supplies the current JWKS document (a local key set in user-service,
      *        a GetJwks call elsewhere); called rarely
      */
     public JwksAccessTokenVerifier(Supplier<String> jwksJson, Duration refreshBackoff, Clock clock) {
+        this.clock = clock;
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(AccessTokens.ALGORITHM,
                 new RefreshingJwkSource(jwksJson, refreshBackoff, clock)));
-        processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(AccessTokens.AUDIENCE,
+        claimsVerifier = new DefaultJWTClaimsVerifier<>(AccessTokens.AUDIENCE,
                 new JWTClaimsSet.Builder().issuer(AccessTokens.ISSUER).build(),
-                Set.of("sub", "exp", "iat", AccessTokens.USERNAME_CLAIM)));
+                Set.of("sub", "exp", "iat", AccessTokens.USERNAME_CLAIM)) {
+            // the same clock as the remembered tokens' expiry
+            @Override
+            protected Date currentTime() {
+                return Date.from(clock.instant());
+            }
+        };
+        processor.setJWTClaimsSetVerifier(claimsVerifier);
     }
 
     public JwksAccessTokenVerifier(Supplier<String> jwksJson) {
@@ -51,9 +76,20 @@ public final class JwksAccessTokenVerifier implements AccessTokenVerifier {
         if (accessToken.length() > AccessTokens.MAX_TOKEN_LENGTH) {
             throw ChatmeshException.unauthenticated("access token too long");
         }
+        Verified remembered = verified.getIfPresent(accessToken);
+        if (remembered != null) {
+            if (clock.millis() <= remembered.validUntilMillis) {
+                return remembered.principal;
+            }
+            verified.invalidate(accessToken);
+        }
         try {
             JWTClaimsSet claims = processor.process(accessToken, null);
-            return new Principal(claims.getSubject(), claims.getStringClaim(AccessTokens.USERNAME_CLAIM), accessToken);
+            Principal principal =
+                    new Principal(claims.getSubject(), claims.getStringClaim(AccessTokens.USERNAME_CLAIM), accessToken);
+            long validUntil = claims.getExpirationTime().getTime() + claimsVerifier.getMaxClockSkew() * 1000L;
+            verified.put(accessToken, new Verified(principal, validUntil));
+            return principal;
         } catch (KeySourceException e) {
             throw ChatmeshException.unavailable("cannot fetch token keys: " + e.getMessage());
         } catch (ParseException | com.nimbusds.jose.proc.BadJOSEException | com.nimbusds.jose.JOSEException e) {
