@@ -1,0 +1,289 @@
+package io.chatmesh.chat.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.chatmesh.platform.error.ChatmeshException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pipeline's rules over an in-memory log and bus: publishing in seq order from the room's
+ * published seq, what a post's future answers, and what happens to what a failed publish left.
+ * (The SQL log and the real bus are tested through the service: FailedPublishTest,
+ * RelayRetryTest, CrossInstanceOrderTest.)
+ */
+class SendPipelineTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    private final MemoryLog log = new MemoryLog(Set.of("alice"));
+    private final RecordingBus bus = new RecordingBus();
+    private SendPipeline pipeline;
+
+    @AfterEach
+    void stop() {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+    }
+
+    private SendPipeline start(int queueCapacity, Duration retryInterval) {
+        pipeline = new SendPipeline(log, bus, Duration.ofSeconds(1), new SendPipeline.Settings(queueCapacity, 100,
+                Duration.ZERO, retryInterval, Duration.ofHours(1)));
+        pipeline.start();
+        return pipeline;
+    }
+
+    @Test
+    void postsAreLoggedAndPublishedInSeqOrderEachNamingTheSeqBeforeIt() {
+        start(100, Duration.ofHours(1));
+        List<CompletableFuture<Message>> sent = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            sent.add(pipeline.submit(post("alice", "r1", "c" + i)));
+        }
+        sent.add(pipeline.submit(post("alice", "r2", "c4")));
+
+        assertThat(sent).allSatisfy(future -> assertThat(future).succeedsWithin(WAIT));
+        assertThat(sent.stream().map(CompletableFuture::join).map(Message::seq)).containsExactly(1L, 2L, 3L, 1L);
+        assertThat(bus.published("r1")).containsExactly("1<-0", "2<-1", "3<-2");
+        assertThat(bus.published("r2")).containsExactly("1<-0");
+        assertThat(log.publishedSeqs).containsEntry("r1", 3L).containsEntry("r2", 1L);
+    }
+
+    @Test
+    void aNonMemberIsRefusedAndAResentClientIdAnsweredWithTheFirstMessage() {
+        start(100, Duration.ofHours(1));
+        Message first = pipeline.submit(post("alice", "r1", "same")).join();
+
+        assertThat(pipeline.submit(post("alice", "r1", "same"))).succeedsWithin(WAIT).isEqualTo(first);
+        assertThat(pipeline.submit(post("mallory", "r1", "m1"))).failsWithin(WAIT).withThrowableThat()
+                .havingCause().isInstanceOfSatisfying(ChatmeshException.class,
+                        e -> assertThat(e.kind()).isEqualTo(ChatmeshException.Kind.PERMISSION_DENIED));
+        assertThat(bus.published("r1")).containsExactly("1<-0");
+    }
+
+    @Test
+    void whatAFailedPublishLeftIsPublishedFirstByTheRoomsNextPublishAndOnlyThenIsItsSenderAnswered() {
+        start(100, Duration.ofHours(1));
+        bus.failing = true;
+        CompletableFuture<Message> failed = pipeline.submit(post("alice", "r1", "late"));
+        assertThat(failed).failsWithin(WAIT).withThrowableThat().havingCause()
+                .isInstanceOfSatisfying(ChatmeshException.class,
+                        e -> assertThat(e.kind()).isEqualTo(ChatmeshException.Kind.UNAVAILABLE));
+
+        bus.failing = false;
+        assertThat(pipeline.submit(post("alice", "r1", "next"))).succeedsWithin(WAIT)
+                .extracting(Message::seq).isEqualTo(2L);
+        assertThat(bus.published("r1")).containsExactly("1<-0", "2<-1");
+        // the retry is answered with the message as first logged
+        assertThat(pipeline.submit(post("alice", "r1", "late"))).succeedsWithin(WAIT)
+                .extracting(Message::seq).isEqualTo(1L);
+        assertThat(bus.published("r1")).hasSize(2);
+    }
+
+    @Test
+    void withoutAnotherSendTheRetryPublishesWhatAFailedPublishLeft() {
+        start(100, Duration.ofMillis(50));
+        bus.failing = true;
+        assertThat(pipeline.submit(post("alice", "r1", "late"))).failsWithin(WAIT);
+        bus.failing = false;
+
+        long giveUpAt = System.nanoTime() + WAIT.toNanos();
+        while (bus.published("r1").isEmpty() && System.nanoTime() < giveUpAt) {
+            sleep(10);
+        }
+        assertThat(bus.published("r1")).containsExactly("1<-0");
+        assertThat(log.publishedSeqs).containsEntry("r1", 1L);
+    }
+
+    @Test
+    void aFullQueueRefusesAtOnceWithARetryDelay() {
+        log.blockAppends();
+        start(1, Duration.ofHours(1));
+        pipeline.submit(post("alice", "r1", "taken by the thread"));
+        log.awaitAppendStarted();
+        pipeline.submit(post("alice", "r1", "queued"));
+
+        assertThatThrownBy(() -> pipeline.submit(post("alice", "r1", "one too many")))
+                .isInstanceOfSatisfying(ChatmeshException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ChatmeshException.Kind.RESOURCE_EXHAUSTED);
+                    assertThat(e.retryDelay()).isPresent();
+                });
+        log.releaseAppends();
+    }
+
+    @Test
+    void aLogThatCannotStoreAnswersUnavailable() {
+        log.broken = true;
+        start(100, Duration.ofHours(1));
+        assertThat(pipeline.submit(post("alice", "r1", "c1"))).failsWithin(WAIT).withThrowableThat().havingCause()
+                .isInstanceOfSatisfying(ChatmeshException.class,
+                        e -> assertThat(e.kind()).isEqualTo(ChatmeshException.Kind.UNAVAILABLE));
+    }
+
+    private static MessageLog.Post post(String sender, String room, String clientId) {
+        return new MessageLog.Post(sender, new NewMessage(room, clientId, "text", "", ""), "m-" + clientId,
+                Instant.parse("2026-01-01T00:00:00Z"));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The log in memory: members are given, every room exists. */
+    private static final class MemoryLog implements MessageLog {
+
+        final Map<String, Long> publishedSeqs = new HashMap<>();
+        private final Set<String> members;
+        private final Map<String, Long> lastSeqs = new HashMap<>();
+        private final Map<String, Message> byKey = new HashMap<>();
+        private final List<Message> logged = new ArrayList<>();
+        private final CountDownLatch appendStarted = new CountDownLatch(1);
+        private volatile CountDownLatch appendGate = new CountDownLatch(0);
+        volatile boolean broken;
+
+        MemoryLog(Set<String> members) {
+            this.members = members;
+        }
+
+        void blockAppends() {
+            appendGate = new CountDownLatch(1);
+        }
+
+        void releaseAppends() {
+            appendGate.countDown();
+        }
+
+        void awaitAppendStarted() {
+            try {
+                appendStarted.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public synchronized List<Appended> append(List<Post> posts) {
+            appendStarted.countDown();
+            try {
+                appendGate.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (broken) {
+                throw new IllegalStateException("database down");
+            }
+            List<Appended> appended = new ArrayList<>();
+            for (Post post : posts) {
+                String key = post.senderId() + "/" + post.message().clientId();
+                if (byKey.containsKey(key)) {
+                    appended.add(new Appended.Earlier(byKey.get(key)));
+                } else if (!members.contains(post.senderId())) {
+                    appended.add(new Appended.NotMember());
+                } else {
+                    long seq = lastSeqs.merge(post.message().roomId(), 1L, Long::sum);
+                    Message message = post.withSeq(seq);
+                    byKey.put(key, message);
+                    logged.add(message);
+                    appended.add(new Appended.Logged(seq));
+                }
+            }
+            return appended;
+        }
+
+        @Override
+        public synchronized Optional<Message> find(String senderId, String clientId) {
+            return Optional.ofNullable(byKey.get(senderId + "/" + clientId));
+        }
+
+        @Override
+        public synchronized <T> T relay(Collection<String> roomIds, RelayWork<T> work) {
+            Map<String, Long> published = new HashMap<>();
+            roomIds.forEach(room -> published.put(room, publishedSeqs.getOrDefault(room, 0L)));
+            return work.run(new RelayTransaction() {
+                @Override
+                public Map<String, Long> publishedSeqs() {
+                    return published;
+                }
+
+                @Override
+                public List<Message> logged(String roomId, long afterSeq, long upToSeq, int limit) {
+                    return logged.stream().filter(m -> m.roomId().equals(roomId) && m.seq() > afterSeq
+                            && m.seq() <= upToSeq).limit(limit).toList();
+                }
+
+                @Override
+                public void markPublished(Map<String, Long> seqByRoom) {
+                    seqByRoom.forEach((room, seq) -> publishedSeqs.merge(room, seq, Math::max));
+                }
+            });
+        }
+
+        @Override
+        public synchronized List<String> roomsWithUnpublishedMessages() {
+            return lastSeqs.keySet().stream()
+                    .filter(room -> lastSeqs.get(room) > publishedSeqs.getOrDefault(room, 0L)).toList();
+        }
+    }
+
+    /** Records what is published as "seq<-prevSeq" per room; can refuse everything. */
+    private static final class RecordingBus implements RoomEventPublisher {
+
+        private final List<String> published = new CopyOnWriteArrayList<>();
+        volatile boolean failing;
+
+        List<String> published(String room) {
+            return published.stream().filter(p -> p.startsWith(room + ":")).map(p -> p.substring(room.length() + 1))
+                    .toList();
+        }
+
+        @Override
+        public RoomEventPayload messageCreated(Message message, long prevSeq) {
+            return new RoomEventPayload(message.roomId(),
+                    (message.roomId() + ":" + message.seq() + "<-" + prevSeq).getBytes());
+        }
+
+        @Override
+        public CompletableFuture<Void> publishAll(List<RoomEventPayload> events) {
+            if (failing) {
+                return CompletableFuture.failedFuture(new IllegalStateException("bus down"));
+            }
+            events.forEach(e -> published.add(new String(e.bytes())));
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletableFuture<Void> membershipChanged(String roomId, String userId, MembershipChange change,
+                String actorId, MemberRole role) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletableFuture<Void> typingChanged(String roomId, String userId, boolean typing) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletableFuture<Void> receiptUpdated(String roomId, String userId, long lastReadSeq) {
+            throw new UnsupportedOperationException();
+        }
+    }
+}
