@@ -4,6 +4,7 @@ import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.bus.EventBus.EventHandler;
 import io.chatmesh.platform.bus.EventBus.RunHandler;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -27,11 +28,13 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>An offset is committed only past events whose handler returned (after each poll's
  * events, when partitions are taken away, and on close).
- * <li>A {@link RunHandler} gets each poll's records of one partition as one run, any other
- * handler one event at a time. When the handler throws, the partition is rewound to the run's
- * (or the event's) first event and paused for the retry backoff, then handled again,
- * indefinitely (nothing after it on that partition is handled meanwhile; other partitions go
- * on).
+ * <li>A {@link RunHandler} gets all records of a poll as one run (each partition's in order),
+ * any other handler one event at a time: a store writes a poll in one transaction however many
+ * partitions it spans. A run the handler refuses is handed over again partition by partition,
+ * so only a partition whose events fail is held back. When the handler throws, the partition is
+ * rewound to the run's (or the event's) first event and paused for the retry backoff, then
+ * handled again, indefinitely (nothing after it on that partition is handled meanwhile; other
+ * partitions go on).
  * <li>So after a close, a crash or a rebalance, whoever owns the partition next starts at the
  * first event not known to be handled: events handled but not yet committed when a process
  * died are handled again (handlers must be idempotent); none are skipped.
@@ -84,8 +87,15 @@ final class DurableSubscription extends ConsumerSubscription {
         }
     }
 
-    /** A {@link RunHandler} gets each partition's records of a poll at once, any other handler one at a time. */
+    /**
+     * A {@link RunHandler} gets the whole poll at once; when it refuses that, or the poll has
+     * one partition, each partition's records at once. Any other handler one at a time.
+     */
     private void handleAll(ConsumerRecords<String, byte[]> records) {
+        if (handler instanceof RunHandler runs && records.partitions().size() > 1 && running()
+                && handleWholePoll(runs, records)) {
+            return;
+        }
         for (TopicPartition partition : records.partitions()) {
             List<ConsumerRecord<String, byte[]>> polled = records.records(partition);
             int runLength = handler instanceof RunHandler ? polled.size() : 1;
@@ -101,6 +111,31 @@ final class DurableSubscription extends ConsumerSubscription {
                 handled.put(partition, new OffsetAndMetadata(last.offset() + 1, last.leaderEpoch(), ""));
             }
         }
+    }
+
+    /**
+     * Hands every record of the poll over as one run; on success they all count as handled. A
+     * failure is only logged at debug level: the records go again partition by partition, where
+     * a failure rewinds and pauses that partition.
+     */
+    private boolean handleWholePoll(RunHandler runs, ConsumerRecords<String, byte[]> records) {
+        List<EventBus.Event> run = new ArrayList<>(records.count());
+        for (TopicPartition partition : records.partitions()) {
+            records.records(partition).forEach(r -> run.add(new EventBus.Event(r.key(), r.value())));
+        }
+        try {
+            runs.handleAll(run);
+        } catch (Exception e) {
+            log.debug("subscription {} (group {}): handler refused a run of {} events from {} partitions; "
+                    + "handing them over per partition", name, group, run.size(), records.partitions().size(), e);
+            return false;
+        }
+        for (TopicPartition partition : records.partitions()) {
+            ConsumerRecord<String, byte[]> last = records.records(partition).getLast();
+            handled.put(partition, new OffsetAndMetadata(last.offset() + 1, last.leaderEpoch(), ""));
+            failures.remove(partition);
+        }
+        return true;
     }
 
     /** On failure the partition is rewound to the run's first record and paused for the backoff. */

@@ -57,6 +57,13 @@ public record KafkaBusSettings(
 
     /** The producer's linger.ms: a few ms of batching while keeping publishes prompt. */
     static final Duration LINGER = Duration.ofMillis(5);
+    /**
+     * A durable subscription's fetches wait for this many bytes, or {@link #DURABLE_FETCH_MAX_WAIT}:
+     * a store writes each poll in one transaction, and a few bigger polls cost it much less than
+     * many small ones. Live subscriptions fetch whatever is there, at once.
+     */
+    static final int DURABLE_FETCH_MIN_BYTES = 64 * 1024;
+    static final Duration DURABLE_FETCH_MAX_WAIT = Duration.ofMillis(50);
 
     public KafkaBusSettings {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {

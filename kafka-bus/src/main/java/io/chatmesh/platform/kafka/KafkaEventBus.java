@@ -352,6 +352,9 @@ public final class KafkaEventBus implements EventBus {
         config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // bigger polls, so a store writes more events per transaction; client-properties may say otherwise
+        config.putIfAbsent(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, KafkaBusSettings.DURABLE_FETCH_MIN_BYTES);
+        config.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) KafkaBusSettings.DURABLE_FETCH_MAX_WAIT.toMillis());
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) settings.apiTimeout().toMillis());
         return config;

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.bus.EventBus.Subscription;
 import io.chatmesh.platform.id.Ids;
 import java.io.BufferedReader;
@@ -15,11 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * At-least-once for durable subscriptions: failed handlers are retried in place, offsets never
  * move past an event that was not handled, and whatever was not committed comes again after a
  * close or a crash. All events use one key, so they share one partition and its offsets are
- * 0, 1, 2, ... in publish order.
+ * 0, 1, 2, ... in publish order; except in the test of runs, which spans partitions.
  */
 class KafkaEventBusRetryTest {
 
@@ -120,6 +123,61 @@ class KafkaEventBusRetryTest {
         await().atMost(PATIENCE).until(() -> handled.size() >= EVENTS && committed() == EVENTS);
         assertThat(handled.payloads()).containsExactlyElementsOf(payloads(EVENTS));
         assertThat(attempts.get("e4")).isEqualTo(1);
+    }
+
+    @Test
+    void aRunHandlerGetsPollsAcrossPartitionsAndARefusedRunHoldsBackOnlyTheFailingPartition() throws Exception {
+        KafkaEventBus bus = newBus();
+        List<String> keys = IntStream.range(0, 24).mapToObj(i -> "room-" + i).toList();
+        String poisonedKey = keys.getFirst();
+        int poisoned = partitionOf(poisonedKey);
+        List<EventBus.Event> first = keys.stream().map(key -> event(key, key + " first")).toList();
+        bus.publishAll(topic, first).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        List<List<EventBus.Event>> runs = new CopyOnWriteArrayList<>();
+        AtomicBoolean fixed = new AtomicBoolean();
+        bus.subscribe(topic, group, (EventBus.RunHandler) events -> {
+            if (!fixed.get() && events.stream().anyMatch(e -> payload(e).equals("poison"))) {
+                throw new IllegalStateException("poison cannot be handled yet");
+            }
+            runs.add(events);
+        });
+        await().atMost(PATIENCE).until(() -> handled(runs).size() == keys.size());
+        assertThat(runs).as("one poll's events of several partitions in one run")
+                .anyMatch(run -> run.stream().map(e -> partitionOf(e.key())).distinct().count() > 1);
+
+        List<EventBus.Event> second = new ArrayList<>(List.of(event(poisonedKey, "poison")));
+        keys.forEach(key -> second.add(event(key, key + " second")));
+        bus.publishAll(topic, second).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        List<String> healthy = keys.stream().filter(key -> partitionOf(key) != poisoned).map(key -> key + " second")
+                .toList();
+        await().atMost(PATIENCE).until(() -> handled(runs).containsAll(healthy));
+        Thread.sleep(500); // several retries of the poisoned partition
+        assertThat(handled(runs)).as("nothing after the poison on its partition")
+                .doesNotContain("poison")
+                .noneMatch(p -> p.endsWith(" second") && partitionOf(p.substring(0, p.indexOf(' '))) == poisoned);
+
+        fixed.set(true);
+        await().atMost(PATIENCE).until(() -> handled(runs).size() == 2 * keys.size() + 1);
+        List<EventBus.Event> all = runs.stream().flatMap(List::stream).toList();
+        assertThat(all.stream().filter(e -> e.key().equals(poisonedKey)).map(KafkaEventBusRetryTest::payload))
+                .containsExactly(poisonedKey + " first", "poison", poisonedKey + " second");
+    }
+
+    private static EventBus.Event event(String key, String payload) {
+        return new EventBus.Event(key, payload.getBytes(UTF_8));
+    }
+
+    private static String payload(EventBus.Event event) {
+        return new String(event.payload(), UTF_8);
+    }
+
+    private static List<String> handled(List<List<EventBus.Event>> runs) {
+        return runs.stream().flatMap(List::stream).map(KafkaEventBusRetryTest::payload).toList();
+    }
+
+    /** The partition the producer puts a key on (the bus creates topics with the default 12 partitions). */
+    private static int partitionOf(String key) {
+        return BuiltInPartitioner.partitionForKey(key.getBytes(UTF_8), KafkaBusSettings.of("unused").partitions());
     }
 
     @Test
