@@ -52,8 +52,9 @@ public final class Bench {
         MessageLedger ledger = new MessageLedger(workload.senders() + workload.flooders());
         MessageText text = new MessageText(runId, workload.messageBytes());
         ProcessStats processes = new ProcessStats(workload.serverPids(), workload.pgData());
-        try (Connections connections = new Connections(workload.target(), workload.chat(), workload.connections())) {
-            Setup setup = new Setup(connections.setup(), out);
+        try (Connections connections = new Connections(workload.target(), workload.userService(), workload.chat(),
+                workload.connections())) {
+            Setup setup = new Setup(connections.users(), connections.setup(), out);
             List<Setup.User> users = setup.users(workload.userPrefix(), workload.users());
             List<Setup.Room> rooms = setup.rooms(runId, memberLists(workload, users));
             try {
@@ -99,7 +100,7 @@ public final class Bench {
         long measureStart = sendStart + workload.warmup().toNanos();
         long sendEnd = measureStart + workload.duration().toNanos();
         Thread pacer = Thread.ofPlatform().name("bench-pacer")
-                .start(new Pacer(fleet.senders, workload.rate(), sendStart, sendEnd));
+                .start(new Pacer(fleet.senders, workload.rate(), workload.ramp().toNanos(), sendStart, sendEnd));
         boolean done = false;
         try {
             fleet.flooders.forEach(Flooder::start);

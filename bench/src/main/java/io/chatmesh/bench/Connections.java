@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The bench's HTTP/2 connections: one for setup calls, and {@code count} for the chat streams
+ * The bench's HTTP/2 connections: one for setup calls (and one more for UserService when it is
+ * served elsewhere), and {@code count} for the chat streams
  * and sends, spread round-robin over the chat addresses. Chat callbacks run directly on the
  * transport threads (directExecutor): they only count and record, and skipping the hand-off
  * to an executor is most of what keeps the receiving side cheap.
@@ -21,10 +22,13 @@ final class Connections implements AutoCloseable {
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     private final ManagedChannel setup;
+    private final ManagedChannel users;
     private final List<ManagedChannel> chat = new ArrayList<>();
 
-    Connections(HostPort target, List<HostPort> chatAddresses, int count) {
+    Connections(HostPort target, HostPort usersAddress, List<HostPort> chatAddresses, int count) {
         this.setup = NettyChannelBuilder.forAddress(target.host(), target.port()).usePlaintext().build();
+        this.users = usersAddress.equals(target) ? setup
+                : NettyChannelBuilder.forAddress(usersAddress.host(), usersAddress.port()).usePlaintext().build();
         for (int i = 0; i < count; i++) {
             HostPort address = chatAddresses.get(i % chatAddresses.size());
             chat.add(NettyChannelBuilder.forAddress(address.host(), address.port())
@@ -32,8 +36,14 @@ final class Connections implements AutoCloseable {
         }
     }
 
+    /** RoomService calls of the setup. */
     ManagedChannel setup() {
         return setup;
+    }
+
+    /** UserService calls of the setup. */
+    ManagedChannel users() {
+        return users;
     }
 
     /** The connection of the stream with this number. */
@@ -51,9 +61,11 @@ final class Connections implements AutoCloseable {
     @Override
     public void close() {
         setup.shutdownNow();
+        users.shutdownNow();
         chat.forEach(ManagedChannel::shutdownNow);
         try {
             setup.awaitTermination(5, TimeUnit.SECONDS);
+            users.awaitTermination(5, TimeUnit.SECONDS);
             for (ManagedChannel channel : chat) {
                 channel.awaitTermination(5, TimeUnit.SECONDS);
             }

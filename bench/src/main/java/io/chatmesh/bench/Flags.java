@@ -16,12 +16,15 @@ final class Flags {
     static final String USAGE = """
             usage: bin/bench [--name value ...]
               --target host:port        setup calls (UserService, RoomService)      [127.0.0.1:9090]
+              --users host:port         UserService, when not at the target          [the target]
               --chat host:port[,...]    ChatService; connections round-robin        [the target]
               --rooms N                 rooms, created fresh every run               [50]
               --members N               members per room (accounts <prefix>-<i>)     [20]
               --senders-per-room N      open-loop senders per room                   [2]
-              --connected-members N     members per room holding a stream            [all]
+              --connected-members N     members per room holding a stream (stream    [all]
+                                        senders always do; unary ones need not)
               --rate R                  messages/s offered in total                  [500]
+              --ramp D                  rise from 0 to the rate first (in warmup)    [0s]
               --connections N           HTTP/2 connections for all chat streams     [10]
               --warmup D                sending before the measured part             [10s]
               --duration D              measured sending                             [60s]
@@ -42,9 +45,9 @@ final class Flags {
             durations: 500ms, 10s, 2m""";
 
     private static final Set<String> SWITCHES = Set.of("check", "smoke", "help");
-    private static final Set<String> VALUED = Set.of("target", "chat", "rooms", "members", "senders-per-room",
-            "connected-members", "rate", "connections", "warmup", "duration", "drain", "message-bytes", "send-via",
-            "user-prefix", "flooders", "flood-window", "server-pid", "pg-data", "json");
+    private static final Set<String> VALUED = Set.of("target", "users", "chat", "rooms", "members",
+            "senders-per-room", "connected-members", "rate", "ramp", "connections", "warmup", "duration", "drain",
+            "message-bytes", "send-via", "user-prefix", "flooders", "flood-window", "server-pid", "pg-data", "json");
 
     private final Map<String, List<String>> values = new LinkedHashMap<>();
 
@@ -80,11 +83,12 @@ final class Flags {
 
     private Workload workload() {
         HostPort target = HostPort.parse(string("target", "127.0.0.1:9090"));
+        HostPort users = values.containsKey("users") ? HostPort.parse(string("users", "")) : target;
         List<HostPort> chat = values.containsKey("chat")
                 ? Arrays.stream(string("chat", "").split(",")).map(String::trim).map(HostPort::parse).toList()
                 : List.of(target);
         boolean smoke = values.containsKey("smoke");
-        Workload base = smoke ? Workload.smoke(target, chat) : new Workload(target, chat, 50, 20, 2, 20, 500, 10,
+        Workload base = smoke ? Workload.smoke(target, chat) : new Workload(target, users, chat, 50, 20, 2, 20, 500, Duration.ZERO, 10,
                 Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(10), 100, Workload.SendVia.STREAM,
                 "bench", 0, 256, List.of(), null, null, false);
         int members = integer("members", base.members());
@@ -94,12 +98,13 @@ final class Flags {
                 pids.add(parse("server-pid", pid.trim(), Long::parseLong));
             }
         }
-        return new Workload(target, chat,
+        return new Workload(target, users, chat,
                 integer("rooms", base.rooms()),
                 members,
                 integer("senders-per-room", base.sendersPerRoom()),
                 integer("connected-members", members),
                 parse("rate", string("rate", null), Double::parseDouble, base.rate()),
+                duration("ramp", base.ramp()),
                 integer("connections", base.connections()),
                 duration("warmup", base.warmup()),
                 duration("duration", base.duration()),

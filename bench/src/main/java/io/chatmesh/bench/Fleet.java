@@ -11,10 +11,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Everyone who holds a stream in this run, and who of them sends. Room r's first
+ * Everyone who holds a stream in this run, and who sends. Room r's first
  * {@code connectedMembers} members connect, and its first {@code sendersPerRoom} send
- * (open-loop sender number r * sendersPerRoom + i); the flooders, the last members of room 0,
- * are senders numbered after all of those.
+ * (open-loop sender number r * sendersPerRoom + i; on their stream, or unary, when they need
+ * not be connected); the flooders, the last members of room 0, are senders numbered after all
+ * of those.
  */
 final class Fleet implements AutoCloseable {
 
@@ -35,8 +36,12 @@ final class Fleet implements AutoCloseable {
         for (Setup.Room room : rooms) {
             boolean flooded = room.index() == 0;
             int connected = workload.connectedMembers() + (flooded ? workload.flooders() : 0);
-            for (int i = 0; i < workload.connectedMembers(); i++) {
-                StreamClient stream = stream(room, room.members().get(i), connections, stats, ledger, text);
+            int senderOrConnected = Math.max(workload.connectedMembers(), workload.sendersPerRoom());
+            for (int i = 0; i < senderOrConnected; i++) {
+                // unary senders need no stream of their own (an ingest run with few or no listeners)
+                StreamClient stream = i < workload.connectedMembers()
+                        ? stream(room, room.members().get(i), connections, stats, ledger, text)
+                        : new StreamClient(room.members().get(i), connections.chat(i), room.id(), stats, ledger, text);
                 if (i < workload.sendersPerRoom()) {
                     int number = room.index() * workload.sendersPerRoom() + i;
                     senders.add(sender(workload, number, room, stream, text, ledger, stats));

@@ -10,26 +10,41 @@ import java.util.concurrent.locks.LockSupport;
  * by an earlier one's answer; when the thread falls behind it sends what is due at once, and
  * each message carries the time it was due, so any delay shows up in the latencies instead
  * of hiding (no coordinated omission).
+ *
+ * <p>With a ramp, the rate rises linearly from 0 to {@code rate} over the ramp's length first,
+ * so a cold server (and bench) is not hit by the full rate at once.
  */
 final class Pacer implements Runnable {
 
     private final List<Sender> senders;
     private final double nanosPerMessage;
+    private final double rampNanos;
     private final long start;
     private final long end;
 
-    /** Sends from {@code start} until before {@code end} (System.nanoTime). */
-    Pacer(List<Sender> senders, double rate, long start, long end) {
+    /** Sends from {@code start} until before {@code end} (System.nanoTime), ramping up for {@code rampNanos}. */
+    Pacer(List<Sender> senders, double rate, long rampNanos, long start, long end) {
         this.senders = senders;
         this.nanosPerMessage = 1e9 / rate;
+        this.rampNanos = rampNanos;
         this.start = start;
         this.end = end;
+    }
+
+    /**
+     * When the n-th message is due, after start: n / rate at the full rate; during the ramp
+     * (rate rising linearly over T, so n(t) = rate t² / 2T) at sqrt(2 T n / rate); after it,
+     * n / rate + T / 2.
+     */
+    long offset(long n) {
+        double fullRate = n * nanosPerMessage;
+        return (long) (fullRate < rampNanos / 2 ? Math.sqrt(2 * rampNanos * fullRate) : fullRate + rampNanos / 2);
     }
 
     @Override
     public void run() {
         for (long n = 0; ; n++) {
-            long due = start + (long) (n * nanosPerMessage);
+            long due = start + offset(n);
             if (due - end >= 0) {
                 return;
             }

@@ -13,13 +13,14 @@ import java.util.stream.Stream;
 /**
  * CPU and memory of the processes under test, from /proc (Linux): the server's PIDs, and
  * PostgreSQL as its postmaster (named by the first line of {@code <data dir>/postmaster.pid})
- * plus the postmaster's children. Backends that exit during the run are not lost: their CPU
+ * plus the postmaster's children; and the whole machine's CPU, so what else ran meanwhile
+ * shows. Backends that exit during the run are not lost: their CPU
  * moves into the postmaster's cutime/cstime when it reaps them, which is counted too.
  */
 final class ProcessStats {
 
-    /** CPU used so far, in clock ticks, at one moment. */
-    record CpuSample(long serverTicks, long postgresTicks, long benchTicks) {}
+    /** CPU used so far, in clock ticks, at one moment; {@code machineTicks}: all cores, every process. */
+    record CpuSample(long serverTicks, long postgresTicks, long benchTicks, long machineTicks) {}
 
     /** Resident memory at the end: the server's VmRSS, PostgreSQL's summed PSS (KiB; -1 unknown). */
     record Memory(long serverRssKib, long postgresPssKib, int postgresProcesses) {}
@@ -29,6 +30,7 @@ final class ProcessStats {
     private final Path pgData;
     private final long benchPid = ProcessHandle.current().pid();
     final long clockTicksPerSecond = clockTicksPerSecond();
+    final int cores = Runtime.getRuntime().availableProcessors();
 
     /** @throws IllegalArgumentException when a server PID or the PostgreSQL data directory's postmaster is not there */
     ProcessStats(List<Long> serverPids, Path pgData) {
@@ -66,7 +68,7 @@ final class ProcessStats {
             }
         }
         long bench = stat(benchPid).map(stat -> cpu(stat, false)).orElse(0L);
-        return new CpuSample(server, postgres, bench);
+        return new CpuSample(server, postgres, bench, machineBusyTicks());
     }
 
     Memory memory() {
@@ -136,6 +138,23 @@ final class ProcessStats {
             return Optional.of(fields);
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // gone, or not ours to read
+        }
+    }
+
+    /**
+     * Busy time of all cores from the first line of /proc/stat ("cpu user nice system idle
+     * iowait irq softirq steal ..."): everything but idle and iowait; 0 when unreadable.
+     */
+    private static long machineBusyTicks() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/stat"))) {
+            String[] fields = lines.findFirst().orElse("").trim().split("\\s+");
+            long busy = 0;
+            for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+                busy += Long.parseLong(fields[i]);
+            }
+            return busy;
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 

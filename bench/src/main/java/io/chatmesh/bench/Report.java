@@ -43,6 +43,8 @@ final class Report {
         }
         line.append(" bench ").append(percent(now.cpu().benchTicks() - previous.cpu().benchTicks(), seconds,
                 processes));
+        line.append(" machine ").append(percent(now.cpu().machineTicks() - previous.cpu().machineTicks(), seconds,
+                processes)).append(" of ").append(100 * processes.cores).append('%');
         return line.toString();
     }
 
@@ -75,6 +77,8 @@ final class Report {
         cpu(cpu, "together", cost.together());
         cpu(cpu, "bench", cost.bench());
         out.printf(Locale.ROOT, "cpu          %s%n", cpu);
+        out.printf(Locale.ROOT, "machine       %.1f%% of %d%%, other processes %.1f%%%n", cost.machine().percent(),
+                100 * cost.cores(), cost.others().percent());
         if (cost.serverRssKib() >= 0 || cost.postgresPssKib() >= 0) {
             out.printf(Locale.ROOT, "memory       %s%s%n",
                     cost.serverRssKib() < 0 ? "" : " server VmRSS " + cost.serverRssKib() / 1024 + " MiB",

@@ -43,11 +43,17 @@ final class Setup {
     /** A room of this run; its first member created it. */
     record Room(int index, String id, List<User> members) {}
 
-    private final Channel channel;
+    private final Channel userChannel;
+    private final Channel roomChannel;
     private final PrintStream out;
 
-    Setup(Channel channel, PrintStream out) {
-        this.channel = channel;
+    /**
+     * @param userChannel UserService's channel
+     * @param roomChannel RoomService's channel
+     */
+    Setup(Channel userChannel, Channel roomChannel, PrintStream out) {
+        this.userChannel = userChannel;
+        this.roomChannel = roomChannel;
         this.out = out;
     }
 
@@ -74,7 +80,7 @@ final class Setup {
         for (Room room : rooms) {
             for (User member : room.members()) {
                 leaves.add(() -> {
-                    Connections.as(RoomServiceGrpc.newBlockingStub(channel), member.token())
+                    Connections.as(RoomServiceGrpc.newBlockingStub(roomChannel), member.token())
                             .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
                             .leaveRoom(LeaveRoomRequest.newBuilder().setRoomId(room.id()).build());
                     return null;
@@ -89,7 +95,7 @@ final class Setup {
     }
 
     private User logIn(String name) {
-        var users = UserServiceGrpc.newBlockingStub(channel);
+        var users = UserServiceGrpc.newBlockingStub(userChannel);
         LogInRequest request = LogInRequest.newBuilder().setUsername(name).setPassword(PASSWORD).build();
         LogInResponse response;
         try {
@@ -116,7 +122,7 @@ final class Setup {
 
     private Room createRoom(String runId, int index, List<User> members) {
         User owner = members.getFirst();
-        var rooms = Connections.as(RoomServiceGrpc.newBlockingStub(channel), owner.token());
+        var rooms = Connections.as(RoomServiceGrpc.newBlockingStub(roomChannel), owner.token());
         List<User> others = members.subList(1, members.size());
         List<User> initial = others.subList(0, Math.min(INITIAL_MEMBERS_MAX, others.size()));
         String roomId = rooms.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)

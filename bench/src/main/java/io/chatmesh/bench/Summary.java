@@ -62,11 +62,14 @@ public record Summary(
      * @param server null unless --server-pid was given
      * @param postgres null unless --pg-data was given
      * @param together null unless both were given
+     * @param machine every process on the machine
+     * @param others the machine less server, PostgreSQL and bench: load that competed with the run
+     * @param cores the machine's cores (so 100 * cores percent is all of it)
      * @param serverRssKib -1 when not measured
      * @param postgresPssKib -1 when not measured
      */
-    record Cost(Cpu server, Cpu postgres, Cpu together, Cpu bench, long serverRssKib, long postgresPssKib,
-            int postgresProcesses) {}
+    record Cost(Cpu server, Cpu postgres, Cpu together, Cpu bench, Cpu machine, Cpu others, int cores,
+            long serverRssKib, long postgresPssKib, int postgresProcesses) {}
 
     static Summary of(String runId, Workload workload, Monitor.Window window, Stats.Counts finalCounts,
             MessageLedger.Tally tally, Map<String, Long> errors, Map<String, Long> floodRefusals,
@@ -106,9 +109,14 @@ public record Summary(
                 ? cpu(processes.seconds(postgresTicks), seconds, deliveries, messages) : null;
         Cpu together = server != null && postgres != null
                 ? cpu(processes.seconds(serverTicks + postgresTicks), seconds, deliveries, messages) : null;
-        Cpu bench = cpu(processes.seconds(end.benchTicks() - start.benchTicks()), seconds, deliveries, messages);
-        return new Cost(server, postgres, together, bench, memory.serverRssKib(), memory.postgresPssKib(),
-                memory.postgresProcesses());
+        long benchTicks = end.benchTicks() - start.benchTicks();
+        long machineTicks = end.machineTicks() - start.machineTicks();
+        Cpu bench = cpu(processes.seconds(benchTicks), seconds, deliveries, messages);
+        Cpu machine = cpu(processes.seconds(machineTicks), seconds, deliveries, messages);
+        Cpu others = cpu(processes.seconds(Math.max(0, machineTicks - serverTicks - postgresTicks - benchTicks)),
+                seconds, deliveries, messages);
+        return new Cost(server, postgres, together, bench, machine, others, processes.cores,
+                memory.serverRssKib(), memory.postgresPssKib(), memory.postgresProcesses());
     }
 
     private static Cpu cpu(double cpuSeconds, double seconds, long deliveries, long messages) {

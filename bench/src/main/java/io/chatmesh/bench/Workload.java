@@ -8,18 +8,23 @@ import java.util.List;
  * What one bench run does: the population (rooms, members, who holds a stream, who sends),
  * the offered load, how long, and what to measure besides the chat traffic.
  *
- * @param connectedMembers members of each room holding a stream, at least the senders
+ * @param userService UserService's address (sign-up, log-in); usually the target
+ * @param connectedMembers members of each room holding a stream (at least the senders when they
+ *        send on their stream; unary senders need none)
  * @param rate total messages per second offered by the open-loop senders
+ * @param ramp how long the offered rate takes to rise from 0 to {@code rate} at the start (within the warmup)
  * @param connections HTTP/2 connections to the chat addresses, shared by all streams
  */
 public record Workload(
         HostPort target,
+        HostPort userService,
         List<HostPort> chat,
         int rooms,
         int members,
         int sendersPerRoom,
         int connectedMembers,
         double rate,
+        Duration ramp,
         int connections,
         Duration warmup,
         Duration duration,
@@ -47,12 +52,15 @@ public record Workload(
         require(members >= 1, "--members must be at least 1");
         require(sendersPerRoom >= 1 && sendersPerRoom <= members, "--senders-per-room must be 1..--members");
         require(connectedMembers >= 0 && connectedMembers <= members, "--connected-members must be 0..--members");
-        connectedMembers = Math.max(connectedMembers, sendersPerRoom); // senders always hold a stream
+        if (sendVia == SendVia.STREAM) {
+            connectedMembers = Math.max(connectedMembers, sendersPerRoom); // they send on their stream
+        }
         require(rate > 0 && Double.isFinite(rate), "--rate must be positive");
         require(!chat.isEmpty(), "--chat needs at least one address");
         require(connections >= chat.size(), "--connections must be at least the number of --chat addresses");
         require(duration.isPositive(), "--duration must be positive");
         require(!warmup.isNegative() && !drain.isNegative(), "--warmup and --drain must not be negative");
+        require(!ramp.isNegative() && ramp.compareTo(warmup) <= 0, "--ramp must be 0..--warmup");
         require(messageBytes >= 1 && messageBytes <= TEXT_MAX, "--message-bytes must be 1.." + TEXT_MAX);
         // usernames are <prefix>-<n>: 3-32 characters of [a-zA-Z0-9_.-]
         require(userPrefix.matches("[a-zA-Z0-9_.-]{1,20}"), "--user-prefix must be 1-20 characters of [a-zA-Z0-9_.-]");
@@ -62,7 +70,8 @@ public record Workload(
 
     /** The small, quick workload of --smoke: a correctness check, not a measurement. */
     public static Workload smoke(HostPort target, List<HostPort> chat) {
-        return new Workload(target, chat, 4, 5, 2, 5, 40, 2, Duration.ofSeconds(2), Duration.ofSeconds(5),
+        return new Workload(target, target, chat, 4, 5, 2, 5, 40, Duration.ZERO, 2, Duration.ofSeconds(2),
+                Duration.ofSeconds(5),
                 Duration.ofSeconds(10), 100, SendVia.STREAM, "bench", 0, 256, List.of(), null, null, true);
     }
 
@@ -82,10 +91,11 @@ public record Workload(
 
     String describe() {
         return String.format("%d rooms x %d members (%d connected, %d sending), %s msg/s offered via %s, "
-                        + "%d-byte texts, %d connection(s) to %s%s; warmup %s, measured %s",
+                        + "%d-byte texts, %d connection(s) to %s%s; warmup %s%s, measured %s",
                 rooms, members, connectedMembers, sendersPerRoom, Report.number(rate), sendVia.name().toLowerCase(),
                 messageBytes, connections, chat, flooders == 0 ? "" : ", " + flooders + " flooder(s) in room 0",
-                Flags.format(warmup), Flags.format(duration));
+                Flags.format(warmup), ramp.isZero() ? "" : " (ramp " + Flags.format(ramp) + ")",
+                Flags.format(duration));
     }
 
     private static void require(boolean condition, String message) {

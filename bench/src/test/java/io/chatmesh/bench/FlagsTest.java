@@ -14,6 +14,7 @@ class FlagsTest {
         Workload workload = Flags.parse(new String[] {"--target", "10.0.0.1:7000", "--members", "8"});
 
         assertThat(workload.target()).isEqualTo(new HostPort("10.0.0.1", 7000));
+        assertThat(workload.userService()).isEqualTo(new HostPort("10.0.0.1", 7000));
         assertThat(workload.chat()).containsExactly(new HostPort("10.0.0.1", 7000));
         assertThat(workload.connectedMembers()).isEqualTo(8);
         assertThat(workload.rate()).isEqualTo(500);
@@ -25,21 +26,36 @@ class FlagsTest {
     @Test
     void smokeIsSmallAndCheckedAndFlagsStillOverrideIt() {
         Workload workload = Flags.parse(new String[] {"--rate", "20", "--smoke", "--chat", "a:1,b:2",
-                "--server-pid", "7,8", "--server-pid", "9", "--warmup", "500ms"});
+                "--server-pid", "7,8", "--server-pid", "9", "--warmup", "500ms", "--users", "u:3"});
 
         assertThat(workload.rooms()).isEqualTo(4);
         assertThat(workload.rate()).isEqualTo(20);
         assertThat(workload.chat()).containsExactly(new HostPort("a", 1), new HostPort("b", 2));
+        assertThat(workload.userService()).isEqualTo(new HostPort("u", 3));
         assertThat(workload.serverPids()).containsExactly(7L, 8L, 9L);
         assertThat(workload.warmup()).isEqualTo(Duration.ofMillis(500));
         assertThat(workload.check()).isTrue();
     }
 
     @Test
+    void aRampRisesLinearlyToTheRateAndThenKeepsIt() {
+        Pacer pacer = new Pacer(List.of(), 1000, 2_000_000_000L, 0, Long.MAX_VALUE);
+
+        // 1000 msg/s reached after 2 s: 1000 messages in the ramp (the area under it), at 1 ms apart after it
+        assertThat(pacer.offset(0)).isZero();
+        assertThat(pacer.offset(250)).isEqualTo(1_000_000_000L);
+        assertThat(pacer.offset(1000)).isEqualTo(2_000_000_000L);
+        assertThat(pacer.offset(1001)).isEqualTo(2_001_000_000L);
+        assertThat(new Pacer(List.of(), 1000, 0, 0, Long.MAX_VALUE).offset(7)).isEqualTo(7_000_000L);
+        assertThat(Flags.parse(new String[] {"--ramp", "5s", "--warmup", "10s"}).ramp()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
     void badFlagsAreRefusedWithOneLine() {
         for (List<String> args : List.of(List.of("--rooms"), List.of("--nope", "1"), List.of("--rate", "fast"),
                 List.of("--duration", "10"), List.of("--send-via", "carrier-pigeon"), List.of("--target", "host"),
-                List.of("--senders-per-room", "30"), List.of("--chat", "a:1,b:2", "--connections", "1"))) {
+                List.of("--senders-per-room", "30"), List.of("--chat", "a:1,b:2", "--connections", "1"),
+                List.of("--ramp", "20s", "--warmup", "10s"))) {
             assertThatThrownBy(() -> Flags.parse(args.toArray(String[]::new)))
                     .as(args.toString())
                     .isInstanceOf(IllegalArgumentException.class)

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,23 +28,37 @@ final class KafkaBroker implements AutoCloseable {
 
     private static final Duration STARTUP_LIMIT = Duration.ofSeconds(90);
 
+    /** The tests' broker JVM: small, and quick to start (C1 only, serial GC). */
+    static final List<String> TEST_JVM = List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
     private final Path dataDir;
     private final Path config;
     private final Path log;
     private final int port;
+    private final List<String> jvmOptions;
     private Process process;
 
-    private KafkaBroker(Path dataDir, int port, int controllerPort) {
+    private KafkaBroker(Path dataDir, int port, int controllerPort, List<String> jvmOptions) {
         this.dataDir = dataDir;
         this.config = dataDir.resolve("server.properties");
         this.log = dataDir.resolve("broker.log");
         this.port = port;
+        this.jvmOptions = List.copyOf(jvmOptions);
         writeConfig(controllerPort);
     }
 
-    /** Writes the config and formats the storage (a new cluster id); the broker is not running yet. */
+    /** A test broker on free loopback ports: see {@link #format(Path, int, int, List)}. */
     static KafkaBroker format(Path dataDir) {
-        KafkaBroker broker = new KafkaBroker(dataDir, LoopbackPorts.free(), LoopbackPorts.free());
+        return format(dataDir, LoopbackPorts.free(), LoopbackPorts.free(), TEST_JVM);
+    }
+
+    /**
+     * Writes the config and formats the storage (a new cluster id); the broker is not running yet.
+     *
+     * @param jvmOptions options of the broker's JVM (heap, GC, JIT)
+     */
+    static KafkaBroker format(Path dataDir, int port, int controllerPort, List<String> jvmOptions) {
+        KafkaBroker broker = new KafkaBroker(dataDir, port, controllerPort, jvmOptions);
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         int exit;
         try (PrintStream out = new PrintStream(output, true, UTF_8)) {
@@ -60,6 +75,18 @@ final class KafkaBroker implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    Path log() {
+        return log;
+    }
+
+    /** The broker JVM's process id. */
+    synchronized long pid() {
+        if (!isRunning()) {
+            throw new IllegalStateException("the broker is not running");
+        }
+        return process.pid();
+    }
+
     private boolean isRunning() {
         return process != null && process.isAlive();
     }
@@ -69,11 +96,13 @@ final class KafkaBroker implements AutoCloseable {
         if (isRunning()) {
             throw new IllegalStateException("the broker is running");
         }
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), KafkaBrokerMain.class.getName(),
+                config.toString()));
         try {
-            process = new ProcessBuilder(java.toString(), "-Xms64m", "-Xmx512m", "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                    KafkaBrokerMain.class.getName(), config.toString())
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();

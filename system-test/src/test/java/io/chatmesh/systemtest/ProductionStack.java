@@ -20,11 +20,12 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * chatmesh on its production backends, all on loopback: a Kafka broker in a child JVM, MongoDB
- * (wire protocol, mongo-java-server) for messages, PostgreSQL for users and rooms, and the
- * services in this JVM, each its own Spring context on its own port with its own Kafka clients:
- * one user-service, two chat-service instances on one chat database, one message-service and
- * two signaling-service instances. Nothing is shared between the contexts but the backends, so
- * whatever one instance learns from another went through the broker.
+ * (wire protocol, mongo-java-server) or PostgreSQL for messages, PostgreSQL for users and rooms,
+ * and the services in this JVM, each its own Spring context on its own port with its own Kafka
+ * clients: for the tests one user-service, two chat-service instances on one chat database, one
+ * message-service and two signaling-service instances ({@link Options#forTests()}; a benchmark
+ * picks its own, see {@link KafkaStack}). Nothing is shared between the contexts but the
+ * backends, so whatever one instance learns from another went through the broker.
  *
  * <p>Client channels as a deployment would route them: users → user-service, rooms → chat
  * instance 1, messages → message-service.
@@ -43,6 +44,43 @@ final class ProductionStack implements AutoCloseable {
         }
     }
 
+    /** Where message-service stores messages. */
+    enum MessageStore { MONGODB, POSTGRESQL }
+
+    /**
+     * What the tests and a benchmark run differently.
+     *
+     * @param instances started in this order (message-service's consumer group before the chat
+     *        instances publish)
+     * @param serviceArgs added to every instance's arguments (e.g. timeouts)
+     * @param ports each instance's gRPC port
+     * @param brokerPort the Kafka listener's port; the controller's is {@code controllerPort}
+     * @param brokerJvm options of the broker's JVM
+     * @param newDatabase creates an empty PostgreSQL database and returns its JDBC URL (user
+     *        {@link TestPostgres#USER}, trusted on loopback)
+     */
+    record Options(List<Instance> instances, List<String> serviceArgs, Map<Instance, Integer> ports, int brokerPort,
+            int controllerPort, List<String> brokerJvm, MessageStore messageStore, Supplier<String> newDatabase) {
+
+        Options {
+            instances = List.copyOf(instances);
+            serviceArgs = List.copyOf(serviceArgs);
+            ports = Map.copyOf(ports);
+            brokerJvm = List.copyOf(brokerJvm);
+        }
+
+        /** Every instance on free ports, short Kafka timeouts, messages in MongoDB, databases of {@link TestPostgres}. */
+        static Options forTests() {
+            Map<Instance, Integer> ports = new EnumMap<>(Instance.class);
+            for (Instance instance : Instance.values()) {
+                ports.put(instance, LoopbackPorts.free());
+            }
+            return new Options(List.of(Instance.USER, Instance.MESSAGE, Instance.CHAT_1, Instance.CHAT_2,
+                    Instance.SIGNALING_1, Instance.SIGNALING_2), TEST_KAFKA_TIMEOUTS, ports, LoopbackPorts.free(),
+                    LoopbackPorts.free(), KafkaBroker.TEST_JVM, MessageStore.MONGODB, TestPostgres::newDatabase);
+        }
+    }
+
     /** Database holding message-service's collections. */
     static final String MONGO_DATABASE = "chatmesh";
 
@@ -51,7 +89,7 @@ final class ProductionStack implements AutoCloseable {
      * max-block + delivery-timeout. The services' publish timeouts are longer than the delivery
      * timeout, so they never answer UNAVAILABLE while the producer may still deliver the event.
      */
-    private static final List<String> KAFKA_TIMEOUTS = List.of(
+    private static final List<String> TEST_KAFKA_TIMEOUTS = List.of(
             "--chatmesh.bus.kafka.delivery-timeout=2s",
             "--chatmesh.bus.kafka.request-timeout=1s",
             "--chatmesh.bus.kafka.max-block=2s",
@@ -59,31 +97,41 @@ final class ProductionStack implements AutoCloseable {
             "--chatmesh.chat.publish-timeout=4s",
             "--chatmesh.message.publish-timeout=4s");
 
+    private final Options options;
     private final KafkaBroker kafka;
+    /** Null when messages are stored in PostgreSQL. */
     private final MongoServer mongo;
     private final String usersDatabase;
     private final String chatDatabase;
-    private final Map<Instance, Integer> ports = new EnumMap<>(Instance.class);
+    /** Null when messages are stored in MongoDB. */
+    private final String messagesDatabase;
     private final Map<Instance, ConfigurableApplicationContext> contexts = new EnumMap<>(Instance.class);
 
-    private ProductionStack(Path dataDir) {
-        kafka = KafkaBroker.format(dataDir.resolve("kafka"));
-        mongo = new MongoServer(new MemoryBackend());
-        usersDatabase = TestPostgres.newDatabase();
-        chatDatabase = TestPostgres.newDatabase();
-        for (Instance instance : Instance.values()) {
-            ports.put(instance, LoopbackPorts.free());
-        }
+    private ProductionStack(Path dataDir, Options options) {
+        this.options = options;
+        kafka = KafkaBroker.format(dataDir.resolve("kafka"), options.brokerPort(), options.controllerPort(),
+                options.brokerJvm());
+        boolean mongodb = options.messageStore() == MessageStore.MONGODB;
+        mongo = mongodb ? new MongoServer(new MemoryBackend()) : null;
+        usersDatabase = options.newDatabase().get();
+        chatDatabase = options.newDatabase().get();
+        messagesDatabase = mongodb ? null : options.newDatabase().get();
     }
 
-    /** Starts the backends, then every instance (message-service's consumer group before the chat instances publish). */
+    /** The tests' stack ({@link Options#forTests()}). */
     static ProductionStack start(Path dataDir) {
-        ProductionStack stack = new ProductionStack(dataDir);
+        return start(dataDir, Options.forTests());
+    }
+
+    /** Starts the backends, then the instances in the order the options list them. */
+    static ProductionStack start(Path dataDir, Options options) {
+        ProductionStack stack = new ProductionStack(dataDir, options);
         try {
-            stack.mongo.bind("127.0.0.1", 0);
+            if (stack.mongo != null) {
+                stack.mongo.bind("127.0.0.1", 0);
+            }
             stack.kafka.start();
-            for (Instance instance : List.of(Instance.USER, Instance.MESSAGE, Instance.CHAT_1, Instance.CHAT_2,
-                    Instance.SIGNALING_1, Instance.SIGNALING_2)) {
+            for (Instance instance : options.instances()) {
                 stack.start(instance);
             }
         } catch (RuntimeException e) {
@@ -94,7 +142,7 @@ final class ProductionStack implements AutoCloseable {
     }
 
     int port(Instance instance) {
-        return ports.get(instance);
+        return options.ports().get(instance);
     }
 
     KafkaBroker kafka() {
@@ -120,6 +168,7 @@ final class ProductionStack implements AutoCloseable {
                 "--spring.main.banner-mode=off",
                 "--logging.level.root=WARN",
                 "--logging.level.io.chatmesh=INFO"));
+        args.addAll(options.serviceArgs());
         Supplier<SpringApplicationBuilder> application = switch (instance) {
             case USER -> {
                 // user-service publishes nothing: it keeps the platform's in-process bus, as deployed
@@ -132,9 +181,14 @@ final class ProductionStack implements AutoCloseable {
                 yield ChatServiceApplication::builder;
             }
             case MESSAGE -> {
-                args.add("--chatmesh.message.store=mongodb");
-                args.add("--chatmesh.message.mongodb.uri=" + mongoUri());
-                args.add("--chatmesh.message.mongodb.database=" + MONGO_DATABASE);
+                if (mongo != null) {
+                    args.add("--chatmesh.message.store=mongodb");
+                    args.add("--chatmesh.message.mongodb.uri=" + mongoUri());
+                    args.add("--chatmesh.message.mongodb.database=" + MONGO_DATABASE);
+                } else {
+                    args.add("--chatmesh.message.store=sql");
+                    args.addAll(postgres(messagesDatabase));
+                }
                 args.addAll(kafka(instance));
                 yield MessageServiceApplication::builder;
             }
@@ -167,7 +221,9 @@ final class ProductionStack implements AutoCloseable {
         for (int i = running.size() - 1; i >= 0; i--) {
             stop(running.get(i));
         }
-        mongo.shutdownNow();
+        if (mongo != null) {
+            mongo.shutdownNow();
+        }
         kafka.close();
     }
 
@@ -179,11 +235,9 @@ final class ProductionStack implements AutoCloseable {
     }
 
     private List<String> kafka(Instance instance) {
-        List<String> args = new ArrayList<>(List.of(
+        return List.of(
                 "--chatmesh.bus.type=kafka",
                 "--chatmesh.bus.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "--chatmesh.bus.kafka.instance-id=" + instance.id));
-        args.addAll(KAFKA_TIMEOUTS);
-        return args;
+                "--chatmesh.bus.kafka.instance-id=" + instance.id);
     }
 }
