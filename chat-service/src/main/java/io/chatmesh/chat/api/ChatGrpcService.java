@@ -41,7 +41,9 @@ public class ChatGrpcService implements ChatServiceGrpc.AsyncService, BindableSe
     StreamObserver<ClientEvent> connectFrames(StreamObserver<ServerFrame> responseObserver) {
         ServerCallStreamObserver<ServerFrame> call = (ServerCallStreamObserver<ServerFrame>) responseObserver;
         OutboundQueue<ServerFrame> queue = new OutboundQueue<>(call, deps.settings().queueCapacity());
-        ChatStream stream = new ChatStream(deps, queue, AuthContext.currentOrNull());
+        // the stream asks for each next client event itself, so a refused flood slows its reading
+        call.disableAutoRequest();
+        ChatStream stream = new ChatStream(deps, queue, AuthContext.currentOrNull(), call::request);
         call.setOnCancelHandler(stream::end);
         call.setOnCloseHandler(stream::end);
         return stream;

@@ -36,7 +36,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +64,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>gRPC calls the inbound methods and the cancel/close handlers one at a time, so the
  * stream's own state needs no locking; the session is also called by bus threads.
+ *
+ * <p>The stream asks for each client event itself, one at a time: after an event refused for
+ * a rate limit (a retry delay in its StreamError) only once that delay has passed. A client
+ * that floods then meets HTTP/2 flow control instead of costing the server a refusal per frame.
  */
 final class ChatStream implements StreamObserver<ClientEvent> {
 
@@ -78,29 +85,48 @@ final class ChatStream implements StreamObserver<ClientEvent> {
     private final Principal headerPrincipal;
     private final TypingThrottle typingThrottle;
     private final AtomicBoolean ended = new AtomicBoolean();
+    /** Asks gRPC for this many more client events (ServerCallStreamObserver::request). */
+    private final IntConsumer requestEvents;
     private volatile StreamSession session;
 
-    ChatStream(Dependencies deps, OutboundQueue<ServerFrame> queue, Principal headerPrincipal) {
+    /** Asks for the first client event at once. */
+    ChatStream(Dependencies deps, OutboundQueue<ServerFrame> queue, Principal headerPrincipal, IntConsumer requestEvents) {
         this.deps = deps;
         this.queue = queue;
         this.headerPrincipal = headerPrincipal;
         this.typingThrottle = new TypingThrottle(deps.settings().typingInterval(), System::nanoTime);
+        this.requestEvents = requestEvents;
+        requestEvents.accept(1);
     }
 
     @Override
     public void onNext(ClientEvent event) {
+        java.time.Duration pause = java.time.Duration.ZERO;
         if (ConnectBinding.isUnparseable(event)) {
             offerError("", new ChatmeshException(ChatmeshException.Kind.INVALID_ARGUMENT,
                     ChatmeshException.Reason.INVALID_FIELD, "the frame is not a ClientEvent"));
-            return;
+        } else {
+            try {
+                handle(event);
+            } catch (ChatmeshException e) {
+                pause = e.retryDelay().orElse(pause);
+                offerError(event.getClientId(), e);
+            } catch (StatusRuntimeException e) {
+                offerError(event.getClientId(), e);
+            } catch (RuntimeException e) {
+                log.error("unexpected failure handling a chat event", e);
+                offerError(event.getClientId(), e);
+            }
         }
-        try {
-            handle(event);
-        } catch (ChatmeshException | StatusRuntimeException e) {
-            offerError(event.getClientId(), e);
-        } catch (RuntimeException e) {
-            log.error("unexpected failure handling a chat event", e);
-            offerError(event.getClientId(), e);
+        requestNext(pause);
+    }
+
+    private void requestNext(java.time.Duration pause) {
+        if (pause.isPositive() && !ended.get()) {
+            CompletableFuture.delayedExecutor(pause.toNanos(), TimeUnit.NANOSECONDS)
+                    .execute(() -> requestEvents.accept(1));
+        } else {
+            requestEvents.accept(1);
         }
     }
 

@@ -7,6 +7,8 @@ import com.google.rpc.RetryInfo;
 import io.chatmesh.chat.ChatClient;
 import io.chatmesh.chat.ChatServiceTestBase;
 import io.chatmesh.platform.id.Ids;
+import io.chatmesh.proto.chat.v1.ClientEvent;
+import io.chatmesh.proto.chat.v1.Ping;
 import io.chatmesh.proto.chat.v1.SendMessageEvent;
 import io.chatmesh.proto.chat.v1.SendMessageRequest;
 import io.chatmesh.proto.chat.v1.ServerEvent;
@@ -17,6 +19,7 @@ import io.chatmesh.proto.room.v1.RoomKind;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,7 +29,7 @@ import org.springframework.test.context.TestPropertySource;
  * Each user may send {@code send-rate} messages per second on average, bursts of
  * {@code send-burst}: beyond that a send is refused with RESOURCE_EXHAUSTED (RATE_LIMITED)
  * saying how long to wait, and stores nothing. Retries of answered sends and other users are
- * not affected.
+ * not affected. A stream's next event is read only once a refusal's retry delay has passed.
  */
 @TestPropertySource(properties = {"chatmesh.chat.send-rate=0.5", "chatmesh.chat.send-burst=3"})
 class SendLimitTest extends ChatServiceTestBase {
@@ -68,6 +71,33 @@ class SendLimitTest extends ChatServiceTestBase {
             assertThat(send(bob, room, Ids.newId()).getSeq()).isEqualTo(4);
         }
         assertThat(MESSAGES.stored(room.getId())).isEqualTo(4);
+    }
+
+    @Test
+    void aStreamThatWasRefusedIsNotReadAgainBeforeItsRetryDelay() {
+        TestUser alice = newUser();
+        Room room = createRoom(alice, RoomKind.ROOM_KIND_GROUP, newUser());
+        try (ChatClient aliceClient = ChatClient.ready(channel, alice.token())) {
+            for (int i = 1; i <= 3; i++) {
+                aliceClient.sendMessage("burst-" + i, room.getId(), "message " + i);
+            }
+            for (int i = 1; i <= 3; i++) {
+                aliceClient.next(ServerEvent.EventCase.ACK);
+            }
+            long sent = System.nanoTime();
+            aliceClient.sendMessage("over", room.getId(), "one too many");
+            aliceClient.send(ClientEvent.newBuilder().setPing(Ping.newBuilder().setNonce(7)).build());
+
+            StreamError refused = aliceClient.next(ServerEvent.EventCase.ERROR).getError();
+            ServerEvent pong = aliceClient.next(ServerEvent.EventCase.PONG);
+            long answered = System.nanoTime();
+
+            assertThat(refused.getReason()).isEqualTo("RATE_LIMITED");
+            assertThat(pong.getPong().getNonce()).isEqualTo(7);
+            // the ping behind the refused send was read only after the delay the refusal named
+            Duration delay = Duration.ofSeconds(refused.getRetryDelay().getSeconds(), refused.getRetryDelay().getNanos());
+            assertThat(Duration.ofNanos(answered - sent)).isGreaterThanOrEqualTo(delay);
+        }
     }
 
     private Message send(TestUser sender, Room room, String clientId) {
