@@ -3,6 +3,7 @@ package io.chatmesh.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.chatmesh.platform.auth.AccessTokens;
 import io.chatmesh.platform.auth.JwksAccessTokenVerifier;
 import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.error.ChatmeshException;
@@ -28,10 +29,13 @@ class JwksAccessTokenVerifierTest {
     }
 
     @Test
-    void expiredForeignAndGarbageTokensAreUnauthenticated() {
+    void expiredForeignOverlongAndGarbageTokensAreUnauthenticated() {
         TestTokens otherIssuer = new TestTokens();
         for (String bad : new String[] {
                 tokens.issue("u", "alice", Duration.ofMinutes(-5)),
+                // validly signed, but living longer than any issuer may make them
+                tokens.issue("u", "alice", Duration.ofDays(365 * 100)),
+                tokens.issue("u", "alice", AccessTokens.MAX_LIFETIME.plusMinutes(1)),
                 otherIssuer.issue("u", "alice"),
                 "garbage",
                 "",
@@ -47,7 +51,7 @@ class JwksAccessTokenVerifierTest {
         TestTokens rotated = new TestTokens();
         AtomicReference<String> published = new AtomicReference<>(tokens.jwksJson());
         AtomicInteger fetches = new AtomicInteger();
-        AtomicLong now = new AtomicLong(1_000_000);
+        AtomicLong now = new AtomicLong(System.currentTimeMillis());
         Clock clock = new Clock() {
             @Override public ZoneId getZone() { return ZoneOffset.UTC; }
             @Override public Clock withZone(ZoneId zone) { return this; }

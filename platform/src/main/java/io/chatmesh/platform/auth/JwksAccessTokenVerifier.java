@@ -26,6 +26,9 @@ import java.util.function.Supplier;
  * once and re-fetched when a token names an unknown key id (key rotation), at most once per
  * {@code refreshBackoff}, so a flood of forged key ids cannot hammer user-service.
  *
+ * <p>Beyond signature, issuer, audience and expiry, a token must not live longer than
+ * {@link AccessTokens#MAX_LIFETIME}, counted from its issue time and from now.
+ *
  * <p>A token that passed is remembered until it expires (bounded): checking an ES256
  * signature costs more CPU than most calls it guards, and a client sends the same token with
  * every call for its whole lifetime. Only tokens that passed are remembered, so forged ones
@@ -85,6 +88,11 @@ public final class JwksAccessTokenVerifier implements AccessTokenVerifier {
         }
         try {
             JWTClaimsSet claims = processor.process(accessToken, null);
+            long expires = claims.getExpirationTime().getTime();
+            long longest = AccessTokens.MAX_LIFETIME.toMillis() + claimsVerifier.getMaxClockSkew() * 1000L;
+            if (expires - claims.getIssueTime().getTime() > longest || expires - clock.millis() > longest) {
+                throw ChatmeshException.unauthenticated("invalid access token");
+            }
             Principal principal =
                     new Principal(claims.getSubject(), claims.getStringClaim(AccessTokens.USERNAME_CLAIM), accessToken);
             long validUntil = claims.getExpirationTime().getTime() + claimsVerifier.getMaxClockSkew() * 1000L;

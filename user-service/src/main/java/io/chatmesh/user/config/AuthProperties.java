@@ -1,5 +1,6 @@
 package io.chatmesh.user.config;
 
+import io.chatmesh.platform.auth.AccessTokens;
 import io.chatmesh.user.domain.BoundedPasswordHasher;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -40,6 +41,13 @@ public record AuthProperties(
         public BoundedPasswordHasher.Limits limits() {
             int concurrent = maxConcurrent == null ? Runtime.getRuntime().availableProcessors() : maxConcurrent;
             return new BoundedPasswordHasher.Limits(concurrent, maxWaiting, maxWait);
+        }
+    }
+
+    public AuthProperties {
+        if (accessTokenTtl.compareTo(AccessTokens.MAX_LIFETIME) > 0 || !accessTokenTtl.isPositive()) {
+            throw new IllegalArgumentException("chatmesh.auth.access-token-ttl must be positive and at most "
+                    + AccessTokens.MAX_LIFETIME.toHours() + "h (tokens living longer are refused by every service)");
         }
     }
 
