@@ -103,6 +103,11 @@ public abstract class ChatServiceTestBase {
         }
     }
 
+    /** A message as members other than its sender get it: without the sender's client_id. */
+    protected static io.chatmesh.proto.message.v1.Message seenByOthers(io.chatmesh.proto.message.v1.Message message) {
+        return message.toBuilder().clearClientId().build();
+    }
+
     /** A signed-in user of the tests. */
     protected record TestUser(String id, String token) {}
 

@@ -27,6 +27,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -119,6 +120,13 @@ public abstract class MessageServiceClientSupport {
                 .addAttachments(Attachment.newBuilder().setId(Ids.newId()).setFileName("cat.png")
                         .setContentType("image/png").setSizeBytes(2048).setSha256("0f".repeat(32)))
                 .build();
+    }
+
+    /** The messages as {@code viewer} gets them: a client_id is shown to its sender only. */
+    protected static List<Message> seenBy(User viewer, Message... messages) {
+        return Arrays.stream(messages)
+                .map(m -> m.getSenderId().equals(viewer.id()) ? m : m.toBuilder().clearClientId().build())
+                .toList();
     }
 
     /** A message as chat-service would create it. */

@@ -74,11 +74,12 @@ class MongoStoreServiceTest extends MessageServiceClientSupport {
 
         ListMessagesResponse newest = messages(bob).listMessages(
                 ListMessagesRequest.newBuilder().setRoomId(room).setPageSize(3).build());
-        assertThat(newest.getMessagesList()).containsExactly(posted.get(4), posted.get(3), posted.get(2));
+        assertThat(newest.getMessagesList())
+                .containsExactlyElementsOf(seenBy(bob, posted.get(4), posted.get(3), posted.get(2)));
 
         ListMessagesResponse older = messages(bob).listMessages(ListMessagesRequest.newBuilder()
                 .setRoomId(room).setPageSize(3).setPageToken(newest.getNextPageToken()).build());
-        assertThat(older.getMessagesList()).containsExactly(posted.get(1), posted.get(0));
+        assertThat(older.getMessagesList()).containsExactlyElementsOf(seenBy(bob, posted.get(1), posted.get(0)));
         assertThat(older.getNextPageToken()).isEmpty();
     }
 
@@ -93,9 +94,10 @@ class MongoStoreServiceTest extends MessageServiceClientSupport {
         publish(messageCreated(reply));
 
         assertThat(messages(alice).getMessage(GetMessageRequest.newBuilder().setMessageId(reply.getId()).build())
-                .getMessage()).isEqualTo(reply);
+                .getMessage()).isEqualTo(reply.toBuilder().clearClientId().build());
         assertThat(messages(alice).listMessages(ListMessagesRequest.newBuilder().setRoomId(room).build())
-                .getMessagesList()).containsExactly(reply, root.toBuilder().setThreadReplyCount(1).build());
+                .getMessagesList()).containsExactly(reply.toBuilder().clearClientId().build(),
+                        root.toBuilder().setThreadReplyCount(1).build());
     }
 
     @Test

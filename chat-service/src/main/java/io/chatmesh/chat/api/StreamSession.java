@@ -117,6 +117,6 @@ final class StreamSession implements LiveSession {
             }
             lastSeqs.put(delivery.roomId(), delivery.seq());
         }
-        queue.offer(delivery.frame());
+        queue.offer(delivery.frameFor(principal.userId()));
     }
 }

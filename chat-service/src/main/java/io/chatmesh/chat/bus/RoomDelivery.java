@@ -5,11 +5,25 @@ package io.chatmesh.chat.bus;
  *
  * @param seq for a new message its seq, else 0
  * @param prevSeq for a new message the seq of the room's message before it on the bus (0: none)
- * @param frame the ServerEvent, encoded once for all sessions
+ * @param frame the ServerEvent, encoded once for all sessions (a new message without its client_id)
+ * @param senderId for a new message with a client_id its sender, else null
+ * @param senderFrame for a new message with a client_id the ServerEvent as its sender's sessions
+ *        get it, client_id included; else null
  */
-public record RoomDelivery(String roomId, long seq, long prevSeq, ServerFrame frame) {
+public record RoomDelivery(String roomId, long seq, long prevSeq, ServerFrame frame, String senderId,
+        ServerFrame senderFrame) {
+
+    /** An event every session gets alike. */
+    public RoomDelivery(String roomId, long seq, long prevSeq, ServerFrame frame) {
+        this(roomId, seq, prevSeq, frame, null, null);
+    }
 
     public boolean isMessage() {
         return seq > 0;
+    }
+
+    /** What a session of this user gets: a message's client_id is the sender's alone. */
+    public ServerFrame frameFor(String userId) {
+        return senderFrame != null && userId.equals(senderId) ? senderFrame : frame;
     }
 }

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.chatmesh.chat.domain.StripedLocks;
 import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.proto.chat.v1.MembershipChange;
+import io.chatmesh.proto.chat.v1.MessageCreated;
 import io.chatmesh.proto.chat.v1.MembershipChanged;
 import io.chatmesh.proto.chat.v1.RoomEvent;
 import io.chatmesh.proto.chat.v1.ServerEvent;
@@ -202,8 +203,16 @@ public final class RoomEventFanout implements AutoCloseable {
                 if (seq <= 0) {
                     return null;
                 }
-                out.setMessageCreated(event.getMessageCreated());
-                return new RoomDelivery(event.getRoomId(), seq, event.getPrevSeq(), ServerFrame.of(out.build()));
+                // the client_id is the sender's idempotency key: its own sessions get it, nobody else
+                MessageCreated created = event.getMessageCreated();
+                String clientId = created.getMessage().getClientId();
+                ServerFrame withoutClientId = ServerFrame.of(out.setMessageCreated(created.toBuilder()
+                        .setMessage(created.getMessage().toBuilder().clearClientId())).build());
+                if (clientId.isEmpty()) {
+                    return new RoomDelivery(event.getRoomId(), seq, event.getPrevSeq(), withoutClientId);
+                }
+                return new RoomDelivery(event.getRoomId(), seq, event.getPrevSeq(), withoutClientId,
+                        created.getMessage().getSenderId(), ServerFrame.of(out.setMessageCreated(created).build()));
             }
             case MESSAGE_EDITED -> out.setMessageEdited(event.getMessageEdited());
             case MESSAGE_DELETED -> out.setMessageDeleted(event.getMessageDeleted());

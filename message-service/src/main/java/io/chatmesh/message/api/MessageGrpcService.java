@@ -81,7 +81,7 @@ public class MessageGrpcService extends MessageServiceGrpc.MessageServiceImplBas
         MessageHistory.Page page = history.page(request.getRoomId(), direction, fromSeq, pageSize);
 
         ListMessagesResponse.Builder response = ListMessagesResponse.newBuilder();
-        page.messages().forEach(m -> response.addMessages(MessageProtos.toProto(m)));
+        page.messages().forEach(m -> response.addMessages(MessageProtos.toProto(m, caller.userId())));
         page.nextCursor().ifPresent(cursor -> response.setNextPageToken(new PageToken(direction, cursor).encode()));
         responseObserver.onNext(response.build());
         responseObserver.onCompleted();
@@ -94,7 +94,7 @@ public class MessageGrpcService extends MessageServiceGrpc.MessageServiceImplBas
         var message = history.get(request.getMessageId())
                 .orElseThrow(() -> ChatmeshException.notFound("message " + request.getMessageId()));
         membership.requireMember(caller, message.roomId());
-        responseObserver.onNext(GetMessageResponse.newBuilder().setMessage(MessageProtos.toProto(message)).build());
+        responseObserver.onNext(GetMessageResponse.newBuilder().setMessage(MessageProtos.toProto(message, caller.userId())).build());
         responseObserver.onCompleted();
     }
 

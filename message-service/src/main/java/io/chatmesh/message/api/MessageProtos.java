@@ -12,13 +12,14 @@ final class MessageProtos {
 
     private MessageProtos() {}
 
-    static io.chatmesh.proto.message.v1.Message toProto(Message m) {
+    /** The message as {@code callerId} sees it: the client_id is the sender's idempotency key, shown to the sender only. */
+    static io.chatmesh.proto.message.v1.Message toProto(Message m, String callerId) {
         io.chatmesh.proto.message.v1.Message.Builder proto = io.chatmesh.proto.message.v1.Message.newBuilder()
                 .setId(m.id())
                 .setRoomId(m.roomId())
                 .setSeq(m.seq())
                 .setSenderId(m.senderId())
-                .setClientId(nullToEmpty(m.clientId()))
+                .setClientId(m.senderId().equals(callerId) ? nullToEmpty(m.clientId()) : "")
                 .setText(m.text())
                 .setReplyToId(nullToEmpty(m.replyToId()))
                 .setThreadRootId(nullToEmpty(m.threadRootId()))

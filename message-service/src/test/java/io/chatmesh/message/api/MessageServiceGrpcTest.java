@@ -41,8 +41,8 @@ class MessageServiceGrpcTest extends MessageServiceTestSupport {
 
         ListMessagesResponse page = messages(alice).listMessages(ListMessagesRequest.newBuilder().setRoomId(room).build());
 
-        assertThat(page.getMessagesList()).containsExactly(
-                posted.get(4), posted.get(3), posted.get(2), posted.get(1), posted.get(0));
+        assertThat(page.getMessagesList()).containsExactlyElementsOf(
+                seenBy(alice, posted.get(4), posted.get(3), posted.get(2), posted.get(1), posted.get(0)));
         assertThat(page.getNextPageToken()).isEmpty();
     }
 

@@ -53,7 +53,21 @@ class RoomEventPersistenceTest extends MessageServiceTestSupport {
         publish(messageCreated(reply));
 
         assertThat(get(bob, reply.getId())).isEqualTo(reply);
-        assertThat(get(bob, root.getId())).isEqualTo(root.toBuilder().setThreadReplyCount(1).build());
+        assertThat(get(bob, root.getId())).isEqualTo(root.toBuilder().clearClientId().setThreadReplyCount(1).build());
+    }
+
+    @Test
+    void aMessagesClientIdIsShownToItsSenderOnly() {
+        User alice = newUser();
+        User bob = newUser();
+        String room = newRoom(alice, bob);
+        Message message = chatMessage(room, 1, alice, "mine");
+        publish(messageCreated(message));
+
+        assertThat(get(alice, message.getId()).getClientId()).isNotEmpty().isEqualTo(message.getClientId());
+        assertThat(history(alice, room)).containsExactly(message);
+        assertThat(get(bob, message.getId()).getClientId()).isEmpty();
+        assertThat(history(bob, room)).containsExactly(message.toBuilder().clearClientId().build());
     }
 
     @Test
