@@ -152,9 +152,13 @@ class KafkaProductionPathSystemTest {
         assertThat(aliceSaw).extracting(Message::getId).containsExactlyInAnyOrderElementsOf(ackedIds);
         assertThat(bobSaw).extracting(Message::getId).containsExactlyElementsOf(ids(aliceSaw));
         assertThat(ids(aliceSaw).subList(0, inTurns.size())).containsExactlyElementsOf(inTurns);
+        Map<String, Ack> ackByMessageId = acks.values().stream().collect(Collectors.toMap(Ack::getMessageId, a -> a));
         for (Message message : aliceSaw) {
-            Ack ack = acks.get(message.getClientId());
-            assertThat(message.getSeq()).as("seq of %s", message.getClientId()).isEqualTo(ack.getSeq());
+            Ack ack = ackByMessageId.get(message.getId());
+            assertThat(message.getSeq()).as("seq of %s", ack.getClientId()).isEqualTo(ack.getSeq());
+            // a client_id is shown to its sender only
+            assertThat(message.getClientId()).as("client_id of %s", ack.getClientId())
+                    .isEqualTo(ack.getClientId().startsWith("b-") ? "" : ack.getClientId());
         }
         // A room's sends are published in seq order, whichever instance takes them.
         assertThat(aliceSaw).extracting(Message::getSeq).isSorted().doesNotHaveDuplicates();
@@ -385,7 +389,7 @@ class KafkaProductionPathSystemTest {
         List<Message> listed = listAll(roomId, readerToken);
         List<Ack> bySeq = acks.values().stream().sorted((a, b) -> Long.compare(a.getSeq(), b.getSeq())).toList();
         assertThat(listed).extracting(Message::getId).containsExactlyElementsOf(bySeq.stream().map(Ack::getMessageId).toList());
-        assertThat(listed).extracting(Message::getClientId).containsExactlyElementsOf(bySeq.stream().map(Ack::getClientId).toList());
+        assertThat(listed).extracting(Message::getSeq).containsExactlyElementsOf(bySeq.stream().map(Ack::getSeq).toList());
     }
 
     /** The room's whole history through message-service, oldest first, page by page. */
