@@ -99,6 +99,7 @@ public abstract class ChatServiceTestBase {
         /** The test message service stores room events like message-service's persister. */
         @Bean(destroyMethod = "close")
         EventBus.Subscription testMessagePersister(EventBus bus) {
+            MESSAGES.publishReceiptsTo(bus);
             return bus.subscribe(Topics.ROOM_EVENTS, "message-persister", MESSAGES::store);
         }
     }

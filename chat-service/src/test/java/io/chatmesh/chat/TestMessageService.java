@@ -5,14 +5,21 @@ import io.chatmesh.platform.auth.AccessTokenVerifier;
 import io.chatmesh.platform.auth.AuthContext;
 import io.chatmesh.platform.auth.AuthInterceptor;
 import io.chatmesh.platform.auth.AuthPolicy;
+import io.chatmesh.platform.bus.EventBus;
+import io.chatmesh.platform.bus.Topics;
+import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.chat.v1.MembershipChange;
 import io.chatmesh.proto.chat.v1.MembershipChanged;
+import io.chatmesh.proto.chat.v1.ReceiptUpdated;
 import io.chatmesh.proto.chat.v1.RoomEvent;
 import io.chatmesh.proto.message.v1.Direction;
 import io.chatmesh.proto.message.v1.ListMessagesRequest;
 import io.chatmesh.proto.message.v1.ListMessagesResponse;
+import io.chatmesh.proto.message.v1.MarkReadRequest;
+import io.chatmesh.proto.message.v1.MarkReadResponse;
 import io.chatmesh.proto.message.v1.Message;
 import io.chatmesh.proto.message.v1.MessageServiceGrpc;
+import io.chatmesh.proto.message.v1.RoomUnread;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
@@ -38,8 +45,11 @@ import java.util.regex.Pattern;
  * bearer token required, members only (PERMISSION_DENIED), page_size 1-200 (default 50),
  * FORWARD after / BACKWARD before an exclusive from_seq, opaque next_page_token (empty when
  * nothing more). Like message-service it stores what the event bus carries
- * (MessageCreated; memberships from MembershipChanged). Tests can hold ListMessages until
- * they release it, make rooms fail, and make a room's storage lag behind the bus.
+ * (MessageCreated; memberships from MembershipChanged). Its MarkRead keeps markers as
+ * message-service does (members only, forward only, never past the newest stored message) and
+ * publishes a ReceiptUpdated on the buses it was given when the marker stands at the requested
+ * seq. Tests can hold ListMessages until they release it, make rooms fail, and make a room's
+ * storage lag behind the bus.
  */
 public final class TestMessageService implements AutoCloseable {
 
@@ -53,6 +63,10 @@ public final class TestMessageService implements AutoCloseable {
     /** Lagging rooms that catch up when ListMessages reads them for the counted-down time. */
     private final Map<String, AtomicInteger> catchUpAtListing = new ConcurrentHashMap<>();
     private final AtomicInteger listCalls = new AtomicInteger();
+    /** Read markers by room id + "/" + user id. */
+    private final Map<String, Long> markers = new ConcurrentHashMap<>();
+    /** Where receipts go: every test context's bus (contexts other than the running test's have no streams left). */
+    private final Set<EventBus> receiptBuses = ConcurrentHashMap.newKeySet();
     private volatile CountDownLatch listingGate = new CountDownLatch(0);
     private final Server server;
 
@@ -70,6 +84,11 @@ public final class TestMessageService implements AutoCloseable {
 
     public String address() {
         return "static://127.0.0.1:" + server.getPort();
+    }
+
+    /** MarkRead publishes its receipts on this bus too. */
+    public void publishReceiptsTo(EventBus bus) {
+        receiptBuses.add(bus);
     }
 
     /** Handles one bus event, as message-service's persister does. */
@@ -157,6 +176,41 @@ public final class TestMessageService implements AutoCloseable {
     }
 
     private final class Messages extends MessageServiceGrpc.MessageServiceImplBase {
+        @Override
+        public void markRead(MarkReadRequest request, StreamObserver<MarkReadResponse> response) {
+            String roomId = request.getRoomId();
+            if (!ID.matcher(roomId).matches() || request.getSeq() < 0) {
+                response.onError(Status.INVALID_ARGUMENT.asRuntimeException());
+                return;
+            }
+            String userId = AuthContext.current().userId();
+            if (!membersByRoom.getOrDefault(roomId, Set.of()).contains(userId)) {
+                response.onError(Status.PERMISSION_DENIED.asRuntimeException());
+                return;
+            }
+            NavigableMap<Long, Message> room = messagesByRoom.getOrDefault(roomId, new ConcurrentSkipListMap<>());
+            long newest = room.isEmpty() ? 0 : room.lastKey();
+            long target = Math.min(request.getSeq(), newest);
+            long marker = markers.merge(roomId + "/" + userId, target, Math::max);
+            if (target > 0 && marker == target) {
+                byte[] receipt = RoomEvent.newBuilder().setEventId(Ids.newId()).setRoomId(roomId)
+                        .setReceiptUpdated(ReceiptUpdated.newBuilder().setRoomId(roomId).setUserId(userId)
+                                .setLastReadSeq(marker))
+                        .build().toByteArray();
+                for (EventBus bus : receiptBuses) {
+                    try {
+                        bus.publish(Topics.ROOM_EVENTS, roomId, receipt).join();
+                    } catch (RuntimeException closed) {
+                        receiptBuses.remove(bus); // its test context was closed
+                    }
+                }
+            }
+            response.onNext(MarkReadResponse.newBuilder().setRoom(RoomUnread.newBuilder().setRoomId(roomId)
+                    .setLastReadSeq(marker).setLastMessageSeq(newest)).build());
+            response.onCompleted();
+        }
+
+
         @Override
         public void listMessages(ListMessagesRequest request, StreamObserver<ListMessagesResponse> response) {
             listCalls.incrementAndGet();

@@ -10,6 +10,7 @@ import io.chatmesh.launcher.Chatmesh.Service;
 import io.chatmesh.platform.auth.BearerCallCredentials;
 import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
 import io.chatmesh.proto.chat.v1.ClientEvent;
+import io.chatmesh.proto.chat.v1.MarkReadEvent;
 import io.chatmesh.proto.chat.v1.Hello;
 import io.chatmesh.proto.chat.v1.RoomCursor;
 import io.chatmesh.proto.chat.v1.SendMessageEvent;
@@ -17,6 +18,7 @@ import io.chatmesh.proto.chat.v1.SendMessageRequest;
 import io.chatmesh.proto.chat.v1.ServerEvent;
 import io.chatmesh.proto.message.v1.Direction;
 import io.chatmesh.proto.message.v1.GetMessageRequest;
+import io.chatmesh.proto.message.v1.GetUnreadCountsRequest;
 import io.chatmesh.proto.message.v1.ListMessagesRequest;
 import io.chatmesh.proto.message.v1.Message;
 import io.chatmesh.proto.message.v1.MessageServiceGrpc;
@@ -102,8 +104,12 @@ class ChatmeshSystemTest {
             // Alice sends; Bob and Alice's other device receive it live; Alice gets an ack.
             ServerEvent ack = alicePhone.send("a-1", room.getId(), "hello bob");
             sentIds.add(ack.getAck().getMessageId());
-            assertThat(bobPhone.awaitMessage("hello bob").getSenderId()).isNotEqualTo(bobId);
-            assertThat(aliceLaptop.awaitMessage("hello bob").getSeq()).isEqualTo(ack.getAck().getSeq());
+            Message toBob = bobPhone.awaitMessage("hello bob");
+            assertThat(toBob.getSenderId()).isNotEqualTo(bobId);
+            assertThat(toBob.getClientId()).as("alice's idempotency key is hers").isEmpty();
+            Message toAliceLaptop = aliceLaptop.awaitMessage("hello bob");
+            assertThat(toAliceLaptop.getSeq()).isEqualTo(ack.getAck().getSeq());
+            assertThat(toAliceLaptop.getClientId()).isEqualTo("a-1");
 
             // Bob goes away; Alice sends two more.
             bobPhone.disconnect();
@@ -127,6 +133,15 @@ class ChatmeshSystemTest {
             // Resending a client id posts nothing new and returns the first ack.
             ServerEvent again = alicePhone.send("a-4", room.getId(), "ok, live again");
             assertThat(again.getAck().getSeq()).isEqualTo(bobAgain.messages().get(2).getSeq());
+
+            // Bob marks the room read past its newest message: message-service (the markers' one
+            // writer) stops the marker at the newest, and Alice sees the receipt.
+            long newest = again.getAck().getSeq();
+            assertThat(bobAgain.markRead("r-1", room.getId(), newest + 1000).getAck().getSeq()).isEqualTo(newest);
+            assertThat(alicePhone.events.awaitFirst(ServerEvent::hasReceiptUpdated).getReceiptUpdated().getLastReadSeq())
+                    .isEqualTo(newest);
+            assertThat(as(MessageServiceGrpc.newBlockingStub(edge), bob).getUnreadCounts(GetUnreadCountsRequest
+                    .newBuilder().addRoomIds(room.getId()).build()).getRooms(0).getLastReadSeq()).isEqualTo(newest);
 
             // Alice and Bob exchange offer, answer and ICE candidates through signaling.
             Signal aliceCall = Signal.join(edge, alice, room.getId());
@@ -240,6 +255,13 @@ class ChatmeshSystemTest {
             // The last ack for this client id (a resend is answered again).
             List<ServerEvent> acks = events.all(e -> e.hasAck() && e.getAck().getClientId().equals(clientId));
             return acks.get(acks.size() - 1);
+        }
+
+        ServerEvent markRead(String clientId, String roomId, long seq) {
+            out.onNext(ClientEvent.newBuilder().setClientId(clientId)
+                    .setMarkRead(MarkReadEvent.newBuilder().setRoomId(roomId).setSeq(seq)).build());
+            return events.awaitFirst(e -> (e.hasAck() || e.hasError())
+                    && (e.hasAck() ? e.getAck().getClientId() : e.getError().getClientId()).equals(clientId));
         }
 
         ServerEvent sendExpectingError(String clientId, String roomId, String text) {

@@ -101,14 +101,17 @@ class MongoStoreServiceTest extends MessageServiceClientSupport {
     }
 
     @Test
-    void receiptsAndMarkReadMoveTheMarkerForwardOnly() {
+    void markReadMovesTheMarkerForwardOnlyAndReceiptsOnTheBusDoNot() {
         User alice = newUser();
         User bob = newUser();
         String room = newRoom(alice, bob);
         post(room, 4, bob);
 
-        publish(receiptUpdated(room, alice, 2));
-        publish(receiptUpdated(room, alice, 1));
+        assertThat(messages(alice).markRead(MarkReadRequest.newBuilder().setRoomId(room).setSeq(2).build()).getRoom())
+                .isEqualTo(roomUnread(room, 2, 2, 4));
+        assertThat(messages(alice).markRead(MarkReadRequest.newBuilder().setRoomId(room).setSeq(1).build()).getRoom())
+                .isEqualTo(roomUnread(room, 2, 2, 4));
+        publish(receiptUpdated(room, alice, 4));
         assertThat(messages(alice).getUnreadCounts(GetUnreadCountsRequest.newBuilder().addRoomIds(room).build())
                 .getRoomsList()).containsExactly(roomUnread(room, 2, 2, 4));
 

@@ -281,14 +281,15 @@ final class ChatStream implements StreamObserver<ClientEvent> {
                 .id("mark_read.room_id", markRead.getRoomId())
                 .range("mark_read.seq", markRead.getSeq(), 0, Long.MAX_VALUE)
                 .check();
-        deps.messaging().markRead(current.userId(), markRead.getRoomId(), markRead.getSeq())
-                .whenComplete((ok, failure) -> {
+        // message-service is the markers' one writer, and tells the room when one moved
+        deps.history().markRead(current.principal(), markRead.getRoomId(), markRead.getSeq())
+                .whenComplete((room, failure) -> {
                     if (failure != null) {
                         offerError(clientId, failure);
                         return;
                     }
                     queue.offer(ServerFrame.of(ServerEvent.newBuilder().setAck(Ack.newBuilder()
-                            .setClientId(clientId).setRoomId(markRead.getRoomId()).setSeq(markRead.getSeq())
+                            .setClientId(clientId).setRoomId(markRead.getRoomId()).setSeq(room.getLastReadSeq())
                             .setServerTime(now())).build()));
                 });
     }

@@ -1,31 +1,73 @@
 package io.chatmesh.chat.api;
 
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
 import io.chatmesh.platform.auth.BearerCallCredentials;
 import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.proto.message.v1.Direction;
 import io.chatmesh.proto.message.v1.ListMessagesRequest;
 import io.chatmesh.proto.message.v1.ListMessagesResponse;
+import io.chatmesh.proto.message.v1.MarkReadRequest;
+import io.chatmesh.proto.message.v1.MarkReadResponse;
 import io.chatmesh.proto.message.v1.MessageServiceGrpc;
+import io.chatmesh.proto.message.v1.RoomUnread;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reads stored messages from message-service (MessageService.ListMessages, forwarding the
- * user's token) for resuming streams. Called from a stream's handler, the call is cancelled
- * with the stream.
+ * What the chat stream asks of message-service, forwarding the user's token: stored messages
+ * (MessageService.ListMessages) for resuming streams, and read markers (MessageService.MarkRead,
+ * the markers' one writer, which also tells the room). Called from a stream's handler, a call
+ * is cancelled with the stream.
  */
 public final class MessageHistoryClient {
 
     private final MessageServiceGrpc.MessageServiceBlockingStub messages;
+    private final MessageServiceGrpc.MessageServiceFutureStub asyncMessages;
     private final Duration deadline;
 
     public MessageHistoryClient(Channel messageService, Duration deadline) {
         this.messages = MessageServiceGrpc.newBlockingStub(messageService);
+        this.asyncMessages = MessageServiceGrpc.newFutureStub(messageService);
         this.deadline = deadline;
+    }
+
+    /**
+     * Moves the user's read marker in the room (forward only, never past the newest message)
+     * and completes with the room's read state afterwards. Fails with message-service's status
+     * (PERMISSION_DENIED for non-members, INVALID_ARGUMENT, ...), UNAVAILABLE when it could not
+     * be reached.
+     */
+    public CompletableFuture<RoomUnread> markRead(Principal user, String roomId, long seq) {
+        CompletableFuture<RoomUnread> result = new CompletableFuture<>();
+        ListenableFuture<MarkReadResponse> call = asyncMessages.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                .withCallCredentials(BearerCallCredentials.of(user))
+                .markRead(MarkReadRequest.newBuilder().setRoomId(roomId).setSeq(seq).build());
+        Futures.addCallback(call, new FutureCallback<>() {
+            @Override
+            public void onSuccess(MarkReadResponse response) {
+                result.complete(response.getRoom());
+            }
+
+            @Override
+            public void onFailure(Throwable failure) {
+                result.completeExceptionally(failure instanceof StatusRuntimeException e && unreachable(e)
+                        ? ChatmeshException.unavailable("message service: " + e.getStatus().getCode()) : failure);
+            }
+        }, MoreExecutors.directExecutor());
+        return result;
+    }
+
+    private static boolean unreachable(StatusRuntimeException e) {
+        return e.getStatus().getCode() == Status.Code.UNAVAILABLE
+                || e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED;
     }
 
     /**

@@ -9,7 +9,6 @@ import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.chat.v1.MembershipChanged;
 import io.chatmesh.proto.chat.v1.MessageCreated;
-import io.chatmesh.proto.chat.v1.ReceiptUpdated;
 import io.chatmesh.proto.chat.v1.RoomEvent;
 import io.chatmesh.proto.chat.v1.TypingChanged;
 import java.time.Clock;
@@ -62,12 +61,6 @@ public final class BusRoomEventPublisher implements RoomEventPublisher {
     public CompletableFuture<Void> typingChanged(String roomId, String userId, boolean typing) {
         return publish(event(roomId).setTypingChanged(
                 TypingChanged.newBuilder().setRoomId(roomId).setUserId(userId).setTyping(typing)));
-    }
-
-    @Override
-    public CompletableFuture<Void> receiptUpdated(String roomId, String userId, long lastReadSeq) {
-        return publish(event(roomId).setReceiptUpdated(
-                ReceiptUpdated.newBuilder().setRoomId(roomId).setUserId(userId).setLastReadSeq(lastReadSeq)));
     }
 
     private RoomEvent.Builder event(String roomId) {

@@ -111,22 +111,6 @@ public final class Messaging {
         });
     }
 
-    /**
-     * Moves the user's read marker (message-service stores it) and tells the other members.
-     *
-     * @return completes once the bus took the receipt; fails UNAVAILABLE otherwise
-     */
-    public CompletableFuture<Void> markRead(String userId, String roomId, long seq) {
-        requireMember(userId, roomId);
-        return events.receiptUpdated(roomId, userId, seq)
-                .orTimeout(publishTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .exceptionallyCompose(failure -> {
-                    log.warn("event bus did not accept a read receipt: {}", failure.toString());
-                    return CompletableFuture.failedFuture(
-                            ChatmeshException.unavailable("the read receipt could not be delivered; retry"));
-                });
-    }
-
     private void requireMember(String userId, String roomId) {
         if (rooms.transaction(repo -> repo.member(roomId, userId)).isEmpty()) {
             throw ChatmeshException.notMember(roomId);

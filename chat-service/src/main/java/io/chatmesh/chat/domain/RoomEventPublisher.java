@@ -29,6 +29,4 @@ public interface RoomEventPublisher {
             String actorId, MemberRole role);
 
     CompletableFuture<Void> typingChanged(String roomId, String userId, boolean typing);
-
-    CompletableFuture<Void> receiptUpdated(String roomId, String userId, long lastReadSeq);
 }

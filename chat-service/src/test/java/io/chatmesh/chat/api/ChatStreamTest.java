@@ -310,22 +310,33 @@ class ChatStreamTest extends ChatServiceTestBase {
     }
 
     @Test
-    void markReadIsAckedAndTellsTheOtherMembers() {
+    void markReadMovesTheMarkerForwardOnlyToAnExistingSeqAndOnlyAMoveTellsTheOtherMembers() {
         TestUser alice = newUser();
         TestUser bob = newUser();
         Room room = createRoom(alice, RoomKind.ROOM_KIND_GROUP, bob);
         try (ChatClient aliceClient = ChatClient.ready(channel, alice.token());
                 ChatClient bobClient = ChatClient.ready(channel, bob.token())) {
-            aliceClient.send(ClientEvent.newBuilder().setClientId("read-1").setMarkRead(
-                    MarkReadEvent.newBuilder().setRoomId(room.getId()).setSeq(0)).build());
-            Ack ack = aliceClient.next(ServerEvent.EventCase.ACK).getAck();
-            assertThat(ack.getClientId()).isEqualTo("read-1");
-            assertThat(ack.getRoomId()).isEqualTo(room.getId());
+            for (int i = 1; i <= 3; i++) {
+                send(bobClient, room, "message " + i);
+                aliceClient.next(ServerEvent.EventCase.MESSAGE_CREATED);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> MESSAGES.stored(room.getId()) == 3);
 
-            ServerEvent receipt = bobClient.next();
-            assertThat(receipt.getReceiptUpdated().getUserId()).isEqualTo(alice.id());
-            assertThat(receipt.getReceiptUpdated().getRoomId()).isEqualTo(room.getId());
-            assertThat(receipt.getReceiptUpdated().getLastReadSeq()).isZero();
+            // 2, then back to 1 (no move), then far past the newest (stops at 3)
+            List<Long> acked = new java.util.ArrayList<>();
+            for (long seq : new long[] {2, 1, 1003}) {
+                aliceClient.send(ClientEvent.newBuilder().setClientId("read-" + seq).setMarkRead(
+                        MarkReadEvent.newBuilder().setRoomId(room.getId()).setSeq(seq)).build());
+                acked.add(aliceClient.next(ServerEvent.EventCase.ACK).getAck().getSeq());
+            }
+            assertThat(acked).as("the marker after each").containsExactly(2L, 2L, 3L);
+
+            ServerEvent first = bobClient.next(ServerEvent.EventCase.RECEIPT_UPDATED);
+            assertThat(first.getReceiptUpdated().getUserId()).isEqualTo(alice.id());
+            assertThat(first.getReceiptUpdated().getRoomId()).isEqualTo(room.getId());
+            assertThat(first.getReceiptUpdated().getLastReadSeq()).isEqualTo(2);
+            assertThat(bobClient.next(ServerEvent.EventCase.RECEIPT_UPDATED).getReceiptUpdated().getLastReadSeq())
+                    .as("no receipt for the step back").isEqualTo(3);
         }
     }
 

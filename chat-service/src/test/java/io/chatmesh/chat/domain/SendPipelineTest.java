@@ -280,10 +280,5 @@ class SendPipelineTest {
         public CompletableFuture<Void> typingChanged(String roomId, String userId, boolean typing) {
             throw new UnsupportedOperationException();
         }
-
-        @Override
-        public CompletableFuture<Void> receiptUpdated(String roomId, String userId, long lastReadSeq) {
-            throw new UnsupportedOperationException();
-        }
     }
 }

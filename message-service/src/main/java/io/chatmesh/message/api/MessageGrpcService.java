@@ -3,7 +3,6 @@ package io.chatmesh.message.api;
 import io.chatmesh.message.bus.RoomEventPublisher;
 import io.chatmesh.message.domain.MessageHistory;
 import io.chatmesh.message.domain.PageDirection;
-import io.chatmesh.message.domain.RoomUnread;
 import io.chatmesh.platform.auth.AuthContext;
 import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.client.MembershipClient;
@@ -121,11 +120,12 @@ public class MessageGrpcService extends MessageServiceGrpc.MessageServiceImplBas
     }
 
     /**
-     * Moves the marker forward only. When the marker now stands at the requested seq (it moved,
-     * or this retries a call that moved it) a ReceiptUpdated goes out on the bus so live sessions
-     * show the receipt; a request behind the marker changes nothing and publishes nothing.
-     * UNAVAILABLE when the bus does not take the receipt: the marker has moved, and a retry
-     * publishes the receipt again.
+     * The one writer of read markers (the chat stream's mark_read comes here too). Moves the
+     * marker forward only, and never past the room's newest stored message. When the marker
+     * now stands where the call asked (it moved, or this retries a call that moved it) a
+     * ReceiptUpdated goes out on the bus so live sessions show the receipt; a request behind
+     * the marker changes nothing and publishes nothing. UNAVAILABLE when the bus does not take
+     * the receipt: the marker has moved, and a retry publishes the receipt again.
      */
     @Override
     public void markRead(MarkReadRequest request, StreamObserver<MarkReadResponse> responseObserver) {
@@ -135,11 +135,11 @@ public class MessageGrpcService extends MessageServiceGrpc.MessageServiceImplBas
                 .range("seq", request.getSeq(), 0, Long.MAX_VALUE)
                 .check();
         membership.requireMember(caller, request.getRoomId());
-        RoomUnread room = history.markRead(request.getRoomId(), caller.userId(), request.getSeq());
-        if (request.getSeq() > 0 && room.lastReadSeq() == request.getSeq()) {
-            publishReceipt(room.roomId(), caller.userId(), room.lastReadSeq());
+        MessageHistory.MarkedRead marked = history.markRead(request.getRoomId(), caller.userId(), request.getSeq());
+        if (marked.atRequestedSeq()) {
+            publishReceipt(request.getRoomId(), caller.userId(), marked.room().lastReadSeq());
         }
-        responseObserver.onNext(MarkReadResponse.newBuilder().setRoom(MessageProtos.toProto(room)).build());
+        responseObserver.onNext(MarkReadResponse.newBuilder().setRoom(MessageProtos.toProto(marked.room())).build());
         responseObserver.onCompleted();
     }
 

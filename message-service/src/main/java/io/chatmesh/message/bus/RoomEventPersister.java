@@ -8,7 +8,6 @@ import io.chatmesh.message.domain.MessageStore;
 import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.error.Validation;
-import io.chatmesh.proto.chat.v1.ReceiptUpdated;
 import io.chatmesh.proto.chat.v1.RoomEvent;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,11 +19,12 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Persists what chat-service publishes on the room-events topic (durable group
  * chatmesh.message.persister-group, default message-persister): MessageCreated inserts the
- * message (a replay is a no-op), ReceiptUpdated moves the member's read marker forward. The
- * bus hands over runs of events; a run's messages are stored with one insert.
+ * message (a replay is a no-op). The bus hands over runs of events; a run's messages are
+ * stored with one insert.
  *
  * <p>Every other kind is ignored: edits, deletions and reactions until those features are
- * stored here; typing is never stored; membership lives in chat-service. A payload that cannot
+ * stored here; typing is never stored; membership lives in chat-service; read markers have
+ * one writer, MessageService.MarkRead, whose ReceiptUpdated events only tell live sessions. A payload that cannot
  * be parsed or misses required fields is logged and skipped, since no retry could ever store
  * it and it must not block the topic. A store failure propagates, so the bus reports the event
  * as not handled (the in-process bus fails the sender's publish; a broker redelivers).
@@ -72,11 +72,10 @@ public final class RoomEventPersister implements SmartLifecycle, EventBus.RunHan
         return SmartLifecycle.DEFAULT_PHASE - 1;
     }
 
-    /** Stores a run of events: all its new messages in one {@link MessageStore#insertAll}, then its receipts in order. */
+    /** Stores a run of events: all its new messages in one {@link MessageStore#insertAll}. */
     @Override
     public void handleAll(List<EventBus.Event> events) {
         List<Message> created = new ArrayList<>();
-        List<ReceiptUpdated> receipts = new ArrayList<>();
         for (EventBus.Event raw : events) {
             RoomEvent event;
             try {
@@ -88,7 +87,6 @@ public final class RoomEventPersister implements SmartLifecycle, EventBus.RunHan
             try {
                 switch (event.getEventCase()) {
                     case MESSAGE_CREATED -> created.add(toDomain(event));
-                    case RECEIPT_UPDATED -> receipts.add(validReceipt(event.getReceiptUpdated()));
                     default -> {
                         // not stored (yet): see the class comment
                     }
@@ -98,7 +96,6 @@ public final class RoomEventPersister implements SmartLifecycle, EventBus.RunHan
             }
         }
         persist(created);
-        receipts.forEach(receipt -> store.markRead(receipt.getRoomId(), receipt.getUserId(), receipt.getLastReadSeq()));
     }
 
     private void persist(List<Message> created) {
@@ -111,15 +108,6 @@ public final class RoomEventPersister implements SmartLifecycle, EventBus.RunHan
                         message.id(), message.roomId(), message.seq());
             }
         }
-    }
-
-    private static ReceiptUpdated validReceipt(ReceiptUpdated receipt) {
-        new Validation()
-                .id("receipt_updated.room_id", receipt.getRoomId())
-                .id("receipt_updated.user_id", receipt.getUserId())
-                .range("receipt_updated.last_read_seq", receipt.getLastReadSeq(), 0, Long.MAX_VALUE)
-                .check();
-        return receipt;
     }
 
     /** The stored form of a MessageCreated; INVALID_ARGUMENT when fields it needs are missing. */

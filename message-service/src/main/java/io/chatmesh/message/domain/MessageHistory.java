@@ -50,14 +50,28 @@ public final class MessageHistory {
         return store.get(messageId);
     }
 
-    /** Moves the user's marker forward (never back) and returns the room's read state. */
-    public RoomUnread markRead(String roomId, String userId, long seq) {
+    /**
+     * Moves the user's marker forward to {@code seq}, or to the room's newest stored message if
+     * that is lower (a marker never points past the messages there are), never back.
+     *
+     * @return the room's read state afterwards, and whether the marker now stands where this
+     *         call asked it to (it moved, or an earlier call with the same seq moved it)
+     */
+    public MarkedRead markRead(String roomId, String userId, long seq) {
         if (seq < 0) {
             throw new IllegalArgumentException("negative seq: " + seq);
         }
-        store.markRead(roomId, userId, seq);
-        return store.unread(userId, List.of(roomId)).getFirst();
+        long newest = store.unread(userId, List.of(roomId)).getFirst().lastMessageSeq();
+        long target = Math.min(seq, newest);
+        if (target > 0) {
+            store.markRead(roomId, userId, target);
+        }
+        RoomUnread after = store.unread(userId, List.of(roomId)).getFirst();
+        return new MarkedRead(after, target > 0 && after.lastReadSeq() == target);
     }
+
+    /** What {@link #markRead} did. */
+    public record MarkedRead(RoomUnread room, boolean atRequestedSeq) {}
 
     /** Read state in each room, once per distinct room, in first-seen order. */
     public List<RoomUnread> unread(String userId, List<String> roomIds) {

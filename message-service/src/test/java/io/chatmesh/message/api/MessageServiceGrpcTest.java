@@ -225,6 +225,32 @@ class MessageServiceGrpcTest extends MessageServiceTestSupport {
     }
 
     @Test
+    void aMarkerNeverPointsPastTheNewestMessageAndThatIsTheOnlyReceipt() {
+        User alice = newUser();
+        User bob = newUser();
+        String room = newRoom(alice, bob);
+        post(room, 3, bob);
+        List<ReceiptUpdated> receipts = new CopyOnWriteArrayList<>();
+        try (EventBus.Subscription ignored = bus.subscribe(Topics.ROOM_EVENTS, "test-receipts-" + Ids.newId(),
+                (key, payload) -> {
+                    RoomEvent event = RoomEvent.parseFrom(payload);
+                    if (event.hasReceiptUpdated() && event.getRoomId().equals(room)) {
+                        receipts.add(event.getReceiptUpdated());
+                    }
+                })) {
+            assertThat(markRead(alice, room, 1003)).isEqualTo(roomUnread(room, 0, 3, 3));
+            assertThat(markRead(alice, room, 1_000_000_000_000_000L)).isEqualTo(roomUnread(room, 0, 3, 3));
+            assertThat(markRead(bob, room, 0)).isEqualTo(roomUnread(room, 0, 0, 3));
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(receipts).isNotEmpty());
+            assertThat(receipts).allSatisfy(receipt -> assertThat(receipt.getLastReadSeq()).isEqualTo(3))
+                    .allSatisfy(receipt -> assertThat(receipt.getUserId()).isEqualTo(alice.id()));
+        }
+        post(room, 4, bob);
+        assertThat(unread(alice, room)).as("the next message is unread").isEqualTo(roomUnread(room, 1, 3, 4));
+    }
+
+    @Test
     void invalidMarkReadChangesNothing() {
         User alice = newUser();
         User bob = newUser();

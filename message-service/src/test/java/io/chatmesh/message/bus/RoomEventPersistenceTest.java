@@ -102,18 +102,18 @@ class RoomEventPersistenceTest extends MessageServiceTestSupport {
     }
 
     @Test
-    void receiptsMoveTheReadMarkerForwardOnly() {
+    void receiptsOnTheBusDoNotMoveReadMarkers() {
         User alice = newUser();
         User bob = newUser();
         String room = newRoom(alice, bob);
         post(room, 4, bob);
 
+        // markers have one writer, MarkRead; receipts only tell live sessions
         publish(receiptUpdated(room, alice, 3));
-        publish(receiptUpdated(room, alice, 1));
 
         assertThat(messages(alice).getUnreadCounts(GetUnreadCountsRequest.newBuilder().addRoomIds(room).build())
-                .getRoomsList()).containsExactly(RoomUnread.newBuilder().setRoomId(room).setUnreadCount(1)
-                .setLastReadSeq(3).setLastMessageSeq(4).build());
+                .getRoomsList()).containsExactly(RoomUnread.newBuilder().setRoomId(room).setUnreadCount(4)
+                .setLastReadSeq(0).setLastMessageSeq(4).build());
     }
 
     @Test
