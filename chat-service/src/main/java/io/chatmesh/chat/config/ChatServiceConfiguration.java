@@ -112,9 +112,9 @@ public class ChatServiceConfiguration {
 
     @Bean
     Messaging messaging(RoomStore store, RoomEventPublisher events, SendPipeline pipeline, Clock clock,
-            ChatProperties properties, EventBus bus, Environment environment) {
+            ChatProperties properties) {
         SendLimiter limiter = new SendLimiter(properties.sendRate(), properties.sendBurst(), System::nanoTime);
-        return new Messaging(store, events, pipeline, limiter, clock, publishTimeout(properties, bus, environment));
+        return new Messaging(store, events, pipeline, limiter, clock);
     }
 
     /**

@@ -11,7 +11,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,19 +40,17 @@ public final class Messaging {
     private final SendPipeline pipeline;
     private final SendLimiter limiter;
     private final Clock clock;
-    private final Duration publishTimeout;
     private final Cache<String, Message> recentSends =
             Caffeine.newBuilder().maximumSize(RECENT_SENDS).expireAfterWrite(RECENT_SENDS_KEPT).build();
     private final ConcurrentMap<String, CompletableFuture<Message>> sendsInFlight = new ConcurrentHashMap<>();
 
     public Messaging(RoomStore rooms, RoomEventPublisher events, SendPipeline pipeline, SendLimiter limiter,
-            Clock clock, Duration publishTimeout) {
+            Clock clock) {
         this.rooms = rooms;
         this.events = events;
         this.pipeline = pipeline;
         this.limiter = limiter;
         this.clock = clock;
-        this.publishTimeout = publishTimeout;
     }
 
     /**
