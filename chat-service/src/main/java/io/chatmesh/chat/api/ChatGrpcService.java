@@ -56,7 +56,7 @@ public class ChatGrpcService implements ChatServiceGrpc.AsyncService, BindableSe
         NewMessage message = Requests.newMessage("message", "client_id", request.getClientId(), request.getMessage());
         deps.messaging().send(caller.userId(), message).whenComplete((posted, failure) -> {
             if (failure != null) {
-                response.onError(GrpcErrors.toStatusException(failure));
+                response.onError(GrpcErrors.toStatusException(Requests.sendFailure("message", failure)));
                 return;
             }
             response.onNext(SendMessageResponse.newBuilder().setMessage(MessageProtos.toProto(posted)).build());

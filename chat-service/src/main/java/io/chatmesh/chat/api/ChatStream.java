@@ -253,7 +253,7 @@ final class ChatStream implements StreamObserver<ClientEvent> {
         NewMessage message = Requests.newMessage("send", "client_id", clientId, event.getSend());
         deps.messaging().send(current.userId(), message).whenComplete((posted, failure) -> {
             if (failure != null) {
-                offerError(clientId, failure);
+                offerError(clientId, Requests.sendFailure("send", failure));
                 return;
             }
             queue.offer(ServerFrame.of(ServerEvent.newBuilder().setAck(Ack.newBuilder()

@@ -1,8 +1,10 @@
 package io.chatmesh.chat.api;
 
 import io.chatmesh.chat.domain.NewMessage;
+import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.error.Validation;
 import io.chatmesh.proto.chat.v1.SendMessageEvent;
+import java.util.concurrent.CompletionException;
 
 /** Field rules shared by the RPCs and the chat stream (sizes as documented in the protos). */
 final class Requests {
@@ -36,6 +38,15 @@ final class Requests {
      * Validates a message to post (fields under {@code prefix}, e.g. "send" or "message") and
      * its client_id (at {@code clientIdField}).
      */
+    /**
+     * A send's failure as the caller should see it: field violations found below the API (a
+     * reference to a message of another room) named under the request part ({@code prefix}).
+     */
+    static Throwable sendFailure(String prefix, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return cause instanceof ChatmeshException e ? e.withFieldPrefix(prefix) : failure;
+    }
+
     static NewMessage newMessage(String prefix, String clientIdField, String clientId, SendMessageEvent send) {
         Validation validation = new Validation()
                 .length(clientIdField, clientId, 1, CLIENT_ID_MAX)

@@ -37,6 +37,12 @@ public interface MessageLog {
         record NotMember() implements Appended {}
 
         /**
+         * Nothing logged: {@code field} (reply_to_id or thread_root_id) names no logged message
+         * of the post's room.
+         */
+        record BadReference(String field) implements Appended {}
+
+        /**
          * Nothing logged: another transaction logged the sender's client_id at the same moment
          * (its seq was spent); {@link #find} has its message now.
          */

@@ -170,6 +170,11 @@ public final class SendPipeline implements AutoCloseable {
                     submission.result.completeExceptionally(ChatmeshException.notMember(submission.post.message().roomId()));
                     yield null;
                 }
+                case MessageLog.Appended.BadReference bad -> {
+                    submission.result.completeExceptionally(
+                            ChatmeshException.invalid(bad.field(), "names no message of this room"));
+                    yield null;
+                }
             };
             if (message != null) {
                 messages[i] = message;

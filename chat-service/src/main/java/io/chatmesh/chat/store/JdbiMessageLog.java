@@ -49,6 +49,8 @@ public final class JdbiMessageLog implements MessageLog, AutoCloseable {
         String[] messageIds = new String[n];
         byte[][] messages = new byte[n][];
         String[] createTimes = new String[n];
+        String[] replyToIds = new String[n];
+        String[] threadRootIds = new String[n];
         for (int i = 0; i < n; i++) {
             Post post = posts.get(i);
             roomIds[i] = post.message().roomId();
@@ -58,9 +60,11 @@ public final class JdbiMessageLog implements MessageLog, AutoCloseable {
             // seq 0: the seq is not known before the statement takes it; its column holds it
             messages[i] = MessageProtos.toProto(post.withSeq(0)).toByteArray();
             createTimes[i] = post.createTime().toString();
+            replyToIds[i] = post.message().replyToId();
+            threadRootIds[i] = post.message().threadRootId();
         }
         List<MessageLogDao.Appended> rows = appends.withAttached(log -> log.dao.append(roomIds, senderIds,
-                clientIds, messageIds, byteaArray(log.handle, messages), createTimes));
+                clientIds, messageIds, byteaArray(log.handle, messages), createTimes, replyToIds, threadRootIds));
         List<Appended> appended = new ArrayList<>(n);
         for (MessageLogDao.Appended row : rows) {
             appended.add(switch (row.outcome()) {
@@ -68,6 +72,8 @@ public final class JdbiMessageLog implements MessageLog, AutoCloseable {
                 case "EARLIER" -> new Appended.Earlier(message(row.seq(), row.message()));
                 case "NOT_MEMBER" -> new Appended.NotMember();
                 case "RACED" -> new Appended.Raced();
+                case "BAD_REPLY_TO" -> new Appended.BadReference("reply_to_id");
+                case "BAD_THREAD_ROOT" -> new Appended.BadReference("thread_root_id");
                 default -> throw new IllegalStateException("unknown append outcome " + row.outcome());
             });
         }

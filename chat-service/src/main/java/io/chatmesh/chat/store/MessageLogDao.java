@@ -20,8 +20,9 @@ public interface MessageLogDao {
      * One post's outcome.
      *
      * @param outcome LOGGED (seq is new), EARLIER (the sender's client_id was logged before:
-     *        its seq and message), NOT_MEMBER, or RACED (logged at the same moment by another
-     *        transaction; read it again)
+     *        its seq and message), NOT_MEMBER, BAD_REPLY_TO or BAD_THREAD_ROOT (the reference
+     *        names no logged message of the room), or RACED (logged at the same moment by
+     *        another transaction; read it again)
      */
     record Appended(int position, String outcome, Long seq, byte[] message) {}
 
@@ -30,7 +31,8 @@ public interface MessageLogDao {
 
     /**
      * Logs posts in one statement (one commit): posts whose (sender, client_id) is logged
-     * answer with that; posts of non-members are skipped; the others get consecutive seqs per
+     * answer with that; posts of non-members, and posts referring to a message that is not in
+     * their room's log, are skipped; the others get consecutive seqs per
      * room in position order. The rooms are locked in id order first (as relays lock them), so
      * concurrent appends and relays of other instances cannot deadlock, and every room's seqs
      * are taken in commit order.
@@ -40,19 +42,31 @@ public interface MessageLogDao {
                 SELECT *
                 FROM unnest(CAST(:roomIds AS text[]), CAST(:senderIds AS text[]), CAST(:clientIds AS text[]),
                             CAST(:messageIds AS text[]), CAST(:messages AS bytea[]),
-                            CAST(:createTimes AS timestamptz[]))
-                     WITH ORDINALITY AS p (room_id, sender_id, client_id, message_id, message, created_at, position)
+                            CAST(:createTimes AS timestamptz[]), CAST(:replyToIds AS text[]),
+                            CAST(:threadRootIds AS text[]))
+                     WITH ORDINALITY AS p (room_id, sender_id, client_id, message_id, message, created_at,
+                                           reply_to_id, thread_root_id, position)
             ),
             earlier AS (
                 SELECT p.position, l.seq, l.message
                 FROM post p
                 JOIN message_log l ON l.sender_id = p.sender_id AND l.client_id = p.client_id
             ),
-            fresh AS (
-                SELECT p.*
+            checked AS (
+                SELECT p.*,
+                       EXISTS (SELECT 1 FROM members m WHERE m.room_id = p.room_id AND m.user_id = p.sender_id)
+                           AS member,
+                       p.reply_to_id = '' OR EXISTS (SELECT 1 FROM message_log r
+                                                     WHERE r.message_id = p.reply_to_id AND r.room_id = p.room_id)
+                           AS reply_to_ok,
+                       p.thread_root_id = '' OR EXISTS (SELECT 1 FROM message_log r
+                                                        WHERE r.message_id = p.thread_root_id AND r.room_id = p.room_id)
+                           AS thread_root_ok
                 FROM post p
                 WHERE NOT EXISTS (SELECT 1 FROM earlier e WHERE e.position = p.position)
-                  AND EXISTS (SELECT 1 FROM members m WHERE m.room_id = p.room_id AND m.user_id = p.sender_id)
+            ),
+            fresh AS (
+                SELECT * FROM checked WHERE member AND reply_to_ok AND thread_root_ok
             ),
             counted AS (
                 SELECT room_id, count(*) AS posts, max(created_at) AS last_at FROM fresh GROUP BY room_id
@@ -80,19 +94,22 @@ public interface MessageLogDao {
             )
             SELECT p.position,
                    CASE WHEN e.position IS NOT NULL THEN 'EARLIER'
-                        WHEN n.position IS NULL THEN 'NOT_MEMBER'
+                        WHEN NOT c.member THEN 'NOT_MEMBER'
+                        WHEN NOT c.reply_to_ok THEN 'BAD_REPLY_TO'
+                        WHEN NOT c.thread_root_ok THEN 'BAD_THREAD_ROOT'
                         WHEN i.seq IS NULL THEN 'RACED'
                         ELSE 'LOGGED' END AS outcome,
                    COALESCE(e.seq, i.seq) AS seq, e.message
             FROM post p
             LEFT JOIN earlier e ON e.position = p.position
-            LEFT JOIN numbered n ON n.position = p.position
+            LEFT JOIN checked c ON c.position = p.position
             LEFT JOIN inserted i ON i.sender_id = p.sender_id AND i.client_id = p.client_id
             ORDER BY p.position
             """)
     List<Appended> append(@Bind("roomIds") String[] roomIds, @Bind("senderIds") String[] senderIds,
             @Bind("clientIds") String[] clientIds, @Bind("messageIds") String[] messageIds,
-            @Bind("messages") Argument messages, @Bind("createTimes") String[] createTimes);
+            @Bind("messages") Argument messages, @Bind("createTimes") String[] createTimes,
+            @Bind("replyToIds") String[] replyToIds, @Bind("threadRootIds") String[] threadRootIds);
 
     @SqlQuery("SELECT seq, message FROM message_log WHERE sender_id = :senderId AND client_id = :clientId")
     Optional<Logged> find(@Bind("senderId") String senderId, @Bind("clientId") String clientId);

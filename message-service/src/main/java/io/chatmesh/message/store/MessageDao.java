@@ -24,7 +24,8 @@ interface MessageDao {
     String MESSAGE_COLUMNS = """
             m.id, m.room_id, m.seq, m.sender_id, m.client_id, m.text, m.reply_to_id, m.thread_root_id,
             m.created_at, m.edited_at, m.deleted_at,
-            (SELECT count(*) FROM messages r WHERE r.thread_root_id = m.id) AS thread_reply_count
+            (SELECT count(*) FROM messages r WHERE r.thread_root_id = m.id AND r.room_id = m.room_id)
+                AS thread_reply_count
             """;
 
     /** Returns the ids it inserted: an id or (room, seq) already taken is skipped. */

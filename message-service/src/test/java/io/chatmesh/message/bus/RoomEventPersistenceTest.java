@@ -57,6 +57,21 @@ class RoomEventPersistenceTest extends MessageServiceTestSupport {
     }
 
     @Test
+    void aReplyCountsOnlyForARootOfItsOwnRoom() {
+        User alice = newUser();
+        User bob = newUser();
+        String bobsRoom = newRoom(bob);
+        Message root = chatMessage(bobsRoom, 1, bob, "root");
+        publish(messageCreated(root));
+
+        Message stray = chatMessage(newRoom(alice), 1, alice, "names a root elsewhere").toBuilder()
+                .setThreadRootId(root.getId()).build();
+        publish(messageCreated(stray));
+
+        assertThat(get(bob, root.getId()).getThreadReplyCount()).isZero();
+    }
+
+    @Test
     void aMessagesClientIdIsShownToItsSenderOnly() {
         User alice = newUser();
         User bob = newUser();

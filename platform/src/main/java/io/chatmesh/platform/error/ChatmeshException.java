@@ -56,6 +56,19 @@ public final class ChatmeshException extends RuntimeException {
     /** How long the caller should wait before trying again, when the server knows (rate limits). */
     public Optional<Duration> retryDelay() { return Optional.ofNullable(retryDelay); }
 
+    /**
+     * This error with its violations' fields under {@code prefix} ("text" becomes "send.text"):
+     * a rule checked below the API names fields relative to the request part the API knows.
+     */
+    public ChatmeshException withFieldPrefix(String prefix) {
+        if (violations.isEmpty()) {
+            return this;
+        }
+        List<Violation> prefixed = violations.stream()
+                .map(v -> new Violation(prefix + "." + v.field(), v.description())).toList();
+        return new ChatmeshException(kind, reason, prefix + "." + getMessage(), prefixed, retryDelay);
+    }
+
     public static ChatmeshException invalid(String field, String description) {
         return new ChatmeshException(Kind.INVALID_ARGUMENT, Reason.INVALID_FIELD,
                 field + ": " + description, List.of(new Violation(field, description)));
