@@ -113,7 +113,8 @@ class ChatmeshSystemTest {
 
             // Bob goes away; Alice sends two more.
             bobPhone.disconnect();
-            sentIds.add(alicePhone.send("a-2", room.getId(), "are you there?").getAck().getMessageId());
+            ServerEvent second = alicePhone.send("a-2", room.getId(), "are you there?");
+            sentIds.add(second.getAck().getMessageId());
             sentIds.add(alicePhone.send("a-3", room.getId(), "call me").getAck().getMessageId());
 
             // Bob reads what he missed with ListMessages, in order, after his cursor.
@@ -121,6 +122,9 @@ class ChatmeshSystemTest {
                     .setRoomId(room.getId()).setDirection(Direction.DIRECTION_FORWARD).setFromSeq(ack.getAck().getSeq()).build())
                     .getMessagesList();
             assertThat(missed).extracting(Message::getText).containsExactly("are you there?", "call me");
+            // one precision everywhere: the stored time is the acked time, to the millisecond
+            assertThat(missed.get(0).getCreateTime()).isEqualTo(second.getAck().getServerTime());
+            assertThat(missed.get(0).getCreateTime().getNanos() % 1_000_000).isZero();
 
             // Bob reconnects with his cursor: the stream replays the two, then goes live, no gap, no duplicate.
             Chat bobAgain = Chat.connect(edge, bob, "bob-phone", RoomCursor.newBuilder()

@@ -15,6 +15,7 @@ import io.chatmesh.platform.error.Validation;
 import io.chatmesh.platform.grpc.GrpcErrors;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.platform.stream.OutboundQueue;
+import io.chatmesh.platform.time.ApiTimes;
 import io.chatmesh.proto.chat.v1.Ack;
 import io.chatmesh.proto.chat.v1.ClientEvent;
 import io.chatmesh.proto.chat.v1.Hello;
@@ -262,7 +263,7 @@ final class ChatStream implements StreamObserver<ClientEvent> {
                     .setRoomId(posted.roomId())
                     .setSeq(posted.seq())
                     // the message's time, so a retry gets exactly the first Ack
-                    .setServerTime(MessageProtos.timestamp(posted.createTime())))
+                    .setServerTime(ApiTimes.timestamp(posted.createTime())))
                     .build()));
         });
     }
@@ -300,6 +301,6 @@ final class ChatStream implements StreamObserver<ClientEvent> {
     }
 
     private com.google.protobuf.Timestamp now() {
-        return MessageProtos.timestamp(deps.clock().instant());
+        return ApiTimes.timestamp(deps.clock().instant());
     }
 }

@@ -4,6 +4,7 @@ import io.chatmesh.chat.bus.MessageProtos;
 import io.chatmesh.chat.domain.Member;
 import io.chatmesh.chat.domain.Room;
 import io.chatmesh.chat.domain.RoomKind;
+import io.chatmesh.platform.time.ApiTimes;
 
 /** Rooms and members, domain → proto (chatmesh.room.v1). */
 final class RoomProtos {
@@ -19,8 +20,8 @@ final class RoomProtos {
                 .setOwnerId(room.ownerId() == null ? "" : room.ownerId())
                 .setMemberCount(room.memberCount())
                 .setLastMessageSeq(room.lastMessageSeq())
-                .setCreateTime(MessageProtos.timestamp(room.createTime()))
-                .setUpdateTime(MessageProtos.timestamp(room.updateTime()))
+                .setCreateTime(ApiTimes.timestamp(room.createTime()))
+                .setUpdateTime(ApiTimes.timestamp(room.updateTime()))
                 .addAllDirectUserIds(room.directUserIds())
                 .build();
     }
@@ -30,7 +31,7 @@ final class RoomProtos {
                 .setRoomId(member.roomId())
                 .setUserId(member.userId())
                 .setRole(MessageProtos.toProto(member.role()))
-                .setJoinTime(MessageProtos.timestamp(member.joinTime()))
+                .setJoinTime(ApiTimes.timestamp(member.joinTime()))
                 .build();
     }
 

@@ -7,6 +7,7 @@ import io.chatmesh.chat.domain.RoomEventPayload;
 import io.chatmesh.chat.domain.RoomEventPublisher;
 import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.id.Ids;
+import io.chatmesh.platform.time.ApiTimes;
 import io.chatmesh.proto.chat.v1.MembershipChanged;
 import io.chatmesh.proto.chat.v1.MessageCreated;
 import io.chatmesh.proto.chat.v1.RoomEvent;
@@ -34,7 +35,7 @@ public final class BusRoomEventPublisher implements RoomEventPublisher {
         return new RoomEventPayload(message.roomId(), RoomEvent.newBuilder()
                 .setEventId(message.id())
                 .setRoomId(message.roomId())
-                .setTime(MessageProtos.timestamp(message.createTime()))
+                .setTime(ApiTimes.timestamp(message.createTime()))
                 .setPrevSeq(prevSeq)
                 .setMessageCreated(MessageCreated.newBuilder().setMessage(MessageProtos.toProto(message)))
                 .build().toByteArray());
@@ -65,7 +66,7 @@ public final class BusRoomEventPublisher implements RoomEventPublisher {
 
     private RoomEvent.Builder event(String roomId) {
         return RoomEvent.newBuilder().setEventId(Ids.newId()).setRoomId(roomId)
-                .setTime(MessageProtos.timestamp(clock.instant()));
+                .setTime(ApiTimes.timestamp(clock.instant()));
     }
 
     private CompletableFuture<Void> publish(RoomEvent.Builder event) {

@@ -1,10 +1,9 @@
 package io.chatmesh.chat.bus;
 
-import com.google.protobuf.Timestamp;
 import io.chatmesh.chat.domain.MemberRole;
 import io.chatmesh.chat.domain.Message;
 import io.chatmesh.chat.domain.RoomKind;
-import java.time.Instant;
+import io.chatmesh.platform.time.ApiTimes;
 
 /** Domain ↔ proto for what travels on the bus and is stored as proto (messages, times, enums). */
 public final class MessageProtos {
@@ -21,22 +20,14 @@ public final class MessageProtos {
                 .setText(message.text())
                 .setReplyToId(message.replyToId())
                 .setThreadRootId(message.threadRootId())
-                .setCreateTime(timestamp(message.createTime()))
+                .setCreateTime(ApiTimes.timestamp(message.createTime()))
                 .build();
     }
 
     public static Message fromProto(io.chatmesh.proto.message.v1.Message message) {
         return new Message(message.getId(), message.getRoomId(), message.getSeq(), message.getSenderId(),
                 message.getClientId(), message.getText(), message.getReplyToId(), message.getThreadRootId(),
-                instant(message.getCreateTime()));
-    }
-
-    public static Timestamp timestamp(Instant instant) {
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
-    }
-
-    public static Instant instant(Timestamp timestamp) {
-        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+                ApiTimes.instant(message.getCreateTime()));
     }
 
     public static io.chatmesh.proto.room.v1.MemberRole toProto(MemberRole role) {

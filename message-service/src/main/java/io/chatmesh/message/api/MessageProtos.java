@@ -1,11 +1,10 @@
 package io.chatmesh.message.api;
 
-import com.google.protobuf.Timestamp;
 import io.chatmesh.message.domain.Attachment;
 import io.chatmesh.message.domain.Message;
 import io.chatmesh.message.domain.ReactionSummary;
 import io.chatmesh.message.domain.RoomUnread;
-import java.time.Instant;
+import io.chatmesh.platform.time.ApiTimes;
 
 /** Domain → chatmesh.message.v1 messages. */
 final class MessageProtos {
@@ -24,14 +23,14 @@ final class MessageProtos {
                 .setReplyToId(nullToEmpty(m.replyToId()))
                 .setThreadRootId(nullToEmpty(m.threadRootId()))
                 .setThreadReplyCount(m.threadReplyCount())
-                .setCreateTime(timestamp(m.createTime()));
+                .setCreateTime(ApiTimes.timestamp(m.createTime()));
         m.attachments().forEach(a -> proto.addAttachments(toProto(a)));
         m.reactions().forEach(r -> proto.addReactions(toProto(r)));
         if (m.editTime() != null) {
-            proto.setEditTime(timestamp(m.editTime()));
+            proto.setEditTime(ApiTimes.timestamp(m.editTime()));
         }
         if (m.deleteTime() != null) {
-            proto.setDeleteTime(timestamp(m.deleteTime()));
+            proto.setDeleteTime(ApiTimes.timestamp(m.deleteTime()));
         }
         return proto.build();
     }
@@ -61,10 +60,6 @@ final class MessageProtos {
                 .setCount(r.count())
                 .addAllSampleUserIds(r.sampleUserIds())
                 .build();
-    }
-
-    private static Timestamp timestamp(Instant instant) {
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
     }
 
     private static String nullToEmpty(String value) {

@@ -1,12 +1,11 @@
 package io.chatmesh.message.bus;
 
-import com.google.protobuf.Timestamp;
 import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.id.Ids;
+import io.chatmesh.platform.time.ApiTimes;
 import io.chatmesh.proto.chat.v1.ReceiptUpdated;
 import io.chatmesh.proto.chat.v1.RoomEvent;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
 /** Publishes the room events message-service originates (receipts from MarkRead). */
@@ -24,11 +23,10 @@ public final class RoomEventPublisher {
 
     /** Tells live sessions (through chat-service) that a member's read marker is now {@code lastReadSeq}. */
     public CompletableFuture<Void> receiptUpdated(String roomId, String userId, long lastReadSeq) {
-        Instant now = clock.instant();
         RoomEvent event = RoomEvent.newBuilder()
                 .setEventId(Ids.newId())
                 .setRoomId(roomId)
-                .setTime(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+                .setTime(ApiTimes.timestamp(clock.instant()))
                 .setReceiptUpdated(ReceiptUpdated.newBuilder()
                         .setRoomId(roomId).setUserId(userId).setLastReadSeq(lastReadSeq))
                 .build();

@@ -1,7 +1,7 @@
 package io.chatmesh.signaling.api;
 
 import com.google.protobuf.Duration;
-import com.google.protobuf.Timestamp;
+import io.chatmesh.platform.time.ApiTimes;
 import io.chatmesh.proto.signaling.v1.IceServer;
 import io.chatmesh.proto.signaling.v1.Joined;
 import io.chatmesh.proto.signaling.v1.MediaState;
@@ -15,7 +15,6 @@ import io.chatmesh.signaling.domain.CallEvent;
 import io.chatmesh.signaling.domain.IceServerDirectory;
 import io.chatmesh.signaling.domain.Media;
 import io.chatmesh.signaling.domain.Signal;
-import java.time.Instant;
 import java.util.List;
 
 /** Translation between the signaling protos and the domain (for the Connect stream and the bus). */
@@ -49,13 +48,13 @@ public final class SignalProtos {
                 .setParticipantId(participant.participantId())
                 .setUserId(participant.userId())
                 .setMedia(mediaState(participant.media()))
-                .setJoinTime(timestamp(participant.joinTime()))
+                .setJoinTime(ApiTimes.timestamp(participant.joinTime()))
                 .build();
     }
 
     public static io.chatmesh.signaling.domain.Participant participant(Participant participant) {
         return new io.chatmesh.signaling.domain.Participant(participant.getParticipantId(), participant.getUserId(),
-                media(participant.getMedia()), instant(participant.getJoinTime()));
+                media(participant.getMedia()), ApiTimes.instant(participant.getJoinTime()));
     }
 
     static List<IceServer> iceServers(IceServerDirectory.IceServers servers) {
@@ -103,14 +102,6 @@ public final class SignalProtos {
             }
         }
         return response.build();
-    }
-
-    static Timestamp timestamp(Instant instant) {
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
-    }
-
-    static Instant instant(Timestamp timestamp) {
-        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
     }
 
     static Duration duration(java.time.Duration duration) {

@@ -4,6 +4,7 @@ import io.chatmesh.platform.auth.AccessTokenVerifier;
 import io.chatmesh.platform.auth.AuthContext;
 import io.chatmesh.platform.client.MembershipClient;
 import io.chatmesh.platform.stream.OutboundQueue;
+import io.chatmesh.platform.time.ApiTimes;
 import io.chatmesh.proto.signaling.v1.GetIceServersRequest;
 import io.chatmesh.proto.signaling.v1.GetIceServersResponse;
 import io.chatmesh.proto.signaling.v1.SignalRequest;
@@ -56,7 +57,7 @@ public class SignalingGrpcService extends SignalingServiceGrpc.SignalingServiceI
         GetIceServersResponse.Builder response = GetIceServersResponse.newBuilder()
                 .addAllIceServers(SignalProtos.iceServers(servers));
         if (servers.expireTime() != null) {
-            response.setExpireTime(SignalProtos.timestamp(servers.expireTime()));
+            response.setExpireTime(ApiTimes.timestamp(servers.expireTime()));
         }
         responseObserver.onNext(response.build());
         responseObserver.onCompleted();

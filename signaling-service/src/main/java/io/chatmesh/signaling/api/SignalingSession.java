@@ -6,6 +6,7 @@ import io.chatmesh.platform.client.MembershipClient;
 import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.grpc.GrpcErrors;
 import io.chatmesh.platform.stream.OutboundQueue;
+import io.chatmesh.platform.time.ApiTimes;
 import io.chatmesh.proto.signaling.v1.Join;
 import io.chatmesh.proto.signaling.v1.SignalPong;
 import io.chatmesh.proto.signaling.v1.SignalRequest;
@@ -142,7 +143,7 @@ final class SignalingSession implements StreamObserver<SignalRequest> {
                 requireSeat();
                 out.offer(SignalResponse.newBuilder().setPong(SignalPong.newBuilder()
                         .setNonce(request.getPing().getNonce())
-                        .setServerTime(SignalProtos.timestamp(Instant.now()))).build());
+                        .setServerTime(ApiTimes.timestamp(Instant.now()))).build());
             }
         }
     }

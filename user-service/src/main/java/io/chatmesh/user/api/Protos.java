@@ -1,9 +1,8 @@
 package io.chatmesh.user.api;
 
-import com.google.protobuf.Timestamp;
+import io.chatmesh.platform.time.ApiTimes;
 import io.chatmesh.user.domain.TokenPair;
 import io.chatmesh.user.domain.User;
-import java.time.Instant;
 
 /** Domain values as chatmesh.user.v1 messages. */
 final class Protos {
@@ -15,20 +14,16 @@ final class Protos {
                 .setId(user.id())
                 .setUsername(user.username())
                 .setDisplayName(user.displayName())
-                .setCreateTime(timestamp(user.createTime()))
+                .setCreateTime(ApiTimes.timestamp(user.createTime()))
                 .build();
     }
 
     static io.chatmesh.proto.user.v1.TokenPair tokenPair(TokenPair tokens) {
         return io.chatmesh.proto.user.v1.TokenPair.newBuilder()
                 .setAccessToken(tokens.accessToken())
-                .setAccessTokenExpireTime(timestamp(tokens.accessTokenExpireTime()))
+                .setAccessTokenExpireTime(ApiTimes.timestamp(tokens.accessTokenExpireTime()))
                 .setRefreshToken(tokens.refreshToken())
-                .setRefreshTokenExpireTime(timestamp(tokens.refreshTokenExpireTime()))
+                .setRefreshTokenExpireTime(ApiTimes.timestamp(tokens.refreshTokenExpireTime()))
                 .build();
-    }
-
-    static Timestamp timestamp(Instant instant) {
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
     }
 }
