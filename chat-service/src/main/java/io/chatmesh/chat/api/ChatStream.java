@@ -66,8 +66,8 @@ import org.slf4j.LoggerFactory;
  * <p>gRPC calls the inbound methods and the cancel/close handlers one at a time, so the
  * stream's own state needs no locking; the session is also called by bus threads.
  *
- * <p>The stream asks for each client event itself, one at a time: after an event refused for
- * a rate limit (a retry delay in its StreamError) only once that delay has passed. A client
+ * <p>The stream asks for each client event itself, one at a time: after an event refused with
+ * a retry delay (rate limit, overload) only once that delay has passed. A client
  * that floods then meets HTTP/2 flow control instead of costing the server a refusal per frame.
  */
 final class ChatStream implements StreamObserver<ClientEvent> {

@@ -79,7 +79,7 @@ public final class SendPipeline implements AutoCloseable {
         }
         Submission submission = new Submission(post, new CompletableFuture<>());
         if (!queue.offer(submission)) {
-            throw ChatmeshException.rateLimited("too many messages waiting to be stored", Duration.ofMillis(100));
+            throw ChatmeshException.overloaded("too many messages waiting to be stored", Duration.ofMillis(100));
         }
         return submission.result;
     }

@@ -121,6 +121,7 @@ class SendPipelineTest {
         assertThatThrownBy(() -> pipeline.submit(post("alice", "r1", "one too many")))
                 .isInstanceOfSatisfying(ChatmeshException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ChatmeshException.Kind.RESOURCE_EXHAUSTED);
+                    assertThat(e.reason()).isEqualTo(ChatmeshException.Reason.OVERLOADED);
                     assertThat(e.retryDelay()).isPresent();
                 });
         log.releaseAppends();

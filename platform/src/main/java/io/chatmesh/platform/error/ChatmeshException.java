@@ -19,7 +19,8 @@ public final class ChatmeshException extends RuntimeException {
     /** Machine-readable reasons; the same names as chatmesh.common.v1.ErrorReason without prefix. */
     public enum Reason {
         INVALID_FIELD, TOO_LARGE, UNAUTHENTICATED, NOT_A_MEMBER, NOT_ALLOWED, NOT_FOUND,
-        ALREADY_EXISTS, RATE_LIMITED, SLOW_CONSUMER, FAILED_PRECONDITION, BLOCKED, UNAVAILABLE
+        ALREADY_EXISTS, RATE_LIMITED, SLOW_CONSUMER, FAILED_PRECONDITION, BLOCKED, UNAVAILABLE, OVERLOADED,
+        LIMIT_REACHED
     }
 
     /** One invalid field. */
@@ -102,12 +103,18 @@ public final class ChatmeshException extends RuntimeException {
         return new ChatmeshException(Kind.UNAVAILABLE, Reason.UNAVAILABLE, message);
     }
 
-    public static ChatmeshException rateLimited(String message) {
-        return new ChatmeshException(Kind.RESOURCE_EXHAUSTED, Reason.RATE_LIMITED, message);
-    }
-
     /** A rate limit refused the call; trying again after {@code retryDelay} may succeed. */
     public static ChatmeshException rateLimited(String message, Duration retryDelay) {
         return new ChatmeshException(Kind.RESOURCE_EXHAUSTED, Reason.RATE_LIMITED, message, List.of(), retryDelay);
+    }
+
+    /** The service's queue of work is full; trying again after {@code retryDelay} may succeed. */
+    public static ChatmeshException overloaded(String message, Duration retryDelay) {
+        return new ChatmeshException(Kind.RESOURCE_EXHAUSTED, Reason.OVERLOADED, message, List.of(), retryDelay);
+    }
+
+    /** A resource is at its size limit (a full call); retrying does not help until it changes. */
+    public static ChatmeshException limitReached(String message) {
+        return new ChatmeshException(Kind.RESOURCE_EXHAUSTED, Reason.LIMIT_REACHED, message);
     }
 }

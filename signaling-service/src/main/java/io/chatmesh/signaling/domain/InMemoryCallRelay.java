@@ -56,9 +56,7 @@ public final class InMemoryCallRelay implements CallRelay {
     public Participant join(String roomId, String userId, Media media, CallListener listener) {
         return inCall(roomId, call -> {
             if (call.members.size() >= maxParticipants) {
-                throw new ChatmeshException(ChatmeshException.Kind.RESOURCE_EXHAUSTED,
-                        ChatmeshException.Reason.RATE_LIMITED,
-                        "the call is full (" + maxParticipants + " participants)");
+                throw ChatmeshException.limitReached("the call is full (" + maxParticipants + " participants)");
             }
             Participant self = new Participant(participantIds.get(), userId, media, clock.instant());
             deliver(listener, new CallEvent.Joined(self, call.participants()));

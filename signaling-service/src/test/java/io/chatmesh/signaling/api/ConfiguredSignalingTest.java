@@ -142,6 +142,7 @@ class ConfiguredSignalingTest {
         StreamError full = carol.nextError();
         assertThat(full.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED.value());
         assertThat(full.getClientId()).isEqualTo("join");
+        assertThat(full.getReason()).isEqualTo("LIMIT_REACHED");
         assertThat(alice.drainUntilPong()).isEmpty();
 
         bob.send("bye", SignalRequest.newBuilder().setLeave(Leave.getDefaultInstance()));

@@ -125,6 +125,6 @@ public final class BoundedPasswordHasher implements PasswordHasher {
 
     /** A hash takes about 0.1 s: after a second the queue has moved on. */
     private static ChatmeshException busy() {
-        return ChatmeshException.rateLimited("too many password checks at once, retry later", Duration.ofSeconds(1));
+        return ChatmeshException.overloaded("too many password checks at once, retry later", Duration.ofSeconds(1));
     }
 }

@@ -158,7 +158,7 @@ class PasswordHashLimitTest {
         com.google.rpc.Status details = StatusProto.fromThrowable(refused.getCause());
         assertThat(details).isNotNull();
         assertThat(details.getDetailsList()).filteredOn(any -> any.is(ErrorInfo.class)).singleElement()
-                .satisfies(any -> assertThat(any.unpack(ErrorInfo.class).getReason()).isEqualTo("RATE_LIMITED"));
+                .satisfies(any -> assertThat(any.unpack(ErrorInfo.class).getReason()).isEqualTo("OVERLOADED"));
 
         gate.open();
         for (ListenableFuture<SignUpResponse> call : held) {

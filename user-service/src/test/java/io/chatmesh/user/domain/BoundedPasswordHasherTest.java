@@ -151,6 +151,6 @@ class BoundedPasswordHasherTest {
         ChatmeshException refused = catchThrowableOfType(ChatmeshException.class, call);
         assertThat(refused).as("refused").isNotNull();
         assertThat(refused.kind()).isEqualTo(ChatmeshException.Kind.RESOURCE_EXHAUSTED);
-        assertThat(refused.reason()).isEqualTo(ChatmeshException.Reason.RATE_LIMITED);
+        assertThat(refused.reason()).isEqualTo(ChatmeshException.Reason.OVERLOADED);
     }
 }
