@@ -50,6 +50,7 @@ public final class Chatmesh implements AutoCloseable {
 
     private Chatmesh(LauncherSettings settings) {
         this.settings = settings;
+        settings.requireFreePorts();
         this.postgres = EmbeddedDatabase.start(settings.dataDir().resolve("postgres"), settings.postgresPort());
         try {
             ports.put(Service.USER, resolvePort(settings.host(), settings.userPort()));
@@ -88,20 +89,54 @@ public final class Chatmesh implements AutoCloseable {
             "message-service", MessageServiceApplication::builder,
             "signaling-service", SignalingServiceApplication::builder);
 
+    static final String USAGE = """
+            usage: chatmesh                      all services in one JVM on embedded defaults
+                   chatmesh <service> [args...]  one service on its own (production; docs/production.md)
+                   chatmesh --help
+            services: chat-service, message-service, signaling-service, user-service
+            embedded settings (environment): CHATMESH_DATA_DIR [data], CHATMESH_HOST [127.0.0.1],
+              CHATMESH_EDGE_PORT [9090], CHATMESH_USER_PORT [9091], CHATMESH_CHAT_PORT [9092],
+              CHATMESH_MESSAGE_PORT [9093], CHATMESH_SIGNALING_PORT [9094], CHATMESH_POSTGRES_PORT [any free]""";
+
     /**
      * With no argument: everything on embedded defaults. With a service name first: only that
      * service, configured like any Spring Boot app (e.g. SPRING_PROFILES_ACTIVE=prod and the
-     * variables in docs/production.md), the remaining arguments passed to it.
+     * variables in docs/production.md), the remaining arguments passed to it. A start that
+     * fails says why in one line (exit 1); a bad argument prints the usage (exit 2).
      */
     public static void main(String[] args) {
+        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.println(USAGE);
+            return;
+        }
+        if (args.length > 0 && !SERVICES.containsKey(args[0])) {
+            System.err.println("chatmesh: unknown argument '" + args[0] + "'\n" + USAGE);
+            System.exit(2);
+        }
         if (args.length > 0) {
             runService(args[0], Arrays.copyOfRange(args, 1, args.length));
             return;
         }
-        LauncherSettings settings = LauncherSettings.fromEnvironment(System.getenv());
-        Chatmesh chatmesh = start(settings);
+        Chatmesh chatmesh;
+        try {
+            chatmesh = start(LauncherSettings.fromEnvironment(System.getenv()));
+        } catch (RuntimeException e) {
+            System.err.println("chatmesh: cannot start: " + rootMessage(e));
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(chatmesh::close, "chatmesh-shutdown"));
         System.out.println(chatmesh.summary());
+    }
+
+    /** The innermost cause's message: what actually went wrong, without the layers around it. */
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+        return root == e ? message : e.getMessage() + ": " + message;
     }
 
     /** Starts one service by name, as a process of its own would. */

@@ -14,7 +14,9 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
+import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -28,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * One gRPC port in front of the four services, playing Envoy's routing role in the
  * embedded run: every method of every chatmesh service is forwarded, as opaque bytes with
  * its headers, deadline, cancellation and flow control, to the service that owns it.
- * Server reflection here lists all five chatmesh services, so grpcurl needs one address.
+ * Server reflection here lists all five chatmesh services, so grpcurl needs one address, and
+ * grpc.health.v1.Health answers for the edge ("") and for each routed service by name.
  */
 final class GrpcEdge implements AutoCloseable {
 
@@ -49,6 +52,7 @@ final class GrpcEdge implements AutoCloseable {
     };
 
     private final Server server;
+    private final HealthStatusManager health = new HealthStatusManager();
 
     /** @param routes each service's descriptor and the channel of the backend serving it */
     GrpcEdge(String host, int port, Map<ServiceDescriptor, Channel> routes, int maxInboundMessageBytes) {
@@ -63,11 +67,15 @@ final class GrpcEdge implements AutoCloseable {
         @SuppressWarnings("deprecation") // v1alpha: what older grpcurl releases ask for
         io.grpc.BindableService reflectionV1Alpha = io.grpc.protobuf.services.ProtoReflectionService.newInstance();
         builder.addService(reflectionV1Alpha);
+        builder.addService(health.getHealthService());
         try {
             server = builder.build().start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot bind the gRPC edge on " + host + ":" + port, e);
         }
+        // the edge starts last, once every service it routes to is up
+        health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
+        routes.keySet().forEach(service -> health.setStatus(service.getName(), HealthCheckResponse.ServingStatus.SERVING));
     }
 
     int port() {
@@ -76,6 +84,7 @@ final class GrpcEdge implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        health.enterTerminalState();
         server.shutdown();
         if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
             server.shutdownNow();

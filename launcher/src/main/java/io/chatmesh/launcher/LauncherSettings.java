@@ -1,6 +1,10 @@
 package io.chatmesh.launcher;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -22,6 +26,33 @@ public record LauncherSettings(Path dataDir, String host, int edgePort, int user
                 port(env, "CHATMESH_MESSAGE_PORT", 9093),
                 port(env, "CHATMESH_SIGNALING_PORT", 9094),
                 port(env, "CHATMESH_POSTGRES_PORT", 0));
+    }
+
+    /**
+     * Fails, naming the setting that moves it, when a configured port is taken: checked before
+     * anything starts, so a taken edge port is not found after every service is up.
+     *
+     * @throws IllegalStateException "port 9090 on 127.0.0.1 (CHATMESH_EDGE_PORT) is in use; ..."
+     */
+    public void requireFreePorts() {
+        Map<String, Integer> configured = new LinkedHashMap<>();
+        configured.put("CHATMESH_EDGE_PORT", edgePort);
+        configured.put("CHATMESH_USER_PORT", userPort);
+        configured.put("CHATMESH_CHAT_PORT", chatPort);
+        configured.put("CHATMESH_MESSAGE_PORT", messagePort);
+        configured.put("CHATMESH_SIGNALING_PORT", signalingPort);
+        configured.put("CHATMESH_POSTGRES_PORT", postgresPort);
+        configured.forEach((setting, port) -> {
+            if (port == 0) {
+                return;
+            }
+            try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getByName(host))) {
+                // free
+            } catch (IOException e) {
+                throw new IllegalStateException("port " + port + " on " + host + " (" + setting + ") is in use; stop"
+                        + " what holds it or set " + setting + " to another port");
+            }
+        });
     }
 
     /** Free ports everywhere, data in the given directory. */

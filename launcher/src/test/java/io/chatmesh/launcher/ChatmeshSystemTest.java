@@ -42,6 +42,9 @@ import io.chatmesh.testkit.StreamRecorder;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
@@ -84,6 +87,11 @@ class ChatmeshSystemTest {
             assertThat(reflectedServices(edge)).contains(
                     "chatmesh.user.v1.UserService", "chatmesh.room.v1.RoomService", "chatmesh.chat.v1.ChatService",
                     "chatmesh.message.v1.MessageService", "chatmesh.signaling.v1.SignalingService");
+            for (String service : List.of("", "chatmesh.chat.v1.ChatService", "chatmesh.user.v1.UserService")) {
+                assertThat(HealthGrpc.newBlockingStub(edge).check(HealthCheckRequest.newBuilder().setService(service)
+                        .build()).getStatus()).as("health of '%s' at the edge", service)
+                        .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+            }
 
             // Two users sign up and log in.
             String alice = signUpAndLogIn(edge, "alice");
