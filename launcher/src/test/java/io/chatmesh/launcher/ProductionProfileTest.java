@@ -38,6 +38,10 @@ class ProductionProfileTest {
         assertStartupFailsNaming(MessageServiceApplication::builder, "CHATMESH_MESSAGE_MONGODB_URI",
                 "--CHATMESH_USERS_ADDRESS=static://127.0.0.1:1", "--CHATMESH_ROOMS_ADDRESS=static://127.0.0.1:1",
                 "--CHATMESH_BUS_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:1");
+        // the SQL message store names its database like the other services, and never falls back to a default
+        assertStartupFailsNaming(MessageServiceApplication::builder, "CHATMESH_DATABASE_URL",
+                "--CHATMESH_MESSAGE_STORE=sql", "--CHATMESH_USERS_ADDRESS=static://127.0.0.1:1",
+                "--CHATMESH_ROOMS_ADDRESS=static://127.0.0.1:1", "--CHATMESH_BUS_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:1");
         assertStartupFailsNaming(SignalingServiceApplication::builder, "CHATMESH_BUS_KAFKA_BOOTSTRAP_SERVERS",
                 "--CHATMESH_USERS_ADDRESS=static://127.0.0.1:1", "--CHATMESH_ROOMS_ADDRESS=static://127.0.0.1:1");
     }

@@ -25,19 +25,27 @@ import org.springframework.core.env.MapPropertySource;
  * <p>Registered in META-INF/spring.factories. The launcher runs every service on one classpath,
  * so it acts only for applications built from {@link MessageServiceApplication}, after the config
  * files are read (the store may be chosen in message-service.properties or the environment). An
- * unknown store fails here, before anything starts.
+ * unknown store, or the SQL store without a database URL, fails here, before anything starts.
  */
 public class MessageStoreEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
     static final String EXCLUDE_PROPERTY = "spring.autoconfigure.exclude";
     static final String PROPERTY_SOURCE_NAME = "chatmeshMessageStore";
+    static final String DATASOURCE_URL_PROPERTY = "spring.datasource.url";
     static final List<String> SQL_AUTO_CONFIGURATIONS = List.of(
             DataSourceAutoConfiguration.class.getName(), FlywayAutoConfiguration.class.getName());
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        if (!application.getAllSources().contains(MessageServiceApplication.class)
-                || MessageStoreKind.of(environment) != MessageStoreKind.MONGODB) {
+        if (!application.getAllSources().contains(MessageServiceApplication.class)) {
+            return;
+        }
+        if (MessageStoreKind.of(environment) == MessageStoreKind.SQL) {
+            String url = environment.getProperty(DATASOURCE_URL_PROPERTY);
+            if (url == null || url.isBlank()) {
+                throw new IllegalStateException(DATASOURCE_URL_PROPERTY
+                        + " (env CHATMESH_DATABASE_URL) is required when chatmesh.message.store=sql");
+            }
             return;
         }
         List<String> exclusions = new ArrayList<>(Binder.get(environment)

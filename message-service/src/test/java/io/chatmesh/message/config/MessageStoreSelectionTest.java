@@ -53,12 +53,25 @@ class MessageStoreSelectionTest {
 
     @Test
     void theSqlStoreExcludesNothing() {
-        StandardEnvironment environment = environment(Map.of("chatmesh.message.store", "sql"));
+        StandardEnvironment environment = environment(Map.of("chatmesh.message.store", "sql",
+                "spring.datasource.url", "jdbc:postgresql://db:5432/chatmesh_messages"));
 
         new MessageStoreEnvironmentPostProcessor()
                 .postProcessEnvironment(environment, new SpringApplication(MessageServiceApplication.class));
 
         assertThat(environment.getProperty("spring.autoconfigure.exclude")).isNull();
+    }
+
+    @Test
+    void theSqlStoreWithoutADatabaseUrlFailsNamingItsEnvironmentVariable() {
+        StandardEnvironment environment = environment(Map.of("chatmesh.message.store", "sql",
+                "spring.datasource.url", " "));
+
+        Throwable failure = catchThrowable(() -> new MessageStoreEnvironmentPostProcessor()
+                .postProcessEnvironment(environment, new SpringApplication(MessageServiceApplication.class)));
+
+        assertThat(failure).isInstanceOf(IllegalStateException.class);
+        assertThat(failure.getMessage()).contains("CHATMESH_DATABASE_URL");
     }
 
     /** The launcher runs every service on one classpath: another service keeps its DataSource. */
