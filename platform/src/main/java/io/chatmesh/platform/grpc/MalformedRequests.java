@@ -1,0 +1,167 @@
+package io.chatmesh.platform.grpc;
+
+import com.google.protobuf.Message;
+import com.google.protobuf.UnknownFieldSet;
+import io.grpc.BindableService;
+import io.grpc.ForwardingServerCallListener;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Requests that are not what their method expects — bytes that are no protobuf of the
+ * request type, or a compressed frame that inflates beyond the size limit — answered with
+ * INVALID_ARGUMENT (or RESOURCE_EXHAUSTED) and no log line. grpc-java parses a request before
+ * any handler or interceptor sees it, and a parse failure escapes as an application error: the
+ * caller got UNKNOWN and every such frame logged an ERROR with a stack trace, so anyone could
+ * fill the logs with 12 bytes a call.
+ *
+ * <p>Two parts: {@link #lenient} wraps a service's protobuf request marshallers so that a
+ * failed parse yields an empty request marked as malformed (an unknown field no chatmesh
+ * message uses, carrying the status code) instead of throwing; {@link #INTERCEPTOR} closes a
+ * call whose request carries that mark before its handler sees it.
+ */
+public final class MalformedRequests {
+
+    /** The largest field number protobuf allows: never used by a chatmesh message. */
+    static final int MARK_FIELD = (1 << 29) - 1;
+
+    private MalformedRequests() {}
+
+    /** The service with every protobuf request marshaller made lenient (others as they are). */
+    public static BindableService lenient(BindableService service) {
+        ServerServiceDefinition original = service.bindService();
+        ServiceDescriptor descriptor = original.getServiceDescriptor();
+        // the descriptor must list the very method descriptors bound, so it is rebuilt with them
+        ServiceDescriptor.Builder lenientDescriptor = ServiceDescriptor.newBuilder(descriptor.getName())
+                .setSchemaDescriptor(descriptor.getSchemaDescriptor());
+        List<ServerMethodDefinition<?, ?>> methods = new ArrayList<>();
+        for (ServerMethodDefinition<?, ?> method : original.getMethods()) {
+            ServerMethodDefinition<?, ?> bound = lenient(method);
+            lenientDescriptor.addMethod(bound.getMethodDescriptor());
+            methods.add(bound);
+        }
+        ServerServiceDefinition.Builder builder = ServerServiceDefinition.builder(lenientDescriptor.build());
+        methods.forEach(builder::addMethod);
+        ServerServiceDefinition lenient = builder.build();
+        return () -> lenient;
+    }
+
+    private static <Q, R> ServerMethodDefinition<Q, R> lenient(ServerMethodDefinition<Q, R> method) {
+        MethodDescriptor<Q, R> descriptor = method.getMethodDescriptor();
+        if (!(descriptor.getRequestMarshaller() instanceof MethodDescriptor.PrototypeMarshaller<Q> strict)
+                || !(strict.getMessagePrototype() instanceof Message)) {
+            return method;
+        }
+        return ServerMethodDefinition.create(descriptor.toBuilder(new LenientMarshaller<>(strict),
+                descriptor.getResponseMarshaller()).build(), method.getServerCallHandler());
+    }
+
+    /** The status a malformed request is answered with; null for a well-formed one. */
+    static Status statusOf(Object request) {
+        if (!(request instanceof Message message)) {
+            return null;
+        }
+        UnknownFieldSet.Field mark = message.getUnknownFields().getField(MARK_FIELD);
+        if (mark.getVarintList().isEmpty()) {
+            return null;
+        }
+        Status.Code code = Status.fromCodeValue(mark.getVarintList().getFirst().intValue()).getCode();
+        return code == Status.Code.RESOURCE_EXHAUSTED
+                ? Status.RESOURCE_EXHAUSTED.withDescription("the request is larger than the server accepts")
+                : Status.INVALID_ARGUMENT.withDescription("the request is not a valid "
+                        + message.getDescriptorForType().getFullName());
+    }
+
+    private static final class LenientMarshaller<Q> implements MethodDescriptor.PrototypeMarshaller<Q> {
+
+        private final MethodDescriptor.PrototypeMarshaller<Q> strict;
+
+        LenientMarshaller(MethodDescriptor.PrototypeMarshaller<Q> strict) {
+            this.strict = strict;
+        }
+
+        @Override
+        public InputStream stream(Q value) {
+            return strict.stream(value);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Q parse(InputStream stream) {
+            try {
+                return strict.parse(stream);
+            } catch (StatusRuntimeException e) {
+                Status.Code code = e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED
+                        ? Status.Code.RESOURCE_EXHAUSTED : Status.Code.INVALID_ARGUMENT;
+                Message prototype = (Message) strict.getMessagePrototype();
+                return (Q) prototype.newBuilderForType().setUnknownFields(UnknownFieldSet.newBuilder()
+                        .addField(MARK_FIELD, UnknownFieldSet.Field.newBuilder().addVarint(code.value()).build())
+                        .build()).build();
+            }
+        }
+
+        @Override
+        public Q getMessagePrototype() {
+            return strict.getMessagePrototype();
+        }
+
+        @Override
+        public Class<Q> getMessageClass() {
+            return strict.getMessageClass();
+        }
+    }
+
+    /**
+     * Closes a call at its first malformed request with that request's status; the handler
+     * never sees it, nor anything the client sends after it.
+     */
+    public static final ServerInterceptor INTERCEPTOR = new ServerInterceptor() {
+        @Override
+        public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                ServerCallHandler<Q, R> next) {
+            ServerCall.Listener<Q> delegate = next.startCall(call, headers);
+            return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(delegate) {
+                private boolean closed;
+
+                @Override
+                public void onMessage(Q message) {
+                    if (closed) {
+                        return;
+                    }
+                    Status malformed = statusOf(message);
+                    if (malformed != null) {
+                        closed = true;
+                        call.close(malformed, new Metadata());
+                        return;
+                    }
+                    super.onMessage(message);
+                }
+
+                @Override
+                public void onHalfClose() {
+                    if (!closed) {
+                        super.onHalfClose();
+                    }
+                }
+
+                @Override
+                public void onReady() {
+                    if (!closed) {
+                        super.onReady();
+                    }
+                }
+            };
+        }
+    };
+}

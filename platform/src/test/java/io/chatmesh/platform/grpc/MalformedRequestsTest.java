@@ -1,0 +1,149 @@
+package io.chatmesh.platform.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chatmesh.platform.auth.AuthPolicy;
+import io.chatmesh.proto.user.v1.GetMeRequest;
+import io.chatmesh.proto.user.v1.GetMeResponse;
+import io.chatmesh.proto.user.v1.UserServiceGrpc;
+import io.grpc.CallOptions;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
+import org.springframework.grpc.server.service.GrpcService;
+
+/**
+ * Garbage where a request should be — bytes that are no protobuf, a compressed frame that
+ * inflates past the limit, an oversized frame — gets a clear status, never reaches the handler,
+ * and logs nothing, so no caller can fill the logs; well-formed calls go on as ever.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+@SpringBootTest(classes = MalformedRequestsTest.TestApp.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {"spring.grpc.server.port=0", "spring.grpc.server.max-inbound-message-size=64KB"})
+class MalformedRequestsTest {
+
+    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    };
+    private static final MethodDescriptor<byte[], byte[]> RAW_GET_ME = MethodDescriptor.<byte[], byte[]>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName(UserServiceGrpc.getGetMeMethod().getFullMethodName())
+            .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+
+    @SpringBootConfiguration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    static class TestApp {
+
+        @Bean
+        AuthPolicy openGetMe() {
+            return new AuthPolicy(Set.of(UserServiceGrpc.getGetMeMethod().getFullMethodName()), Set.of());
+        }
+
+        @Bean
+        CountingGetMe countingGetMe() {
+            return new CountingGetMe();
+        }
+    }
+
+    @GrpcService
+    static class CountingGetMe extends UserServiceGrpc.UserServiceImplBase {
+
+        final AtomicInteger calls = new AtomicInteger();
+
+        @Override
+        public void getMe(GetMeRequest request, StreamObserver<GetMeResponse> response) {
+            calls.incrementAndGet();
+            response.onNext(GetMeResponse.getDefaultInstance());
+            response.onCompleted();
+        }
+    }
+
+    @Autowired
+    GrpcServerLifecycle lifecycle;
+
+    @Autowired
+    CountingGetMe service;
+
+    private ManagedChannel channel;
+
+    @BeforeEach
+    void connect() {
+        channel = Grpc.newChannelBuilderForAddress("127.0.0.1", lifecycle.getPort(), InsecureChannelCredentials.create())
+                .build();
+    }
+
+    @AfterEach
+    void disconnect() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void garbageGetsAStatusNeverReachesTheHandlerAndLogsNothing(CapturedOutput output) {
+        byte[] notProtobuf = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0x0a, 0x7f};
+
+        assertThat(codeOf(notProtobuf, CallOptions.DEFAULT)).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(codeOf(bigValidRequest(), CallOptions.DEFAULT.withCompression("gzip")))
+                .as("1 MiB inflated from a few KiB").isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(codeOf(new byte[1 << 20], CallOptions.DEFAULT)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(service.calls).hasValue(0);
+
+        assertThat(UserServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .getMe(GetMeRequest.getDefaultInstance())).isEqualTo(GetMeResponse.getDefaultInstance());
+        assertThat(service.calls).hasValue(1);
+        assertThat(output.getAll()).doesNotContain("Exception while executing runnable")
+                .doesNotContain("Exception processing message").doesNotContain("InvalidProtocolBufferException");
+    }
+
+    /** A well-formed GetMeRequest of 1 MiB: one unknown bytes field (number 100) of zeros. */
+    private static byte[] bigValidRequest() {
+        byte[] request = new byte[5 + (1 << 20)];
+        byte[] header = {(byte) 0xA2, 0x06, (byte) 0x80, (byte) 0x80, 0x40}; // tag 100/bytes, length 2^20
+        System.arraycopy(header, 0, request, 0, header.length);
+        return request;
+    }
+
+    private Status.Code codeOf(byte[] request, CallOptions options) {
+        try {
+            ClientCalls.blockingUnaryCall(channel, RAW_GET_ME, options.withDeadlineAfter(10, TimeUnit.SECONDS), request);
+            return Status.Code.OK;
+        } catch (StatusRuntimeException e) {
+            return e.getStatus().getCode();
+        }
+    }
+}
