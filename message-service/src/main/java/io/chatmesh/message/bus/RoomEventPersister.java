@@ -24,9 +24,9 @@ import org.springframework.context.SmartLifecycle;
  *
  * <p>Every other kind is ignored: edits, deletions and reactions until those features are
  * stored here; typing is never stored; membership lives in chat-service; read markers have
- * one writer, MessageService.MarkRead, whose ReceiptUpdated events only tell live sessions. A payload that cannot
- * be parsed or misses required fields is logged and skipped, since no retry could ever store
- * it and it must not block the topic. A store failure propagates, so the bus reports the event
+ * one writer, MessageService.MarkRead, whose ReceiptUpdated events only tell live sessions. A
+ * payload that cannot be parsed or misses required fields is logged and skipped, since no
+ * retry could ever store it and it must not block the topic. A store failure propagates, so the bus reports the event
  * as not handled (the in-process bus fails the sender's publish; a broker redelivers).
  */
 public final class RoomEventPersister implements SmartLifecycle, EventBus.RunHandler {
