@@ -10,8 +10,8 @@ import io.chatmesh.launcher.Chatmesh.Service;
 import io.chatmesh.platform.auth.BearerCallCredentials;
 import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
 import io.chatmesh.proto.chat.v1.ClientEvent;
-import io.chatmesh.proto.chat.v1.MarkReadEvent;
 import io.chatmesh.proto.chat.v1.Hello;
+import io.chatmesh.proto.chat.v1.MarkReadEvent;
 import io.chatmesh.proto.chat.v1.RoomCursor;
 import io.chatmesh.proto.chat.v1.SendMessageEvent;
 import io.chatmesh.proto.chat.v1.SendMessageRequest;
@@ -33,8 +33,6 @@ import io.chatmesh.proto.signaling.v1.GetIceServersRequest;
 import io.chatmesh.proto.signaling.v1.IceCandidate;
 import io.chatmesh.proto.signaling.v1.Join;
 import io.chatmesh.proto.signaling.v1.SessionDescription;
-import io.chatmesh.proto.signaling.v1.SignalRequest;
-import io.chatmesh.proto.signaling.v1.SignalResponse;
 import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
 import io.chatmesh.proto.user.v1.GetMeRequest;
 import io.chatmesh.proto.user.v1.UserServiceGrpc;
@@ -54,9 +52,9 @@ import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -163,18 +161,18 @@ class ChatmeshSystemTest {
             String bobPid = bobCall.joined().getParticipantId();
             aliceCall.events.awaitFirst(r -> r.hasParticipantJoined() && r.getParticipantJoined().getParticipant().getParticipantId().equals(bobPid));
 
-            bobCall.send(SignalRequest.newBuilder().setOffer(SessionDescription.newBuilder().setParticipantId(alicePid).setSdp(SDP_OFFER)).build());
-            SessionDescription offer = aliceCall.events.awaitFirst(SignalResponse::hasOffer).getOffer();
+            bobCall.send(io.chatmesh.proto.signaling.v1.ClientEvent.newBuilder().setOffer(SessionDescription.newBuilder().setParticipantId(alicePid).setSdp(SDP_OFFER)).build());
+            SessionDescription offer = aliceCall.events.awaitFirst(io.chatmesh.proto.signaling.v1.ServerEvent::hasOffer).getOffer();
             assertThat(offer.getParticipantId()).isEqualTo(bobPid);
             assertThat(offer.getSdp()).isEqualTo(SDP_OFFER);
-            aliceCall.send(SignalRequest.newBuilder().setAnswer(SessionDescription.newBuilder().setParticipantId(bobPid).setSdp(SDP_ANSWER)).build());
-            assertThat(bobCall.events.awaitFirst(SignalResponse::hasAnswer).getAnswer().getParticipantId()).isEqualTo(alicePid);
-            aliceCall.send(SignalRequest.newBuilder().setIceCandidate(IceCandidate.newBuilder().setParticipantId(bobPid)
+            aliceCall.send(io.chatmesh.proto.signaling.v1.ClientEvent.newBuilder().setAnswer(SessionDescription.newBuilder().setParticipantId(bobPid).setSdp(SDP_ANSWER)).build());
+            assertThat(bobCall.events.awaitFirst(io.chatmesh.proto.signaling.v1.ServerEvent::hasAnswer).getAnswer().getParticipantId()).isEqualTo(alicePid);
+            aliceCall.send(io.chatmesh.proto.signaling.v1.ClientEvent.newBuilder().setIceCandidate(IceCandidate.newBuilder().setParticipantId(bobPid)
                     .setCandidate("candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host").setSdpMid("0")).build());
-            bobCall.send(SignalRequest.newBuilder().setIceCandidate(IceCandidate.newBuilder().setParticipantId(alicePid)
+            bobCall.send(io.chatmesh.proto.signaling.v1.ClientEvent.newBuilder().setIceCandidate(IceCandidate.newBuilder().setParticipantId(alicePid)
                     .setCandidate("candidate:2 1 udp 2122260223 127.0.0.1 50001 typ host").setSdpMid("0")).build());
-            assertThat(bobCall.events.awaitFirst(SignalResponse::hasIceCandidate).getIceCandidate().getParticipantId()).isEqualTo(alicePid);
-            assertThat(aliceCall.events.awaitFirst(SignalResponse::hasIceCandidate).getIceCandidate().getParticipantId()).isEqualTo(bobPid);
+            assertThat(bobCall.events.awaitFirst(io.chatmesh.proto.signaling.v1.ServerEvent::hasIceCandidate).getIceCandidate().getParticipantId()).isEqualTo(alicePid);
+            assertThat(aliceCall.events.awaitFirst(io.chatmesh.proto.signaling.v1.ServerEvent::hasIceCandidate).getIceCandidate().getParticipantId()).isEqualTo(bobPid);
 
             // Carol, not a member, is denied everywhere and sees nothing of the room.
             Chat carolChat = Chat.connect(edge, carol, "carol-phone");
@@ -190,13 +188,13 @@ class ChatmeshSystemTest {
             assertCode(Status.Code.PERMISSION_DENIED, () -> as(RoomServiceGrpc.newBlockingStub(edge), carol)
                     .listMembers(ListMembersRequest.newBuilder().setRoomId(room.getId()).build()));
             Signal carolCall = Signal.start(edge, carol);
-            carolCall.send(SignalRequest.newBuilder().setClientId("j-1").setJoin(Join.newBuilder().setRoomId(room.getId())).build());
-            assertThat(carolCall.events.awaitFirst(SignalResponse::hasError).getError().getCode())
+            carolCall.send(io.chatmesh.proto.signaling.v1.ClientEvent.newBuilder().setClientId("j-1").setJoin(Join.newBuilder().setRoomId(room.getId())).build());
+            assertThat(carolCall.events.awaitFirst(io.chatmesh.proto.signaling.v1.ServerEvent::hasError).getError().getCode())
                     .isEqualTo(Status.Code.PERMISSION_DENIED.value());
             alicePhone.send("a-5", room.getId(), "only for members");
             bobAgain.awaitMessage("only for members");
             assertThat(carolChat.messages()).isEmpty();
-            assertThat(aliceCall.events.all(SignalResponse::hasParticipantJoined)).hasSize(1);
+            assertThat(aliceCall.events.all(io.chatmesh.proto.signaling.v1.ServerEvent::hasParticipantJoined)).hasSize(1);
 
             // A bad token is UNAUTHENTICATED on every service's own port, not only at the edge.
             String forged = alice.substring(0, alice.length() - 4) + "AAAA";
@@ -302,27 +300,27 @@ class ChatmeshSystemTest {
     }
 
     /** One signaling stream. */
-    private record Signal(StreamObserver<SignalRequest> out, StreamRecorder<SignalResponse> events) {
+    private record Signal(StreamObserver<io.chatmesh.proto.signaling.v1.ClientEvent> out, StreamRecorder<io.chatmesh.proto.signaling.v1.ServerEvent> events) {
 
         static Signal start(ManagedChannel channel, String token) {
-            StreamRecorder<SignalResponse> events = new StreamRecorder<>();
-            StreamObserver<SignalRequest> out = SignalingServiceGrpc.newStub(channel)
+            StreamRecorder<io.chatmesh.proto.signaling.v1.ServerEvent> events = new StreamRecorder<>();
+            StreamObserver<io.chatmesh.proto.signaling.v1.ClientEvent> out = SignalingServiceGrpc.newStub(channel)
                     .withCallCredentials(BearerCallCredentials.of(token)).connect(events);
             return new Signal(out, events);
         }
 
         static Signal join(ManagedChannel channel, String token, String roomId) {
             Signal signal = start(channel, token);
-            signal.send(SignalRequest.newBuilder().setClientId("join").setJoin(Join.newBuilder().setRoomId(roomId)).build());
-            signal.events.awaitFirst(SignalResponse::hasJoined);
+            signal.send(io.chatmesh.proto.signaling.v1.ClientEvent.newBuilder().setClientId("join").setJoin(Join.newBuilder().setRoomId(roomId)).build());
+            signal.events.awaitFirst(io.chatmesh.proto.signaling.v1.ServerEvent::hasJoined);
             return signal;
         }
 
         io.chatmesh.proto.signaling.v1.Joined joined() {
-            return events.awaitFirst(SignalResponse::hasJoined).getJoined();
+            return events.awaitFirst(io.chatmesh.proto.signaling.v1.ServerEvent::hasJoined).getJoined();
         }
 
-        void send(SignalRequest request) {
+        void send(io.chatmesh.proto.signaling.v1.ClientEvent request) {
             synchronized (this) {
                 out.onNext(request);
             }

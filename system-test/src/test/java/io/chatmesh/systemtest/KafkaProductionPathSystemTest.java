@@ -27,8 +27,6 @@ import io.chatmesh.proto.room.v1.RoomServiceGrpc;
 import io.chatmesh.proto.signaling.v1.IceCandidate;
 import io.chatmesh.proto.signaling.v1.Participant;
 import io.chatmesh.proto.signaling.v1.SessionDescription;
-import io.chatmesh.proto.signaling.v1.SignalRequest;
-import io.chatmesh.proto.signaling.v1.SignalResponse;
 import io.chatmesh.proto.user.v1.LogInRequest;
 import io.chatmesh.proto.user.v1.SignUpRequest;
 import io.chatmesh.proto.user.v1.UserServiceGrpc;
@@ -299,32 +297,32 @@ class KafkaProductionPathSystemTest {
                 || !bobCall.events.all(participantJoined(alicePid)).isEmpty());
         aliceCall.events.awaitFirst(participantJoined(bobPid));
 
-        bobCall.send(SignalRequest.newBuilder().setClientId("offer")
+        bobCall.send(io.chatmesh.proto.signaling.v1.ClientEvent.newBuilder().setClientId("offer")
                 .setOffer(SessionDescription.newBuilder().setParticipantId(alicePid).setSdp(SDP_OFFER)).build());
-        SessionDescription offer = aliceCall.events.awaitFirst(SignalResponse::hasOffer).getOffer();
+        SessionDescription offer = aliceCall.events.awaitFirst(io.chatmesh.proto.signaling.v1.ServerEvent::hasOffer).getOffer();
         assertThat(offer.getParticipantId()).isEqualTo(bobPid);
         assertThat(offer.getSdp()).isEqualTo(SDP_OFFER);
 
-        aliceCall.send(SignalRequest.newBuilder().setClientId("answer")
+        aliceCall.send(io.chatmesh.proto.signaling.v1.ClientEvent.newBuilder().setClientId("answer")
                 .setAnswer(SessionDescription.newBuilder().setParticipantId(bobPid).setSdp(SDP_ANSWER)).build());
-        SessionDescription answer = bobCall.events.awaitFirst(SignalResponse::hasAnswer).getAnswer();
+        SessionDescription answer = bobCall.events.awaitFirst(io.chatmesh.proto.signaling.v1.ServerEvent::hasAnswer).getAnswer();
         assertThat(answer.getParticipantId()).isEqualTo(alicePid);
         assertThat(answer.getSdp()).isEqualTo(SDP_ANSWER);
 
-        aliceCall.send(SignalRequest.newBuilder().setClientId("ice-a").setIceCandidate(IceCandidate.newBuilder()
+        aliceCall.send(io.chatmesh.proto.signaling.v1.ClientEvent.newBuilder().setClientId("ice-a").setIceCandidate(IceCandidate.newBuilder()
                 .setParticipantId(bobPid).setCandidate("candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host")
                 .setSdpMid("0")).build());
-        bobCall.send(SignalRequest.newBuilder().setClientId("ice-b").setIceCandidate(IceCandidate.newBuilder()
+        bobCall.send(io.chatmesh.proto.signaling.v1.ClientEvent.newBuilder().setClientId("ice-b").setIceCandidate(IceCandidate.newBuilder()
                 .setParticipantId(alicePid).setCandidate("candidate:2 1 udp 2122260223 127.0.0.1 50001 typ host")
                 .setSdpMid("0")).build());
-        IceCandidate toBob = bobCall.events.awaitFirst(SignalResponse::hasIceCandidate).getIceCandidate();
-        IceCandidate toAlice = aliceCall.events.awaitFirst(SignalResponse::hasIceCandidate).getIceCandidate();
+        IceCandidate toBob = bobCall.events.awaitFirst(io.chatmesh.proto.signaling.v1.ServerEvent::hasIceCandidate).getIceCandidate();
+        IceCandidate toAlice = aliceCall.events.awaitFirst(io.chatmesh.proto.signaling.v1.ServerEvent::hasIceCandidate).getIceCandidate();
         assertThat(toBob.getParticipantId()).isEqualTo(alicePid);
         assertThat(toBob.getCandidate()).contains("127.0.0.1 50000");
         assertThat(toAlice.getParticipantId()).isEqualTo(bobPid);
         assertThat(toAlice.getCandidate()).contains("127.0.0.1 50001");
-        assertThat(aliceCall.events.all(SignalResponse::hasError)).isEmpty();
-        assertThat(bobCall.events.all(SignalResponse::hasError)).isEmpty();
+        assertThat(aliceCall.events.all(io.chatmesh.proto.signaling.v1.ServerEvent::hasError)).isEmpty();
+        assertThat(bobCall.events.all(io.chatmesh.proto.signaling.v1.ServerEvent::hasError)).isEmpty();
     }
 
     /**
@@ -483,7 +481,7 @@ class KafkaProductionPathSystemTest {
         return roomId;
     }
 
-    private static Predicate<SignalResponse> participantJoined(String participantId) {
+    private static Predicate<io.chatmesh.proto.signaling.v1.ServerEvent> participantJoined(String participantId) {
         return r -> r.hasParticipantJoined() && r.getParticipantJoined().getParticipant().getParticipantId().equals(participantId);
     }
 

@@ -9,8 +9,8 @@ import io.chatmesh.proto.signaling.v1.MediaStateChanged;
 import io.chatmesh.proto.signaling.v1.Participant;
 import io.chatmesh.proto.signaling.v1.ParticipantJoined;
 import io.chatmesh.proto.signaling.v1.ParticipantLeft;
+import io.chatmesh.proto.signaling.v1.ServerEvent;
 import io.chatmesh.proto.signaling.v1.SessionDescription;
-import io.chatmesh.proto.signaling.v1.SignalResponse;
 import io.chatmesh.signaling.domain.CallEvent;
 import io.chatmesh.signaling.domain.IceServerDirectory;
 import io.chatmesh.signaling.domain.Media;
@@ -68,9 +68,9 @@ public final class SignalProtos {
      * The frame for an event; relayed signals name their sender in participant_id. roomId,
      * iceServers and heartbeat only go into {@link CallEvent.Joined}.
      */
-    static SignalResponse response(CallEvent event, String roomId, IceServerDirectory.IceServers iceServers,
+    static ServerEvent response(CallEvent event, String roomId, IceServerDirectory.IceServers iceServers,
             java.time.Duration heartbeat) {
-        SignalResponse.Builder response = SignalResponse.newBuilder();
+        ServerEvent.Builder response = ServerEvent.newBuilder();
         switch (event) {
             case CallEvent.Joined joined -> response.setJoined(Joined.newBuilder()
                     .setRoomId(roomId)

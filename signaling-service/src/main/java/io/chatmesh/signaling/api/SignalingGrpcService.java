@@ -5,10 +5,10 @@ import io.chatmesh.platform.auth.AuthContext;
 import io.chatmesh.platform.client.MembershipClient;
 import io.chatmesh.platform.stream.OutboundQueue;
 import io.chatmesh.platform.time.ApiTimes;
+import io.chatmesh.proto.signaling.v1.ClientEvent;
 import io.chatmesh.proto.signaling.v1.GetIceServersRequest;
 import io.chatmesh.proto.signaling.v1.GetIceServersResponse;
-import io.chatmesh.proto.signaling.v1.SignalRequest;
-import io.chatmesh.proto.signaling.v1.SignalResponse;
+import io.chatmesh.proto.signaling.v1.ServerEvent;
 import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
 import io.chatmesh.signaling.domain.CallRelay;
 import io.chatmesh.signaling.domain.IceServerDirectory;
@@ -40,9 +40,9 @@ public class SignalingGrpcService extends SignalingServiceGrpc.SignalingServiceI
     }
 
     @Override
-    public StreamObserver<SignalRequest> connect(StreamObserver<SignalResponse> responseObserver) {
-        ServerCallStreamObserver<SignalResponse> call = (ServerCallStreamObserver<SignalResponse>) responseObserver;
-        OutboundQueue<SignalResponse> out = new OutboundQueue<>(call, settings.outboundQueueCapacity());
+    public StreamObserver<ClientEvent> connect(StreamObserver<ServerEvent> responseObserver) {
+        ServerCallStreamObserver<ServerEvent> call = (ServerCallStreamObserver<ServerEvent>) responseObserver;
+        OutboundQueue<ServerEvent> out = new OutboundQueue<>(call, settings.outboundQueueCapacity());
         SignalingSession session = new SignalingSession(AuthContext.currentOrNull(), out, relay, memberships,
                 verifier, iceServers, settings);
         call.setOnCancelHandler(session::end);

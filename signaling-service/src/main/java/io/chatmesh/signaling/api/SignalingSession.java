@@ -7,10 +7,10 @@ import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.grpc.GrpcErrors;
 import io.chatmesh.platform.stream.OutboundQueue;
 import io.chatmesh.platform.time.ApiTimes;
+import io.chatmesh.proto.signaling.v1.ClientEvent;
 import io.chatmesh.proto.signaling.v1.Join;
-import io.chatmesh.proto.signaling.v1.SignalPong;
-import io.chatmesh.proto.signaling.v1.SignalRequest;
-import io.chatmesh.proto.signaling.v1.SignalResponse;
+import io.chatmesh.proto.signaling.v1.Pong;
+import io.chatmesh.proto.signaling.v1.ServerEvent;
 import io.chatmesh.signaling.domain.CallRelay;
 import io.chatmesh.signaling.domain.IceServerDirectory;
 import io.chatmesh.signaling.domain.Participant;
@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * <p>gRPC delivers onNext/onError/onCompleted and the cancel/close handlers one at a time;
  * call events arrive from other participants' threads and only touch the queue.
  */
-final class SignalingSession implements StreamObserver<SignalRequest> {
+final class SignalingSession implements StreamObserver<ClientEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(SignalingSession.class);
 
@@ -40,7 +40,7 @@ final class SignalingSession implements StreamObserver<SignalRequest> {
     private record Seat(String roomId, Participant self) {}
 
     private final Principal headerPrincipal;
-    private final OutboundQueue<SignalResponse> out;
+    private final OutboundQueue<ServerEvent> out;
     private final CallRelay relay;
     private final MembershipClient memberships;
     private final AccessTokenVerifier verifier;
@@ -50,7 +50,7 @@ final class SignalingSession implements StreamObserver<SignalRequest> {
     private volatile Seat seat;
 
     /** @param headerPrincipal the caller from the authorization header; null when the token comes in Join */
-    SignalingSession(Principal headerPrincipal, OutboundQueue<SignalResponse> out, CallRelay relay,
+    SignalingSession(Principal headerPrincipal, OutboundQueue<ServerEvent> out, CallRelay relay,
             MembershipClient memberships, AccessTokenVerifier verifier, IceServerDirectory iceServers,
             StreamSettings settings) {
         this.headerPrincipal = headerPrincipal;
@@ -63,7 +63,7 @@ final class SignalingSession implements StreamObserver<SignalRequest> {
     }
 
     @Override
-    public void onNext(SignalRequest request) {
+    public void onNext(ClientEvent request) {
         if (ended.get()) {
             return;
         }
@@ -79,7 +79,7 @@ final class SignalingSession implements StreamObserver<SignalRequest> {
         } catch (ChatmeshException e) {
             out.offer(error(clientId, e));
         } catch (RuntimeException e) {
-            log.error("signaling request {} failed", request.getRequestCase(), e);
+            log.error("signaling event {} failed", request.getEventCase(), e);
             out.offer(error(clientId, e));
         }
     }
@@ -108,9 +108,9 @@ final class SignalingSession implements StreamObserver<SignalRequest> {
         }
     }
 
-    private void handle(SignalRequest request) {
-        switch (request.getRequestCase()) {
-            case REQUEST_NOT_SET -> throw ChatmeshException.invalid("request", "is required (unknown or empty request)");
+    private void handle(ClientEvent request) {
+        switch (request.getEventCase()) {
+            case EVENT_NOT_SET -> throw ChatmeshException.invalid("event", "is required (unknown or empty event)");
             case JOIN -> join(request.getJoin(), request.getClientId());
             case OFFER -> {
                 Seat at = requireSeat();
@@ -141,7 +141,7 @@ final class SignalingSession implements StreamObserver<SignalRequest> {
             }
             case PING -> {
                 requireSeat();
-                out.offer(SignalResponse.newBuilder().setPong(SignalPong.newBuilder()
+                out.offer(ServerEvent.newBuilder().setPong(Pong.newBuilder()
                         .setNonce(request.getPing().getNonce())
                         .setServerTime(ApiTimes.timestamp(Instant.now()))).build());
             }
@@ -203,7 +203,7 @@ final class SignalingSession implements StreamObserver<SignalRequest> {
         out.close(Status.UNAUTHENTICATED.withDescription(e.getMessage()));
     }
 
-    private static SignalResponse error(String clientId, Throwable t) {
-        return SignalResponse.newBuilder().setError(GrpcErrors.toStreamError(clientId, t)).build();
+    private static ServerEvent error(String clientId, Throwable t) {
+        return ServerEvent.newBuilder().setError(GrpcErrors.toStreamError(clientId, t)).build();
     }
 }

@@ -6,12 +6,12 @@ import io.chatmesh.platform.auth.AccessTokenVerifier;
 import io.chatmesh.platform.auth.BearerCallCredentials;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.common.v1.StreamError;
+import io.chatmesh.proto.signaling.v1.ClientEvent;
 import io.chatmesh.proto.signaling.v1.GetIceServersRequest;
 import io.chatmesh.proto.signaling.v1.GetIceServersResponse;
 import io.chatmesh.proto.signaling.v1.IceServer;
 import io.chatmesh.proto.signaling.v1.Joined;
 import io.chatmesh.proto.signaling.v1.Leave;
-import io.chatmesh.proto.signaling.v1.SignalRequest;
 import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
 import io.chatmesh.signaling.SignalingServiceApplication;
 import io.chatmesh.testkit.TestRoomService;
@@ -145,7 +145,7 @@ class ConfiguredSignalingTest {
         assertThat(full.getReason()).isEqualTo("LIMIT_REACHED");
         assertThat(alice.drainUntilPong()).isEmpty();
 
-        bob.send("bye", SignalRequest.newBuilder().setLeave(Leave.getDefaultInstance()));
+        bob.send("bye", ClientEvent.newBuilder().setLeave(Leave.getDefaultInstance()));
         assertThat(alice.next().getParticipantLeft().getParticipantId()).isEqualTo(b);
         assertThat(carol.joined(room).getParticipantsList()).hasSize(1);
     }

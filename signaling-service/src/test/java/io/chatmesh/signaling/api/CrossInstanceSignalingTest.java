@@ -9,6 +9,7 @@ import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.bus.InProcessEventBus;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.common.v1.StreamError;
+import io.chatmesh.proto.signaling.v1.ClientEvent;
 import io.chatmesh.proto.signaling.v1.Join;
 import io.chatmesh.proto.signaling.v1.Joined;
 import io.chatmesh.proto.signaling.v1.Leave;
@@ -16,7 +17,6 @@ import io.chatmesh.proto.signaling.v1.MediaState;
 import io.chatmesh.proto.signaling.v1.MediaStateChanged;
 import io.chatmesh.proto.signaling.v1.Participant;
 import io.chatmesh.proto.signaling.v1.ParticipantLeft;
-import io.chatmesh.proto.signaling.v1.SignalRequest;
 import io.chatmesh.signaling.SignalingServiceApplication;
 import io.chatmesh.signaling.bus.SwitchableEventBus;
 import io.chatmesh.signaling.domain.InMemoryCallRelay;
@@ -132,7 +132,7 @@ class CrossInstanceSignalingTest {
         SignalClient bob = client(two, bobId);
         MediaState audio = MediaState.newBuilder().setAudio(true).build();
 
-        alice.send("join", SignalRequest.newBuilder().setJoin(Join.newBuilder().setRoomId(room).setMedia(audio)));
+        alice.send("join", ClientEvent.newBuilder().setJoin(Join.newBuilder().setRoomId(room).setMedia(audio)));
         String a = alice.next().getJoined().getParticipantId();
         await().atMost(PROPAGATION).until(() -> two.participantIds(room).contains(a));
 
@@ -151,14 +151,14 @@ class CrossInstanceSignalingTest {
         Signals.exchangeOfferAnswerAndCandidates(alice, a, bob, b);
 
         MediaState sharing = MediaState.newBuilder().setAudio(true).setVideo(true).setScreen(true).build();
-        bob.send("m1", SignalRequest.newBuilder().setMediaState(sharing));
+        bob.send("m1", ClientEvent.newBuilder().setMediaState(sharing));
         assertThat(alice.next().getMediaStateChanged())
                 .isEqualTo(MediaStateChanged.newBuilder().setParticipantId(b).setMedia(sharing).build());
-        alice.send("m2", SignalRequest.newBuilder().setMediaState(MediaState.getDefaultInstance()));
+        alice.send("m2", ClientEvent.newBuilder().setMediaState(MediaState.getDefaultInstance()));
         assertThat(bob.next().getMediaStateChanged())
                 .isEqualTo(MediaStateChanged.newBuilder().setParticipantId(a).setMedia(MediaState.getDefaultInstance()).build());
 
-        bob.send("bye", SignalRequest.newBuilder().setLeave(Leave.getDefaultInstance()));
+        bob.send("bye", ClientEvent.newBuilder().setLeave(Leave.getDefaultInstance()));
         assertThat(bob.awaitClose().getCode()).isEqualTo(Status.Code.OK);
         assertThat(alice.next().getParticipantLeft())
                 .isEqualTo(ParticipantLeft.newBuilder().setParticipantId(b).setUserId(bobId).build());
@@ -166,7 +166,7 @@ class CrossInstanceSignalingTest {
         assertThat(one.participantIds(room)).containsExactly(a);
         await().atMost(PROPAGATION).untilAsserted(() -> assertThat(two.participantIds(room)).containsExactly(a));
 
-        alice.send("o2", SignalRequest.newBuilder().setOffer(sdp(b, SDP)));
+        alice.send("o2", ClientEvent.newBuilder().setOffer(sdp(b, SDP)));
         assertThat(alice.nextError().getCode()).isEqualTo(Status.Code.NOT_FOUND.value());
     }
 
@@ -180,13 +180,13 @@ class CrossInstanceSignalingTest {
         assertThat(alice.next().getParticipantJoined().getParticipant().getParticipantId()).isEqualTo(b);
 
         ONE_BUS.failPublishes(true);
-        alice.send("lost", SignalRequest.newBuilder().setOffer(sdp(b, SDP + "a=lost\r\n")));
+        alice.send("lost", ClientEvent.newBuilder().setOffer(sdp(b, SDP + "a=lost\r\n")));
         StreamError unavailable = alice.nextError();
         assertThat(unavailable.getCode()).isEqualTo(Status.Code.UNAVAILABLE.value());
         assertThat(unavailable.getClientId()).isEqualTo("lost");
 
         ONE_BUS.failPublishes(false);
-        alice.send("sent", SignalRequest.newBuilder().setOffer(sdp(b, SDP + "a=sent\r\n")));
+        alice.send("sent", ClientEvent.newBuilder().setOffer(sdp(b, SDP + "a=sent\r\n")));
         assertThat(bob.next().getOffer()).isEqualTo(sdp(a, SDP + "a=sent\r\n").build());
         assertThat(bob.drainUntilPong()).isEmpty();
         assertThat(alice.drainUntilPong()).isEmpty();

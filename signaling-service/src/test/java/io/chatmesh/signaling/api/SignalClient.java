@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatmesh.platform.auth.BearerCallCredentials;
 import io.chatmesh.proto.common.v1.StreamError;
+import io.chatmesh.proto.signaling.v1.ClientEvent;
 import io.chatmesh.proto.signaling.v1.Join;
 import io.chatmesh.proto.signaling.v1.Joined;
-import io.chatmesh.proto.signaling.v1.SignalPing;
-import io.chatmesh.proto.signaling.v1.SignalRequest;
-import io.chatmesh.proto.signaling.v1.SignalResponse;
+import io.chatmesh.proto.signaling.v1.Ping;
+import io.chatmesh.proto.signaling.v1.ServerEvent;
 import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
 import io.grpc.Channel;
 import io.grpc.Status;
@@ -27,15 +27,15 @@ final class SignalClient implements AutoCloseable {
     /** Generous: a frame that never comes fails the test only after this long. */
     private static final long TIMEOUT_SECONDS = 10;
 
-    private final BlockingQueue<SignalResponse> responses = new LinkedBlockingQueue<>();
+    private final BlockingQueue<ServerEvent> responses = new LinkedBlockingQueue<>();
     private final CompletableFuture<Status> closed = new CompletableFuture<>();
-    private final StreamObserver<SignalRequest> requests;
+    private final StreamObserver<ClientEvent> requests;
     private final AtomicLong nonces = new AtomicLong();
 
     private SignalClient(SignalingServiceGrpc.SignalingServiceStub stub) {
         requests = stub.connect(new StreamObserver<>() {
             @Override
-            public void onNext(SignalResponse response) {
+            public void onNext(ServerEvent response) {
                 responses.add(response);
             }
 
@@ -61,29 +61,29 @@ final class SignalClient implements AutoCloseable {
         return new SignalClient(SignalingServiceGrpc.newStub(channel));
     }
 
-    void send(SignalRequest request) {
+    void send(ClientEvent request) {
         requests.onNext(request);
     }
 
-    void send(String clientId, SignalRequest.Builder request) {
+    void send(String clientId, ClientEvent.Builder request) {
         send(request.setClientId(clientId).build());
     }
 
     void join(String roomId) {
-        send("join", SignalRequest.newBuilder().setJoin(Join.newBuilder().setRoomId(roomId)));
+        send("join", ClientEvent.newBuilder().setJoin(Join.newBuilder().setRoomId(roomId)));
     }
 
     /** Joins and returns the Joined frame. */
     Joined joined(String roomId) {
         join(roomId);
-        SignalResponse response = next();
+        ServerEvent response = next();
         assertThat(response.hasJoined()).as("expected joined, got %s", response).isTrue();
         return response.getJoined();
     }
 
-    SignalResponse next() {
+    ServerEvent next() {
         try {
-            SignalResponse response = responses.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            ServerEvent response = responses.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             assertThat(response).as("no frame within %d s", TIMEOUT_SECONDS).isNotNull();
             return response;
         } catch (InterruptedException e) {
@@ -93,7 +93,7 @@ final class SignalClient implements AutoCloseable {
     }
 
     StreamError nextError() {
-        SignalResponse response = next();
+        ServerEvent response = next();
         assertThat(response.hasError()).as("expected an error, got %s", response).isTrue();
         return response.getError();
     }
@@ -102,12 +102,12 @@ final class SignalClient implements AutoCloseable {
      * Every frame up to the answer of a fresh ping, which the server queues after anything it
      * already queued for this client: a way to see that nothing else is pending.
      */
-    List<SignalResponse> drainUntilPong() {
+    List<ServerEvent> drainUntilPong() {
         long nonce = nonces.incrementAndGet();
-        send(SignalRequest.newBuilder().setPing(SignalPing.newBuilder().setNonce(nonce)).build());
-        List<SignalResponse> before = new ArrayList<>();
+        send(ClientEvent.newBuilder().setPing(Ping.newBuilder().setNonce(nonce)).build());
+        List<ServerEvent> before = new ArrayList<>();
         while (true) {
-            SignalResponse response = next();
+            ServerEvent response = next();
             if (response.hasPong() && response.getPong().getNonce() == nonce) {
                 return before;
             }

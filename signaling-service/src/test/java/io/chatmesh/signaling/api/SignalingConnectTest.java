@@ -12,6 +12,7 @@ import io.chatmesh.platform.auth.BearerCallCredentials;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.common.v1.FieldViolation;
 import io.chatmesh.proto.common.v1.StreamError;
+import io.chatmesh.proto.signaling.v1.ClientEvent;
 import io.chatmesh.proto.signaling.v1.GetIceServersRequest;
 import io.chatmesh.proto.signaling.v1.GetIceServersResponse;
 import io.chatmesh.proto.signaling.v1.Join;
@@ -19,9 +20,8 @@ import io.chatmesh.proto.signaling.v1.Joined;
 import io.chatmesh.proto.signaling.v1.Leave;
 import io.chatmesh.proto.signaling.v1.MediaState;
 import io.chatmesh.proto.signaling.v1.Participant;
-import io.chatmesh.proto.signaling.v1.SignalPing;
-import io.chatmesh.proto.signaling.v1.SignalRequest;
-import io.chatmesh.proto.signaling.v1.SignalResponse;
+import io.chatmesh.proto.signaling.v1.Ping;
+import io.chatmesh.proto.signaling.v1.ServerEvent;
 import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
 import io.chatmesh.signaling.SignalingServiceApplication;
 import io.chatmesh.signaling.domain.CallRelay;
@@ -105,7 +105,7 @@ class SignalingConnectTest {
         SignalClient alice = client(aliceId);
         SignalClient bob = client(bobId);
 
-        alice.send("join", SignalRequest.newBuilder().setJoin(Join.newBuilder().setRoomId(room)
+        alice.send("join", ClientEvent.newBuilder().setJoin(Join.newBuilder().setRoomId(room)
                 .setMedia(MediaState.newBuilder().setAudio(true))));
         Joined aliceJoined = alice.next().getJoined();
         assertThat(aliceJoined.getRoomId()).isEqualTo(room);
@@ -142,9 +142,9 @@ class SignalingConnectTest {
         alice.next(); // bob joined
 
         MediaState sharing = MediaState.newBuilder().setAudio(true).setVideo(true).setScreen(true).build();
-        alice.send("m1", SignalRequest.newBuilder().setMediaState(sharing));
+        alice.send("m1", ClientEvent.newBuilder().setMediaState(sharing));
 
-        SignalResponse changed = bob.next();
+        ServerEvent changed = bob.next();
         assertThat(changed.getMediaStateChanged().getParticipantId()).isEqualTo(a);
         assertThat(changed.getMediaStateChanged().getMedia()).isEqualTo(sharing);
         assertThat(alice.drainUntilPong()).isEmpty();
@@ -178,12 +178,12 @@ class SignalingConnectTest {
     void theFirstRequestMustBeJoinAndOnlyOneJoinSucceeds() {
         SignalClient alice = client(member(room));
 
-        alice.send("o1", SignalRequest.newBuilder().setOffer(sdp(Ids.newId(), SDP)));
+        alice.send("o1", ClientEvent.newBuilder().setOffer(sdp(Ids.newId(), SDP)));
         assertThat(alice.nextError()).satisfies(error -> {
             assertThat(error.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION.value());
             assertThat(error.getClientId()).isEqualTo("o1");
         });
-        alice.send("p1", SignalRequest.newBuilder().setPing(SignalPing.newBuilder().setNonce(7)));
+        alice.send("p1", ClientEvent.newBuilder().setPing(Ping.newBuilder().setNonce(7)));
         assertThat(alice.nextError().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION.value());
 
         alice.join("not-an-id");
@@ -205,30 +205,30 @@ class SignalingConnectTest {
         String b = bob.joined(room).getParticipantId();
         alice.next(); // bob joined
 
-        expectInvalid(alice, SignalRequest.newBuilder().setOffer(sdp(b, "hello")), "offer.sdp");
-        expectInvalid(alice, SignalRequest.newBuilder().setOffer(sdp(b, "")), "offer.sdp");
-        expectInvalid(alice, SignalRequest.newBuilder().setAnswer(sdp(b, "v=0" + "x".repeat(64 * 1024))), "answer.sdp");
-        expectInvalid(alice, SignalRequest.newBuilder().setOffer(sdp("not-an-id", SDP)), "offer.participant_id");
-        expectInvalid(alice, SignalRequest.newBuilder().setOffer(sdp(a, SDP)), "offer.participant_id");
-        expectInvalid(alice, SignalRequest.newBuilder().setIceCandidate(candidate(b, "c".repeat(1025))),
+        expectInvalid(alice, ClientEvent.newBuilder().setOffer(sdp(b, "hello")), "offer.sdp");
+        expectInvalid(alice, ClientEvent.newBuilder().setOffer(sdp(b, "")), "offer.sdp");
+        expectInvalid(alice, ClientEvent.newBuilder().setAnswer(sdp(b, "v=0" + "x".repeat(64 * 1024))), "answer.sdp");
+        expectInvalid(alice, ClientEvent.newBuilder().setOffer(sdp("not-an-id", SDP)), "offer.participant_id");
+        expectInvalid(alice, ClientEvent.newBuilder().setOffer(sdp(a, SDP)), "offer.participant_id");
+        expectInvalid(alice, ClientEvent.newBuilder().setIceCandidate(candidate(b, "c".repeat(1025))),
                 "ice_candidate.candidate");
-        expectInvalid(alice, SignalRequest.newBuilder().setIceCandidate(candidate(b, "c").setSdpMid("m".repeat(65))),
+        expectInvalid(alice, ClientEvent.newBuilder().setIceCandidate(candidate(b, "c").setSdpMid("m".repeat(65))),
                 "ice_candidate.sdp_mid");
-        expectInvalid(alice, SignalRequest.newBuilder().setIceCandidate(
+        expectInvalid(alice, ClientEvent.newBuilder().setIceCandidate(
                 candidate(b, "c").setUsernameFragment("u".repeat(257))), "ice_candidate.username_fragment");
-        expectInvalid(alice, SignalRequest.newBuilder().setIceCandidate(candidate(b, "c").setSdpMLineIndex(-1)),
+        expectInvalid(alice, ClientEvent.newBuilder().setIceCandidate(candidate(b, "c").setSdpMLineIndex(-1)),
                 "ice_candidate.sdp_m_line_index");
-        expectInvalid(alice, SignalRequest.newBuilder().setIceCandidate(candidate("", "c")),
+        expectInvalid(alice, ClientEvent.newBuilder().setIceCandidate(candidate("", "c")),
                 "ice_candidate.participant_id");
-        expectInvalid(alice, SignalRequest.newBuilder(), "request");
+        expectInvalid(alice, ClientEvent.newBuilder(), "event");
 
-        alice.send(SignalRequest.newBuilder().setClientId("x".repeat(65)).setOffer(sdp(b, SDP)).build());
+        alice.send(ClientEvent.newBuilder().setClientId("x".repeat(65)).setOffer(sdp(b, SDP)).build());
         StreamError longClientId = alice.nextError();
         assertThat(longClientId.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT.value());
         assertThat(longClientId.getClientId()).isEmpty();
         assertThat(longClientId.getFieldViolationsList()).extracting(FieldViolation::getField).containsExactly("client_id");
 
-        alice.send("ok", SignalRequest.newBuilder().setOffer(sdp(b, SDP)));
+        alice.send("ok", ClientEvent.newBuilder().setOffer(sdp(b, SDP)));
         assertThat(bob.next().getOffer()).isEqualTo(sdp(a, SDP).build());
         assertThat(bob.drainUntilPong()).isEmpty();
         assertThat(alice.drainUntilPong()).isEmpty();
@@ -242,11 +242,11 @@ class SignalingConnectTest {
         SignalClient daveClient = client(member(otherRoom));
         String d = daveClient.joined(otherRoom).getParticipantId();
 
-        alice.send("o1", SignalRequest.newBuilder().setOffer(sdp(Ids.newId(), SDP)));
+        alice.send("o1", ClientEvent.newBuilder().setOffer(sdp(Ids.newId(), SDP)));
         StreamError unknown = alice.nextError();
         assertThat(unknown.getCode()).isEqualTo(Status.Code.NOT_FOUND.value());
         assertThat(unknown.getClientId()).isEqualTo("o1");
-        alice.send("c1", SignalRequest.newBuilder().setIceCandidate(candidate(d, "candidate:1")));
+        alice.send("c1", ClientEvent.newBuilder().setIceCandidate(candidate(d, "candidate:1")));
         assertThat(alice.nextError().getCode()).isEqualTo(Status.Code.NOT_FOUND.value());
         assertThat(daveClient.drainUntilPong()).isEmpty();
     }
@@ -268,18 +268,18 @@ class SignalingConnectTest {
                 .extracting(response -> response.getParticipantJoined().getParticipant().getParticipantId())
                 .containsExactly(l, co, ca);
 
-        leaver.send("bye", SignalRequest.newBuilder().setLeave(Leave.getDefaultInstance()));
+        leaver.send("bye", ClientEvent.newBuilder().setLeave(Leave.getDefaultInstance()));
         assertThat(leaver.awaitClose().getCode()).isEqualTo(Status.Code.OK);
         assertThat(bob.next().getParticipantLeft().getParticipantId()).isEqualTo(l);
 
-        completer.send(SignalRequest.newBuilder().setOffer(sdp(b, SDP)).build());
+        completer.send(ClientEvent.newBuilder().setOffer(sdp(b, SDP)).build());
         assertThat(bob.next().getOffer().getParticipantId()).isEqualTo(co);
         completer.closeRequests();
         assertThat(completer.awaitClose().getCode()).isEqualTo(Status.Code.OK);
         assertThat(bob.next().getParticipantLeft().getParticipantId()).isEqualTo(co);
 
         canceller.cancel();
-        SignalResponse left = bob.next();
+        ServerEvent left = bob.next();
         assertThat(left.getParticipantLeft().getParticipantId()).isEqualTo(ca);
         assertThat(left.getParticipantLeft().getUserId()).isEqualTo(cancellerId);
 
@@ -295,7 +295,7 @@ class SignalingConnectTest {
         String aliceId = member(room);
         SignalClient alice = track(SignalClient.withoutHeader(channel));
 
-        alice.send("join", SignalRequest.newBuilder().setJoin(Join.newBuilder().setRoomId(room)
+        alice.send("join", ClientEvent.newBuilder().setJoin(Join.newBuilder().setRoomId(room)
                 .setAccessToken(TOKENS.issue(aliceId, "alice"))));
 
         assertThat(alice.next().getJoined().getParticipantsList()).hasSize(1);
@@ -310,7 +310,7 @@ class SignalingConnectTest {
         for (String token : List.of("not-a-jwt", "", TOKENS.issue(aliceId, "alice", Duration.ofMinutes(-5)),
                 new TestTokens().issue(aliceId, "alice"))) {
             SignalClient alice = track(SignalClient.withoutHeader(channel));
-            alice.send("join", SignalRequest.newBuilder().setJoin(Join.newBuilder().setRoomId(room).setAccessToken(token)));
+            alice.send("join", ClientEvent.newBuilder().setJoin(Join.newBuilder().setRoomId(room).setAccessToken(token)));
 
             StreamError error = alice.nextError();
             assertThat(error.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED.value());
@@ -342,7 +342,7 @@ class SignalingConnectTest {
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
     }
 
-    private static void expectInvalid(SignalClient client, SignalRequest.Builder request, String field) {
+    private static void expectInvalid(SignalClient client, ClientEvent.Builder request, String field) {
         client.send("bad", request);
         StreamError error = client.nextError();
         assertThat(error.getCode()).as("code for %s", field).isEqualTo(Status.Code.INVALID_ARGUMENT.value());

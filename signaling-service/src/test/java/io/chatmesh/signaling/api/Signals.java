@@ -2,9 +2,9 @@ package io.chatmesh.signaling.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chatmesh.proto.signaling.v1.ClientEvent;
 import io.chatmesh.proto.signaling.v1.IceCandidate;
 import io.chatmesh.proto.signaling.v1.SessionDescription;
-import io.chatmesh.proto.signaling.v1.SignalRequest;
 
 /** Signals the signaling tests send, and the full WebRTC handshake between two participants. */
 final class Signals {
@@ -28,14 +28,14 @@ final class Signals {
      * with the participant id rewritten to the sender's.
      */
     static void exchangeOfferAnswerAndCandidates(SignalClient alice, String a, SignalClient bob, String b) {
-        alice.send("o1", SignalRequest.newBuilder().setOffer(sdp(b, SDP + "a=offer\r\n")));
+        alice.send("o1", ClientEvent.newBuilder().setOffer(sdp(b, SDP + "a=offer\r\n")));
         assertThat(bob.next().getOffer()).isEqualTo(sdp(a, SDP + "a=offer\r\n").build());
-        bob.send("a1", SignalRequest.newBuilder().setAnswer(sdp(a, SDP + "a=answer\r\n")));
+        bob.send("a1", ClientEvent.newBuilder().setAnswer(sdp(a, SDP + "a=answer\r\n")));
         assertThat(alice.next().getAnswer()).isEqualTo(sdp(b, SDP + "a=answer\r\n").build());
 
-        alice.send("c1", SignalRequest.newBuilder().setIceCandidate(candidate(b, "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host")));
-        bob.send("c2", SignalRequest.newBuilder().setIceCandidate(candidate(a, "candidate:2 1 udp 2122260223 127.0.0.1 50001 typ host")));
-        bob.send("c3", SignalRequest.newBuilder().setIceCandidate(candidate(a, "")));
+        alice.send("c1", ClientEvent.newBuilder().setIceCandidate(candidate(b, "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host")));
+        bob.send("c2", ClientEvent.newBuilder().setIceCandidate(candidate(a, "candidate:2 1 udp 2122260223 127.0.0.1 50001 typ host")));
+        bob.send("c3", ClientEvent.newBuilder().setIceCandidate(candidate(a, "")));
         assertThat(bob.next().getIceCandidate())
                 .isEqualTo(candidate(a, "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host").build());
         assertThat(alice.next().getIceCandidate())
