@@ -11,7 +11,7 @@ import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.chat.v1.MembershipChange;
 import io.chatmesh.proto.chat.v1.MembershipChanged;
 import io.chatmesh.proto.chat.v1.ReceiptUpdated;
-import io.chatmesh.proto.chat.v1.RoomEvent;
+import io.chatmesh.proto.chat.internal.v1.RoomEvent;
 import io.chatmesh.proto.message.v1.Direction;
 import io.chatmesh.proto.message.v1.ListMessagesRequest;
 import io.chatmesh.proto.message.v1.ListMessagesResponse;

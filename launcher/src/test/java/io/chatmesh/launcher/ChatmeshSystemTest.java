@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chatmesh.launcher.Chatmesh.Service;
 import io.chatmesh.platform.auth.BearerCallCredentials;
+import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
 import io.chatmesh.proto.chat.v1.ClientEvent;
 import io.chatmesh.proto.chat.v1.Hello;
@@ -22,6 +23,8 @@ import io.chatmesh.proto.message.v1.GetUnreadCountsRequest;
 import io.chatmesh.proto.message.v1.ListMessagesRequest;
 import io.chatmesh.proto.message.v1.Message;
 import io.chatmesh.proto.message.v1.MessageServiceGrpc;
+import io.chatmesh.proto.room.internal.v1.CheckMembershipRequest;
+import io.chatmesh.proto.room.internal.v1.MembershipServiceGrpc;
 import io.chatmesh.proto.room.v1.CreateRoomRequest;
 import io.chatmesh.proto.room.v1.JoinRoomRequest;
 import io.chatmesh.proto.room.v1.ListMembersRequest;
@@ -85,6 +88,8 @@ class ChatmeshSystemTest {
             assertThat(reflectedServices(edge)).contains(
                     "chatmesh.user.v1.UserService", "chatmesh.room.v1.RoomService", "chatmesh.chat.v1.ChatService",
                     "chatmesh.message.v1.MessageService", "chatmesh.signaling.v1.SignalingService");
+            assertThat(reflectedServices(edge)).as("internal services are not on the edge")
+                    .noneMatch(service -> service.contains(".internal."));
             for (String service : List.of("", "chatmesh.chat.v1.ChatService", "chatmesh.user.v1.UserService")) {
                 assertThat(HealthGrpc.newBlockingStub(edge).check(HealthCheckRequest.newBuilder().setService(service)
                         .build()).getStatus()).as("health of '%s' at the edge", service)
@@ -96,6 +101,8 @@ class ChatmeshSystemTest {
             String bob = signUpAndLogIn(edge, "bob");
             String carol = signUpAndLogIn(edge, "carol");
             String bobId = as(UserServiceGrpc.newBlockingStub(edge), bob).getMe(GetMeRequest.getDefaultInstance()).getUser().getId();
+            assertCode(Status.Code.UNIMPLEMENTED, () -> as(MembershipServiceGrpc.newBlockingStub(edge), bob)
+                    .checkMembership(CheckMembershipRequest.newBuilder().setRoomId(Ids.newId()).setUserId(bobId).build()));
 
             // Alice creates a room, Bob joins it.
             room = as(RoomServiceGrpc.newBlockingStub(edge), alice).createRoom(CreateRoomRequest.newBuilder()

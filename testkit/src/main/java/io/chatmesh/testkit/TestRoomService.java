@@ -4,8 +4,9 @@ import io.chatmesh.platform.auth.AccessTokenVerifier;
 import io.chatmesh.platform.auth.AuthContext;
 import io.chatmesh.platform.auth.AuthInterceptor;
 import io.chatmesh.platform.auth.AuthPolicy;
-import io.chatmesh.proto.room.v1.CheckMembershipRequest;
-import io.chatmesh.proto.room.v1.CheckMembershipResponse;
+import io.chatmesh.proto.room.internal.v1.CheckMembershipRequest;
+import io.chatmesh.proto.room.internal.v1.CheckMembershipResponse;
+import io.chatmesh.proto.room.internal.v1.MembershipServiceGrpc;
 import io.chatmesh.proto.room.v1.ListMyRoomsRequest;
 import io.chatmesh.proto.room.v1.ListMyRoomsResponse;
 import io.chatmesh.proto.room.v1.MemberRole;
@@ -27,8 +28,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A RoomService on a real loopback port that answers CheckMembership and ListMyRooms from
- * memberships a test sets, for testing message- and signaling-service without
+ * chat-service's RoomService and internal MembershipService on a real loopback port, answering
+ * ListMyRooms and CheckMembership from memberships a test sets, for testing message- and signaling-service without
  * chat-service. Like the real one it requires the caller's forwarded token and only answers
  * about that caller. {@link #calls()} counts CheckMembership calls (to test caching).
  */
@@ -45,6 +46,7 @@ public final class TestRoomService implements AutoCloseable {
         try {
             server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
                     .addService(ServerInterceptors.intercept(new Rooms(), auth))
+                    .addService(ServerInterceptors.intercept(new Memberships(), auth))
                     .build().start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -79,7 +81,7 @@ public final class TestRoomService implements AutoCloseable {
         server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
 
-    private final class Rooms extends RoomServiceGrpc.RoomServiceImplBase {
+    private final class Memberships extends MembershipServiceGrpc.MembershipServiceImplBase {
         @Override
         public void checkMembership(CheckMembershipRequest request, StreamObserver<CheckMembershipResponse> response) {
             calls.incrementAndGet();
@@ -95,7 +97,9 @@ public final class TestRoomService implements AutoCloseable {
                     .build());
             response.onCompleted();
         }
+    }
 
+    private final class Rooms extends RoomServiceGrpc.RoomServiceImplBase {
         @Override
         public void listMyRooms(ListMyRoomsRequest request, StreamObserver<ListMyRoomsResponse> response) {
             String caller = AuthContext.current().userId();

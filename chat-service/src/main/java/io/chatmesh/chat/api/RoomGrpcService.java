@@ -2,7 +2,6 @@ package io.chatmesh.chat.api;
 
 import io.chatmesh.chat.bus.MessageProtos;
 import io.chatmesh.chat.domain.Member;
-import io.chatmesh.chat.domain.Membership;
 import io.chatmesh.chat.domain.Page;
 import io.chatmesh.chat.domain.Room;
 import io.chatmesh.chat.domain.RoomKind;
@@ -12,8 +11,6 @@ import io.chatmesh.platform.auth.AuthContext;
 import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.error.Validation;
-import io.chatmesh.proto.room.v1.CheckMembershipRequest;
-import io.chatmesh.proto.room.v1.CheckMembershipResponse;
 import io.chatmesh.proto.room.v1.CreateRoomRequest;
 import io.chatmesh.proto.room.v1.CreateRoomResponse;
 import io.chatmesh.proto.room.v1.GetRoomRequest;
@@ -175,21 +172,6 @@ public class RoomGrpcService extends RoomServiceGrpc.RoomServiceImplBase {
         Room room = rooms.update(caller.userId(), request.getRoomId(),
                 request.hasName() ? request.getName() : null, request.hasTopic() ? request.getTopic() : null);
         reply(response, UpdateRoomResponse.newBuilder().setRoom(RoomProtos.toProto(room)).build());
-    }
-
-    @Override
-    public void checkMembership(CheckMembershipRequest request, StreamObserver<CheckMembershipResponse> response) {
-        Principal caller = AuthContext.current();
-        new Validation().id("room_id", request.getRoomId()).id("user_id", request.getUserId()).check();
-        if (!request.getUserId().equals(caller.userId())) {
-            throw ChatmeshException.notAllowed("callers may only ask about the user whose token they forward");
-        }
-        Membership membership = rooms.membership(caller.userId(), request.getRoomId());
-        reply(response, CheckMembershipResponse.newBuilder()
-                .setIsMember(membership.member())
-                .setRole(MessageProtos.toProto(membership.role()))
-                .setRoomKind(MessageProtos.toProto(membership.roomKind()))
-                .build());
     }
 
     private static void roomName(Validation validation, String field, String name) {

@@ -10,7 +10,7 @@ import io.chatmesh.platform.id.Ids;
 import io.chatmesh.platform.time.ApiTimes;
 import io.chatmesh.proto.chat.v1.MembershipChanged;
 import io.chatmesh.proto.chat.v1.MessageCreated;
-import io.chatmesh.proto.chat.v1.RoomEvent;
+import io.chatmesh.proto.chat.internal.v1.RoomEvent;
 import io.chatmesh.proto.chat.v1.TypingChanged;
 import java.time.Clock;
 import java.util.List;

@@ -6,7 +6,7 @@ import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.proto.chat.v1.MembershipChange;
 import io.chatmesh.proto.chat.v1.MessageCreated;
 import io.chatmesh.proto.chat.v1.MembershipChanged;
-import io.chatmesh.proto.chat.v1.RoomEvent;
+import io.chatmesh.proto.chat.internal.v1.RoomEvent;
 import io.chatmesh.proto.chat.v1.ServerEvent;
 import java.util.Collection;
 import java.util.Map;

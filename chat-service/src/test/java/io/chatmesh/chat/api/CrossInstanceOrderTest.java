@@ -14,7 +14,7 @@ import io.chatmesh.platform.bus.InProcessEventBus;
 import io.chatmesh.platform.bus.Topics;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
-import io.chatmesh.proto.chat.v1.RoomEvent;
+import io.chatmesh.proto.chat.internal.v1.RoomEvent;
 import io.chatmesh.proto.chat.v1.SendMessageEvent;
 import io.chatmesh.proto.chat.v1.SendMessageRequest;
 import io.chatmesh.proto.chat.v1.ServerEvent;

@@ -12,7 +12,7 @@ import io.chatmesh.proto.chat.v1.Ack;
 import io.chatmesh.proto.chat.v1.Hello;
 import io.chatmesh.proto.chat.v1.MessageCreated;
 import io.chatmesh.proto.chat.v1.RoomCursor;
-import io.chatmesh.proto.chat.v1.RoomEvent;
+import io.chatmesh.proto.chat.internal.v1.RoomEvent;
 import io.chatmesh.proto.chat.v1.SendMessageEvent;
 import io.chatmesh.proto.chat.v1.SendMessageRequest;
 import io.chatmesh.proto.chat.v1.ServerEvent;

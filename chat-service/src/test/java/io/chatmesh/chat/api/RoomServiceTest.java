@@ -3,11 +3,13 @@ package io.chatmesh.chat.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatmesh.chat.ChatServiceTestBase;
+import io.chatmesh.platform.auth.BearerCallCredentials;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.chat.v1.SendMessageEvent;
 import io.chatmesh.proto.chat.v1.SendMessageRequest;
-import io.chatmesh.proto.room.v1.CheckMembershipRequest;
-import io.chatmesh.proto.room.v1.CheckMembershipResponse;
+import io.chatmesh.proto.room.internal.v1.CheckMembershipRequest;
+import io.chatmesh.proto.room.internal.v1.CheckMembershipResponse;
+import io.chatmesh.proto.room.internal.v1.MembershipServiceGrpc;
 import io.chatmesh.proto.room.v1.CreateRoomRequest;
 import io.chatmesh.proto.room.v1.GetRoomRequest;
 import io.chatmesh.proto.room.v1.GetRoomResponse;
@@ -384,20 +386,20 @@ class RoomServiceTest extends ChatServiceTestBase {
         Room privateRoom = createRoom(owner, RoomKind.ROOM_KIND_PRIVATE);
         Room publicRoom = createRoom(owner, RoomKind.ROOM_KIND_PUBLIC);
 
-        CheckMembershipResponse mine = rooms(owner).checkMembership(check(privateRoom.getId(), owner));
+        CheckMembershipResponse mine = memberships(owner).checkMembership(check(privateRoom.getId(), owner));
         assertThat(mine.getIsMember()).isTrue();
         assertThat(mine.getRole()).isEqualTo(MemberRole.MEMBER_ROLE_OWNER);
         assertThat(mine.getRoomKind()).isEqualTo(RoomKind.ROOM_KIND_PRIVATE);
 
-        assertStatus(Status.Code.PERMISSION_DENIED, () -> rooms(stranger).checkMembership(check(privateRoom.getId(), owner)));
+        assertStatus(Status.Code.PERMISSION_DENIED, () -> memberships(stranger).checkMembership(check(privateRoom.getId(), owner)));
 
-        CheckMembershipResponse hidden = rooms(stranger).checkMembership(check(privateRoom.getId(), stranger));
-        CheckMembershipResponse unknown = rooms(stranger).checkMembership(check(Ids.newId(), stranger));
+        CheckMembershipResponse hidden = memberships(stranger).checkMembership(check(privateRoom.getId(), stranger));
+        CheckMembershipResponse unknown = memberships(stranger).checkMembership(check(Ids.newId(), stranger));
         assertThat(hidden).isEqualTo(unknown);
         assertThat(unknown.getIsMember()).isFalse();
         assertThat(unknown.getRoomKind()).isEqualTo(RoomKind.ROOM_KIND_UNSPECIFIED);
 
-        CheckMembershipResponse outsidePublic = rooms(stranger).checkMembership(check(publicRoom.getId(), stranger));
+        CheckMembershipResponse outsidePublic = memberships(stranger).checkMembership(check(publicRoom.getId(), stranger));
         assertThat(outsidePublic.getIsMember()).isFalse();
         assertThat(outsidePublic.getRole()).isEqualTo(MemberRole.MEMBER_ROLE_UNSPECIFIED);
         assertThat(outsidePublic.getRoomKind()).isEqualTo(RoomKind.ROOM_KIND_PUBLIC);
@@ -456,6 +458,11 @@ class RoomServiceTest extends ChatServiceTestBase {
 
     private static ListMembersRequest members(Room room) {
         return ListMembersRequest.newBuilder().setRoomId(room.getId()).build();
+    }
+
+    private MembershipServiceGrpc.MembershipServiceBlockingStub memberships(TestUser user) {
+        return MembershipServiceGrpc.newBlockingStub(channel).withCallCredentials(BearerCallCredentials.of(user.token()))
+                .withDeadlineAfter(20, TimeUnit.SECONDS);
     }
 
     private static CheckMembershipRequest check(String roomId, TestUser user) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.chatmesh.chat.store.migration.V5__SeqsOfEarlierSends;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.chat.v1.MessageCreated;
-import io.chatmesh.proto.chat.v1.RoomEvent;
+import io.chatmesh.proto.chat.internal.v1.RoomEvent;
 import io.chatmesh.proto.message.v1.Message;
 import io.chatmesh.testkit.TestPostgres;
 import java.time.Instant;

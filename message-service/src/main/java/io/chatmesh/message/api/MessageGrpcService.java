@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * MessageService: history, single messages, unread counts and read markers, each limited to
- * rooms the caller belongs to (RoomService.CheckMembership through {@link MembershipClient}).
+ * rooms the caller belongs to (the internal MembershipService.CheckMembership through {@link MembershipClient}).
  * ListThread, SearchMessages and the attachment RPCs are not implemented yet (UNIMPLEMENTED).
  */
 public class MessageGrpcService extends MessageServiceGrpc.MessageServiceImplBase {

@@ -8,7 +8,7 @@ import io.chatmesh.message.domain.MessageStore;
 import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.error.Validation;
-import io.chatmesh.proto.chat.v1.RoomEvent;
+import io.chatmesh.proto.chat.internal.v1.RoomEvent;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

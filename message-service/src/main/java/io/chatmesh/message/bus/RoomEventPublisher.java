@@ -4,7 +4,7 @@ import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.platform.time.ApiTimes;
 import io.chatmesh.proto.chat.v1.ReceiptUpdated;
-import io.chatmesh.proto.chat.v1.RoomEvent;
+import io.chatmesh.proto.chat.internal.v1.RoomEvent;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 

@@ -8,7 +8,7 @@ import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.bus.Topics;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.chat.v1.ReceiptUpdated;
-import io.chatmesh.proto.chat.v1.RoomEvent;
+import io.chatmesh.proto.chat.internal.v1.RoomEvent;
 import io.chatmesh.proto.message.v1.Direction;
 import io.chatmesh.proto.message.v1.GetMessageRequest;
 import io.chatmesh.proto.message.v1.GetUnreadCountsRequest;

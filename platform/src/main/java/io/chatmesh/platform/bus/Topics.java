@@ -3,7 +3,7 @@ package io.chatmesh.platform.bus;
 /** Default bus topic names (configurable per deployment; see docs/). */
 public final class Topics {
 
-    /** chatmesh.chat.v1.RoomEvent, keyed by room id: one order per room. */
+    /** chatmesh.chat.internal.v1.RoomEvent, keyed by room id: one order per room. */
     public static final String ROOM_EVENTS = "chatmesh.room-events";
     /** The setting that renames {@link #ROOM_EVENTS} (the same in every service). */
     public static final String ROOM_EVENTS_PROPERTY = "chatmesh.bus.room-events-topic";

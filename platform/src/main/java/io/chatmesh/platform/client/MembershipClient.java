@@ -5,9 +5,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.chatmesh.platform.auth.BearerCallCredentials;
 import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.error.ChatmeshException;
-import io.chatmesh.proto.room.v1.CheckMembershipRequest;
-import io.chatmesh.proto.room.v1.CheckMembershipResponse;
-import io.chatmesh.proto.room.v1.RoomServiceGrpc;
+import io.chatmesh.proto.room.internal.v1.CheckMembershipRequest;
+import io.chatmesh.proto.room.internal.v1.CheckMembershipResponse;
+import io.chatmesh.proto.room.internal.v1.MembershipServiceGrpc;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -15,8 +15,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Asks RoomService.CheckMembership whether a user belongs to a room, forwarding the user's
- * own token, with a deadline and a short cache of positive answers (a few seconds of access
+ * Asks chat-service's internal MembershipService.CheckMembership whether a user belongs to a
+ * room, forwarding the user's own token, with a deadline and a short cache of positive answers (a few seconds of access
  * after a leave is the accepted price for not calling chat-service on every request).
  */
 public final class MembershipClient {
@@ -26,12 +26,12 @@ public final class MembershipClient {
 
     private record Key(String userId, String roomId) {}
 
-    private final RoomServiceGrpc.RoomServiceBlockingStub rooms;
+    private final MembershipServiceGrpc.MembershipServiceBlockingStub rooms;
     private final Duration deadline;
     private final Cache<Key, Membership> cache;
 
     public MembershipClient(Channel roomService, Duration deadline, Duration cacheTtl) {
-        this.rooms = RoomServiceGrpc.newBlockingStub(roomService);
+        this.rooms = MembershipServiceGrpc.newBlockingStub(roomService);
         this.deadline = deadline;
         this.cache = Caffeine.newBuilder().expireAfterWrite(cacheTtl).maximumSize(100_000).build();
     }
