@@ -6,6 +6,7 @@ import static io.chatmesh.launcher.Accounts.signUpAndLogIn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.DescriptorProtos;
 import io.chatmesh.launcher.Chatmesh.Service;
 import io.chatmesh.platform.auth.BearerCallCredentials;
 import io.chatmesh.platform.id.Ids;
@@ -90,6 +91,11 @@ class ChatmeshSystemTest {
                     "chatmesh.message.v1.MessageService", "chatmesh.signaling.v1.SignalingService");
             assertThat(reflectedServices(edge)).as("internal services are not on the edge")
                     .noneMatch(service -> service.contains(".internal."));
+            // so that grpcurl and buf curl decode error details instead of printing base64
+            for (String errorDetail : List.of("google.rpc.Status", "google.rpc.ErrorInfo", "google.rpc.BadRequest",
+                    "google.rpc.RetryInfo")) {
+                assertThat(reflectedFileOf(edge, errorDetail)).as("reflection knows %s", errorDetail).isNotEmpty();
+            }
             for (String service : List.of("", "chatmesh.chat.v1.ChatService", "chatmesh.user.v1.UserService")) {
                 assertThat(HealthGrpc.newBlockingStub(edge).check(HealthCheckRequest.newBuilder().setService(service)
                         .build()).getStatus()).as("health of '%s' at the edge", service)
@@ -249,6 +255,24 @@ class ChatmeshSystemTest {
         requests.onCompleted();
         return responses.awaitFirst(ServerReflectionResponse::hasListServicesResponse)
                 .getListServicesResponse().getServiceList().stream().map(ServiceResponse::getName).toList();
+    }
+
+    /** The name of the file server reflection says defines {@code symbol}; empty when it knows none. */
+    private static String reflectedFileOf(ManagedChannel channel, String symbol) {
+        StreamRecorder<ServerReflectionResponse> responses = new StreamRecorder<>();
+        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel).serverReflectionInfo(responses);
+        requests.onNext(ServerReflectionRequest.newBuilder().setFileContainingSymbol(symbol).build());
+        requests.onCompleted();
+        ServerReflectionResponse response = responses.awaitFirst(r -> true);
+        if (!response.hasFileDescriptorResponse()) {
+            return "";
+        }
+        try {
+            return DescriptorProtos.FileDescriptorProto.parseFrom(
+                    response.getFileDescriptorResponse().getFileDescriptorProto(0)).getName();
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** One chat stream. */
