@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.chatmesh.platform.auth.BearerCallCredentials;
+import io.chatmesh.platform.grpc.RawBytes;
 import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
 import io.chatmesh.proto.chat.v1.ClientEvent;
 import io.chatmesh.proto.chat.v1.Hello;
@@ -18,10 +19,6 @@ import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -35,24 +32,8 @@ public final class ChatClient implements AutoCloseable {
 
     private static final long WAIT_SECONDS = 20;
 
-    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
-
     private static final MethodDescriptor<byte[], ServerEvent> RAW_CONNECT = ChatServiceGrpc.getConnectMethod()
-            .toBuilder(BYTES, ProtoUtils.marshaller(ServerEvent.getDefaultInstance())).build();
+            .toBuilder(RawBytes.MARSHALLER, ProtoUtils.marshaller(ServerEvent.getDefaultInstance())).build();
 
     private final BlockingQueue<ServerEvent> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<Status> closed = new CompletableFuture<>();

@@ -1,5 +1,6 @@
 package io.chatmesh.launcher;
 
+import io.chatmesh.platform.grpc.RawBytes;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -18,9 +19,7 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -34,22 +33,6 @@ import java.util.concurrent.TimeUnit;
  * grpc.health.v1.Health answers for the edge ("") and for each routed service by name.
  */
 final class GrpcEdge implements AutoCloseable {
-
-    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw Status.INTERNAL.withDescription("cannot read message").withCause(e).asRuntimeException();
-            }
-        }
-    };
 
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
@@ -96,7 +79,7 @@ final class GrpcEdge implements AutoCloseable {
         ServiceDescriptor.Builder bytesService = ServiceDescriptor.newBuilder(service.getName())
                 .setSchemaDescriptor(service.getSchemaDescriptor());
         java.util.List<MethodDescriptor<byte[], byte[]>> methods = service.getMethods().stream()
-                .map(m -> m.toBuilder(BYTES, BYTES).build()).toList();
+                .map(m -> m.toBuilder(RawBytes.MARSHALLER, RawBytes.MARSHALLER).build()).toList();
         methods.forEach(bytesService::addMethod);
         ServerServiceDefinition.Builder definition = ServerServiceDefinition.builder(bytesService.build());
         methods.forEach(m -> definition.addMethod(m, new ForwardingHandler(m, backend)));

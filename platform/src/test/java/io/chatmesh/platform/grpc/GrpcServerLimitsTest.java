@@ -2,7 +2,6 @@ package io.chatmesh.platform.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chatmesh.platform.auth.AuthPolicy;
 import io.chatmesh.proto.user.v1.GetMeRequest;
 import io.chatmesh.proto.user.v1.GetMeResponse;
 import io.chatmesh.proto.user.v1.UserServiceGrpc;
@@ -12,7 +11,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,6 +20,7 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
 import org.springframework.grpc.server.service.GrpcService;
 
@@ -35,12 +34,8 @@ class GrpcServerLimitsTest {
 
     @SpringBootConfiguration(proxyBeanMethods = false)
     @EnableAutoConfiguration
+    @Import(OpenGetMeConfiguration.class)
     static class TestApp {
-
-        @Bean
-        AuthPolicy openGetMe() {
-            return new AuthPolicy(Set.of(UserServiceGrpc.getGetMeMethod().getFullMethodName()), Set.of());
-        }
 
         @Bean
         SlowGetMe slowGetMe() {

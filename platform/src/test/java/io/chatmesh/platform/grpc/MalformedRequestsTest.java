@@ -2,7 +2,6 @@ package io.chatmesh.platform.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chatmesh.platform.auth.AuthPolicy;
 import io.chatmesh.proto.user.v1.GetMeRequest;
 import io.chatmesh.proto.user.v1.GetMeResponse;
 import io.chatmesh.proto.user.v1.UserServiceGrpc;
@@ -15,11 +14,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -33,6 +27,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
 import org.springframework.grpc.server.service.GrpcService;
 
@@ -46,34 +41,15 @@ import org.springframework.grpc.server.service.GrpcService;
         properties = {"spring.grpc.server.port=0", "spring.grpc.server.max-inbound-message-size=64KB"})
 class MalformedRequestsTest {
 
-    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
     private static final MethodDescriptor<byte[], byte[]> RAW_GET_ME = MethodDescriptor.<byte[], byte[]>newBuilder()
             .setType(MethodDescriptor.MethodType.UNARY)
             .setFullMethodName(UserServiceGrpc.getGetMeMethod().getFullMethodName())
-            .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+            .setRequestMarshaller(RawBytes.MARSHALLER).setResponseMarshaller(RawBytes.MARSHALLER).build();
 
     @SpringBootConfiguration(proxyBeanMethods = false)
     @EnableAutoConfiguration
+    @Import(OpenGetMeConfiguration.class)
     static class TestApp {
-
-        @Bean
-        AuthPolicy openGetMe() {
-            return new AuthPolicy(Set.of(UserServiceGrpc.getGetMeMethod().getFullMethodName()), Set.of());
-        }
 
         @Bean
         CountingGetMe countingGetMe() {
