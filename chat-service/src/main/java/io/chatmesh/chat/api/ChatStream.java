@@ -13,6 +13,7 @@ import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.error.Validation;
 import io.chatmesh.platform.grpc.GrpcErrors;
+import io.chatmesh.platform.grpc.MalformedRequests;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.platform.stream.OutboundQueue;
 import io.chatmesh.platform.time.ApiTimes;
@@ -103,9 +104,9 @@ final class ChatStream implements StreamObserver<ClientEvent> {
     @Override
     public void onNext(ClientEvent event) {
         java.time.Duration pause = java.time.Duration.ZERO;
-        if (ConnectBinding.isUnparseable(event)) {
-            offerError("", new ChatmeshException(ChatmeshException.Kind.INVALID_ARGUMENT,
-                    ChatmeshException.Reason.INVALID_FIELD, "the frame is not a ClientEvent"));
+        ChatmeshException malformed = MalformedRequests.problemOf(event);
+        if (malformed != null) {
+            offerError("", malformed);
         } else {
             try {
                 handle(event);

@@ -11,7 +11,6 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
@@ -29,28 +28,20 @@ import java.util.function.Function;
  * <li>Outbound messages are {@link ServerFrame}s, ServerEvents already encoded: a room event
  * fanned out to many streams is encoded once and its bytes written to each (same wire format,
  * so clients see plain ServerEvents).
- * <li>An unparseable inbound frame becomes the {@link #UNPARSEABLE} marker event, which the
- * stream answers with a StreamError: grpc-java would close the call, but one garbage frame
- * must not end a chat session.
  * </ul>
+ * Inbound frames are parsed by the generated marshaller, which the platform makes lenient
+ * (see {@code MalformedRequests}): the stream answers a garbage frame with a StreamError.
  */
 final class ConnectBinding {
 
-    /** Stands for a frame that was not a ClientEvent; compared by identity. */
-    private static final ClientEvent UNPARSEABLE = ClientEvent.newBuilder().build();
-
     private ConnectBinding() {}
-
-    static boolean isUnparseable(ClientEvent event) {
-        return event == UNPARSEABLE;
-    }
 
     /** The service with Connect bound to {@code connect}; every other method as generated. */
     static ServerServiceDefinition apply(ServerServiceDefinition service,
             Function<StreamObserver<ServerFrame>, StreamObserver<ClientEvent>> connect) {
         MethodDescriptor<ClientEvent, ServerEvent> generated = ChatServiceGrpc.getConnectMethod();
         MethodDescriptor<ClientEvent, ServerFrame> framed =
-                generated.toBuilder(lenient(generated.getRequestMarshaller()), new FrameMarshaller()).build();
+                generated.toBuilder(generated.getRequestMarshaller(), new FrameMarshaller()).build();
         ServerCallHandler<ClientEvent, ServerFrame> handler = ServerCalls.asyncBidiStreamingCall(connect::apply);
 
         ServiceDescriptor original = service.getServiceDescriptor();
@@ -66,24 +57,6 @@ final class ConnectBinding {
         ServerServiceDefinition.Builder builder = ServerServiceDefinition.builder(descriptor.build());
         methods.forEach(builder::addMethod);
         return builder.build();
-    }
-
-    private static MethodDescriptor.Marshaller<ClientEvent> lenient(MethodDescriptor.Marshaller<ClientEvent> strict) {
-        return new MethodDescriptor.Marshaller<>() {
-            @Override
-            public InputStream stream(ClientEvent value) {
-                return strict.stream(value);
-            }
-
-            @Override
-            public ClientEvent parse(InputStream stream) {
-                try {
-                    return strict.parse(stream);
-                } catch (StatusRuntimeException e) {
-                    return UNPARSEABLE;
-                }
-            }
-        };
     }
 
     /** Writes a frame's bytes as they are; known length and drainable, so gRPC copies them once. */

@@ -2,6 +2,7 @@ package io.chatmesh.platform.grpc;
 
 import com.google.protobuf.Message;
 import com.google.protobuf.UnknownFieldSet;
+import io.chatmesh.platform.error.ChatmeshException;
 import io.grpc.BindableService;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -29,7 +30,9 @@ import java.util.List;
  * <p>Two parts: {@link #lenient} wraps a service's protobuf request marshallers so that a
  * failed parse yields an empty request marked as malformed (an unknown field no chatmesh
  * message uses, carrying the status code) instead of throwing; {@link #INTERCEPTOR} closes a
- * call whose request carries that mark before its handler sees it.
+ * call whose request carries that mark before its handler sees it — except on bidirectional
+ * streams: there one bad frame must not end a session, so the marked request reaches the
+ * handler, which answers it in-band (a StreamError with {@link #statusOf}'s status) and goes on.
  */
 public final class MalformedRequests {
 
@@ -65,6 +68,22 @@ public final class MalformedRequests {
         }
         return ServerMethodDefinition.create(descriptor.toBuilder(new LenientMarshaller<>(strict),
                 descriptor.getResponseMarshaller()).build(), method.getServerCallHandler());
+    }
+
+    /**
+     * What a stream handler answers a malformed request with (INVALID_ARGUMENT, or
+     * RESOURCE_EXHAUSTED for one too large once inflated); null for a well-formed request.
+     */
+    public static ChatmeshException problemOf(Object request) {
+        Status status = statusOf(request);
+        if (status == null) {
+            return null;
+        }
+        return status.getCode() == Status.Code.RESOURCE_EXHAUSTED
+                ? new ChatmeshException(ChatmeshException.Kind.RESOURCE_EXHAUSTED, ChatmeshException.Reason.TOO_LARGE,
+                        status.getDescription())
+                : new ChatmeshException(ChatmeshException.Kind.INVALID_ARGUMENT, ChatmeshException.Reason.INVALID_FIELD,
+                        status.getDescription());
     }
 
     /** The status a malformed request is answered with; null for a well-formed one. */
@@ -124,13 +143,17 @@ public final class MalformedRequests {
 
     /**
      * Closes a call at its first malformed request with that request's status; the handler
-     * never sees it, nor anything the client sends after it.
+     * never sees it, nor anything the client sends after it. Bidirectional streams are left to
+     * their handlers.
      */
     public static final ServerInterceptor INTERCEPTOR = new ServerInterceptor() {
         @Override
         public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                 ServerCallHandler<Q, R> next) {
             ServerCall.Listener<Q> delegate = next.startCall(call, headers);
+            if (call.getMethodDescriptor().getType() == MethodDescriptor.MethodType.BIDI_STREAMING) {
+                return delegate;
+            }
             return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(delegate) {
                 private boolean closed;
 

@@ -5,6 +5,7 @@ import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.client.MembershipClient;
 import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.grpc.GrpcErrors;
+import io.chatmesh.platform.grpc.MalformedRequests;
 import io.chatmesh.platform.stream.OutboundQueue;
 import io.chatmesh.platform.time.ApiTimes;
 import io.chatmesh.proto.signaling.v1.ClientEvent;
@@ -26,8 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One Connect stream: waits for Join, then relays the participant's frames into the call and
  * the call's events out through the {@link OutboundQueue}. A bad frame is answered with a
- * StreamError naming its client_id and changes nothing; the stream stays open. Only a
- * rejected token ends it (UNAUTHENTICATED), as a bad header token would.
+ * StreamError naming its client_id (a frame that is no ClientEvent: an empty one) and changes
+ * nothing; the stream stays open. Only a rejected token ends it (UNAUTHENTICATED), as a bad
+ * header token would.
  *
  * <p>gRPC delivers onNext/onError/onCompleted and the cancel/close handlers one at a time;
  * call events arrive from other participants' threads and only touch the queue.
@@ -65,6 +67,11 @@ final class SignalingSession implements StreamObserver<ClientEvent> {
     @Override
     public void onNext(ClientEvent request) {
         if (ended.get()) {
+            return;
+        }
+        ChatmeshException malformed = MalformedRequests.problemOf(request);
+        if (malformed != null) {
+            out.offer(error("", malformed)); // a garbage frame has no client_id to echo
             return;
         }
         String clientId = request.getClientId();

@@ -3,6 +3,7 @@ package io.chatmesh.signaling.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatmesh.platform.auth.BearerCallCredentials;
+import io.chatmesh.platform.grpc.RawBytes;
 import io.chatmesh.proto.common.v1.StreamError;
 import io.chatmesh.proto.signaling.v1.ClientEvent;
 import io.chatmesh.proto.signaling.v1.Join;
@@ -10,8 +11,12 @@ import io.chatmesh.proto.signaling.v1.Joined;
 import io.chatmesh.proto.signaling.v1.Ping;
 import io.chatmesh.proto.signaling.v1.ServerEvent;
 import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
+import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,19 +26,25 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** One client end of a Connect stream over a real channel, recording every frame it gets. */
+/**
+ * One client end of a Connect stream over a real channel, recording every frame it gets.
+ * Frames go out as raw bytes, so a test can also send one that is no ClientEvent at all.
+ */
 final class SignalClient implements AutoCloseable {
+
+    private static final MethodDescriptor<byte[], ServerEvent> RAW_CONNECT = SignalingServiceGrpc.getConnectMethod()
+            .toBuilder(RawBytes.MARSHALLER, ProtoUtils.marshaller(ServerEvent.getDefaultInstance())).build();
 
     /** Generous: a frame that never comes fails the test only after this long. */
     private static final long TIMEOUT_SECONDS = 10;
 
     private final BlockingQueue<ServerEvent> responses = new LinkedBlockingQueue<>();
     private final CompletableFuture<Status> closed = new CompletableFuture<>();
-    private final StreamObserver<ClientEvent> requests;
+    private final StreamObserver<byte[]> requests;
     private final AtomicLong nonces = new AtomicLong();
 
-    private SignalClient(SignalingServiceGrpc.SignalingServiceStub stub) {
-        requests = stub.connect(new StreamObserver<>() {
+    private SignalClient(Channel channel, CallOptions options) {
+        requests = ClientCalls.asyncBidiStreamingCall(channel.newCall(RAW_CONNECT, options), new StreamObserver<>() {
             @Override
             public void onNext(ServerEvent response) {
                 responses.add(response);
@@ -53,16 +64,20 @@ final class SignalClient implements AutoCloseable {
 
     /** A stream authenticated by header. */
     static SignalClient withHeader(Channel channel, String token) {
-        return new SignalClient(SignalingServiceGrpc.newStub(channel).withCallCredentials(BearerCallCredentials.of(token)));
+        return new SignalClient(channel, CallOptions.DEFAULT.withCallCredentials(BearerCallCredentials.of(token)));
     }
 
     /** A stream without authorization header (the token, if any, goes in Join). */
     static SignalClient withoutHeader(Channel channel) {
-        return new SignalClient(SignalingServiceGrpc.newStub(channel));
+        return new SignalClient(channel, CallOptions.DEFAULT);
     }
 
-    void send(ClientEvent request) {
-        requests.onNext(request);
+    synchronized void send(ClientEvent request) {
+        requests.onNext(request.toByteArray());
+    }
+
+    synchronized void sendRaw(byte[] frame) {
+        requests.onNext(frame);
     }
 
     void send(String clientId, ClientEvent.Builder request) {

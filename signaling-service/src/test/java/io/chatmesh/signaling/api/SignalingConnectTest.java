@@ -228,6 +228,12 @@ class SignalingConnectTest {
         assertThat(longClientId.getClientId()).isEmpty();
         assertThat(longClientId.getFieldViolationsList()).extracting(FieldViolation::getField).containsExactly("client_id");
 
+        // not a ClientEvent at all: a field 1 string whose length runs past the frame
+        alice.sendRaw(new byte[] {0x0A, 0x05, 0x01});
+        StreamError garbage = alice.nextError();
+        assertThat(garbage.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT.value());
+        assertThat(garbage.getClientId()).isEmpty();
+
         alice.send("ok", ClientEvent.newBuilder().setOffer(sdp(b, SDP)));
         assertThat(bob.next().getOffer()).isEqualTo(sdp(a, SDP).build());
         assertThat(bob.drainUntilPong()).isEmpty();
