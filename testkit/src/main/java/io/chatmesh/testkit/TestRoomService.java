@@ -93,7 +93,7 @@ public final class TestRoomService implements AutoCloseable {
             response.onNext(CheckMembershipResponse.newBuilder()
                     .setIsMember(member)
                     .setRole(member ? MemberRole.MEMBER_ROLE_MEMBER : MemberRole.MEMBER_ROLE_UNSPECIFIED)
-                    .setRoomKind(membersByRoom.containsKey(request.getRoomId()) ? RoomKind.ROOM_KIND_GROUP : RoomKind.ROOM_KIND_UNSPECIFIED)
+                    .setRoomKind(member ? RoomKind.ROOM_KIND_GROUP : RoomKind.ROOM_KIND_UNSPECIFIED) // a GROUP room: hidden from non-members
                     .build());
             response.onCompleted();
         }

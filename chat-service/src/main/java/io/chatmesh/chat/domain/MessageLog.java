@@ -33,8 +33,11 @@ public interface MessageLog {
         /** The sender posted this client_id before: that message, whatever this post says. */
         record Earlier(Message message) implements Appended {}
 
-        /** Nothing logged: the sender is not a member of the room (or the room does not exist). */
-        record NotMember() implements Appended {}
+        /**
+         * Nothing logged: the sender is not a member of the room, which is PUBLIC or else
+         * unknown or hidden from the sender ({@link io.chatmesh.platform.error.ChatmeshException#outsideRoom}).
+         */
+        record NotMember(boolean publicRoom) implements Appended {}
 
         /**
          * Nothing logged: {@code field} (reply_to_id or thread_root_id) names no logged message

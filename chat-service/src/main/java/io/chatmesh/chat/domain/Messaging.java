@@ -109,8 +109,11 @@ public final class Messaging {
     }
 
     private void requireMember(String userId, String roomId) {
-        if (rooms.transaction(repo -> repo.member(roomId, userId)).isEmpty()) {
-            throw ChatmeshException.notMember(roomId);
+        ChatmeshException refusal = rooms.transaction(repo -> repo.member(roomId, userId).isPresent() ? null
+                : ChatmeshException.outsideRoom(roomId,
+                        repo.find(roomId).map(room -> room.kind() == RoomKind.PUBLIC).orElse(false)));
+        if (refusal != null) {
+            throw refusal;
         }
     }
 

@@ -159,7 +159,7 @@ public final class Rooms {
                 return new Joined(room, false);
             }
             if (room.kind() != RoomKind.PUBLIC) {
-                throw ChatmeshException.notAllowed("only public rooms can be joined; ask a member for an invitation");
+                throw ChatmeshException.outsideRoom(roomId, false); // joined by invitation only
             }
             repo.insertMember(new Member(roomId, callerId, MemberRole.MEMBER, now()));
             return new Joined(repo.find(roomId).orElseThrow(), true);
@@ -224,7 +224,7 @@ public final class Rooms {
 
     private static Room authorizeInvite(RoomRepository repo, String callerId, String roomId) {
         Room room = repo.findForUpdate(roomId).orElseThrow(() -> ChatmeshException.notFound("room"));
-        Member me = repo.member(roomId, callerId).orElseThrow(() -> ChatmeshException.notMember(roomId));
+        Member me = requireMember(repo, callerId, room);
         if (room.kind() == RoomKind.DIRECT) {
             throw ChatmeshException.failedPrecondition("direct rooms have exactly two members");
         }
@@ -238,7 +238,7 @@ public final class Rooms {
     public void remove(String callerId, String roomId, String userId) {
         List<Change> changes = store.transaction(repo -> {
             Room room = repo.findForUpdate(roomId).orElseThrow(() -> ChatmeshException.notFound("room"));
-            Member me = repo.member(roomId, callerId).orElseThrow(() -> ChatmeshException.notMember(roomId));
+            Member me = requireMember(repo, callerId, room);
             if (room.kind() == RoomKind.DIRECT) {
                 throw ChatmeshException.failedPrecondition("direct rooms have exactly two members");
             }
@@ -276,7 +276,7 @@ public final class Rooms {
     public Room update(String callerId, String roomId, String name, String topic) {
         return store.transaction(repo -> {
             Room room = repo.findForUpdate(roomId).orElseThrow(() -> ChatmeshException.notFound("room"));
-            Member me = repo.member(roomId, callerId).orElseThrow(() -> ChatmeshException.notMember(roomId));
+            Member me = requireMember(repo, callerId, room);
             if (room.kind() == RoomKind.DIRECT) {
                 throw ChatmeshException.failedPrecondition("direct rooms have no name or topic");
             }
@@ -327,10 +327,14 @@ public final class Rooms {
         return roomIds.isEmpty() ? Map.of() : store.transaction(repo -> repo.lastMessageSeqsAfterSendsInFlight(roomIds));
     }
 
-    /** NOT_FOUND for unknown rooms, PERMISSION_DENIED for non-members. */
+    /** NOT_FOUND for unknown rooms; for non-members see {@link ChatmeshException#outsideRoom}. */
     private static void requireMember(RoomRepository repo, String userId, String roomId) {
-        repo.find(roomId).orElseThrow(() -> ChatmeshException.notFound("room"));
-        repo.member(roomId, userId).orElseThrow(() -> ChatmeshException.notMember(roomId));
+        requireMember(repo, userId, repo.find(roomId).orElseThrow(() -> ChatmeshException.notFound("room")));
+    }
+
+    private static Member requireMember(RoomRepository repo, String userId, Room room) {
+        return repo.member(room.id(), userId)
+                .orElseThrow(() -> ChatmeshException.outsideRoom(room.id(), room.kind() == RoomKind.PUBLIC));
     }
 
     private void requireExisting(Principal caller, Collection<String> userIds) {

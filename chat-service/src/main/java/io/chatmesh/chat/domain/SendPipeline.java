@@ -167,7 +167,8 @@ public final class SendPipeline implements AutoCloseable {
                 case MessageLog.Appended.Raced raced ->
                         messageLog.find(submission.post.senderId(), submission.post.message().clientId()).orElse(null);
                 case MessageLog.Appended.NotMember notMember -> {
-                    submission.result.completeExceptionally(ChatmeshException.notMember(submission.post.message().roomId()));
+                    submission.result.completeExceptionally(
+                            ChatmeshException.outsideRoom(submission.post.message().roomId(), notMember.publicRoom()));
                     yield null;
                 }
                 case MessageLog.Appended.BadReference bad -> {

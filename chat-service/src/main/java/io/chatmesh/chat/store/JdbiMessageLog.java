@@ -70,7 +70,8 @@ public final class JdbiMessageLog implements MessageLog, AutoCloseable {
             appended.add(switch (row.outcome()) {
                 case "LOGGED" -> new Appended.Logged(row.seq());
                 case "EARLIER" -> new Appended.Earlier(message(row.seq(), row.message()));
-                case "NOT_MEMBER" -> new Appended.NotMember();
+                case "NOT_MEMBER" -> new Appended.NotMember(true);
+                case "NOT_MEMBER_HIDDEN_ROOM" -> new Appended.NotMember(false);
                 case "RACED" -> new Appended.Raced();
                 case "BAD_REPLY_TO" -> new Appended.BadReference("reply_to_id");
                 case "BAD_THREAD_ROOT" -> new Appended.BadReference("thread_root_id");

@@ -20,7 +20,8 @@ public interface MessageLogDao {
      * One post's outcome.
      *
      * @param outcome LOGGED (seq is new), EARLIER (the sender's client_id was logged before:
-     *        its seq and message), NOT_MEMBER, BAD_REPLY_TO or BAD_THREAD_ROOT (the reference
+     *        its seq and message), NOT_MEMBER (of a PUBLIC room), NOT_MEMBER_HIDDEN_ROOM (of a room
+     *        that is unknown or not PUBLIC), BAD_REPLY_TO or BAD_THREAD_ROOT (the reference
      *        names no logged message of the room), or RACED (logged at the same moment by
      *        another transaction; read it again)
      */
@@ -94,7 +95,9 @@ public interface MessageLogDao {
             )
             SELECT p.position,
                    CASE WHEN e.position IS NOT NULL THEN 'EARLIER'
-                        WHEN NOT c.member THEN 'NOT_MEMBER'
+                        WHEN NOT c.member AND EXISTS (SELECT 1 FROM rooms r WHERE r.id = c.room_id AND r.kind = 'PUBLIC')
+                            THEN 'NOT_MEMBER'
+                        WHEN NOT c.member THEN 'NOT_MEMBER_HIDDEN_ROOM'
                         WHEN NOT c.reply_to_ok THEN 'BAD_REPLY_TO'
                         WHEN NOT c.thread_root_ok THEN 'BAD_THREAD_ROOT'
                         WHEN i.seq IS NULL THEN 'RACED'

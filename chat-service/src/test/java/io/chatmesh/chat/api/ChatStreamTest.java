@@ -213,7 +213,7 @@ class ChatStreamTest extends ChatServiceTestBase {
             client.sendMessage("c1", room.getId(), "let me in");
             assertError(client.next(), "c1", Status.Code.PERMISSION_DENIED);
             client.sendMessage("c2", Ids.newId(), "unknown room");
-            assertError(client.next(), "c2", Status.Code.PERMISSION_DENIED);
+            assertError(client.next(), "c2", Status.Code.NOT_FOUND);
             client.send(ClientEvent.newBuilder().setClientId("t").setTyping(
                     TypingEvent.newBuilder().setRoomId(room.getId()).setTyping(true)).build());
             assertError(client.next(), "t", Status.Code.PERMISSION_DENIED);

@@ -190,8 +190,9 @@ class RoomServiceTest extends ChatServiceTestBase {
         assertThat(rooms(joiner).joinRoom(join(publicRoom)).getRoom().getMemberCount()).isEqualTo(2);
         assertThat(rooms(joiner).getRoom(get(publicRoom)).getMyRole()).isEqualTo(MemberRole.MEMBER_ROLE_MEMBER);
 
-        assertStatus(Status.Code.PERMISSION_DENIED, () -> rooms(joiner).joinRoom(join(privateRoom)));
-        assertStatus(Status.Code.PERMISSION_DENIED, () -> rooms(joiner).joinRoom(join(groupRoom)));
+        // to a non-member, a room that is not PUBLIC looks exactly like a missing one
+        assertStatus(Status.Code.NOT_FOUND, () -> rooms(joiner).joinRoom(join(privateRoom)));
+        assertStatus(Status.Code.NOT_FOUND, () -> rooms(joiner).joinRoom(join(groupRoom)));
         assertStatus(Status.Code.NOT_FOUND, () -> rooms(joiner).joinRoom(JoinRoomRequest.newBuilder().setRoomId(Ids.newId()).build()));
         assertStatus(Status.Code.NOT_FOUND, () -> rooms(joiner).getRoom(get(privateRoom)));
     }
@@ -246,7 +247,7 @@ class RoomServiceTest extends ChatServiceTestBase {
 
         TestUser another = newUser();
         assertStatus(Status.Code.PERMISSION_DENIED, () -> rooms(member).inviteMember(invite(privateRoom, another)));
-        assertStatus(Status.Code.PERMISSION_DENIED, () -> rooms(another).inviteMember(invite(groupRoom, another)));
+        assertStatus(Status.Code.NOT_FOUND, () -> rooms(another).inviteMember(invite(groupRoom, another)));
         assertThat(rooms(member).inviteMember(invite(groupRoom, another)).getMember().getUserId()).isEqualTo(another.id());
 
         assertStatus(Status.Code.NOT_FOUND, () -> rooms(owner).inviteMember(InviteMemberRequest.newBuilder()

@@ -67,7 +67,8 @@ class SendMessageTest extends ChatServiceTestBase {
         for (SendMessageRequest request : invalid) {
             assertStatus(Status.Code.INVALID_ARGUMENT, () -> chat(alice).sendMessage(request));
         }
-        assertStatus(Status.Code.PERMISSION_DENIED, () -> chat(newUser()).sendMessage(request("k1", room, "intruder")));
+        // a GROUP room is not visible to non-members: NOT_FOUND, as if it did not exist
+        assertStatus(Status.Code.NOT_FOUND, () -> chat(newUser()).sendMessage(request("k1", room, "intruder")));
         assertStatus(Status.Code.UNAUTHENTICATED, () -> ChatServiceGrpc.newBlockingStub(channel)
                 .withDeadlineAfter(20, TimeUnit.SECONDS).sendMessage(request("k1", room, "anonymous")));
         assertThat(lastSeq(alice, room)).isZero();

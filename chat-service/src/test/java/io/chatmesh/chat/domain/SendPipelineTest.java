@@ -198,7 +198,7 @@ class SendPipelineTest {
                 if (byKey.containsKey(key)) {
                     appended.add(new Appended.Earlier(byKey.get(key)));
                 } else if (!members.contains(post.senderId())) {
-                    appended.add(new Appended.NotMember());
+                    appended.add(new Appended.NotMember(true));
                 } else {
                     long seq = lastSeqs.merge(post.message().roomId(), 1L, Long::sum);
                     Message message = post.withSeq(seq);

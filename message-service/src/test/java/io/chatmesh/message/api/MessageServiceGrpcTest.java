@@ -125,18 +125,19 @@ class MessageServiceGrpcTest extends MessageServiceTestSupport {
         User mallory = newUser();
         String room = newRoom(alice);
         Message message = post(room, 1, alice).getFirst();
+        // the test rooms are GROUP rooms: hidden from non-members, NOT_FOUND as if missing
 
         assertThat(codeOf(() -> messages(mallory).listMessages(request(room).build())))
-                .isEqualTo(Status.Code.PERMISSION_DENIED);
+                .isEqualTo(Status.Code.NOT_FOUND);
         assertThat(codeOf(() -> messages(mallory).getMessage(
                 GetMessageRequest.newBuilder().setMessageId(message.getId()).build())))
-                .isEqualTo(Status.Code.PERMISSION_DENIED);
+                .isEqualTo(Status.Code.NOT_FOUND);
         assertThat(codeOf(() -> messages(mallory).markRead(
                 MarkReadRequest.newBuilder().setRoomId(room).setSeq(1).build())))
-                .isEqualTo(Status.Code.PERMISSION_DENIED);
+                .isEqualTo(Status.Code.NOT_FOUND);
         assertThat(codeOf(() -> messages(mallory).getUnreadCounts(
                 GetUnreadCountsRequest.newBuilder().addRoomIds(room).build())))
-                .isEqualTo(Status.Code.PERMISSION_DENIED);
+                .isEqualTo(Status.Code.NOT_FOUND);
     }
 
     @Test
@@ -147,7 +148,7 @@ class MessageServiceGrpcTest extends MessageServiceTestSupport {
 
         assertThat(codeOf(() -> messages(alice).getUnreadCounts(
                 GetUnreadCountsRequest.newBuilder().addRoomIds(mine).addRoomIds(foreign).build())))
-                .isEqualTo(Status.Code.PERMISSION_DENIED);
+                .isEqualTo(Status.Code.NOT_FOUND);
     }
 
     @Test

@@ -53,11 +53,14 @@ public final class MembershipClient {
         return fetched;
     }
 
-    /** PERMISSION_DENIED (NOT_A_MEMBER) unless the principal belongs to the room. */
+    /**
+     * The principal's membership; for a non-member NOT_FOUND (unknown or non-public room) or
+     * PERMISSION_DENIED (public room), see {@link ChatmeshException#outsideRoom}.
+     */
     public Membership requireMember(Principal principal, String roomId) {
         Membership membership = check(principal, roomId);
         if (!membership.member()) {
-            throw ChatmeshException.notMember(roomId);
+            throw ChatmeshException.outsideRoom(roomId, "ROOM_KIND_PUBLIC".equals(membership.roomKind()));
         }
         return membership;
     }

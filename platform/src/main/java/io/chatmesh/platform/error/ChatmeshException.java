@@ -83,6 +83,15 @@ public final class ChatmeshException extends RuntimeException {
         return new ChatmeshException(Kind.PERMISSION_DENIED, Reason.NOT_A_MEMBER, "not a member of room " + roomId);
     }
 
+    /**
+     * A non-member's refusal, by the one rule for rooms (docs/api.md): a room only its members
+     * may see — any but PUBLIC — is NOT_FOUND to others, exactly as an unknown room, so nobody
+     * learns it exists; a PUBLIC room is PERMISSION_DENIED (NOT_A_MEMBER).
+     */
+    public static ChatmeshException outsideRoom(String roomId, boolean publicRoom) {
+        return publicRoom ? notMember(roomId) : notFound("room");
+    }
+
     public static ChatmeshException notAllowed(String message) {
         return new ChatmeshException(Kind.PERMISSION_DENIED, Reason.NOT_ALLOWED, message);
     }
