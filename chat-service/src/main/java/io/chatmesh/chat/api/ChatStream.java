@@ -16,6 +16,7 @@ import io.chatmesh.platform.grpc.GrpcErrors;
 import io.chatmesh.platform.grpc.MalformedRequests;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.platform.stream.OutboundQueue;
+import io.chatmesh.platform.stream.StreamAuthentication;
 import io.chatmesh.platform.time.ApiTimes;
 import io.chatmesh.proto.chat.v1.Ack;
 import io.chatmesh.proto.chat.v1.ClientEvent;
@@ -26,6 +27,7 @@ import io.chatmesh.proto.chat.v1.Ready;
 import io.chatmesh.proto.chat.v1.RoomCursor;
 import io.chatmesh.proto.chat.v1.ServerEvent;
 import io.chatmesh.proto.chat.v1.TypingEvent;
+import io.chatmesh.proto.common.v1.Reauthenticated;
 import io.chatmesh.proto.common.v1.StreamError;
 import io.grpc.Context;
 import io.grpc.Status;
@@ -49,7 +51,9 @@ import org.slf4j.LoggerFactory;
  * One ChatService.Connect stream: the client's events in, everything else out through the
  * stream's {@link OutboundQueue}.
  *
- * <p>Lifecycle: Hello authenticates (header token, else Hello.access_token), registers a
+ * <p>Lifecycle: Hello authenticates (header token, else Hello.access_token) within the hello
+ * timeout of opening, and the stream then lives until that token expires unless the client
+ * reauthenticates in-band ({@link StreamAuthentication}). Hello registers a
  * {@link StreamSession} with the fan-out (which buffers live events from then on), reads each
  * room's published seq once the sends in flight there ended, sends Ready with those seqs,
  * replays the resumed rooms from message-service at least up to them ({@link HistoryReplay}),
@@ -86,6 +90,7 @@ final class ChatStream implements StreamObserver<ClientEvent> {
     /** The caller when the call carried an authorization header; null: token comes in Hello. */
     private final Principal headerPrincipal;
     private final TypingThrottle typingThrottle;
+    private final StreamAuthentication auth;
     private final AtomicBoolean ended = new AtomicBoolean();
     /** Asks gRPC for this many more client events (ServerCallStreamObserver::request). */
     private final IntConsumer requestEvents;
@@ -98,6 +103,7 @@ final class ChatStream implements StreamObserver<ClientEvent> {
         this.headerPrincipal = headerPrincipal;
         this.typingThrottle = new TypingThrottle(deps.settings().typingInterval(), System::nanoTime);
         this.requestEvents = requestEvents;
+        this.auth = new StreamAuthentication(deps.verifier(), deps.clock(), deps.settings().helloTimeout(), this::expire);
         requestEvents.accept(1);
     }
 
@@ -147,6 +153,7 @@ final class ChatStream implements StreamObserver<ClientEvent> {
     /** Frees the session (cancel, close, client gone); idempotent. */
     void end() {
         if (ended.compareAndSet(false, true)) {
+            auth.close();
             StreamSession current = session;
             if (current != null) {
                 deps.fanout().unregister(current);
@@ -171,6 +178,11 @@ final class ChatStream implements StreamObserver<ClientEvent> {
             case MARK_READ -> markRead(current, clientId, event.getMarkRead());
             case PING -> queue.offer(ServerFrame.of(ServerEvent.newBuilder().setPong(Pong.newBuilder()
                     .setNonce(event.getPing().getNonce()).setServerTime(now())).build()));
+            case REAUTHENTICATE -> {
+                Principal fresh = auth.reauthenticate(event.getReauthenticate().getAccessToken());
+                queue.offer(ServerFrame.of(ServerEvent.newBuilder().setReauthenticated(Reauthenticated.newBuilder()
+                        .setClientId(clientId).setTokenExpireTime(ApiTimes.timestamp(fresh.expireTime()))).build()));
+            }
             // Message ownership lives in message-service; these arrive with a later version.
             case EDIT, DELETE, REACT -> throw Status.UNIMPLEMENTED
                     .withDescription(event.getEventCase().name().toLowerCase(Locale.ROOT) + " is not supported yet")
@@ -189,18 +201,18 @@ final class ChatStream implements StreamObserver<ClientEvent> {
         }
         Principal principal;
         try {
-            principal = headerPrincipal != null ? headerPrincipal : deps.verifier().verify(hello.getAccessToken());
+            principal = auth.authenticate(headerPrincipal != null ? headerPrincipal : deps.verifier().verify(hello.getAccessToken()));
         } catch (ChatmeshException e) {
-            queue.close(GrpcErrors.toStatusException(e).getStatus());
+            expire(e);
             return;
         }
         Map<String, Long> cursors = helloCursors(hello);
-        StreamSession started = new StreamSession(principal, Ids.newId(), queue, deps.settings().queueCapacity());
+        StreamSession started = new StreamSession(principal.userId(), Ids.newId(), queue, deps.settings().queueCapacity());
         Set<String> rooms = deps.fanout().register(started, () -> deps.rooms().roomIdsOf(principal.userId()));
         session = started;
         try {
             Map<String, Long> published = deps.rooms().lastMessageSeqsAfterSendsInFlight(rooms);
-            queue.offer(ready(started, published));
+            queue.offer(ready(started, principal, published));
             Map<String, Long> clientSeqs = new HashMap<>(published);
             HistoryReplay replay = new HistoryReplay(deps.history(), deps.settings(), queue, principal);
             for (Map.Entry<String, Long> cursor : cursors.entrySet()) {
@@ -238,10 +250,11 @@ final class ChatStream implements StreamObserver<ClientEvent> {
         return cursors;
     }
 
-    private ServerFrame ready(StreamSession started, Map<String, Long> seqs) {
+    private ServerFrame ready(StreamSession started, Principal principal, Map<String, Long> seqs) {
         Ready.Builder ready = Ready.newBuilder()
                 .setSessionId(started.sessionId())
                 .setUserId(started.userId())
+                .setTokenExpireTime(ApiTimes.timestamp(principal.expireTime()))
                 .setHeartbeatInterval(Duration.newBuilder()
                         .setSeconds(deps.settings().heartbeatInterval().getSeconds())
                         .setNanos(deps.settings().heartbeatInterval().getNano()));
@@ -284,7 +297,7 @@ final class ChatStream implements StreamObserver<ClientEvent> {
                 .range("mark_read.seq", markRead.getSeq(), 0, Long.MAX_VALUE)
                 .check();
         // message-service is the markers' one writer, and tells the room when one moved
-        deps.history().markRead(current.principal(), markRead.getRoomId(), markRead.getSeq())
+        deps.history().markRead(auth.principal(), markRead.getRoomId(), markRead.getSeq())
                 .whenComplete((room, failure) -> {
                     if (failure != null) {
                         offerError(clientId, failure);
@@ -294,6 +307,16 @@ final class ChatStream implements StreamObserver<ClientEvent> {
                             .setClientId(clientId).setRoomId(markRead.getRoomId()).setSeq(room.getLastReadSeq())
                             .setServerTime(now())).build()));
                 });
+    }
+
+    /**
+     * Ends the stream for want of valid credentials: the reason in-band first (a WebSocket
+     * client only sees frames), then the status.
+     */
+    private void expire(ChatmeshException why) {
+        offerError("", why);
+        queue.close(GrpcErrors.toStatusException(why).getStatus());
+        end();
     }
 
     private void offerError(String clientId, Throwable failure) {

@@ -3,7 +3,6 @@ package io.chatmesh.chat.api;
 import io.chatmesh.chat.bus.LiveSession;
 import io.chatmesh.chat.bus.RoomDelivery;
 import io.chatmesh.chat.bus.ServerFrame;
-import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.stream.OutboundQueue;
 import io.grpc.Status;
 import java.util.ArrayList;
@@ -31,7 +30,7 @@ final class StreamSession implements LiveSession {
     static final Status MISSED_EVENTS =
             Status.UNAVAILABLE.withDescription("RESYNC: this stream missed room events; reconnect and resume from your cursors");
 
-    private final Principal principal;
+    private final String userId;
     private final String sessionId;
     private final OutboundQueue<ServerFrame> queue;
     private final int bufferCapacity;
@@ -43,15 +42,11 @@ final class StreamSession implements LiveSession {
     /** Per room, the seq of the newest message the client has; set when the session goes live. */
     private Map<String, Long> lastSeqs;
 
-    StreamSession(Principal principal, String sessionId, OutboundQueue<ServerFrame> queue, int bufferCapacity) {
-        this.principal = principal;
+    StreamSession(String userId, String sessionId, OutboundQueue<ServerFrame> queue, int bufferCapacity) {
+        this.userId = userId;
         this.sessionId = sessionId;
         this.queue = queue;
         this.bufferCapacity = bufferCapacity;
-    }
-
-    Principal principal() {
-        return principal;
     }
 
     String sessionId() {
@@ -60,7 +55,7 @@ final class StreamSession implements LiveSession {
 
     @Override
     public String userId() {
-        return principal.userId();
+        return userId;
     }
 
     @Override
@@ -117,6 +112,6 @@ final class StreamSession implements LiveSession {
             }
             lastSeqs.put(delivery.roomId(), delivery.seq());
         }
-        queue.offer(delivery.frameFor(principal.userId()));
+        queue.offer(delivery.frameFor(userId));
     }
 }

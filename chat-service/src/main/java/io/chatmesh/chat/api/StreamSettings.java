@@ -14,6 +14,8 @@ import java.time.Duration;
  *        messages it has not stored yet before it gives up (UNAVAILABLE)
  * @param replayStallTimeout how long a resume waits for a client that reads nothing before
  *        it gives up on it (the queue then overflows and the stream closes)
+ * @param helloTimeout a stream that sent no valid Hello this long after opening is closed
+ *        (UNAUTHENTICATED)
  */
 public record StreamSettings(Duration heartbeatInterval, int queueCapacity, Duration typingInterval,
-        int replayPageSize, Duration historyCatchUpTimeout, Duration replayStallTimeout) {}
+        int replayPageSize, Duration historyCatchUpTimeout, Duration replayStallTimeout, Duration helloTimeout) {}

@@ -8,6 +8,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * chat-service settings ({@code chatmesh.chat.*}).
  *
  * @param heartbeatInterval Ping interval announced in Ready to clients without HTTP/2 pings
+ * @param helloTimeout a chat stream that sent no valid Hello this long after opening is closed
  * @param sessionQueueCapacity events one stream may have waiting; one more closes it (slow consumer)
  * @param typingInterval at most one typing event per room per session per interval
  * @param publishTimeout how long a relay waits for the event bus to accept a batch of messages
@@ -33,6 +34,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("chatmesh.chat")
 public record ChatProperties(
         @DefaultValue("30s") Duration heartbeatInterval,
+        @DefaultValue("15s") Duration helloTimeout,
         @DefaultValue("1024") int sessionQueueCapacity,
         @DefaultValue("1s") Duration typingInterval,
         @DefaultValue("10s") Duration publishTimeout,

@@ -139,6 +139,6 @@ public class ChatServiceConfiguration {
         // A replay page must fit into the queue with room to spare for live events.
         int replayPageSize = Math.max(1, Math.min(HISTORY_PAGE_MAX, capacity / 2));
         return new StreamSettings(properties.heartbeatInterval(), capacity, properties.typingInterval(), replayPageSize,
-                properties.historyCatchUpTimeout(), properties.replayStallTimeout());
+                properties.historyCatchUpTimeout(), properties.replayStallTimeout(), properties.helloTimeout());
     }
 }

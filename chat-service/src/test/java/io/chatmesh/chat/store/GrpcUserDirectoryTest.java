@@ -26,6 +26,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -92,7 +93,7 @@ class GrpcUserDirectoryTest {
         existing.add(known);
         GrpcUserDirectory directory = new GrpcUserDirectory(channel, Duration.ofSeconds(5));
 
-        assertThat(directory.existing(new Principal(Ids.newId(), "alice", "token-1"), List.of(known, unknown)))
+        assertThat(directory.existing(new Principal(Ids.newId(), "alice", "token-1", "", Instant.MAX), List.of(known, unknown)))
                 .containsExactly(known);
         assertThat(authorizations).containsExactly("Bearer token-1");
     }
@@ -103,14 +104,14 @@ class GrpcUserDirectoryTest {
         existing.addAll(ids);
         GrpcUserDirectory directory = new GrpcUserDirectory(channel, Duration.ofSeconds(5));
 
-        assertThat(directory.existing(new Principal(Ids.newId(), "alice", "t"), ids)).hasSize(150);
+        assertThat(directory.existing(new Principal(Ids.newId(), "alice", "t", "", Instant.MAX), ids)).hasSize(150);
         assertThat(batchSizes).containsExactlyInAnyOrder(100, 50);
     }
 
     @Test
     void failuresBecomeUnavailableOrUnauthenticated() {
         GrpcUserDirectory directory = new GrpcUserDirectory(channel, Duration.ofSeconds(5));
-        Principal caller = new Principal(Ids.newId(), "alice", "t");
+        Principal caller = new Principal(Ids.newId(), "alice", "t", "", Instant.MAX);
 
         failure = Status.INTERNAL;
         assertThatThrownBy(() -> directory.existing(caller, List.of(Ids.newId())))

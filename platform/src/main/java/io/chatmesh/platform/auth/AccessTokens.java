@@ -11,6 +11,8 @@ public final class AccessTokens {
     public static final JWSAlgorithm ALGORITHM = JWSAlgorithm.ES256;
     /** Claim holding the username (the subject is the user id). */
     public static final String USERNAME_CLAIM = "preferred_username";
+    /** Claim naming the login session (OpenID Connect's "sid"): LogOut ends that session's streams. */
+    public static final String SESSION_CLAIM = "sid";
     /** Longest token accepted before parsing, so garbage cannot cost much. */
     public static final int MAX_TOKEN_LENGTH = 4096;
     /**

@@ -93,8 +93,9 @@ public final class JwksAccessTokenVerifier implements AccessTokenVerifier {
             if (expires - claims.getIssueTime().getTime() > longest || expires - clock.millis() > longest) {
                 throw ChatmeshException.unauthenticated("invalid access token");
             }
-            Principal principal =
-                    new Principal(claims.getSubject(), claims.getStringClaim(AccessTokens.USERNAME_CLAIM), accessToken);
+            String sessionId = claims.getStringClaim(AccessTokens.SESSION_CLAIM);
+            Principal principal = new Principal(claims.getSubject(), claims.getStringClaim(AccessTokens.USERNAME_CLAIM),
+                    accessToken, sessionId == null ? "" : sessionId, claims.getExpirationTime().toInstant());
             long validUntil = claims.getExpirationTime().getTime() + claimsVerifier.getMaxClockSkew() * 1000L;
             verified.put(accessToken, new Verified(principal, validUntil));
             return principal;

@@ -18,6 +18,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
+import java.time.Instant;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,7 +31,7 @@ class AuthInterceptorTest {
         if (!token.equals("good-token")) {
             throw ChatmeshException.unauthenticated("bad token");
         }
-        return new Principal("01JD0000000000000000000001", "alice", token);
+        return new Principal("01JD0000000000000000000001", "alice", token, "", Instant.MAX);
     };
 
     /** Answers GetMe with whatever AuthContext says, SignUp without looking at it. */

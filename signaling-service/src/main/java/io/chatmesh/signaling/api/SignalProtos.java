@@ -64,20 +64,21 @@ public final class SignalProtos {
                 .toList();
     }
 
-    /**
-     * The frame for an event; relayed signals name their sender in participant_id. roomId,
-     * iceServers and heartbeat only go into {@link CallEvent.Joined}.
-     */
-    static ServerEvent response(CallEvent event, String roomId, IceServerDirectory.IceServers iceServers,
-            java.time.Duration heartbeat) {
+    /** What only the joining participant's {@link CallEvent.Joined} tells it. */
+    record JoinDetails(String roomId, IceServerDirectory.IceServers iceServers, java.time.Duration heartbeat,
+            java.time.Instant tokenExpireTime) {}
+
+    /** The frame for an event; relayed signals name their sender in participant_id. */
+    static ServerEvent response(CallEvent event, JoinDetails join) {
         ServerEvent.Builder response = ServerEvent.newBuilder();
         switch (event) {
             case CallEvent.Joined joined -> response.setJoined(Joined.newBuilder()
-                    .setRoomId(roomId)
+                    .setRoomId(join.roomId())
                     .setParticipantId(joined.self().participantId())
                     .addAllParticipants(joined.others().stream().map(SignalProtos::participant).toList())
-                    .addAllIceServers(iceServers(iceServers))
-                    .setHeartbeatInterval(duration(heartbeat)));
+                    .addAllIceServers(iceServers(join.iceServers()))
+                    .setHeartbeatInterval(duration(join.heartbeat()))
+                    .setTokenExpireTime(ApiTimes.timestamp(join.tokenExpireTime())));
             case CallEvent.ParticipantJoined joined -> response.setParticipantJoined(
                     ParticipantJoined.newBuilder().setParticipant(participant(joined.participant())));
             case CallEvent.ParticipantLeft left -> response.setParticipantLeft(ParticipantLeft.newBuilder()

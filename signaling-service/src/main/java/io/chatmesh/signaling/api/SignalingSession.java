@@ -7,7 +7,9 @@ import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.grpc.GrpcErrors;
 import io.chatmesh.platform.grpc.MalformedRequests;
 import io.chatmesh.platform.stream.OutboundQueue;
+import io.chatmesh.platform.stream.StreamAuthentication;
 import io.chatmesh.platform.time.ApiTimes;
+import io.chatmesh.proto.common.v1.Reauthenticated;
 import io.chatmesh.proto.signaling.v1.ClientEvent;
 import io.chatmesh.proto.signaling.v1.Join;
 import io.chatmesh.proto.signaling.v1.Pong;
@@ -18,6 +20,7 @@ import io.chatmesh.signaling.domain.Participant;
 import io.chatmesh.signaling.domain.Signal;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * the call's events out through the {@link OutboundQueue}. A bad frame is answered with a
  * StreamError naming its client_id (a frame that is no ClientEvent: an empty one) and changes
  * nothing; the stream stays open. Only a rejected token ends it (UNAUTHENTICATED), as a bad
- * header token would.
+ * header token would, and so does running out of credentials ({@link StreamAuthentication}):
+ * no Join within the join timeout, or a token that expired without a Reauthenticate.
  *
  * <p>gRPC delivers onNext/onError/onCompleted and the cancel/close handlers one at a time;
  * call events arrive from other participants' threads and only touch the queue.
@@ -48,6 +52,7 @@ final class SignalingSession implements StreamObserver<ClientEvent> {
     private final AccessTokenVerifier verifier;
     private final IceServerDirectory iceServers;
     private final StreamSettings settings;
+    private final StreamAuthentication auth;
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Seat seat;
 
@@ -62,6 +67,8 @@ final class SignalingSession implements StreamObserver<ClientEvent> {
         this.verifier = verifier;
         this.iceServers = iceServers;
         this.settings = settings;
+        this.auth = new StreamAuthentication(verifier, Clock.systemUTC(), settings.joinTimeout(),
+                why -> rejectUnauthenticated("", why));
     }
 
     @Override
@@ -109,6 +116,7 @@ final class SignalingSession implements StreamObserver<ClientEvent> {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
+        auth.close();
         Seat current = seat;
         if (current != null) {
             relay.leave(current.roomId(), current.self().participantId());
@@ -146,6 +154,12 @@ final class SignalingSession implements StreamObserver<ClientEvent> {
                 end();
                 out.complete();
             }
+            case REAUTHENTICATE -> {
+                Principal fresh = auth.reauthenticate(request.getReauthenticate().getAccessToken());
+                out.offer(ServerEvent.newBuilder().setReauthenticated(Reauthenticated.newBuilder()
+                        .setClientId(request.getClientId())
+                        .setTokenExpireTime(ApiTimes.timestamp(fresh.expireTime()))).build());
+            }
             case PING -> {
                 requireSeat();
                 out.offer(ServerEvent.newBuilder().setPong(Pong.newBuilder()
@@ -163,7 +177,8 @@ final class SignalingSession implements StreamObserver<ClientEvent> {
         String roomId = join.getRoomId();
         Principal principal;
         try {
-            principal = headerPrincipal != null ? headerPrincipal : verifier.verify(join.getAccessToken());
+            principal = auth.principal() != null ? auth.principal()
+                    : auth.authenticate(headerPrincipal != null ? headerPrincipal : verifier.verify(join.getAccessToken()));
             memberships.requireMember(principal, roomId);
         } catch (ChatmeshException e) {
             if (e.kind() == ChatmeshException.Kind.UNAUTHENTICATED) {
@@ -174,7 +189,8 @@ final class SignalingSession implements StreamObserver<ClientEvent> {
         }
         IceServerDirectory.IceServers servers = iceServers.forUser(principal.userId());
         Participant self = relay.join(roomId, principal.userId(), SignalProtos.media(join.getMedia()),
-                event -> out.offer(SignalProtos.response(event, roomId, servers, settings.heartbeatInterval())));
+                event -> out.offer(SignalProtos.response(event, new SignalProtos.JoinDetails(roomId, servers,
+                        settings.heartbeatInterval(), auth.principal().expireTime()))));
         seat = new Seat(roomId, self);
         if (ended.get()) {
             // The session ended while joining: end() saw no seat, so leave here (leave is idempotent).

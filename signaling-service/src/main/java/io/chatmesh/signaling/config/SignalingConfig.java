@@ -58,6 +58,7 @@ class SignalingConfig {
 
     @Bean
     StreamSettings streamSettings(SignalingProperties properties) {
-        return new StreamSettings(properties.heartbeatInterval(), properties.outboundQueueCapacity());
+        return new StreamSettings(properties.heartbeatInterval(), properties.outboundQueueCapacity(),
+                properties.joinTimeout());
     }
 }

@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *        has a peer connection)
  * @param heartbeatInterval how often WebSocket-bridge clients must ping (below Envoy's 5 min idle timeout)
  * @param outboundQueueCapacity events that may wait for one slow client before it is disconnected
+ * @param joinTimeout a stream not authenticated by a Join this long after opening is closed
  * @param instanceId names this instance on the event bus (instances ignore their own events);
  *        unset or blank: random per start. Must differ between running instances.
  */
@@ -22,6 +23,7 @@ public record SignalingProperties(
         @DefaultValue("16") int maxParticipants,
         @DefaultValue("25s") Duration heartbeatInterval,
         @DefaultValue("256") int outboundQueueCapacity,
+        @DefaultValue("15s") Duration joinTimeout,
         @DefaultValue Membership membership,
         @DefaultValue Ice ice,
         String instanceId,

@@ -10,7 +10,9 @@ import static org.awaitility.Awaitility.await;
 import io.chatmesh.platform.auth.AccessTokenVerifier;
 import io.chatmesh.platform.auth.BearerCallCredentials;
 import io.chatmesh.platform.id.Ids;
+import io.chatmesh.platform.time.ApiTimes;
 import io.chatmesh.proto.common.v1.FieldViolation;
+import io.chatmesh.proto.common.v1.Reauthenticate;
 import io.chatmesh.proto.common.v1.StreamError;
 import io.chatmesh.proto.signaling.v1.ClientEvent;
 import io.chatmesh.proto.signaling.v1.GetIceServersRequest;
@@ -34,6 +36,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +55,9 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** Connect over a real socket, against a RoomService double on a real port. */
 @SpringBootTest(classes = {SignalingServiceApplication.class, SignalingConnectTest.TestTokenVerifier.class},
-        properties = {"spring.config.name=signaling-service", "spring.grpc.server.port=0"})
+        properties = {"spring.config.name=signaling-service", "spring.grpc.server.port=0",
+                // short, for the test that never joins; every other stream joins at once
+                "chatmesh.signaling.join-timeout=3s"})
 class SignalingConnectTest {
 
     private static final TestTokens TOKENS = new TestTokens();
@@ -332,6 +337,42 @@ class SignalingConnectTest {
         SignalClient alice = track(SignalClient.withHeader(channel, "not-a-jwt"));
         alice.join(room);
         assertThat(alice.awaitClose().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    }
+
+    @Test
+    void aStreamThatNeverJoinsIsClosed() {
+        SignalClient silent = track(SignalClient.withoutHeader(channel));
+        StreamError why = silent.nextError();
+        assertThat(why.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED.value());
+        assertThat(why.getClientId()).isEmpty();
+        assertThat(silent.awaitClose().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    }
+
+    @Test
+    void aStreamEndsWhenItsTokenExpiresUnlessReauthenticatedByTheSameUser() {
+        String aliceId = member(room);
+        SignalClient expiring = track(SignalClient.withoutHeader(channel));
+        expiring.send("join", ClientEvent.newBuilder().setJoin(Join.newBuilder().setRoomId(room)
+                .setAccessToken(TOKENS.issue(aliceId, "alice", Duration.ofSeconds(2)))));
+        Joined joined = expiring.next().getJoined();
+        assertThat(ApiTimes.instant(joined.getTokenExpireTime())).isBefore(Instant.now().plusSeconds(3));
+        assertThat(expiring.nextError().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED.value());
+        assertThat(expiring.awaitClose().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(((InMemoryCallRelay) relay).participants(room)).as("the expired participant left").isEmpty();
+
+        SignalClient renewed = track(SignalClient.withoutHeader(channel));
+        renewed.send("join", ClientEvent.newBuilder().setJoin(Join.newBuilder().setRoomId(room)
+                .setAccessToken(TOKENS.issue(aliceId, "alice", Duration.ofSeconds(2)))));
+        renewed.next().getJoined();
+        renewed.send("bob's", ClientEvent.newBuilder().setReauthenticate(Reauthenticate.newBuilder()
+                .setAccessToken(TOKENS.issue(Ids.newId(), "bob"))));
+        assertThat(renewed.nextError().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED.value());
+        renewed.send("fresh", ClientEvent.newBuilder().setReauthenticate(Reauthenticate.newBuilder()
+                .setAccessToken(TOKENS.issue(aliceId, "alice", Duration.ofHours(1)))));
+        assertThat(renewed.next().getReauthenticated().getClientId()).isEqualTo("fresh");
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> ((InMemoryCallRelay) relay).participants(room).size() == 1);
+        assertThat(renewed.drainUntilPong()).isEmpty();
     }
 
     @Test

@@ -1,0 +1,121 @@
+package io.chatmesh.platform.stream;
+
+import io.chatmesh.platform.auth.AccessTokenVerifier;
+import io.chatmesh.platform.auth.Principal;
+import io.chatmesh.platform.error.ChatmeshException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * How long a Connect stream may run on its credentials, the same on both streams: it must
+ * authenticate (Hello, Join) within a set time of opening, and it ends when its access token
+ * expires unless a fresh token of the same user replaces the old one in-band first
+ * (Reauthenticate). A stream ends by {@code end} being called once, with the UNAUTHENTICATED
+ * error that says why; it stops the timer itself by {@link #close}.
+ */
+public final class StreamAuthentication implements AutoCloseable {
+
+    /** One daemon thread for every stream's timer: each task only ends a stream. */
+    private static final ScheduledThreadPoolExecutor TIMERS = timers();
+
+    private final AccessTokenVerifier verifier;
+    private final Clock clock;
+    private final Consumer<ChatmeshException> end;
+    private volatile Principal principal;
+    /** The pending deadline (authenticate, or the token's expiry); guarded by this. */
+    private ScheduledFuture<?> deadline;
+    private boolean closed;
+
+    /**
+     * Starts the clock: the stream is ended unless {@link #authenticate} is called within
+     * {@code authenticateWithin}.
+     */
+    public StreamAuthentication(AccessTokenVerifier verifier, Clock clock, Duration authenticateWithin,
+            Consumer<ChatmeshException> end) {
+        this.verifier = verifier;
+        this.clock = clock;
+        this.end = end;
+        schedule(authenticateWithin, () -> ChatmeshException.unauthenticated(
+                "the stream was not authenticated within " + authenticateWithin.toSeconds() + " s of opening"));
+    }
+
+    /** The stream's user as of now; null before {@link #authenticate}. */
+    public Principal principal() {
+        return principal;
+    }
+
+    /** The stream is now {@code authenticated}'s until its token expires. */
+    public Principal authenticate(Principal authenticated) {
+        replace(authenticated);
+        return authenticated;
+    }
+
+    /**
+     * Replaces the stream's token with {@code accessToken}, which must be valid and the same
+     * user's; a refused one leaves the stream on its old token.
+     *
+     * @throws ChatmeshException UNAUTHENTICATED (invalid token), PERMISSION_DENIED (another
+     *         user's), FAILED_PRECONDITION (the stream is not authenticated yet)
+     */
+    public Principal reauthenticate(String accessToken) {
+        Principal current = principal;
+        if (current == null) {
+            throw ChatmeshException.failedPrecondition("authenticate the stream first");
+        }
+        Principal fresh = verifier.verify(accessToken);
+        if (!fresh.userId().equals(current.userId())) {
+            throw ChatmeshException.notAllowed("the token is another user's");
+        }
+        replace(fresh);
+        return fresh;
+    }
+
+    /** Stops the timer; the stream ended. Idempotent. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+    }
+
+    private void replace(Principal authenticated) {
+        principal = authenticated;
+        Duration left = Duration.between(clock.instant(), authenticated.expireTime());
+        schedule(left, () -> ChatmeshException.unauthenticated("the access token expired; reconnect, or send "
+                + "reauthenticate with a fresh token before it expires"));
+    }
+
+    private synchronized void schedule(Duration after, Supplier<ChatmeshException> why) {
+        if (closed) {
+            return;
+        }
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+        ScheduledFuture<?>[] self = new ScheduledFuture<?>[1];
+        Runnable fire = () -> {
+            synchronized (this) {
+                if (closed || deadline != self[0]) {
+                    return; // replaced or closed meanwhile
+                }
+                closed = true;
+            }
+            end.accept(why.get());
+        };
+        self[0] = TIMERS.schedule(fire, Math.max(0, after.toMillis()), TimeUnit.MILLISECONDS);
+        deadline = self[0];
+    }
+
+    private static ScheduledThreadPoolExecutor timers() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().name("stream-auth-timer").daemon().factory());
+        executor.setRemoveOnCancelPolicy(true); // cancelled expiries of long streams do not pile up
+        return executor;
+    }
+}
