@@ -5,6 +5,7 @@ import io.chatmesh.platform.auth.AccessTokenVerifier;
 import io.chatmesh.platform.auth.AuthContext;
 import io.chatmesh.platform.auth.AuthInterceptor;
 import io.chatmesh.platform.auth.AuthPolicy;
+import io.chatmesh.platform.auth.EndedSessions;
 import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.bus.Topics;
 import io.chatmesh.platform.id.Ids;
@@ -72,7 +73,7 @@ public final class TestMessageService implements AutoCloseable {
 
     public TestMessageService(AccessTokenVerifier verifier) {
         // The platform's own interceptor: the caller's forwarded token is checked as in a real service.
-        AuthInterceptor auth = new AuthInterceptor(verifier, AuthPolicy.allAuthenticated());
+        AuthInterceptor auth = new AuthInterceptor(verifier, AuthPolicy.allAuthenticated(), new EndedSessions());
         try {
             server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
                     .addService(ServerInterceptors.intercept(new Messages(), auth))

@@ -189,7 +189,10 @@ public final class Chatmesh implements AutoCloseable {
                 "--spring.grpc.client.channels.rooms.address=static://" + host + ":" + port(Service.CHAT),
                 "--spring.grpc.client.channels.messages.address=static://" + host + ":" + port(Service.MESSAGE),
                 "--spring.main.banner-mode=off",
-                "--spring.main.log-startup-info=false"));
+                "--spring.main.log-startup-info=false",
+                // one JVM, one logging system: an application name in the prefix would be the last
+                // service's on every line; the logger name and the messages say which service
+                "--logging.include-application-name=false"));
         if (database != null) {
             args.add("--spring.datasource.url=" + postgres.jdbcUrl(database));
             args.add("--spring.datasource.username=" + EmbeddedDatabase.USER);

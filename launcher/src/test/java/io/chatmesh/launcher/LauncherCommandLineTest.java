@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,20 @@ class LauncherCommandLineTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.stderr().lines().findFirst()).hasValue("chatmesh: unknown argument '--port=1'");
         assertThat(run.stderr()).contains("usage: chatmesh").doesNotContain("Exception");
+    }
+
+    @Test
+    void eachServiceSaysWhereItServesAndNoLineNamesAnotherService() throws Exception {
+        try (LauncherProcess launcher = LauncherProcess.start(dataDir, Duration.ofMinutes(2),
+                Map.of("LOGGING_LEVEL_IO_CHATMESH", "INFO"))) {
+            String output = launcher.output();
+            for (String service : List.of("user-service", "chat-service", "message-service", "signaling-service")) {
+                assertThat(output).as("output:%n%s", output).containsPattern(service + " serving gRPC on 127\\.0\\.0\\.1:\\d+");
+            }
+            // all four run in one JVM: an application name in the line prefix would be one service's on every line
+            assertThat(output.lines().filter(line -> line.matches(".*\\[(user|chat|message|signaling)-service\\].*")))
+                    .as("lines labelled with a service name").isEmpty();
+        }
     }
 
     @Test

@@ -36,7 +36,7 @@ final class LauncherProcess implements AutoCloseable {
     private final CompletableFuture<Void> up = new CompletableFuture<>();
     private volatile Optional<ProcessHandle> postmaster = Optional.empty();
 
-    private LauncherProcess(Path dataDir) throws IOException {
+    private LauncherProcess(Path dataDir, Map<String, String> env) throws IOException {
         this.dataDir = dataDir;
         List<Integer> ports = freePorts(5);
         this.edgePort = ports.get(0);
@@ -52,6 +52,7 @@ final class LauncherProcess implements AutoCloseable {
                 "CHATMESH_CHAT_PORT", ports.get(2).toString(),
                 "CHATMESH_MESSAGE_PORT", ports.get(3).toString(),
                 "CHATMESH_SIGNALING_PORT", ports.get(4).toString()));
+        builder.environment().putAll(env);
         builder.redirectErrorStream(true);
         this.process = builder.start();
         Thread drain = new Thread(this::drainOutput, "launcher-" + process.pid() + "-output");
@@ -61,7 +62,12 @@ final class LauncherProcess implements AutoCloseable {
 
     /** Starts the launcher on {@code dataDir} and waits until it says it is up. */
     static LauncherProcess start(Path dataDir, Duration patience) throws IOException {
-        LauncherProcess launcher = new LauncherProcess(dataDir);
+        return start(dataDir, patience, Map.of());
+    }
+
+    /** The same, with more environment variables. */
+    static LauncherProcess start(Path dataDir, Duration patience, Map<String, String> env) throws IOException {
+        LauncherProcess launcher = new LauncherProcess(dataDir, env);
         try {
             launcher.up.get(patience.toMillis(), TimeUnit.MILLISECONDS);
             // Read now: after a crash, the file names the next run's server.

@@ -33,6 +33,8 @@ class ProductionProfileTest {
     void eachMissingRequiredSettingStopsStartupNamingIt() {
         assertStartupFailsNaming(UserServiceApplication::builder, "CHATMESH_DATABASE_URL",
                 "--CHATMESH_DATABASE_USER=chatmesh", "--CHATMESH_DATABASE_PASSWORD=secret");
+        assertStartupFailsNaming(UserServiceApplication::builder, "CHATMESH_BUS_KAFKA_BOOTSTRAP_SERVERS",
+                databaseArgs(TestPostgres.newDatabase()).toArray(String[]::new));
         assertStartupFailsNaming(ChatServiceApplication::builder, "CHATMESH_USERS_ADDRESS",
                 databaseArgs(TestPostgres.newDatabase()).toArray(String[]::new));
         assertStartupFailsNaming(MessageServiceApplication::builder, "CHATMESH_MESSAGE_MONGODB_URI",
@@ -50,6 +52,9 @@ class ProductionProfileTest {
     void aServiceRunsOnItsOwnFromTheLauncherJarOnSettingsFromTheEnvironment() {
         List<String> args = new ArrayList<>(databaseArgs(TestPostgres.newDatabase()));
         args.add("--spring.profiles.active=prod");
+        // no broker here: the in-process bus stands in (the Kafka path is system-test's)
+        args.add("--CHATMESH_BUS_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:1");
+        args.add("--chatmesh.bus.type=in-process");
         try (ConfigurableApplicationContext context = Chatmesh.runService("user-service", args.toArray(String[]::new))) {
             int port = context.getBean(GrpcServerLifecycle.class).getPort();
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();

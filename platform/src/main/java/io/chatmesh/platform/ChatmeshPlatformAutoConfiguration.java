@@ -3,21 +3,31 @@ package io.chatmesh.platform;
 import io.chatmesh.platform.auth.AccessTokenVerifier;
 import io.chatmesh.platform.auth.AuthInterceptor;
 import io.chatmesh.platform.auth.AuthPolicy;
+import io.chatmesh.platform.auth.EndedSessions;
 import io.chatmesh.platform.auth.JwksAccessTokenVerifier;
 import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.bus.InProcessEventBus;
+import io.chatmesh.platform.bus.Topics;
 import io.chatmesh.platform.client.GrpcJwksSupplier;
 import io.chatmesh.platform.grpc.ChatmeshExceptionHandler;
+import io.chatmesh.proto.user.internal.v1.SessionEnded;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.PostgresPlugin;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
 import org.springframework.core.annotation.Order;
 import org.springframework.grpc.client.GrpcChannelFactory;
 import org.springframework.grpc.server.GlobalServerInterceptor;
@@ -32,6 +42,8 @@ import org.springframework.grpc.server.exception.GrpcExceptionHandler;
         "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
         "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"})
 public class ChatmeshPlatformAutoConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(ChatmeshPlatformAutoConfiguration.class);
 
     @Bean
     @ConditionalOnMissingBean
@@ -59,14 +71,36 @@ public class ChatmeshPlatformAutoConfiguration {
     @Bean
     @GlobalServerInterceptor
     @Order(100)
-    AuthInterceptor authInterceptor(AccessTokenVerifier verifier, AuthPolicy policy) {
-        return new AuthInterceptor(verifier, policy);
+    AuthInterceptor authInterceptor(AccessTokenVerifier verifier, AuthPolicy policy, EndedSessions endedSessions) {
+        return new AuthInterceptor(verifier, policy, endedSessions);
     }
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     EventBus eventBus() {
         return new InProcessEventBus();
+    }
+
+    /** One line per service saying where it serves: an operator sees that it is up, and on which port. */
+    @Bean
+    ApplicationListener<GrpcServerStartedEvent> servingAnnouncement(Environment environment) {
+        String service = environment.getProperty("spring.application.name", "chatmesh service");
+        return started -> log.info("{} serving gRPC on {}", service, started.getServer().getListenSockets().stream()
+                .map(address -> address instanceof InetSocketAddress inet ? inet.getHostString() + ":" + inet.getPort()
+                        : address.toString())
+                .collect(Collectors.joining(", ")));
+    }
+
+    @Bean
+    EndedSessions endedSessions() {
+        return new EndedSessions();
+    }
+
+    /** Every instance hears of every ended session (a live subscription: no group, no replay). */
+    @Bean(destroyMethod = "close")
+    EventBus.Subscription endedSessionsSubscription(EventBus bus, EndedSessions endedSessions) {
+        return bus.subscribeLive(Topics.SESSIONS,
+                (userId, payload) -> endedSessions.end(SessionEnded.parseFrom(payload).getSessionId()));
     }
 
     @Bean

@@ -171,8 +171,8 @@ final class ProductionStack implements AutoCloseable {
         args.addAll(options.serviceArgs());
         Supplier<SpringApplicationBuilder> application = switch (instance) {
             case USER -> {
-                // user-service publishes nothing: it keeps the platform's in-process bus, as deployed
                 args.addAll(postgres(usersDatabase));
+                args.addAll(kafka(instance));
                 yield UserServiceApplication::builder;
             }
             case CHAT_1, CHAT_2 -> {
@@ -200,7 +200,7 @@ final class ProductionStack implements AutoCloseable {
         };
         ConfigurableApplicationContext context = application.get().run(args.toArray(String[]::new));
         contexts.put(instance, context);
-        if (instance != Instance.USER && !(context.getBean(EventBus.class) instanceof KafkaEventBus)) {
+        if (!(context.getBean(EventBus.class) instanceof KafkaEventBus)) {
             context.close();
             contexts.remove(instance);
             throw new IllegalStateException(instance + " does not use the Kafka event bus");

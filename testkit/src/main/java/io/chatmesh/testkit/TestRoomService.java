@@ -4,6 +4,7 @@ import io.chatmesh.platform.auth.AccessTokenVerifier;
 import io.chatmesh.platform.auth.AuthContext;
 import io.chatmesh.platform.auth.AuthInterceptor;
 import io.chatmesh.platform.auth.AuthPolicy;
+import io.chatmesh.platform.auth.EndedSessions;
 import io.chatmesh.proto.room.internal.v1.CheckMembershipRequest;
 import io.chatmesh.proto.room.internal.v1.CheckMembershipResponse;
 import io.chatmesh.proto.room.internal.v1.MembershipServiceGrpc;
@@ -42,7 +43,7 @@ public final class TestRoomService implements AutoCloseable {
 
     public TestRoomService(AccessTokenVerifier verifier) {
         // The platform's own interceptor: the caller's forwarded token is checked as in a real service.
-        AuthInterceptor auth = new AuthInterceptor(verifier, AuthPolicy.allAuthenticated());
+        AuthInterceptor auth = new AuthInterceptor(verifier, AuthPolicy.allAuthenticated(), new EndedSessions());
         try {
             server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
                     .addService(ServerInterceptors.intercept(new Rooms(), auth))

@@ -7,6 +7,7 @@ import io.chatmesh.chat.domain.Messaging;
 import io.chatmesh.chat.domain.NewMessage;
 import io.chatmesh.chat.domain.Rooms;
 import io.chatmesh.platform.auth.AccessTokenVerifier;
+import io.chatmesh.platform.auth.EndedSessions;
 import io.chatmesh.platform.auth.AuthContext;
 import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.grpc.GrpcErrors;
@@ -33,8 +34,9 @@ public class ChatGrpcService implements ChatServiceGrpc.AsyncService, BindableSe
     private final ChatStream.Dependencies deps;
 
     public ChatGrpcService(Messaging messaging, Rooms rooms, RoomEventFanout fanout, MessageHistoryClient history,
-            AccessTokenVerifier verifier, StreamSettings settings, Clock clock) {
-        this.deps = new ChatStream.Dependencies(messaging, rooms, fanout, history, verifier, settings, clock);
+            AccessTokenVerifier verifier, EndedSessions endedSessions, StreamSettings settings, Clock clock) {
+        this.deps = new ChatStream.Dependencies(messaging, rooms, fanout, history, verifier, endedSessions, settings,
+                clock);
     }
 
     /** Connect, bound by {@link ConnectBinding}: its outbound messages are encoded ServerEvents. */

@@ -9,6 +9,7 @@ import io.chatmesh.chat.domain.NewMessage;
 import io.chatmesh.chat.domain.Rooms;
 import io.chatmesh.chat.domain.TypingThrottle;
 import io.chatmesh.platform.auth.AccessTokenVerifier;
+import io.chatmesh.platform.auth.EndedSessions;
 import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.error.Validation;
@@ -79,7 +80,7 @@ final class ChatStream implements StreamObserver<ClientEvent> {
 
     /** Collaborators shared by every stream. */
     record Dependencies(Messaging messaging, Rooms rooms, RoomEventFanout fanout, MessageHistoryClient history,
-            AccessTokenVerifier verifier, StreamSettings settings, Clock clock) {}
+            AccessTokenVerifier verifier, EndedSessions endedSessions, StreamSettings settings, Clock clock) {}
 
     private static final Logger log = LoggerFactory.getLogger(ChatStream.class);
     private static final int RESUME_CURSORS_MAX = 500;
@@ -103,7 +104,8 @@ final class ChatStream implements StreamObserver<ClientEvent> {
         this.headerPrincipal = headerPrincipal;
         this.typingThrottle = new TypingThrottle(deps.settings().typingInterval(), System::nanoTime);
         this.requestEvents = requestEvents;
-        this.auth = new StreamAuthentication(deps.verifier(), deps.clock(), deps.settings().helloTimeout(), this::expire);
+        this.auth = new StreamAuthentication(deps.verifier(), deps.endedSessions(), deps.clock(),
+                deps.settings().helloTimeout(), this::expire);
         requestEvents.accept(1);
     }
 

@@ -14,7 +14,7 @@ import io.grpc.StatusException;
  * Requires a valid bearer token on every call except health, reflection and the methods
  * the service's {@link AuthPolicy} names; puts the principal in the gRPC context
  * ({@link AuthContext#current()}). Every service runs it: authorization never relies on
- * the edge alone.
+ * the edge alone. A token of a session that ended ({@link EndedSessions}) is refused.
  */
 public final class AuthInterceptor implements ServerInterceptor {
 
@@ -24,10 +24,12 @@ public final class AuthInterceptor implements ServerInterceptor {
 
     private final AccessTokenVerifier verifier;
     private final AuthPolicy policy;
+    private final EndedSessions endedSessions;
 
-    public AuthInterceptor(AccessTokenVerifier verifier, AuthPolicy policy) {
+    public AuthInterceptor(AccessTokenVerifier verifier, AuthPolicy policy, EndedSessions endedSessions) {
         this.verifier = verifier;
         this.policy = policy;
+        this.endedSessions = endedSessions;
     }
 
     @Override
@@ -44,6 +46,9 @@ public final class AuthInterceptor implements ServerInterceptor {
         }
         try {
             Principal principal = verifier.verify(bearerToken(header));
+            if (endedSessions.isEnded(principal.sessionId())) {
+                throw ChatmeshException.unauthenticated("the session was logged out");
+            }
             Context context = Context.current().withValue(AuthContext.PRINCIPAL, principal);
             return Contexts.interceptCall(context, call, headers, next);
         } catch (ChatmeshException e) {

@@ -7,6 +7,8 @@ public final class Topics {
     public static final String ROOM_EVENTS = "chatmesh.room-events";
     /** The setting that renames {@link #ROOM_EVENTS} (the same in every service). */
     public static final String ROOM_EVENTS_PROPERTY = "chatmesh.bus.room-events-topic";
+    /** chatmesh.user.internal.v1.SessionEnded from user-service, keyed by user id. */
+    public static final String SESSIONS = "chatmesh.sessions";
     /** Signaling relayed between signaling-service instances, keyed by room id. */
     public static final String SIGNALING = "chatmesh.signaling";
 

@@ -1,6 +1,7 @@
 package io.chatmesh.platform.stream;
 
 import io.chatmesh.platform.auth.AccessTokenVerifier;
+import io.chatmesh.platform.auth.EndedSessions;
 import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.error.ChatmeshException;
 import java.time.Clock;
@@ -15,8 +16,10 @@ import java.util.function.Supplier;
  * How long a Connect stream may run on its credentials, the same on both streams: it must
  * authenticate (Hello, Join) within a set time of opening, and it ends when its access token
  * expires unless a fresh token of the same user replaces the old one in-band first
- * (Reauthenticate). A stream ends by {@code end} being called once, with the UNAUTHENTICATED
- * error that says why; it stops the timer itself by {@link #close}.
+ * (Reauthenticate). It also ends when its token's login session ends (LogOut, see
+ * {@link EndedSessions}). A stream ends by {@code end} being called once, with the
+ * UNAUTHENTICATED error that says why; a stream that ends otherwise stops all this by
+ * {@link #close}.
  */
 public final class StreamAuthentication implements AutoCloseable {
 
@@ -24,20 +27,24 @@ public final class StreamAuthentication implements AutoCloseable {
     private static final ScheduledThreadPoolExecutor TIMERS = timers();
 
     private final AccessTokenVerifier verifier;
+    private final EndedSessions endedSessions;
     private final Clock clock;
     private final Consumer<ChatmeshException> end;
     private volatile Principal principal;
     /** The pending deadline (authenticate, or the token's expiry); guarded by this. */
     private ScheduledFuture<?> deadline;
+    /** Stops watching the current token's session; guarded by this. */
+    private Runnable stopWatching = () -> {};
     private boolean closed;
 
     /**
      * Starts the clock: the stream is ended unless {@link #authenticate} is called within
      * {@code authenticateWithin}.
      */
-    public StreamAuthentication(AccessTokenVerifier verifier, Clock clock, Duration authenticateWithin,
-            Consumer<ChatmeshException> end) {
+    public StreamAuthentication(AccessTokenVerifier verifier, EndedSessions endedSessions, Clock clock,
+            Duration authenticateWithin, Consumer<ChatmeshException> end) {
         this.verifier = verifier;
+        this.endedSessions = endedSessions;
         this.clock = clock;
         this.end = end;
         schedule(authenticateWithin, () -> ChatmeshException.unauthenticated(
@@ -49,7 +56,11 @@ public final class StreamAuthentication implements AutoCloseable {
         return principal;
     }
 
-    /** The stream is now {@code authenticated}'s until its token expires. */
+    /**
+     * The stream is now {@code authenticated}'s until its token expires.
+     *
+     * @throws ChatmeshException UNAUTHENTICATED if the token's session ended
+     */
     public Principal authenticate(Principal authenticated) {
         replace(authenticated);
         return authenticated;
@@ -75,20 +86,42 @@ public final class StreamAuthentication implements AutoCloseable {
         return fresh;
     }
 
-    /** Stops the timer; the stream ended. Idempotent. */
+    /** Stops the timer and the session watch; the stream ended. Idempotent. */
     @Override
     public synchronized void close() {
         closed = true;
         if (deadline != null) {
             deadline.cancel(false);
         }
+        stopWatching.run();
     }
 
     private void replace(Principal authenticated) {
+        if (endedSessions.isEnded(authenticated.sessionId())) {
+            throw ChatmeshException.unauthenticated("the session was logged out");
+        }
         principal = authenticated;
         Duration left = Duration.between(clock.instant(), authenticated.expireTime());
         schedule(left, () -> ChatmeshException.unauthenticated("the access token expired; reconnect, or send "
                 + "reauthenticate with a fresh token before it expires"));
+        synchronized (this) {
+            stopWatching.run();
+            if (!closed) {
+                stopWatching = endedSessions.watch(authenticated.sessionId(),
+                        () -> endNow(ChatmeshException.unauthenticated("the session was logged out")));
+            }
+        }
+    }
+
+    /** Ends the stream unless it already ended (or is ending). */
+    private void endNow(ChatmeshException why) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            close();
+        }
+        end.accept(why);
     }
 
     private synchronized void schedule(Duration after, Supplier<ChatmeshException> why) {
@@ -101,12 +134,11 @@ public final class StreamAuthentication implements AutoCloseable {
         ScheduledFuture<?>[] self = new ScheduledFuture<?>[1];
         Runnable fire = () -> {
             synchronized (this) {
-                if (closed || deadline != self[0]) {
-                    return; // replaced or closed meanwhile
+                if (deadline != self[0]) {
+                    return; // replaced meanwhile
                 }
-                closed = true;
             }
-            end.accept(why.get());
+            endNow(why.get());
         };
         self[0] = TIMERS.schedule(fire, Math.max(0, after.toMillis()), TimeUnit.MILLISECONDS);
         deadline = self[0];

@@ -31,7 +31,7 @@ class AuthInterceptorTest {
         if (!token.equals("good-token")) {
             throw ChatmeshException.unauthenticated("bad token");
         }
-        return new Principal("01JD0000000000000000000001", "alice", token, "", Instant.MAX);
+        return new Principal("01JD0000000000000000000001", "alice", token, "session-1", Instant.MAX);
     };
 
     /** Answers GetMe with whatever AuthContext says, SignUp without looking at it. */
@@ -51,6 +51,7 @@ class AuthInterceptorTest {
         }
     }
 
+    private final EndedSessions endedSessions = new EndedSessions();
     private Server server;
     private ManagedChannel channel;
 
@@ -61,7 +62,7 @@ class AuthInterceptorTest {
                 Set.of(UserServiceGrpc.getSignUpMethod().getFullMethodName()),
                 Set.of(UserServiceGrpc.getGetMeMethod().getFullMethodName()));
         server = InProcessServerBuilder.forName(name).directExecutor()
-                .addService(ServerInterceptors.intercept(new EchoUsers(), new AuthInterceptor(VERIFIER, policy)))
+                .addService(ServerInterceptors.intercept(new EchoUsers(), new AuthInterceptor(VERIFIER, policy, endedSessions)))
                 .build().start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     }
@@ -77,6 +78,15 @@ class AuthInterceptorTest {
         GetMeResponse me = UserServiceGrpc.newBlockingStub(channel)
                 .withCallCredentials(BearerCallCredentials.of("good-token")).getMe(GetMeRequest.getDefaultInstance());
         assertThat(me.getUser().getUsername()).isEqualTo("alice");
+    }
+
+    @Test
+    void aTokenOfASessionThatEndedIsRefused() {
+        endedSessions.end("session-1");
+        assertThatThrownBy(() -> UserServiceGrpc.newBlockingStub(channel)
+                .withCallCredentials(BearerCallCredentials.of("good-token")).getMe(GetMeRequest.getDefaultInstance()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
     }
 
     @Test

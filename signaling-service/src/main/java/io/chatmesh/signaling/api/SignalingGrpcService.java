@@ -2,6 +2,7 @@ package io.chatmesh.signaling.api;
 
 import io.chatmesh.platform.auth.AccessTokenVerifier;
 import io.chatmesh.platform.auth.AuthContext;
+import io.chatmesh.platform.auth.EndedSessions;
 import io.chatmesh.platform.client.MembershipClient;
 import io.chatmesh.platform.stream.OutboundQueue;
 import io.chatmesh.platform.time.ApiTimes;
@@ -27,14 +28,16 @@ public class SignalingGrpcService extends SignalingServiceGrpc.SignalingServiceI
     private final CallRelay relay;
     private final MembershipClient memberships;
     private final AccessTokenVerifier verifier;
+    private final EndedSessions endedSessions;
     private final IceServerDirectory iceServers;
     private final StreamSettings settings;
 
     public SignalingGrpcService(CallRelay relay, MembershipClient memberships, AccessTokenVerifier verifier,
-            IceServerDirectory iceServers, StreamSettings settings) {
+            EndedSessions endedSessions, IceServerDirectory iceServers, StreamSettings settings) {
         this.relay = relay;
         this.memberships = memberships;
         this.verifier = verifier;
+        this.endedSessions = endedSessions;
         this.iceServers = iceServers;
         this.settings = settings;
     }
@@ -44,7 +47,7 @@ public class SignalingGrpcService extends SignalingServiceGrpc.SignalingServiceI
         ServerCallStreamObserver<ServerEvent> call = (ServerCallStreamObserver<ServerEvent>) responseObserver;
         OutboundQueue<ServerEvent> out = new OutboundQueue<>(call, settings.outboundQueueCapacity());
         SignalingSession session = new SignalingSession(AuthContext.currentOrNull(), out, relay, memberships,
-                verifier, iceServers, settings);
+                verifier, endedSessions, iceServers, settings);
         call.setOnCancelHandler(session::end);
         // A stream the server ends (slow consumer, rejected token) is not cancelled: leave here too.
         call.setOnCloseHandler(session::end);

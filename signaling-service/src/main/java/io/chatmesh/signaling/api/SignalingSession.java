@@ -1,6 +1,7 @@
 package io.chatmesh.signaling.api;
 
 import io.chatmesh.platform.auth.AccessTokenVerifier;
+import io.chatmesh.platform.auth.EndedSessions;
 import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.client.MembershipClient;
 import io.chatmesh.platform.error.ChatmeshException;
@@ -58,8 +59,8 @@ final class SignalingSession implements StreamObserver<ClientEvent> {
 
     /** @param headerPrincipal the caller from the authorization header; null when the token comes in Join */
     SignalingSession(Principal headerPrincipal, OutboundQueue<ServerEvent> out, CallRelay relay,
-            MembershipClient memberships, AccessTokenVerifier verifier, IceServerDirectory iceServers,
-            StreamSettings settings) {
+            MembershipClient memberships, AccessTokenVerifier verifier, EndedSessions endedSessions,
+            IceServerDirectory iceServers, StreamSettings settings) {
         this.headerPrincipal = headerPrincipal;
         this.out = out;
         this.relay = relay;
@@ -67,7 +68,7 @@ final class SignalingSession implements StreamObserver<ClientEvent> {
         this.verifier = verifier;
         this.iceServers = iceServers;
         this.settings = settings;
-        this.auth = new StreamAuthentication(verifier, Clock.systemUTC(), settings.joinTimeout(),
+        this.auth = new StreamAuthentication(verifier, endedSessions, Clock.systemUTC(), settings.joinTimeout(),
                 why -> rejectUnauthenticated("", why));
     }
 

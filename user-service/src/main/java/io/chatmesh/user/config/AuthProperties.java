@@ -11,12 +11,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param signingKey a private EC P-256 JWK (JSON), e.g. from env CHATMESH_AUTH_SIGNING_KEY;
  *        unset: a key generated on first start and kept in PostgreSQL
+ * @param logoutPublishTimeout how long LogOut waits for the event bus to take the session's end
+ *        (the other services end its streams); longer and LogOut fails UNAVAILABLE
  */
 @ConfigurationProperties("chatmesh.auth")
 public record AuthProperties(
         @DefaultValue("15m") Duration accessTokenTtl,
         @DefaultValue("30d") Duration refreshTokenTtl,
         String signingKey,
+        @DefaultValue("10s") Duration logoutPublishTimeout,
         @DefaultValue Argon2 argon2) {
 
     /**
@@ -56,6 +59,7 @@ public record AuthProperties(
         // the signing key is a secret: keep it out of logs and failure analysis
         return "AuthProperties[accessTokenTtl=" + accessTokenTtl + ", refreshTokenTtl=" + refreshTokenTtl
                 + ", signingKey=" + (signingKey == null || signingKey.isBlank() ? "<stored>" : "<configured>")
+                + ", logoutPublishTimeout=" + logoutPublishTimeout
                 + ", argon2=" + argon2 + "]";
     }
 }

@@ -1,6 +1,8 @@
 package io.chatmesh.user.config;
 
 import io.chatmesh.platform.auth.AccessTokenVerifier;
+import io.chatmesh.platform.bus.EventBus;
+import io.chatmesh.user.bus.BusSessionEvents;
 import io.chatmesh.platform.auth.AuthPolicy;
 import io.chatmesh.platform.auth.JwksAccessTokenVerifier;
 import io.chatmesh.proto.user.v1.UserServiceGrpc;
@@ -70,8 +72,9 @@ class UserServiceConfiguration {
 
     @Bean
     Sessions sessions(UserStore users, RefreshTokenStore refreshTokens, PasswordHasher hasher,
-            AccessTokenIssuer issuer, AuthProperties properties, Clock clock) {
-        return new Sessions(users, refreshTokens, hasher, issuer, properties.refreshTokenTtl(), clock);
+            AccessTokenIssuer issuer, EventBus bus, AuthProperties properties, Clock clock) {
+        return new Sessions(users, refreshTokens, hasher, issuer, new BusSessionEvents(bus),
+                properties.logoutPublishTimeout(), properties.refreshTokenTtl(), clock);
     }
 
     /** Verifies against this service's own keys: user-service never calls itself for its JWKS. */

@@ -41,7 +41,8 @@ public final class AccessTokenIssuer {
         }
     }
 
-    public IssuedToken issue(User user) {
+    /** A token for the user in one login session (its "sid" claim). */
+    public IssuedToken issue(User user, String sessionId) {
         // JWT times are whole seconds: the expiry reported to the client is the one in the token
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant expireTime = now.plus(ttl);
@@ -50,6 +51,7 @@ public final class AccessTokenIssuer {
                 .audience(AccessTokens.AUDIENCE)
                 .subject(user.id())
                 .claim(AccessTokens.USERNAME_CLAIM, user.username())
+                .claim(AccessTokens.SESSION_CLAIM, sessionId)
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(expireTime))
                 .jwtID(Ids.newId())

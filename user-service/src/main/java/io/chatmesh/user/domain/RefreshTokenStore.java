@@ -1,6 +1,7 @@
 package io.chatmesh.user.domain;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** Refresh tokens, known only by the SHA-256 hash of the token. */
@@ -16,19 +17,25 @@ public interface RefreshTokenStore {
         REUSE_DETECTED
     }
 
-    record StoredRefreshToken(String userId, Instant expireTime, Instant revokeTime, RevokeReason revokeReason) {
+    /** @param sessionId the login session; null for a token stored before sessions were recorded */
+    record StoredRefreshToken(String userId, String sessionId, Instant expireTime, Instant revokeTime,
+            RevokeReason revokeReason) {
         public boolean revoked() {
             return revokeTime != null;
         }
     }
 
-    void insert(byte[] tokenHash, String userId, Instant createTime, Instant expireTime);
+    void insert(byte[] tokenHash, String userId, String sessionId, Instant createTime, Instant expireTime);
 
     Optional<StoredRefreshToken> find(byte[] tokenHash);
 
     /** Revokes the token unless it is already revoked; true if this call revoked it. */
     boolean revoke(byte[] tokenHash, Instant now, RevokeReason reason);
 
-    /** Revokes every token of the user not yet revoked (reason REUSE_DETECTED); returns how many. */
-    int revokeAllOf(String userId, Instant now);
+    /**
+     * Revokes every token of the user not yet revoked (reason REUSE_DETECTED).
+     *
+     * @return the sessions of the tokens it revoked
+     */
+    List<String> revokeAllOf(String userId, Instant now);
 }

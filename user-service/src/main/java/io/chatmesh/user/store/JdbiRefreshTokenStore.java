@@ -3,6 +3,8 @@ package io.chatmesh.user.store;
 import io.chatmesh.platform.db.SqlObjects;
 import io.chatmesh.user.domain.RefreshTokenStore;
 import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
@@ -16,8 +18,8 @@ public final class JdbiRefreshTokenStore implements RefreshTokenStore {
     }
 
     @Override
-    public void insert(byte[] tokenHash, String userId, Instant createTime, Instant expireTime) {
-        dao.insert(tokenHash, userId, createTime, expireTime);
+    public void insert(byte[] tokenHash, String userId, String sessionId, Instant createTime, Instant expireTime) {
+        dao.insert(tokenHash, userId, sessionId, createTime, expireTime);
     }
 
     @Override
@@ -31,7 +33,8 @@ public final class JdbiRefreshTokenStore implements RefreshTokenStore {
     }
 
     @Override
-    public int revokeAllOf(String userId, Instant now) {
-        return dao.revokeAllOf(userId, now, RevokeReason.REUSE_DETECTED.name());
+    public List<String> revokeAllOf(String userId, Instant now) {
+        return dao.revokeAllOf(userId, now, RevokeReason.REUSE_DETECTED.name()).stream()
+                .filter(Objects::nonNull).distinct().toList();
     }
 }

@@ -2,6 +2,7 @@ package io.chatmesh.user.store;
 
 import io.chatmesh.user.domain.RefreshTokenStore.StoredRefreshToken;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
@@ -12,12 +13,12 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 public interface RefreshTokenDao {
 
     @SqlUpdate("""
-            INSERT INTO refresh_tokens (token_hash, user_id, created_at, expires_at)
-            VALUES (:tokenHash, :userId, :createdAt, :expiresAt)""")
-    void insert(byte[] tokenHash, String userId, Instant createdAt, Instant expiresAt);
+            INSERT INTO refresh_tokens (token_hash, user_id, session_id, created_at, expires_at)
+            VALUES (:tokenHash, :userId, :sessionId, :createdAt, :expiresAt)""")
+    void insert(byte[] tokenHash, String userId, String sessionId, Instant createdAt, Instant expiresAt);
 
     @SqlQuery("""
-            SELECT user_id, expires_at AS expire_time, revoked_at AS revoke_time, revoke_reason
+            SELECT user_id, session_id, expires_at AS expire_time, revoked_at AS revoke_time, revoke_reason
               FROM refresh_tokens WHERE token_hash = :tokenHash""")
     Optional<StoredRefreshToken> find(byte[] tokenHash);
 
@@ -26,8 +27,9 @@ public interface RefreshTokenDao {
              WHERE token_hash = :tokenHash AND revoked_at IS NULL""")
     int revoke(byte[] tokenHash, Instant now, String reason);
 
-    @SqlUpdate("""
+    @SqlQuery("""
             UPDATE refresh_tokens SET revoked_at = :now, revoke_reason = :reason
-             WHERE user_id = :userId AND revoked_at IS NULL""")
-    int revokeAllOf(String userId, Instant now, String reason);
+             WHERE user_id = :userId AND revoked_at IS NULL
+            RETURNING session_id""")
+    List<String> revokeAllOf(String userId, Instant now, String reason);
 }

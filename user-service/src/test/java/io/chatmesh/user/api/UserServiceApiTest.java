@@ -301,11 +301,14 @@ class UserServiceApiTest {
         assertThat(refresh(bobTokens.getRefreshToken()).getRefreshToken()).isNotEmpty();
 
         asAlice.logOut(logOut(aliceTokens.getRefreshToken()));
-        asAlice.logOut(logOut(aliceTokens.getRefreshToken()));
         assertStatus(Status.Code.UNAUTHENTICATED, () -> refresh(aliceTokens.getRefreshToken()));
+        // the session ended: its access token is refused too, while a new session's works
+        assertStatus(Status.Code.UNAUTHENTICATED, () -> asAlice.getMe(GetMeRequest.getDefaultInstance()));
+        var asAliceAgain = as(logIn(alice).getTokens().getAccessToken());
+        asAliceAgain.logOut(logOut(aliceTokens.getRefreshToken()));
 
-        assertStatus(Status.Code.NOT_FOUND, () -> asAlice.logOut(logOut("never-issued")));
-        assertThat(violatedFields(() -> asAlice.logOut(LogOutRequest.getDefaultInstance())))
+        assertStatus(Status.Code.NOT_FOUND, () -> asAliceAgain.logOut(logOut("never-issued")));
+        assertThat(violatedFields(() -> asAliceAgain.logOut(LogOutRequest.getDefaultInstance())))
                 .containsExactly("refresh_token");
         assertStatus(Status.Code.UNAUTHENTICATED, () -> users().logOut(logOut(aliceTokens.getRefreshToken())));
     }

@@ -110,8 +110,8 @@ final class Fakes {
         final Map<ByteBuffer, StoredRefreshToken> byHash = new HashMap<>();
 
         @Override
-        public void insert(byte[] tokenHash, String userId, Instant createTime, Instant expireTime) {
-            byHash.put(ByteBuffer.wrap(tokenHash), new StoredRefreshToken(userId, expireTime, null, null));
+        public void insert(byte[] tokenHash, String userId, String sessionId, Instant createTime, Instant expireTime) {
+            byHash.put(ByteBuffer.wrap(tokenHash), new StoredRefreshToken(userId, sessionId, expireTime, null, null));
         }
 
         @Override
@@ -125,21 +125,25 @@ final class Fakes {
             if (stored == null || stored.revoked()) {
                 return false;
             }
-            byHash.put(ByteBuffer.wrap(tokenHash), new StoredRefreshToken(stored.userId(), stored.expireTime(), now, reason));
+            byHash.put(ByteBuffer.wrap(tokenHash),
+                    new StoredRefreshToken(stored.userId(), stored.sessionId(), stored.expireTime(), now, reason));
             return true;
         }
 
         @Override
-        public int revokeAllOf(String userId, Instant now) {
-            int revoked = 0;
+        public List<String> revokeAllOf(String userId, Instant now) {
+            List<String> sessions = new ArrayList<>();
             for (var entry : byHash.entrySet()) {
                 StoredRefreshToken stored = entry.getValue();
                 if (stored.userId().equals(userId) && !stored.revoked()) {
-                    entry.setValue(new StoredRefreshToken(userId, stored.expireTime(), now, RevokeReason.REUSE_DETECTED));
-                    revoked++;
+                    entry.setValue(new StoredRefreshToken(userId, stored.sessionId(), stored.expireTime(), now,
+                            RevokeReason.REUSE_DETECTED));
+                    if (!sessions.contains(stored.sessionId())) {
+                        sessions.add(stored.sessionId());
+                    }
                 }
             }
-            return revoked;
+            return sessions;
         }
 
         long live(String userId) {

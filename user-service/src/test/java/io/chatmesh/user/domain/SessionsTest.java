@@ -3,10 +3,15 @@ package io.chatmesh.user.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.nimbusds.jwt.SignedJWT;
+import io.chatmesh.platform.auth.AccessTokens;
 import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.error.ChatmeshException.Kind;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +22,16 @@ class SessionsTest {
     private final Fakes.Users users = new Fakes.Users();
     private final Fakes.RefreshTokens refreshTokens = new Fakes.RefreshTokens();
     private final Accounts accounts = new Accounts(users, hasher, clock);
+    /** What the sessions announced as ended; fails every announcement while {@code busDown}. */
+    private final List<String> announcedEnded = new ArrayList<>();
+    private boolean busDown;
+    private final SessionEvents events = (userId, sessionIds, endTime) -> {
+        if (busDown) {
+            return CompletableFuture.failedFuture(new IllegalStateException("bus down"));
+        }
+        announcedEnded.addAll(sessionIds);
+        return CompletableFuture.completedFuture(null);
+    };
 
     private Sessions sessions() {
         return sessions(refreshTokens);
@@ -25,7 +40,7 @@ class SessionsTest {
     private Sessions sessions(RefreshTokenStore store) {
         AccessTokenIssuer issuer = new AccessTokenIssuer(
                 SigningKeys.load(null, new Fakes.SigningKeyTable(), clock), Duration.ofMinutes(15), clock);
-        return new Sessions(users, store, hasher, issuer, Duration.ofDays(30), clock);
+        return new Sessions(users, store, hasher, issuer, events, Duration.ofSeconds(5), Duration.ofDays(30), clock);
     }
 
     @Test
@@ -118,6 +133,57 @@ class SessionsTest {
         // A stale client refreshing after logout is not a stolen token: the laptop stays signed in.
         assertThat(refreshTokens.live(wes.id())).isEqualTo(1);
         assertThat(sessions.refresh(laptop.refreshToken()).refreshToken()).isNotEqualTo(laptop.refreshToken());
+    }
+
+    @Test
+    void eachLogInStartsASessionThatRefreshesKeepAndLogOutEndsAndAnnounces() {
+        User xia = accounts.signUp("xia", "secret-password", "");
+        Sessions sessions = sessions();
+        TokenPair phone = sessions.logIn("xia", "secret-password").tokens();
+        TokenPair laptop = sessions.logIn("xia", "secret-password").tokens();
+        String phoneSession = sessionOf(phone);
+        assertThat(phoneSession).isNotBlank().isNotEqualTo(sessionOf(laptop));
+
+        TokenPair refreshed = sessions.refresh(phone.refreshToken());
+        assertThat(sessionOf(refreshed)).isEqualTo(phoneSession);
+
+        sessions.logOut(xia.id(), refreshed.refreshToken());
+        assertThat(announcedEnded).containsExactly(phoneSession);
+    }
+
+    @Test
+    void aLogOutTheBusDidNotTakeFailsUnavailableAndCanBeRepeated() {
+        User yan = accounts.signUp("yan", "secret-password", "");
+        Sessions sessions = sessions();
+        TokenPair tokens = sessions.logIn("yan", "secret-password").tokens();
+
+        busDown = true;
+        assertKind(() -> sessions.logOut(yan.id(), tokens.refreshToken()), Kind.UNAVAILABLE);
+        assertThat(refreshTokens.live(yan.id())).isZero();
+
+        busDown = false;
+        sessions.logOut(yan.id(), tokens.refreshToken());
+        assertThat(announcedEnded).containsExactly(sessionOf(tokens));
+    }
+
+    @Test
+    void reuseEndsEverySessionOfTheUser() {
+        accounts.signUp("zed", "secret-password", "");
+        Sessions sessions = sessions();
+        TokenPair phone = sessions.logIn("zed", "secret-password").tokens();
+        TokenPair laptop = sessions.logIn("zed", "secret-password").tokens();
+        sessions.refresh(phone.refreshToken());
+
+        assertKind(() -> sessions.refresh(phone.refreshToken()), Kind.UNAUTHENTICATED);
+        assertThat(announcedEnded).containsExactlyInAnyOrder(sessionOf(phone), sessionOf(laptop));
+    }
+
+    private static String sessionOf(TokenPair tokens) {
+        try {
+            return SignedJWT.parse(tokens.accessToken()).getJWTClaimsSet().getStringClaim(AccessTokens.SESSION_CLAIM);
+        } catch (java.text.ParseException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static void assertKind(ThrowingCallable call, Kind kind) {
