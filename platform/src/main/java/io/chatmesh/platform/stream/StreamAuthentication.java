@@ -25,6 +25,7 @@ public final class StreamAuthentication implements AutoCloseable {
 
     /** One daemon thread for every stream's timer: each task only ends a stream. */
     private static final ScheduledThreadPoolExecutor TIMERS = timers();
+    private static final Duration LONGEST_WAIT = Duration.ofDays(365);
 
     private final AccessTokenVerifier verifier;
     private final EndedSessions endedSessions;
@@ -140,7 +141,9 @@ public final class StreamAuthentication implements AutoCloseable {
             }
             endNow(why.get());
         };
-        self[0] = TIMERS.schedule(fire, Math.max(0, after.toMillis()), TimeUnit.MILLISECONDS);
+        // verifiers refuse tokens living beyond a day, so the clamp only guards the arithmetic
+        long millis = after.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT.toMillis() : Math.max(0, after.toMillis());
+        self[0] = TIMERS.schedule(fire, millis, TimeUnit.MILLISECONDS);
         deadline = self[0];
     }
 
