@@ -250,7 +250,7 @@ final class ChatEventFuzzer {
         int size = (beyondEdge ? EDGE_FRAME_LIMIT : CHAT_FRAME_LIMIT) + 1;
         byte[] frame = ClientEvent.newBuilder().setClientId("o" + n).setSend(SendMessageEvent.newBuilder()
                 .setRoomId(targets.sharedRoom()).setText("x".repeat(size))).build().toByteArray();
-        return new FuzzEvent("oversized", frame, "", false, true, "oversized frame past the "
+        return new FuzzEvent(beyondEdge ? "oversized-edge" : "oversized", frame, "", false, true, "oversized frame past the "
                 + (beyondEdge ? "edge's 8 MiB" : "chat-service's 1 MiB") + " limit");
     }
 

@@ -13,7 +13,7 @@ record FuzzSeed(long value) {
     /** The seed CI runs with. */
     static final long FIXED = 7_2024_0607L;
 
-    /** From the system property (see the class comment); prints the seed and how to replay it. */
+    /** From the system property (see the class comment). */
     static FuzzSeed fromSystemProperty() {
         String configured = System.getProperty(PROPERTY, "").trim();
         long value;
@@ -28,9 +28,12 @@ record FuzzSeed(long value) {
                 throw new IllegalArgumentException(PROPERTY + " must be 'random' or a number, got '" + configured + "'");
             }
         }
-        FuzzSeed seed = new FuzzSeed(value);
-        System.out.println("chatmesh fuzz " + seed + " (replay: -D" + PROPERTY + "=" + value + ")");
-        return seed;
+        return new FuzzSeed(value);
+    }
+
+    /** The seed and how to replay it, for the test output. */
+    String announcement() {
+        return "chatmesh fuzz " + this + " (replay: -D" + PROPERTY + "=" + value + ")";
     }
 
     /** A count from a system property (e.g. more events when run by hand), else the default. */

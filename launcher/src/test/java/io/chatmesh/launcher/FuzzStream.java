@@ -124,7 +124,7 @@ final class FuzzStream<E> {
                 due.add(event);
             }
         }
-        if (event.kind().equals("oversized")) {
+        if (event.oversized()) {
             // larger than any flow-control window, and over the limit: the server must end the stream
             synchronized (this) {
                 settling = event;
@@ -277,7 +277,7 @@ final class FuzzStream<E> {
         if (cause != null) {
             tally.answered(cause.kind(), "stream ended " + code);
         }
-        if (cause != null && cause.kind().equals("oversized")) {
+        if (cause != null && cause.oversized()) {
             if (code != Status.Code.RESOURCE_EXHAUSTED && !KnownDefects.counted(tally, cause, code)) {
                 tally.problem("stream ended with " + code + " after " + cause.input());
             }

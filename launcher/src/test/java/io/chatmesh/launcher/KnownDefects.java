@@ -40,9 +40,9 @@ final class KnownDefects {
     /** Counts the end of a fuzzer's stream right after {@code cause} if it is one of these defects; false if not. */
     static boolean counted(FuzzTally tally, FuzzEvent cause, Status.Code end) {
         String defect = null;
-        if (cause.kind().equals("oversized") && end == Status.Code.CANCELLED) {
+        if (cause.oversized() && end == Status.Code.CANCELLED) {
             defect = OVERSIZED_ENDS_CANCELLED;
-        } else if (cause.kind().equals("oversized") && end == Status.Code.UNAVAILABLE) {
+        } else if (cause.oversized() && end == Status.Code.UNAVAILABLE) {
             defect = OVERSIZED_AT_EDGE_ENDS_UNAVAILABLE;
         } else if (FuzzValues.hasMalformedMark(cause)
                 && (end == Status.Code.INVALID_ARGUMENT || end == Status.Code.RESOURCE_EXHAUSTED)) {

@@ -155,7 +155,7 @@ final class SignalEventFuzzer {
         byte[] frame = ClientEvent.newBuilder().setOffer(SessionDescription.newBuilder()
                 .setParticipantId(targets.bystanderParticipant())
                 .setSdp("v=0" + "x".repeat(beyondEdge ? EDGE_FRAME_LIMIT : SIGNALING_FRAME_LIMIT))).build().toByteArray();
-        return new FuzzEvent("oversized", frame, "", false, true, "oversized frame past the "
+        return new FuzzEvent(beyondEdge ? "oversized-edge" : "oversized", frame, "", false, true, "oversized frame past the "
                 + (beyondEdge ? "edge's 8 MiB" : "signaling-service's 128 KiB") + " limit");
     }
 

@@ -8,6 +8,7 @@ import io.chatmesh.proto.signaling.v1.Ping;
 import io.chatmesh.proto.signaling.v1.ServerEvent;
 import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
 import io.grpc.Channel;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import java.util.List;
 import java.util.OptionalLong;
@@ -15,6 +16,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
 
 /**
  * The signaling fuzzer: one user sending random {@link SignalEventFuzzer} frames over
@@ -57,15 +59,19 @@ final class SignalFuzzRun {
     private final Channel edge;
     private final Channel signalingService;
     private final ConcurrentMap<String, FuzzEvent> byClientId = new ConcurrentHashMap<>();
+    private final Supplier<ManagedChannel> freshEdgeConnection;
     private FuzzStream<ServerEvent> current;
 
-    SignalFuzzRun(FuzzSeed seed, FuzzTally tally, Targets targets, Channel edge, Channel signalingService) {
+    /** @param freshEdgeConnection opens a new connection to the edge, of the fuzzer's alone */
+    SignalFuzzRun(FuzzSeed seed, FuzzTally tally, Targets targets, Channel edge, Channel signalingService,
+            Supplier<ManagedChannel> freshEdgeConnection) {
         this.tally = tally;
         this.targets = targets;
         this.fuzzer = new SignalEventFuzzer(new FuzzValues(new Random(seed.value() + 1)), targets);
         this.connections = new FuzzValues(new Random(~(seed.value() + 1)));
         this.edge = edge;
         this.signalingService = signalingService;
+        this.freshEdgeConnection = freshEdgeConnection;
     }
 
     /** Sends random events until the server has read at least {@code events} of them. */
@@ -80,13 +86,41 @@ final class SignalFuzzRun {
                 connect();
                 continue;
             }
-            if (event.kind().equals("oversized")) {
+            if (event.kind().equals("oversized-edge")) {
+                sendOnAThrowawayConnection(event);
+                continue;
+            }
+            if (event.oversized()) {
                 settleOrConnectFresh(); // so that the end it causes is its own
             }
             current.send(event);
         }
-        current.finish();
-        current.close();
+        if (current != null) {
+            current.finish();
+        }
+        retireCurrent();
+    }
+
+    /**
+     * A frame over the edge's own limit goes on a connection of its own, opened for it and closed
+     * after: the edge sometimes drops the whole connection for it (KnownDefects), which would end
+     * the fuzzer's next stream too. Half the time after the opening, so after the response headers.
+     */
+    private void sendOnAThrowawayConnection(FuzzEvent event) {
+        ManagedChannel connection = freshEdgeConnection.get();
+        try {
+            retireCurrent();
+            current = open(connection, targets.token());
+            tally.count("throwaway connections through the edge");
+            if (connections.chance(0.5)) {
+                current.send(opening(true));
+                current.settle();
+            }
+            current.send(event);
+            retireCurrent();
+        } finally {
+            connection.shutdownNow();
+        }
     }
 
     /**
@@ -113,27 +147,40 @@ final class SignalFuzzRun {
      * with a good header token and nothing sent.
      */
     private void connect(boolean opening) {
-        if (current != null) {
-            current.close();
-        }
+        retireCurrent();
         Channel channel = connections.chance(0.5) ? edge : signalingService;
         int roll = opening ? connections.random().nextInt(100) : 0;
         String header = roll < 80 ? targets.token() : roll < 95 ? null
                 : connections.pick(List.of("not-a-token", targets.token().substring(0, targets.token().length() - 4)
                         + "AAAA", "a.b.c"));
         tally.count("connections " + (channel == edge ? "through the edge" : "to signaling-service"));
-        current = new FuzzStream<>(channel, SignalingServiceGrpc.getConnectMethod(), header, PROTOCOL, RULES, tally,
-                byClientId, this::onAnswer);
+        current = open(channel, header);
         if (!opening) {
             return;
         }
         if (connections.chance(0.05)) {
             FuzzEvent early = fuzzer.next();
-            if (!Set.of("reconnect", "oversized").contains(early.kind())) {
+            if (!early.kind().equals("reconnect") && !early.oversized()) {
                 current.send(early); // an event before Join
             }
         }
-        current.send(connections.chance(0.9) ? validJoin(header != null) : fuzzer.join(connections));
+        current.send(opening(header != null));
+    }
+
+    private FuzzEvent opening(boolean headerToken) {
+        return connections.chance(0.9) ? validJoin(headerToken) : fuzzer.join(connections);
+    }
+
+    private FuzzStream<ServerEvent> open(Channel channel, String header) {
+        return new FuzzStream<>(channel, SignalingServiceGrpc.getConnectMethod(), header, PROTOCOL, RULES, tally,
+                byClientId, this::onAnswer);
+    }
+
+    private void retireCurrent() {
+        if (current != null) {
+            current.close();
+            current = null;
+        }
     }
 
     /** Joins the call; the token goes in Join when the call has no header. */

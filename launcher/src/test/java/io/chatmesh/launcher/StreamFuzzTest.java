@@ -69,6 +69,7 @@ class StreamFuzzTest {
 
     @BeforeAll
     static void startStack() {
+        System.out.println(SEED.announcement());
         stack = Chatmesh.start(LauncherSettings.forTests(dataDir));
         errorLog = ErrorLogRecorder.attachToRoot();
         // the recorder hears both logging APIs the services use (SLF4J; java.util.logging via the bridge, e.g. grpc-java)
@@ -102,7 +103,8 @@ class StreamFuzzTest {
         ChatFuzzScene scene = ChatFuzzScene.create(edge);
         scene.connectBystander();
         FuzzTally tally = new FuzzTally("chat", SEED);
-        ChatFuzzRun fuzz = new ChatFuzzRun(SEED, tally, scene.targets, fuzzerEdge, fuzzerChat);
+        ChatFuzzRun fuzz = new ChatFuzzRun(SEED, tally, scene.targets, fuzzerEdge, fuzzerChat,
+                () -> channel(stack.edgePort()));
         try (Pacer sender = Pacer.start("chat-sender", Duration.ofMillis(30), scene::senderPosts)) {
             fuzz.run(CHAT_EVENTS);
             sender.stop();
@@ -126,7 +128,8 @@ class StreamFuzzTest {
     void signalingStreamRefusesRandomEventsWithoutHarmToAnyoneElse(TestReporter reporter) {
         SignalFuzzScene scene = SignalFuzzScene.create(edge);
         FuzzTally tally = new FuzzTally("signaling", SEED);
-        SignalFuzzRun fuzz = new SignalFuzzRun(SEED, tally, scene.targets, fuzzerEdge, fuzzerSignaling);
+        SignalFuzzRun fuzz = new SignalFuzzRun(SEED, tally, scene.targets, fuzzerEdge, fuzzerSignaling,
+                () -> channel(stack.edgePort()));
         int signals;
         int pings;
         try (Pacer peer = Pacer.start("signal-peer", Duration.ofMillis(20), scene::peerSignals);
