@@ -1,0 +1,312 @@
+package io.chatmesh.launcher;
+
+import io.chatmesh.launcher.ChatEventFuzzer.Targets;
+import io.chatmesh.proto.chat.v1.Ack;
+import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
+import io.chatmesh.proto.chat.v1.ClientEvent;
+import io.chatmesh.proto.chat.v1.Hello;
+import io.chatmesh.proto.chat.v1.Ping;
+import io.chatmesh.proto.chat.v1.ServerEvent;
+import io.chatmesh.proto.common.v1.StreamError;
+import io.grpc.Channel;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
+
+/**
+ * The chat fuzzer: one user sending random {@link ChatEventFuzzer} frames over
+ * ChatService.Connect, through the edge or straight to chat-service, reconnecting whenever
+ * the server ends its stream (or it chooses to). Records what was acked, so the state can be
+ * checked afterwards; sends and read markers a stream end left unanswered are resent at the
+ * end with the same client_id, as a client would, so every stored message has its Ack.
+ */
+final class ChatFuzzRun {
+
+    static final FuzzStream.Protocol<ServerEvent> PROTOCOL = new FuzzStream.Protocol<>() {
+        @Override
+        public byte[] ping(String clientId, long nonce) {
+            return ClientEvent.newBuilder().setClientId(clientId).setPing(Ping.newBuilder().setNonce(nonce)).build()
+                    .toByteArray();
+        }
+
+        @Override
+        public OptionalLong pongNonce(ServerEvent event) {
+            return event.hasPong() ? OptionalLong.of(event.getPong().getNonce()) : OptionalLong.empty();
+        }
+
+        @Override
+        public StreamError error(ServerEvent event) {
+            return event.hasError() ? event.getError() : null;
+        }
+    };
+
+    /** Barriers every 32 events; settle after a Hello (a bad token ends the stream) and the platform's mark. */
+    private static final FuzzStream.Rules RULES = new FuzzStream.Rules(32, Set.of(Status.Code.OK),
+            Set.of("edit", "delete", "react"), e -> e.kind().equals("hello") || FuzzValues.hasMalformedMark(e));
+    private static final Set<String> STATEFUL_KINDS = Set.of("send", "mark_read");
+    private static final int RECONCILE_ROUNDS = 30;
+
+    private final FuzzTally tally;
+    private final Targets targets;
+    private final ChatEventFuzzer fuzzer;
+    /** Connection choices, apart from the events so that the event sequence depends on the seed only. */
+    private final FuzzValues connections;
+    private final Channel edge;
+    private final Channel chatService;
+    private final ConcurrentMap<String, FuzzEvent> byClientId = new ConcurrentHashMap<>();
+    private final Map<String, Ack> sendAcks = new ConcurrentHashMap<>();
+    private final Map<String, Long> markers = new ConcurrentHashMap<>();
+    private final Map<String, Integer> lastErrors = new ConcurrentHashMap<>();
+    private final Map<String, FuzzEvent> unanswered = new LinkedHashMap<>();
+    private final Supplier<ManagedChannel> freshEdgeConnection;
+    private FuzzStream<ServerEvent> current;
+
+    /** @param freshEdgeConnection opens a new connection to the edge, of the fuzzer's alone */
+    ChatFuzzRun(FuzzSeed seed, FuzzTally tally, Targets targets, Channel edge, Channel chatService,
+            Supplier<ManagedChannel> freshEdgeConnection) {
+        this.tally = tally;
+        this.targets = targets;
+        this.fuzzer = new ChatEventFuzzer(new FuzzValues(new Random(seed.value())), targets);
+        this.connections = new FuzzValues(new Random(~seed.value()));
+        this.edge = edge;
+        this.chatService = chatService;
+        this.freshEdgeConnection = freshEdgeConnection;
+    }
+
+    /** Sends random events until the server has read at least {@code events} of them. */
+    void run(int events) {
+        while (tally.confirmed() < events) {
+            if (current == null || current.ended()) {
+                connect();
+            }
+            FuzzEvent event = fuzzer.next();
+            if (event.kind().equals("reconnect")) {
+                tally.sent("reconnect");
+                retire();
+                connect();
+                continue;
+            }
+            if (event.kind().equals("oversized-edge")) {
+                sendOnAThrowawayConnection(event);
+                continue;
+            }
+            if (event.oversized()) {
+                settleOrConnectFresh(); // so that the end it causes is its own
+            }
+            current.send(event);
+        }
+        if (current != null) {
+            current.finish();
+        }
+        retire();
+    }
+
+    /**
+     * A frame over the edge's own limit goes on a connection of its own, opened for it and closed
+     * after: the edge sometimes drops the whole connection for it (KnownDefects), which would end
+     * the fuzzer's next stream too. Half the time after the opening, so after the response headers.
+     */
+    private void sendOnAThrowawayConnection(FuzzEvent event) {
+        ManagedChannel connection = freshEdgeConnection.get();
+        try {
+            retire();
+            current = open(connection, targets.token());
+            tally.count("throwaway connections through the edge");
+            if (connections.chance(0.5)) {
+                current.send(opening(true));
+                current.settle();
+            }
+            current.send(event);
+            retire();
+        } finally {
+            connection.shutdownNow();
+        }
+    }
+
+    /**
+     * Before an oversized frame: half the time a fresh stream that has sent nothing (the server
+     * has not answered yet), else the current one once the server read all it was sent.
+     */
+    private void settleOrConnectFresh() {
+        if (connections.chance(0.5)) {
+            connect(false);
+            return;
+        }
+        while (!current.settle()) {
+            connect();
+        }
+    }
+
+    private void connect() {
+        connect(true);
+    }
+
+    /**
+     * A new connection, through the edge or straight to chat-service; with {@code opening} with a
+     * good, no or a bad header token and a Hello (sometimes after another event), else with a
+     * good header token and nothing sent.
+     */
+    private void connect(boolean opening) {
+        retire();
+        Channel channel = connections.chance(0.5) ? edge : chatService;
+        int roll = opening ? connections.random().nextInt(100) : 0;
+        String header = roll < 85 ? targets.token() : roll < 95 ? null
+                : connections.pick(List.of("not-a-token", targets.token().substring(0, targets.token().length() - 4)
+                        + "AAAA", "a.b.c"));
+        tally.count("connections " + (channel == edge ? "through the edge" : "to chat-service"));
+        current = open(channel, header);
+        if (!opening) {
+            return;
+        }
+        if (connections.chance(0.05)) {
+            FuzzEvent early = fuzzer.next();
+            if (!early.kind().equals("reconnect") && !early.oversized()) {
+                current.send(early); // an event before Hello
+            }
+        }
+        current.send(opening(header != null));
+    }
+
+    private FuzzEvent opening(boolean headerToken) {
+        return fuzzer.hello(headerToken, connections);
+    }
+
+    private FuzzStream<ServerEvent> open(Channel channel, String header) {
+        return new FuzzStream<>(channel, ChatServiceGrpc.getConnectMethod(), header, PROTOCOL, RULES, tally, byClientId,
+                this::onAnswer);
+    }
+
+    /** Ends the current connection from this side; keeps what it left unanswered for {@link #reconcile}. */
+    private void retire() {
+        if (current == null) {
+            return;
+        }
+        current.close();
+        for (FuzzEvent event : current.unanswered()) {
+            // what must be refused changes nothing whether it was read or not (else the state checks fail)
+            if (STATEFUL_KINDS.contains(event.kind()) && !event.mustBeRefused()) {
+                unanswered.putIfAbsent(event.clientId(), withoutUnknownFields(event));
+            }
+        }
+        current = null;
+    }
+
+    /** The same event as a well-behaved client resends it: unknown fields dropped. */
+    private static FuzzEvent withoutUnknownFields(FuzzEvent event) {
+        try {
+            byte[] frame = ClientEvent.parseFrom(event.frame()).toBuilder()
+                    .setUnknownFields(com.google.protobuf.UnknownFieldSet.getDefaultInstance()).build().toByteArray();
+            return new FuzzEvent(event.kind(), frame, event.clientId(), event.answered(), event.mustBeRefused(),
+                    event.description());
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new AssertionError("a stateful event is a ClientEvent: " + event.input(), e);
+        }
+    }
+
+    private void onAnswer(FuzzStream<ServerEvent> stream, ServerEvent event) {
+        switch (event.getEventCase()) {
+            case ACK -> onAck(stream, event.getAck());
+            case ERROR -> lastErrors.put(event.getError().getClientId(), event.getError().getCode());
+            case READY -> tally.answered("hello", "Ready");
+            case PONG -> tally.answered("ping", "Pong");
+            case MESSAGE_CREATED -> {
+                tally.count("delivered MessageCreated");
+                if (!targets.isMember(event.getMessageCreated().getMessage().getRoomId())) {
+                    tally.problem("the fuzzer got a message of a room it is not a member of: " + event);
+                }
+            }
+            default -> tally.count("delivered " + event.getEventCase());
+        }
+    }
+
+    private void onAck(FuzzStream<ServerEvent> stream, Ack ack) {
+        FuzzEvent event = byClientId.get(ack.getClientId());
+        if (event == null) {
+            tally.problem("an Ack naming no event the fuzzer sent: " + ack);
+            return;
+        }
+        tally.answered(event.kind(), "Ack");
+        if (!event.answered()) {
+            tally.problem("an Ack for an event that is never acked: " + event.input());
+            return;
+        }
+        stream.resolve(event);
+        if (event.mustBeRefused()) {
+            tally.problem("an Ack for an event breaking a documented rule: " + event.input());
+        }
+        if (!targets.isMember(ack.getRoomId())) {
+            tally.problem("an Ack in room " + ack.getRoomId() + ", not the fuzzer's: " + event.input());
+        }
+        if (event.kind().equals("mark_read")) {
+            markers.merge(ack.getRoomId(), ack.getSeq(), Math::max);
+        } else if (event.kind().equals("send")) {
+            Ack first = sendAcks.putIfAbsent(ack.getClientId(), ack);
+            if (first != null && !first.getMessageId().equals(ack.getMessageId())) {
+                tally.problem("client_id " + ack.getClientId() + " acked with two messages, " + first.getMessageId()
+                        + " and " + ack.getMessageId() + ": " + event.input());
+            }
+        }
+    }
+
+    /**
+     * Resends, with their client_id, the sends and read markers whose streams ended before their
+     * answer, until each has one (an Ack, or a refusal other than RESOURCE_EXHAUSTED).
+     */
+    void reconcile() {
+        List<FuzzEvent> todo = new ArrayList<>(unanswered.values());
+        unanswered.clear();
+        for (int round = 1; !todo.isEmpty(); round++) {
+            if (round > RECONCILE_ROUNDS) {
+                tally.problem("still unanswered after " + RECONCILE_ROUNDS + " resends: "
+                        + todo.stream().map(FuzzEvent::input).toList());
+                return;
+            }
+            if (round > 1) {
+                pause(); // what RESOURCE_EXHAUSTED asks for
+            }
+            FuzzStream<ServerEvent> stream = open(edge, targets.token());
+            stream.sendProbe(ClientEvent.newBuilder().setHello(Hello.getDefaultInstance()).build().toByteArray());
+            todo.forEach(event -> lastErrors.remove(event.clientId()));
+            todo.forEach(stream::resend);
+            stream.finish();
+            stream.close();
+            List<FuzzEvent> left = stream.unanswered();
+            List<FuzzEvent> next = new ArrayList<>(left);
+            for (FuzzEvent event : todo) {
+                Integer code = lastErrors.get(event.clientId());
+                if (!left.contains(event) && code != null && code == Status.Code.RESOURCE_EXHAUSTED.value()) {
+                    next.add(event);
+                }
+            }
+            todo = next;
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(1_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The fuzzer's acked sends by client_id (the first Ack of each). */
+    Map<String, Ack> sendAcks() {
+        return Map.copyOf(sendAcks);
+    }
+
+    /** Per room, the highest read marker an Ack named. */
+    Map<String, Long> markers() {
+        return Map.copyOf(markers);
+    }
+}
