@@ -29,8 +29,9 @@ final class ChatEventFuzzer {
         }
     }
 
-    /** Highest field number of ClientEvent. */
-    private static final int MAX_KNOWN_FIELD = 17;
+    /** The highest field number ClientEvent defines: numbers above it are unknown to the server. */
+    private static final int MAX_KNOWN_FIELD = ClientEvent.getDescriptor().getFields().stream()
+            .mapToInt(com.google.protobuf.Descriptors.FieldDescriptor::getNumber).max().orElseThrow();
     static final int TEXT_MAX = 4000;
     private static final int CHAT_FRAME_LIMIT = 1024 * 1024;
     private static final int EDGE_FRAME_LIMIT = 8 * 1024 * 1024;

@@ -121,8 +121,8 @@ final class FuzzValues {
         UnknownFieldSet.Builder fields = UnknownFieldSet.newBuilder();
         int count = 1 + random.nextInt(3);
         for (int i = 0; i < count; i++) {
-            // rarely the number platform marks unparseable requests with: it ends the call (KnownDefects)
-            int number = chance(0.03) ? FuzzStream.MALFORMED_MARK_FIELD
+            // rarely the largest number there is: platform once took it for its mark of a garbage frame
+            int number = chance(0.03) ? FuzzStream.LARGEST_FIELD_NUMBER
                     : pick(List.of(maxKnown + 1, maxKnown + 1 + random.nextInt(1000), 19_000, 536_870_000));
             UnknownFieldSet.Field.Builder field = UnknownFieldSet.Field.newBuilder();
             switch (random.nextInt(4)) {
@@ -154,16 +154,6 @@ final class FuzzValues {
         byte[] both = Arrays.copyOf(first, first.length + second.length);
         System.arraycopy(second, 0, both, first.length, second.length);
         return both;
-    }
-
-    /** Whether the frame carries, as a varint, the field number platform marks unparseable requests with. */
-    static boolean hasMalformedMark(FuzzEvent event) {
-        try {
-            return !UnknownFieldSet.parseFrom(event.frame()).getField(FuzzStream.MALFORMED_MARK_FIELD)
-                    .getVarintList().isEmpty();
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            return false;
-        }
     }
 
     byte[] bytes(int length) {

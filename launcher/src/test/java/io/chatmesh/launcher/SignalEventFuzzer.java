@@ -20,8 +20,9 @@ final class SignalEventFuzzer {
     record Targets(String callRoom, String foreignRoom, String bystanderParticipant, String peerParticipant,
             String token) {}
 
-    /** Highest field number of signaling's ClientEvent. */
-    private static final int MAX_KNOWN_FIELD = 16;
+    /** The highest field number ClientEvent defines: numbers above it are unknown to the server. */
+    private static final int MAX_KNOWN_FIELD = ClientEvent.getDescriptor().getFields().stream()
+            .mapToInt(com.google.protobuf.Descriptors.FieldDescriptor::getNumber).max().orElseThrow();
     static final int SDP_MAX_BYTES = 64 * 1024;
     private static final int SIGNALING_FRAME_LIMIT = 128 * 1024;
     private static final int EDGE_FRAME_LIMIT = 8 * 1024 * 1024;
@@ -146,7 +147,7 @@ final class SignalEventFuzzer {
             event.setUnknownFields(FuzzValues.unknownEvent(MAX_KNOWN_FIELD + 1));
         }
         return event("no-event", clientId, event, "no event, client_id=" + clientId.label()
-                + (unknownKind ? ", an unknown event field 17" : ""));
+                + (unknownKind ? ", an unknown event field " + (MAX_KNOWN_FIELD + 1) : ""));
     }
 
     /** A frame past signaling-service's limit, or the edge's. */

@@ -46,10 +46,10 @@ final class SignalFuzzRun {
 
     /**
      * Barriers every 8 events (a stream lasts some dozens); settle after what may end the stream:
-     * Join (a bad token), Leave, garbage (ends it today), the platform's mark.
+     * Join (a bad token) and Leave.
      */
     private static final FuzzStream.Rules RULES = new FuzzStream.Rules(8, Set.of(Status.Code.OK), Set.of(),
-            e -> Set.of("join", "leave", "garbage").contains(e.kind()) || FuzzValues.hasMalformedMark(e));
+            e -> Set.of("join", "leave").contains(e.kind()));
 
     private final FuzzTally tally;
     private final Targets targets;

@@ -1,7 +1,8 @@
 package io.chatmesh.platform.grpc;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.google.protobuf.Message;
-import com.google.protobuf.UnknownFieldSet;
 import io.chatmesh.platform.error.ChatmeshException;
 import io.grpc.BindableService;
 import io.grpc.ForwardingServerCallListener;
@@ -28,16 +29,19 @@ import java.util.List;
  * fill the logs with 12 bytes a call.
  *
  * <p>Two parts: {@link #lenient} wraps a service's protobuf request marshallers so that a
- * failed parse yields an empty request marked as malformed (an unknown field no chatmesh
- * message uses, carrying the status code) instead of throwing; {@link #INTERCEPTOR} closes a
+ * failed parse yields a fresh empty request remembered, by identity, as malformed instead of
+ * throwing (nothing a client sends can make a request look like one); {@link #INTERCEPTOR} closes a
  * call whose request carries that mark before its handler sees it — except on bidirectional
  * streams: there one bad frame must not end a session, so the marked request reaches the
  * handler, which answers it in-band (a StreamError with {@link #statusOf}'s status) and goes on.
  */
 public final class MalformedRequests {
 
-    /** The largest field number protobuf allows: never used by a chatmesh message. */
-    static final int MARK_FIELD = (1 << 29) - 1;
+    /**
+     * The stand-ins for requests that did not parse, and how to answer each: weak keys, so
+     * compared by identity and gone once the call dropped its stand-in.
+     */
+    private static final Cache<Object, Status> MALFORMED = Caffeine.newBuilder().weakKeys().build();
 
     private MalformedRequests() {}
 
@@ -88,18 +92,7 @@ public final class MalformedRequests {
 
     /** The status a malformed request is answered with; null for a well-formed one. */
     static Status statusOf(Object request) {
-        if (!(request instanceof Message message)) {
-            return null;
-        }
-        UnknownFieldSet.Field mark = message.getUnknownFields().getField(MARK_FIELD);
-        if (mark.getVarintList().isEmpty()) {
-            return null;
-        }
-        Status.Code code = Status.fromCodeValue(mark.getVarintList().getFirst().intValue()).getCode();
-        return code == Status.Code.RESOURCE_EXHAUSTED
-                ? Status.RESOURCE_EXHAUSTED.withDescription("the request is larger than the server accepts")
-                : Status.INVALID_ARGUMENT.withDescription("the request is not a valid "
-                        + message.getDescriptorForType().getFullName());
+        return MALFORMED.getIfPresent(request);
     }
 
     private static final class LenientMarshaller<Q> implements MethodDescriptor.PrototypeMarshaller<Q> {
@@ -121,12 +114,13 @@ public final class MalformedRequests {
             try {
                 return strict.parse(stream);
             } catch (StatusRuntimeException e) {
-                Status.Code code = e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED
-                        ? Status.Code.RESOURCE_EXHAUSTED : Status.Code.INVALID_ARGUMENT;
                 Message prototype = (Message) strict.getMessagePrototype();
-                return (Q) prototype.newBuilderForType().setUnknownFields(UnknownFieldSet.newBuilder()
-                        .addField(MARK_FIELD, UnknownFieldSet.Field.newBuilder().addVarint(code.value()).build())
-                        .build()).build();
+                Q standIn = (Q) prototype.newBuilderForType().build(); // a new instance, never the default one
+                MALFORMED.put(standIn, e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED
+                        ? Status.RESOURCE_EXHAUSTED.withDescription("the request is larger than the server accepts")
+                        : Status.INVALID_ARGUMENT.withDescription("the request is not a valid "
+                                + prototype.getDescriptorForType().getFullName()));
+                return standIn;
             }
         }
 

@@ -92,18 +92,29 @@ class MalformedRequestsTest {
     @Test
     void garbageGetsAStatusNeverReachesTheHandlerAndLogsNothing(CapturedOutput output) {
         byte[] notProtobuf = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0x0a, 0x7f};
+        int before = service.calls.get();
 
         assertThat(codeOf(notProtobuf, CallOptions.DEFAULT)).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(codeOf(bigValidRequest(), CallOptions.DEFAULT.withCompression("gzip")))
                 .as("1 MiB inflated from a few KiB").isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
         assertThat(codeOf(new byte[1 << 20], CallOptions.DEFAULT)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-        assertThat(service.calls).hasValue(0);
+        assertThat(service.calls).hasValue(before);
 
         assertThat(UserServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
                 .getMe(GetMeRequest.getDefaultInstance())).isEqualTo(GetMeResponse.getDefaultInstance());
-        assertThat(service.calls).hasValue(1);
+        assertThat(service.calls).hasValue(before + 1);
         assertThat(output.getAll()).doesNotContain("Exception while executing runnable")
                 .doesNotContain("Exception processing message").doesNotContain("InvalidProtocolBufferException");
+    }
+
+    @Test
+    void unknownFieldsOfAnyNumberAreIgnoredNotTakenForGarbage() {
+        // field 536870911 (the largest there is) = 3, as a varint: nothing a client sends marks a request as garbage
+        byte[] unknownField = {(byte) 0xf8, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 0x03};
+        int before = service.calls.get();
+
+        assertThat(codeOf(unknownField, CallOptions.DEFAULT)).isEqualTo(Status.Code.OK);
+        assertThat(service.calls).hasValue(before + 1);
     }
 
     /** A well-formed GetMeRequest of 1 MiB: one unknown bytes field (number 100) of zeros. */
