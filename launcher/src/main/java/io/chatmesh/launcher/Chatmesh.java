@@ -32,7 +32,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * chatmesh on embedded defaults, in one JVM: a real PostgreSQL (binaries from Maven
  * Central) whose data lives under the data directory and survives restarts, one in-process
  * event bus shared by the services, the four services each on its own loopback gRPC port
- * calling each other over gRPC, and the gRPC edge on one port in front of them.
+ * calling each other over gRPC, and the edge (gRPC and gRPC-Web) on one port in front of them.
  */
 public final class Chatmesh implements AutoCloseable {
 
@@ -71,7 +71,7 @@ public final class Chatmesh implements AutoCloseable {
                     ChatServiceGrpc.getServiceDescriptor(), channel(Service.CHAT),
                     MessageServiceGrpc.getServiceDescriptor(), channel(Service.MESSAGE),
                     SignalingServiceGrpc.getServiceDescriptor(), channel(Service.SIGNALING)),
-                    8 * 1024 * 1024);
+                    8 * 1024 * 1024, settings.edgeCorsOrigins());
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;
@@ -96,7 +96,8 @@ public final class Chatmesh implements AutoCloseable {
             services: chat-service, message-service, signaling-service, user-service
             embedded settings (environment): CHATMESH_DATA_DIR [data], CHATMESH_HOST [127.0.0.1],
               CHATMESH_EDGE_PORT [9090], CHATMESH_USER_PORT [9091], CHATMESH_CHAT_PORT [9092],
-              CHATMESH_MESSAGE_PORT [9093], CHATMESH_SIGNALING_PORT [9094], CHATMESH_POSTGRES_PORT [any free]""";
+              CHATMESH_MESSAGE_PORT [9093], CHATMESH_SIGNALING_PORT [9094], CHATMESH_POSTGRES_PORT [any free],
+              CHATMESH_EDGE_CORS_ORIGINS [the edge's own origin; e.g. http://localhost:5173,https://app.example]""";
 
     /**
      * With no argument: everything on embedded defaults. With a service name first: only that
@@ -170,7 +171,7 @@ public final class Chatmesh implements AutoCloseable {
         String host = settings.host();
         return String.join("\n",
                 "chatmesh is up on embedded defaults (data in " + settings.dataDir().toAbsolutePath() + ")",
-                String.format("  edge (all services)  %s:%d", host, edgePort()),
+                String.format("  edge (all services)  %s:%d  gRPC, gRPC-Web, GET /healthz", host, edgePort()),
                 String.format("  user-service         %s:%d  chatmesh.user.v1.UserService", host, port(Service.USER)),
                 String.format("  chat-service         %s:%d  chatmesh.room.v1.RoomService, chatmesh.chat.v1.ChatService", host, port(Service.CHAT)),
                 String.format("  message-service      %s:%d  chatmesh.message.v1.MessageService", host, port(Service.MESSAGE)),
@@ -233,11 +234,7 @@ public final class Chatmesh implements AutoCloseable {
         }
         closed = true;
         if (edge != null) {
-            try {
-                edge.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            edge.close();
         }
         edgeChannels.forEach(ManagedChannel::shutdownNow);
         edgeChannels.clear();

@@ -1,60 +1,73 @@
 package io.chatmesh.launcher;
 
-import io.chatmesh.platform.grpc.RawBytes;
-import io.grpc.CallOptions;
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.grpc.GrpcSerializationFormats;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.grpc.GrpcService;
+import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
 import io.grpc.Channel;
-import io.grpc.ClientCall;
-import io.grpc.Context;
-import io.grpc.Grpc;
-import io.grpc.InsecureServerCredentials;
-import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
-import io.grpc.Server;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
-import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckResponse;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
-import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
- * One gRPC port in front of the four services, playing Envoy's routing role in the
- * embedded run: every method of every chatmesh service is forwarded, as opaque bytes with
- * its headers, deadline, cancellation and flow control, to the service that owns it.
- * Server reflection here lists all five chatmesh services, so grpcurl needs one address, and
- * grpc.health.v1.Health answers for the edge ("") and for each routed service by name.
+ * One port in front of the four services, playing Envoy's part in the embedded run (docs/edge.md
+ * is the route table both follow). On it, on Armeria:
+ * <ul>
+ *   <li>native gRPC (HTTP/2 cleartext) and gRPC-Web, binary and text (HTTP/1.1 or HTTP/2), for
+ *       every public chatmesh service, each forwarded to the backend that owns it
+ *       ({@link GrpcForwarding}); client and bidi streaming only over native gRPC;</li>
+ *   <li>server reflection of all of them, and grpc.health.v1.Health for the edge ("") and for each
+ *       routed service by name;</li>
+ *   <li>CORS for the allowed origins on the gRPC routes, and {@code GET /healthz}.</li>
+ * </ul>
+ * Later HTTP services (WebSocket bridges, static files) attach to the same {@link ServerBuilder}.
  */
 final class GrpcEdge implements AutoCloseable {
 
-    private final Server server;
-    private final HealthStatusManager health = new HealthStatusManager();
+    /** How long a stop lets open calls finish before it closes their connections. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
-    /** @param routes each service's descriptor and the channel of the backend serving it */
-    GrpcEdge(String host, int port, Map<ServiceDescriptor, Channel> routes, int maxInboundMessageBytes) {
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port),
-                        InsecureServerCredentials.create())
-                .maxInboundMessageSize(maxInboundMessageBytes)
-                .keepAliveTime(60, TimeUnit.SECONDS)
-                .permitKeepAliveTime(10, TimeUnit.SECONDS)
-                .permitKeepAliveWithoutCalls(true);
-        routes.forEach((service, backend) -> builder.addService(forward(service, backend)));
-        builder.addService(ProtoReflectionServiceV1.newInstance());
-        @SuppressWarnings("deprecation") // v1alpha: what older grpcurl releases ask for
-        io.grpc.BindableService reflectionV1Alpha = io.grpc.protobuf.services.ProtoReflectionService.newInstance();
-        builder.addService(reflectionV1Alpha);
-        builder.addService(health.getHealthService());
+    private final HealthStatusManager health = new HealthStatusManager();
+    private final Server server;
+
+    /**
+     * @param routes each public service's descriptor and the channel of the backend serving it
+     * @param corsOrigins origins allowed to call with gRPC-Web (e.g. "http://localhost:5173"); empty:
+     *        the edge's own origin only (http://localhost:PORT, http://127.0.0.1:PORT, http://HOST:PORT)
+     * @throws UncheckedIOException when the port cannot be bound
+     */
+    GrpcEdge(String host, int port, Map<ServiceDescriptor, Channel> routes, int maxRequestMessageBytes,
+            List<String> corsOrigins) {
+        Predicate<String> allowedOrigin = corsOrigins.isEmpty()
+                ? origin -> ownOrigins(host).contains(origin) // asked only once the port is bound
+                : Set.copyOf(corsOrigins)::contains;
+        ServerBuilder builder = serverBuilder(host, port);
+        // every POST is a gRPC call: an unknown or internal service is answered UNIMPLEMENTED, in gRPC
+        builder.route().pathPrefix("/").methods(HttpMethod.POST)
+                .decorator(EdgeCors.decorator(allowedOrigin))
+                .build(grpcService(routes, maxRequestMessageBytes));
+        builder.route().get(BackendHealthEndpoint.PATH).build(new BackendHealthEndpoint(routes.entrySet().stream()
+                .collect(Collectors.toMap(route -> route.getKey().getName(), Map.Entry::getValue))));
+        server = builder.build();
         try {
-            server = builder.build().start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot bind the gRPC edge on " + host + ":" + port, e);
+            server.start().join();
+        } catch (CompletionException e) {
+            server.closeAsync();
+            throw new UncheckedIOException("cannot bind the edge on " + host + ":" + port,
+                    e.getCause() instanceof IOException cause ? cause : new IOException(e.getCause()));
         }
         // the edge starts last, once every service it routes to is up
         health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
@@ -62,127 +75,51 @@ final class GrpcEdge implements AutoCloseable {
     }
 
     int port() {
-        return server.getPort();
+        return server.activeLocalPort();
     }
 
+    /** Tells health watchers NOT_SERVING, then stops taking calls and lets open ones finish for a while. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         health.enterTerminalState();
-        server.shutdown();
-        if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
-            server.shutdownNow();
-        }
+        server.stop().join();
     }
 
-    /** A copy of the service whose methods carry bytes; the schema stays for reflection. */
-    private static ServerServiceDefinition forward(ServiceDescriptor service, Channel backend) {
-        ServiceDescriptor.Builder bytesService = ServiceDescriptor.newBuilder(service.getName())
-                .setSchemaDescriptor(service.getSchemaDescriptor());
-        java.util.List<MethodDescriptor<byte[], byte[]>> methods = service.getMethods().stream()
-                .map(m -> m.toBuilder(RawBytes.MARSHALLER, RawBytes.MARSHALLER).build()).toList();
-        methods.forEach(bytesService::addMethod);
-        ServerServiceDefinition.Builder definition = ServerServiceDefinition.builder(bytesService.build());
-        methods.forEach(m -> definition.addMethod(m, new ForwardingHandler(m, backend)));
-        return definition.build();
+    /** The forwarded services, health and reflection, as native gRPC and as gRPC-Web. */
+    private GrpcService grpcService(Map<ServiceDescriptor, Channel> routes, int maxRequestMessageBytes) {
+        GrpcServiceBuilder grpc = GrpcService.builder()
+                .supportedSerializationFormats(GrpcSerializationFormats.PROTO, GrpcSerializationFormats.PROTO_WEB,
+                        GrpcSerializationFormats.PROTO_WEB_TEXT)
+                .maxRequestMessageLength(maxRequestMessageBytes)
+                .intercept(new GrpcWebStreamingGuard())
+                .addService(health.getHealthService());
+        routes.forEach((service, backend) -> grpc.addService(GrpcForwarding.forward(service, backend)));
+        EdgeReflection reflection = new EdgeReflection();
+        GrpcService built = reflection.addTo(grpc).build();
+        reflection.wire(built);
+        return built;
     }
 
-    private record ForwardingHandler(MethodDescriptor<byte[], byte[]> method, Channel backend)
-            implements ServerCallHandler<byte[], byte[]> {
-
-        @Override
-        public ServerCall.Listener<byte[]> startCall(ServerCall<byte[], byte[]> serverCall, Metadata headers) {
-            CallOptions options = CallOptions.DEFAULT;
-            if (Context.current().getDeadline() != null) {
-                options = options.withDeadline(Context.current().getDeadline());
-            }
-            ClientCall<byte[], byte[]> clientCall = backend.newCall(method, options);
-            Relay relay = new Relay(serverCall, clientCall);
-            clientCall.start(relay.backendListener, headers);
-            serverCall.request(1);
-            clientCall.request(1);
-            return relay.callerListener;
-        }
+    private static ServerBuilder serverBuilder(String host, int port) {
+        return Server.builder()
+                .http(new InetSocketAddress(host, port))
+                // the edge keeps no metrics yet: a composite registry without members records nothing,
+                // where Micrometer's global one would mix them into the services' Prometheus output
+                .meterRegistry(new CompositeMeterRegistry())
+                // calls and streams last as long as their gRPC deadline (grpc-timeout), or for good;
+                // the size limit is per message (maxRequestMessageLength), not per stream
+                .requestTimeout(Duration.ZERO)
+                .maxRequestLength(0)
+                // a connection without calls closes after an hour, like Envoy's default (clients
+                // reconnect by themselves). No HTTP/2 PINGs of its own: Armeria 1.36 also passes the
+                // interval to the socket as TCP_KEEPIDLE, in ms where Linux takes seconds (at most 32767)
+                .idleTimeout(Duration.ofHours(1), true)
+                .gracefulShutdownTimeout(Duration.ZERO, STOP_GRACE);
     }
 
-    /** Moves messages both ways, one at a time, only as fast as the receiving side is ready. */
-    private static final class Relay {
-        private final ServerCall<byte[], byte[]> serverCall;
-        private final ClientCall<byte[], byte[]> clientCall;
-
-        final ServerCall.Listener<byte[]> callerListener = new ServerCall.Listener<>() {
-            @Override
-            public void onMessage(byte[] message) {
-                clientCall.sendMessage(message);
-                synchronized (Relay.this) {
-                    if (clientCall.isReady()) {
-                        serverCall.request(1);
-                    } else {
-                        callerWaiting = true;
-                    }
-                }
-            }
-
-            @Override
-            public void onHalfClose() {
-                clientCall.halfClose();
-            }
-
-            @Override
-            public void onCancel() {
-                clientCall.cancel("caller cancelled", null);
-            }
-
-            @Override
-            public void onReady() {
-                synchronized (Relay.this) {
-                    if (backendWaiting) {
-                        backendWaiting = false;
-                        clientCall.request(1);
-                    }
-                }
-            }
-        };
-
-        final ClientCall.Listener<byte[]> backendListener = new ClientCall.Listener<>() {
-            @Override
-            public void onHeaders(Metadata headers) {
-                serverCall.sendHeaders(headers);
-            }
-
-            @Override
-            public void onMessage(byte[] message) {
-                serverCall.sendMessage(message);
-                synchronized (Relay.this) {
-                    if (serverCall.isReady()) {
-                        clientCall.request(1);
-                    } else {
-                        backendWaiting = true;
-                    }
-                }
-            }
-
-            @Override
-            public void onClose(Status status, Metadata trailers) {
-                serverCall.close(status, trailers);
-            }
-
-            @Override
-            public void onReady() {
-                synchronized (Relay.this) {
-                    if (callerWaiting) {
-                        callerWaiting = false;
-                        serverCall.request(1);
-                    }
-                }
-            }
-        };
-
-        private boolean callerWaiting;
-        private boolean backendWaiting;
-
-        Relay(ServerCall<byte[], byte[]> serverCall, ClientCall<byte[], byte[]> clientCall) {
-            this.serverCall = serverCall;
-            this.clientCall = clientCall;
-        }
+    /** The origins a page served by the edge itself would send. */
+    private List<String> ownOrigins(String host) {
+        int port = port();
+        return List.of("http://localhost:" + port, "http://127.0.0.1:" + port, "http://" + host + ":" + port);
     }
 }

@@ -91,6 +91,8 @@ class ChatmeshSystemTest {
                     "chatmesh.message.v1.MessageService", "chatmesh.signaling.v1.SignalingService");
             assertThat(reflectedServices(edge)).as("internal services are not on the edge")
                     .noneMatch(service -> service.contains(".internal."));
+            assertThat(reflectedServicesV1Alpha(edge)).as("v1alpha, what older grpcurl asks")
+                    .containsExactlyInAnyOrderElementsOf(reflectedServices(edge));
             // so that grpcurl and buf curl decode error details instead of printing base64
             for (String errorDetail : List.of("google.rpc.Status", "google.rpc.ErrorInfo", "google.rpc.BadRequest",
                     "google.rpc.RetryInfo")) {
@@ -255,6 +257,18 @@ class ChatmeshSystemTest {
         requests.onCompleted();
         return responses.awaitFirst(ServerReflectionResponse::hasListServicesResponse)
                 .getListServicesResponse().getServiceList().stream().map(ServiceResponse::getName).toList();
+    }
+
+    /** v1alpha: what older grpcurl releases ask for. */
+    private static List<String> reflectedServicesV1Alpha(ManagedChannel channel) {
+        StreamRecorder<io.grpc.reflection.v1alpha.ServerReflectionResponse> responses = new StreamRecorder<>();
+        StreamObserver<io.grpc.reflection.v1alpha.ServerReflectionRequest> requests =
+                io.grpc.reflection.v1alpha.ServerReflectionGrpc.newStub(channel).serverReflectionInfo(responses);
+        requests.onNext(io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder().setListServices("").build());
+        requests.onCompleted();
+        return responses.awaitFirst(io.grpc.reflection.v1alpha.ServerReflectionResponse::hasListServicesResponse)
+                .getListServicesResponse().getServiceList().stream()
+                .map(io.grpc.reflection.v1alpha.ServiceResponse::getName).toList();
     }
 
     /** The name of the file server reflection says defines {@code symbol}; empty when it knows none. */
