@@ -112,8 +112,8 @@ final class ChatFuzzRun {
 
     /**
      * A frame over the edge's own limit goes on a connection of its own, opened for it and closed
-     * after: the edge sometimes drops the whole connection for it (KnownDefects), which would end
-     * the fuzzer's next stream too. Half the time after the opening, so after the response headers.
+     * after, so that however the edge treats that connection the fuzzer's next stream does not
+     * depend on it. Half the time after the opening, so after the response headers.
      */
     private void sendOnAThrowawayConnection(FuzzEvent event) {
         ManagedChannel connection = freshEdgeConnection.get();

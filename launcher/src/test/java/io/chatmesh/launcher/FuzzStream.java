@@ -279,8 +279,7 @@ final class FuzzStream<E> {
         }
         if (cause != null && cause.oversized()) {
             // documented: RESOURCE_EXHAUSTED, or CANCELLED once the response began (grpc-java resets the stream)
-            if (code != Status.Code.RESOURCE_EXHAUSTED && code != Status.Code.CANCELLED
-                    && !KnownDefects.counted(tally, cause, code)) {
+            if (code != Status.Code.RESOURCE_EXHAUSTED && code != Status.Code.CANCELLED) {
                 tally.problem("stream ended with " + code + " after " + cause.input());
             }
         } else if (!CLEAR_CODES.contains(code) && !rules.allowedEnds().contains(code)) {

@@ -20,8 +20,6 @@ final class FuzzTally {
     private final Map<String, Map<String, Integer>> outcomes = new TreeMap<>();
     private final Map<String, Integer> ends = new TreeMap<>();
     private final Map<String, Integer> other = new TreeMap<>();
-    private final Map<String, Integer> knownDefects = new TreeMap<>();
-    private final Map<String, String> knownDefectExamples = new TreeMap<>();
     private final List<String> problems = new ArrayList<>();
     private int problemCount;
     private long confirmed;
@@ -63,19 +61,6 @@ final class FuzzTally {
         return confirmed;
     }
 
-    /**
-     * A defect already found and asserted by its own (disabled) test: counted with its first
-     * input, not failed on again, unless {@code -Dchatmesh.fuzz.strict=true}.
-     */
-    synchronized void knownDefect(String defect, String input) {
-        if (Boolean.getBoolean("chatmesh.fuzz.strict")) {
-            problem(defect + ": " + input);
-        }
-        if (knownDefects.merge(defect, 1, Integer::sum) == 1) {
-            knownDefectExamples.put(defect, input);
-        }
-    }
-
     synchronized void problem(String text) {
         problemCount++;
         if (problems.size() < LISTED_PROBLEMS) {
@@ -102,8 +87,6 @@ final class FuzzTally {
         outcomes.forEach((kind, counts) -> text.append(String.format("  %-16s %s%n", kind, counts)));
         text.append("  stream ended by the server: ").append(ends).append('\n');
         text.append("  other: ").append(other).append('\n');
-        knownDefects.forEach((defect, count) -> text.append("  known defect ").append(defect).append(": ").append(count)
-                .append("x, e.g. after ").append(knownDefectExamples.get(defect)).append('\n'));
         text.append("  problems: ").append(problemCount).append('\n');
         return text.toString();
     }
