@@ -6,7 +6,10 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
+import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
+import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
 import io.grpc.Channel;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServiceDescriptor;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -31,14 +34,22 @@ import java.util.stream.Collectors;
  *       ({@link GrpcForwarding}); client and bidi streaming only over native gRPC;</li>
  *   <li>server reflection of all of them, and grpc.health.v1.Health for the edge ("") and for each
  *       routed service by name;</li>
- *   <li>CORS for the allowed origins on the gRPC routes, and {@code GET /healthz}.</li>
+ *   <li>CORS for the allowed origins on the gRPC routes, and {@code GET /healthz};</li>
+ *   <li>{@code /ws/chat} and {@code /ws/signaling}: the two Connect streams over WebSocket, for
+ *       browsers ({@link WebSocketBridge}), from the allowed origins.</li>
  * </ul>
- * Later HTTP services (WebSocket bridges, static files) attach to the same {@link ServerBuilder}.
+ * Later HTTP services (static files) attach to the same {@link ServerBuilder}.
  */
 final class GrpcEdge implements AutoCloseable {
 
     /** How long a stop lets open calls finish before it closes their connections. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+    /** The WebSocket paths and the Connect method each bridges to. */
+    private static final Map<String, MethodDescriptor<?, ?>> WEB_SOCKETS = Map.of(
+            "/ws/chat", ChatServiceGrpc.getConnectMethod(),
+            "/ws/signaling", SignalingServiceGrpc.getConnectMethod());
+    /** How often a WebSocket is pinged: well inside a proxy's idle timeout (Envoy: 5 min). */
+    private static final Duration WEB_SOCKET_PING_INTERVAL = Duration.ofSeconds(20);
 
     private final HealthStatusManager health = new HealthStatusManager();
     private final Server server;
@@ -61,6 +72,12 @@ final class GrpcEdge implements AutoCloseable {
                 .build(grpcService(routes, maxRequestMessageBytes));
         builder.route().get(BackendHealthEndpoint.PATH).build(new BackendHealthEndpoint(routes.entrySet().stream()
                 .collect(Collectors.toMap(route -> route.getKey().getName(), Map.Entry::getValue))));
+        WEB_SOCKETS.forEach((path, connect) -> routes.forEach((service, backend) -> {
+            if (service.getName().equals(connect.getServiceName())) {
+                builder.service(path, WebSocketBridge.service(backend, connect, allowedOrigin, maxRequestMessageBytes,
+                        WEB_SOCKET_PING_INTERVAL));
+            }
+        }));
         server = builder.build();
         try {
             server.start().join();

@@ -7,10 +7,8 @@ import io.chatmesh.platform.auth.EndedSessions;
 import io.chatmesh.platform.auth.JwksAccessTokenVerifier;
 import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.bus.InProcessEventBus;
-import io.chatmesh.platform.bus.Topics;
 import io.chatmesh.platform.client.GrpcJwksSupplier;
 import io.chatmesh.platform.grpc.ChatmeshExceptionHandler;
-import io.chatmesh.proto.user.internal.v1.SessionEnded;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.stream.Collectors;
@@ -94,13 +92,6 @@ public class ChatmeshPlatformAutoConfiguration {
     @Bean
     EndedSessions endedSessions() {
         return new EndedSessions();
-    }
-
-    /** Every instance hears of every ended session (a live subscription: no group, no replay). */
-    @Bean(destroyMethod = "close")
-    EventBus.Subscription endedSessionsSubscription(EventBus bus, EndedSessions endedSessions) {
-        return bus.subscribeLive(Topics.SESSIONS,
-                (userId, payload) -> endedSessions.end(SessionEnded.parseFrom(payload).getSessionId()));
     }
 
     @Bean

@@ -93,6 +93,7 @@ final class ChatStream implements StreamObserver<ClientEvent> {
     private final TypingThrottle typingThrottle;
     private final StreamAuthentication auth;
     private final AtomicBoolean ended = new AtomicBoolean();
+    private int malformedFrames;
     /** Asks gRPC for this many more client events (ServerCallStreamObserver::request). */
     private final IntConsumer requestEvents;
     private volatile StreamSession session;
@@ -105,7 +106,7 @@ final class ChatStream implements StreamObserver<ClientEvent> {
         this.typingThrottle = new TypingThrottle(deps.settings().typingInterval(), System::nanoTime);
         this.requestEvents = requestEvents;
         this.auth = new StreamAuthentication(deps.verifier(), deps.endedSessions(), deps.clock(),
-                deps.settings().helloTimeout(), this::expire);
+                deps.settings().helloTimeout(), this::endWith);
         requestEvents.accept(1);
     }
 
@@ -113,7 +114,10 @@ final class ChatStream implements StreamObserver<ClientEvent> {
     public void onNext(ClientEvent event) {
         java.time.Duration pause = java.time.Duration.ZERO;
         ChatmeshException malformed = MalformedRequests.problemOf(event);
-        if (malformed != null) {
+        if (malformed != null && ++malformedFrames > MalformedRequests.STREAM_FRAMES_MAX) {
+            endWith(ChatmeshException.invalid("frame", "too many frames that are no ClientEvent"));
+            return;
+        } else if (malformed != null) {
             offerError("", malformed);
         } else {
             try {
@@ -205,7 +209,7 @@ final class ChatStream implements StreamObserver<ClientEvent> {
         try {
             principal = auth.authenticate(headerPrincipal != null ? headerPrincipal : deps.verifier().verify(hello.getAccessToken()));
         } catch (ChatmeshException e) {
-            expire(e);
+            endWith(e);
             return;
         }
         Map<String, Long> cursors = helloCursors(hello);
@@ -312,10 +316,10 @@ final class ChatStream implements StreamObserver<ClientEvent> {
     }
 
     /**
-     * Ends the stream for want of valid credentials: the reason in-band first (a WebSocket
-     * client only sees frames), then the status.
+     * Ends the stream (no valid credentials, too much garbage): the reason in-band first (a
+     * WebSocket client sees only frames and the close code), then the status.
      */
-    private void expire(ChatmeshException why) {
+    private void endWith(ChatmeshException why) {
         offerError("", why);
         queue.close(GrpcErrors.toStatusException(why).getStatus());
         end();

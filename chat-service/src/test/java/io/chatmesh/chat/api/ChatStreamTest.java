@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.chatmesh.chat.ChatClient;
 import io.chatmesh.chat.ChatServiceTestBase;
 import io.chatmesh.chat.bus.RoomEventFanout;
+import io.chatmesh.platform.grpc.MalformedRequests;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.chat.v1.Ack;
 import io.chatmesh.proto.chat.v1.ClientEvent;
@@ -201,6 +202,20 @@ class ChatStreamTest extends ChatServiceTestBase {
             ServerEvent pong = client.next();
             assertThat(pong.getPong().getNonce()).isEqualTo(42);
             assertThat(pong.getPong().getServerTime().getSeconds()).isPositive();
+        }
+    }
+
+    @Test
+    void aStreamThatKeepsSendingGarbageIsCutOff() {
+        TestUser alice = newUser();
+        try (ChatClient client = ChatClient.ready(channel, alice.token())) {
+            for (int i = 0; i < MalformedRequests.STREAM_FRAMES_MAX; i++) {
+                client.sendRaw(new byte[] {0x0A, 0x05, 0x01});
+                assertError(client.next(), "", Status.Code.INVALID_ARGUMENT);
+            }
+            client.sendRaw(new byte[] {0x0A, 0x05, 0x01});
+            assertError(client.next(), "", Status.Code.INVALID_ARGUMENT);
+            assertThat(client.awaitClosed().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         }
     }
 

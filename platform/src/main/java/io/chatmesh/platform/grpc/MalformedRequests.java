@@ -33,9 +33,13 @@ import java.util.List;
  * throwing (nothing a client sends can make a request look like one); {@link #INTERCEPTOR} closes a
  * call whose request carries that mark before its handler sees it — except on bidirectional
  * streams: there one bad frame must not end a session, so the marked request reaches the
- * handler, which answers it in-band (a StreamError with {@link #statusOf}'s status) and goes on.
+ * handler, which answers it in-band (a StreamError with {@link #statusOf}'s status) and goes on,
+ * up to {@link #STREAM_FRAMES_MAX} of them: a client that keeps sending garbage is cut off.
  */
 public final class MalformedRequests {
+
+    /** Malformed frames a stream answers in-band; the next one ends it (INVALID_ARGUMENT). */
+    public static final int STREAM_FRAMES_MAX = 16;
 
     /**
      * The stand-ins for requests that did not parse, and how to answer each: weak keys, so

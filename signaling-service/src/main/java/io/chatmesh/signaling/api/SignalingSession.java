@@ -19,7 +19,6 @@ import io.chatmesh.signaling.domain.CallRelay;
 import io.chatmesh.signaling.domain.IceServerDirectory;
 import io.chatmesh.signaling.domain.Participant;
 import io.chatmesh.signaling.domain.Signal;
-import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Instant;
@@ -32,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * One Connect stream: waits for Join, then relays the participant's frames into the call and
  * the call's events out through the {@link OutboundQueue}. A bad frame is answered with a
  * StreamError naming its client_id (a frame that is no ClientEvent: an empty one) and changes
- * nothing; the stream stays open. Only a rejected token ends it (UNAUTHENTICATED), as a bad
+ * nothing; the stream stays open (a client that sends more than
+ * {@link MalformedRequests#STREAM_FRAMES_MAX} frames that are no ClientEvent is cut off,
+ * INVALID_ARGUMENT). Only a rejected token ends it (UNAUTHENTICATED), as a bad
  * header token would, and so does running out of credentials ({@link StreamAuthentication}):
  * no Join within the join timeout, or a token that expired without a Reauthenticate.
  *
@@ -55,6 +56,7 @@ final class SignalingSession implements StreamObserver<ClientEvent> {
     private final StreamSettings settings;
     private final StreamAuthentication auth;
     private final AtomicBoolean ended = new AtomicBoolean();
+    private int malformedFrames;
     private volatile Seat seat;
 
     /** @param headerPrincipal the caller from the authorization header; null when the token comes in Join */
@@ -69,7 +71,7 @@ final class SignalingSession implements StreamObserver<ClientEvent> {
         this.iceServers = iceServers;
         this.settings = settings;
         this.auth = new StreamAuthentication(verifier, endedSessions, Clock.systemUTC(), settings.joinTimeout(),
-                why -> rejectUnauthenticated("", why));
+                why -> endWith("", why));
     }
 
     @Override
@@ -78,7 +80,10 @@ final class SignalingSession implements StreamObserver<ClientEvent> {
             return;
         }
         ChatmeshException malformed = MalformedRequests.problemOf(request);
-        if (malformed != null) {
+        if (malformed != null && ++malformedFrames > MalformedRequests.STREAM_FRAMES_MAX) {
+            endWith("", ChatmeshException.invalid("frame", "too many frames that are no ClientEvent"));
+            return;
+        } else if (malformed != null) {
             out.offer(error("", malformed)); // a garbage frame has no client_id to echo
             return;
         }
@@ -183,7 +188,7 @@ final class SignalingSession implements StreamObserver<ClientEvent> {
             memberships.requireMember(principal, roomId);
         } catch (ChatmeshException e) {
             if (e.kind() == ChatmeshException.Kind.UNAUTHENTICATED) {
-                rejectUnauthenticated(clientId, e);
+                endWith(clientId, e);
                 return;
             }
             throw e;
@@ -221,10 +226,10 @@ final class SignalingSession implements StreamObserver<ClientEvent> {
     }
 
     /** Tells the client why in-band (the WebSocket bridge only sees frames), then ends the stream. */
-    private void rejectUnauthenticated(String clientId, ChatmeshException e) {
+    private void endWith(String clientId, ChatmeshException e) {
         end();
         out.offer(error(clientId, e));
-        out.close(Status.UNAUTHENTICATED.withDescription(e.getMessage()));
+        out.close(GrpcErrors.toStatusException(e).getStatus());
     }
 
     private static ServerEvent error(String clientId, Throwable t) {

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.chatmesh.platform.auth.AccessTokenVerifier;
 import io.chatmesh.platform.auth.BearerCallCredentials;
+import io.chatmesh.platform.grpc.MalformedRequests;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.platform.time.ApiTimes;
 import io.chatmesh.proto.common.v1.FieldViolation;
@@ -337,6 +338,18 @@ class SignalingConnectTest {
         SignalClient alice = track(SignalClient.withHeader(channel, "not-a-jwt"));
         alice.join(room);
         assertThat(alice.awaitClose().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    }
+
+    @Test
+    void aStreamThatKeepsSendingGarbageIsCutOff() {
+        SignalClient alice = client(member(room));
+        alice.joined(room);
+        for (int i = 0; i <= MalformedRequests.STREAM_FRAMES_MAX; i++) {
+            alice.sendRaw(new byte[] {0x0A, 0x05, 0x01});
+            assertThat(alice.nextError().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT.value());
+        }
+        assertThat(alice.awaitClose().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(((InMemoryCallRelay) relay).participants(room)).isEmpty();
     }
 
     @Test
