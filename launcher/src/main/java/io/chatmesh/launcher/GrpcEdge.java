@@ -6,6 +6,7 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
+import io.chatmesh.platform.http.WebSocketBridge;
 import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
 import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
 import io.grpc.Channel;

@@ -1,4 +1,4 @@
-package io.chatmesh.launcher;
+package io.chatmesh.platform.http;
 
 import com.linecorp.armeria.common.websocket.WebSocket;
 import com.linecorp.armeria.common.websocket.WebSocketCloseStatus;
@@ -36,7 +36,7 @@ import org.reactivestreams.Subscription;
  * ({@link #closeStatusOf}): 1000 for OK, 1008 for INVALID_ARGUMENT, else 4000 + the gRPC code,
  * with the code's name and description as the reason.
  */
-final class WebSocketBridge implements WebSocketServiceHandler {
+public final class WebSocketBridge implements WebSocketServiceHandler {
 
     /** Events the socket may be given before it consumed them: enough to keep a fan-out flowing. */
     private static final int WRITE_WINDOW = 32;
@@ -54,7 +54,7 @@ final class WebSocketBridge implements WebSocketServiceHandler {
     }
 
     /** The WebSocket service for one backend's Connect method. */
-    static WebSocketService service(Channel backend, MethodDescriptor<?, ?> connect, Predicate<String> allowedOrigin,
+    public static WebSocketService service(Channel backend, MethodDescriptor<?, ?> connect, Predicate<String> allowedOrigin,
             int maxFrameBytes, Duration pingInterval) {
         return WebSocketService.builder(new WebSocketBridge(backend, connect, pingInterval))
                 .allowedOrigin(allowedOrigin)
