@@ -5,13 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chatmesh.chat.ChatServiceApplication;
 import io.chatmesh.message.MessageServiceApplication;
+import io.chatmesh.platform.http.HttpFace;
+import io.chatmesh.proto.user.v1.GetJwksRequest;
 import io.chatmesh.proto.user.v1.SignUpRequest;
-import io.chatmesh.signaling.SignalingServiceApplication;
 import io.chatmesh.proto.user.v1.UserServiceGrpc;
+import io.chatmesh.signaling.SignalingServiceApplication;
 import io.chatmesh.testkit.TestPostgres;
 import io.chatmesh.user.UserServiceApplication;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +56,7 @@ class ProductionProfileTest {
     }
 
     @Test
-    void aServiceRunsOnItsOwnFromTheLauncherJarOnSettingsFromTheEnvironment() {
+    void aServiceRunsOnItsOwnFromTheLauncherJarOnSettingsFromTheEnvironment() throws Exception {
         List<String> args = new ArrayList<>(databaseArgs(TestPostgres.newDatabase()));
         args.add("--spring.profiles.active=prod");
         // no broker here: the in-process bus stands in (the Kafka path is system-test's)
@@ -62,15 +69,28 @@ class ProductionProfileTest {
                 assertThat(UserServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
                         .signUp(SignUpRequest.newBuilder().setUsername("prod_user").setPassword("long enough secret").build())
                         .getUser().getUsername()).isEqualTo("prod_user");
+                // its HTTP port serves the JWKS where Envoy's jwt_authn fetches it, and health
+                int httpPort = context.getBean(HttpFace.class).port();
+                assertThat(httpGet(httpPort, "/.well-known/jwks.json")).isEqualTo(UserServiceGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(10, TimeUnit.SECONDS).getJwks(GetJwksRequest.getDefaultInstance()).getJwksJson());
+                assertThat(httpGet(httpPort, "/healthz")).isEqualTo("SERVING");
             } finally {
                 channel.shutdownNow();
             }
         }
     }
 
+    private static String httpGet(int port, String path) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET %s", path).isEqualTo(200);
+        return response.body();
+    }
+
     private static List<String> databaseArgs(String jdbcUrl) {
         return List.of("--CHATMESH_DATABASE_URL=" + jdbcUrl, "--CHATMESH_DATABASE_USER=" + TestPostgres.USER,
-                "--CHATMESH_DATABASE_PASSWORD=" + TestPostgres.PASSWORD, "--CHATMESH_GRPC_PORT=0");
+                "--CHATMESH_DATABASE_PASSWORD=" + TestPostgres.PASSWORD, "--CHATMESH_GRPC_PORT=0", "--CHATMESH_HTTP_PORT=0");
     }
 
     private static SpringApplicationBuilder prod(Supplier<SpringApplicationBuilder> service) {

@@ -22,6 +22,7 @@ import io.chatmesh.proto.room.v1.RoomKind;
 import io.chatmesh.proto.room.v1.RoomServiceGrpc;
 import io.chatmesh.proto.signaling.v1.Join;
 import io.chatmesh.proto.signaling.v1.SessionDescription;
+import io.chatmesh.testkit.WebSocketTestClient;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;

@@ -19,17 +19,18 @@ import io.chatmesh.chat.store.migration.V5__SeqsOfEarlierSends;
 import io.chatmesh.platform.auth.AuthPolicy;
 import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.bus.Topics;
+import io.chatmesh.platform.http.HttpRoutes;
 import io.chatmesh.platform.kafka.KafkaEventBus;
 import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -46,6 +47,12 @@ public class ChatServiceConfiguration {
     private static final String KAFKA_DELIVERY_TIMEOUT = "chatmesh.bus.kafka.delivery-timeout";
 
     /** Connect may carry its token in Hello (the WebSocket bridge cannot set headers). */
+    /** Browsers' chat stream: /ws/chat on the HTTP port, bridged to this service's Connect. */
+    @Bean
+    HttpRoutes chatWebSocket() {
+        return HttpRoutes.webSocket("/ws/chat", ChatServiceGrpc.getConnectMethod());
+    }
+
     @Bean
     AuthPolicy authPolicy() {
         return new AuthPolicy(Set.of(), Set.of(ChatServiceGrpc.getConnectMethod().getFullMethodName()));

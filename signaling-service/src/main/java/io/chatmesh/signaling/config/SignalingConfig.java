@@ -3,6 +3,7 @@ package io.chatmesh.signaling.config;
 import io.chatmesh.platform.auth.AuthPolicy;
 import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.client.MembershipClient;
+import io.chatmesh.platform.http.HttpRoutes;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
 import io.chatmesh.signaling.api.StreamSettings;
@@ -21,6 +22,12 @@ import org.springframework.grpc.client.GrpcChannelFactory;
 class SignalingConfig {
 
     /** Browsers on the WebSocket bridge cannot set headers: Connect may carry the token in Join. */
+    /** Browsers' signaling stream: /ws/signaling on the HTTP port, bridged to this service's Connect. */
+    @Bean
+    HttpRoutes signalingWebSocket() {
+        return HttpRoutes.webSocket("/ws/signaling", SignalingServiceGrpc.getConnectMethod());
+    }
+
     @Bean
     AuthPolicy authPolicy() {
         return new AuthPolicy(Set.of(), Set.of(SignalingServiceGrpc.getConnectMethod().getFullMethodName()));

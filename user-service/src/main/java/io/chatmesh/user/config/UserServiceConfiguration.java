@@ -1,12 +1,16 @@
 package io.chatmesh.user.config;
 
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
 import io.chatmesh.platform.auth.AccessTokenVerifier;
-import io.chatmesh.platform.bus.EventBus;
-import io.chatmesh.user.bus.BusSessionEvents;
 import io.chatmesh.platform.auth.AuthPolicy;
 import io.chatmesh.platform.auth.JwksAccessTokenVerifier;
+import io.chatmesh.platform.bus.EventBus;
+import io.chatmesh.platform.http.HttpRoutes;
 import io.chatmesh.proto.user.v1.UserServiceGrpc;
 import io.chatmesh.user.api.CallDeadline;
+import io.chatmesh.user.bus.BusSessionEvents;
 import io.chatmesh.user.domain.AccessTokenIssuer;
 import io.chatmesh.user.domain.Accounts;
 import io.chatmesh.user.domain.BoundedPasswordHasher;
@@ -30,6 +34,9 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(AuthProperties.class)
 class UserServiceConfiguration {
+
+    /** Where the JWKS is served on the HTTP port (the conventional place). */
+    static final String JWKS_PATH = "/.well-known/jwks.json";
 
     @Bean
     Clock clock() {
@@ -75,6 +82,13 @@ class UserServiceConfiguration {
             AccessTokenIssuer issuer, EventBus bus, AuthProperties properties, Clock clock) {
         return new Sessions(users, refreshTokens, hasher, issuer, new BusSessionEvents(bus),
                 properties.logoutPublishTimeout(), properties.refreshTokenTtl(), clock);
+    }
+
+    /** The public keys over HTTP too, where Envoy's jwt_authn fetches them (remote JWKS). */
+    @Bean
+    HttpRoutes jwksOverHttp(SigningKeys keys) {
+        return (server, context) -> server.service(JWKS_PATH, (ctx, request) ->
+                HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, keys.publicJwksJson()));
     }
 
     /** Verifies against this service's own keys: user-service never calls itself for its JWKS. */

@@ -1,6 +1,4 @@
-package io.chatmesh.launcher;
-
-import static org.assertj.core.api.Assertions.assertThat;
+package io.chatmesh.testkit;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
@@ -26,10 +24,10 @@ import org.reactivestreams.Subscription;
  * A browser's side of {@code /ws/chat} or {@code /ws/signaling}, over a real socket: binary
  * frames out, every binary frame in parsed as {@code T}, and the close frame the server sent.
  */
-final class WebSocketTestClient<T extends Message> implements AutoCloseable {
+public final class WebSocketTestClient<T extends Message> implements AutoCloseable {
 
     /** The close frame's code and reason. */
-    record Closed(int code, String reason) {}
+    public record Closed(int code, String reason) {}
 
     private static final long WAIT_SECONDS = 20;
 
@@ -72,27 +70,29 @@ final class WebSocketTestClient<T extends Message> implements AutoCloseable {
         });
     }
 
-    /** Opens the socket from {@code origin} (null: the edge's own, as a page it served would send). */
-    static <T extends Message> WebSocketTestClient<T> open(int edgePort, String path, String origin, Parser<T> parser) {
-        String own = "http://127.0.0.1:" + edgePort;
-        WebSocketSession session = WebSocketClient.builder("ws://127.0.0.1:" + edgePort).autoFillOriginHeader(false)
+    /** Opens the socket on a loopback port from {@code origin} (null: that port's own, as a page it served would send). */
+    public static <T extends Message> WebSocketTestClient<T> open(int port, String path, String origin, Parser<T> parser) {
+        String own = "http://127.0.0.1:" + port;
+        WebSocketSession session = WebSocketClient.builder("ws://127.0.0.1:" + port).autoFillOriginHeader(false)
                 .build().connect(path, HttpHeaders.of(HttpHeaderNames.ORIGIN, origin == null ? own : origin))
                 .orTimeout(WAIT_SECONDS, TimeUnit.SECONDS).join();
         return new WebSocketTestClient<>(session, parser);
     }
 
-    void send(Message event) {
+    public void send(Message event) {
         sendRaw(event.toByteArray());
     }
 
-    void sendRaw(byte[] frame) {
+    public void sendRaw(byte[] frame) {
         out.write(frame);
     }
 
-    T next() {
+    public T next() {
         try {
             T event = received.poll(WAIT_SECONDS, TimeUnit.SECONDS);
-            assertThat(event).as("a frame within %d s (closed: %s)", WAIT_SECONDS, closed.getNow(null)).isNotNull();
+            if (event == null) {
+                throw new AssertionError("no frame within " + WAIT_SECONDS + " s (closed: " + closed.getNow(null) + ")");
+            }
             return event;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -101,7 +101,7 @@ final class WebSocketTestClient<T extends Message> implements AutoCloseable {
     }
 
     /** The next frame that matches, skipping others. */
-    T next(Predicate<T> matching) {
+    public T next(Predicate<T> matching) {
         while (true) {
             T event = next();
             if (matching.test(event)) {
@@ -110,12 +110,12 @@ final class WebSocketTestClient<T extends Message> implements AutoCloseable {
         }
     }
 
-    Closed awaitClosed() {
+    public Closed awaitClosed() {
         return closed.orTimeout(WAIT_SECONDS, TimeUnit.SECONDS).join();
     }
 
     /** Goes away without a close handshake, as a dropped network does. */
-    void drop() {
+    public void drop() {
         out.abort();
     }
 
