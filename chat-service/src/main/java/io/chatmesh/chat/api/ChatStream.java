@@ -1,7 +1,5 @@
 package io.chatmesh.chat.api;
 
-import com.google.protobuf.Duration;
-import io.chatmesh.chat.bus.MessageProtos;
 import io.chatmesh.chat.bus.RoomEventFanout;
 import io.chatmesh.chat.bus.ServerFrame;
 import io.chatmesh.chat.domain.Messaging;
@@ -24,23 +22,18 @@ import io.chatmesh.proto.chat.v1.ClientEvent;
 import io.chatmesh.proto.chat.v1.Hello;
 import io.chatmesh.proto.chat.v1.MarkReadEvent;
 import io.chatmesh.proto.chat.v1.Pong;
-import io.chatmesh.proto.chat.v1.Ready;
-import io.chatmesh.proto.chat.v1.RoomCursor;
 import io.chatmesh.proto.chat.v1.ServerEvent;
 import io.chatmesh.proto.chat.v1.TypingEvent;
 import io.chatmesh.proto.common.v1.Reauthenticated;
 import io.chatmesh.proto.common.v1.StreamError;
-import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -83,8 +76,6 @@ final class ChatStream implements StreamObserver<ClientEvent> {
             AccessTokenVerifier verifier, EndedSessions endedSessions, StreamSettings settings, Clock clock) {}
 
     private static final Logger log = LoggerFactory.getLogger(ChatStream.class);
-    private static final int RESUME_CURSORS_MAX = 500;
-    private static final int DEVICE_ID_MAX = 64;
 
     private final Dependencies deps;
     private final OutboundQueue<ServerFrame> queue;
@@ -112,7 +103,7 @@ final class ChatStream implements StreamObserver<ClientEvent> {
 
     @Override
     public void onNext(ClientEvent event) {
-        java.time.Duration pause = java.time.Duration.ZERO;
+        Duration pause = Duration.ZERO;
         ChatmeshException malformed = MalformedRequests.problemOf(event);
         if (malformed != null && ++malformedFrames > MalformedRequests.STREAM_FRAMES_MAX) {
             endWith(ChatmeshException.invalid("frame", "too many frames that are no ClientEvent"));
@@ -135,7 +126,7 @@ final class ChatStream implements StreamObserver<ClientEvent> {
         requestNext(pause);
     }
 
-    private void requestNext(java.time.Duration pause) {
+    private void requestNext(Duration pause) {
         if (pause.isPositive() && !ended.get()) {
             CompletableFuture.delayedExecutor(pause.toNanos(), TimeUnit.NANOSECONDS)
                     .execute(() -> requestEvents.accept(1));
@@ -212,62 +203,11 @@ final class ChatStream implements StreamObserver<ClientEvent> {
             endWith(e);
             return;
         }
-        Map<String, Long> cursors = helloCursors(hello);
+        Map<String, Long> cursors = SessionStart.cursors(hello);
         StreamSession started = new StreamSession(principal.userId(), Ids.newId(), queue, deps.settings().queueCapacity());
         Set<String> rooms = deps.fanout().register(started, () -> deps.rooms().roomIdsOf(principal.userId()));
         session = started;
-        try {
-            Map<String, Long> published = deps.rooms().lastMessageSeqsAfterSendsInFlight(rooms);
-            queue.offer(ready(started, principal, published));
-            Map<String, Long> clientSeqs = new HashMap<>(published);
-            HistoryReplay replay = new HistoryReplay(deps.history(), deps.settings(), queue, principal);
-            for (Map.Entry<String, Long> cursor : cursors.entrySet()) {
-                String roomId = cursor.getKey();
-                long upTo = published.getOrDefault(roomId, 0L);
-                if (rooms.contains(roomId) && cursor.getValue() < upTo) {
-                    clientSeqs.put(roomId, replay.replay(roomId, cursor.getValue(), upTo));
-                }
-            }
-            started.goLive(clientSeqs);
-        } catch (RuntimeException e) {
-            if (Context.current().isCancelled()) {
-                return; // the client went away during the replay; the cancel handler frees the session
-            }
-            log.warn("chat session {} of {} could not start", started.sessionId(), principal.userId(), e);
-            queue.close(GrpcErrors.toStatusException(e).getStatus());
-        }
-    }
-
-    /** Validates Hello's fields and returns its cursors (room → seq; a repeated room keeps its highest seq). */
-    private static Map<String, Long> helloCursors(Hello hello) {
-        Validation validation = new Validation()
-                .length("hello.device_id", hello.getDeviceId(), 0, DEVICE_ID_MAX)
-                .count("hello.resume_from", hello.getResumeFromList(), 0, RESUME_CURSORS_MAX);
-        Map<String, Long> cursors = new LinkedHashMap<>();
-        if (validation.ok()) {
-            for (int i = 0; i < hello.getResumeFromCount(); i++) {
-                RoomCursor cursor = hello.getResumeFrom(i);
-                validation.id("hello.resume_from[" + i + "].room_id", cursor.getRoomId())
-                        .range("hello.resume_from[" + i + "].seq", cursor.getSeq(), 0, Long.MAX_VALUE);
-                cursors.merge(cursor.getRoomId(), cursor.getSeq(), Math::max);
-            }
-        }
-        validation.check();
-        return cursors;
-    }
-
-    private ServerFrame ready(StreamSession started, Principal principal, Map<String, Long> seqs) {
-        Ready.Builder ready = Ready.newBuilder()
-                .setSessionId(started.sessionId())
-                .setUserId(started.userId())
-                .setTokenExpireTime(ApiTimes.timestamp(principal.expireTime()))
-                .setHeartbeatInterval(Duration.newBuilder()
-                        .setSeconds(deps.settings().heartbeatInterval().getSeconds())
-                        .setNanos(deps.settings().heartbeatInterval().getNano()));
-        for (String roomId : new TreeSet<>(seqs.keySet())) {
-            ready.addRooms(RoomCursor.newBuilder().setRoomId(roomId).setSeq(seqs.get(roomId)));
-        }
-        return ServerFrame.of(ServerEvent.newBuilder().setReady(ready).build());
+        SessionStart.start(deps, queue, started, principal, rooms, cursors);
     }
 
     private void send(StreamSession current, String clientId, ClientEvent event) {

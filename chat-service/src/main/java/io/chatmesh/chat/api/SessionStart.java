@@ -1,0 +1,99 @@
+package io.chatmesh.chat.api;
+
+import com.google.protobuf.Duration;
+import io.chatmesh.chat.bus.ServerFrame;
+import io.chatmesh.platform.auth.Principal;
+import io.chatmesh.platform.error.Validation;
+import io.chatmesh.platform.grpc.GrpcErrors;
+import io.chatmesh.platform.stream.OutboundQueue;
+import io.chatmesh.platform.time.ApiTimes;
+import io.chatmesh.proto.chat.v1.Hello;
+import io.chatmesh.proto.chat.v1.Ready;
+import io.chatmesh.proto.chat.v1.RoomCursor;
+import io.chatmesh.proto.chat.v1.ServerEvent;
+import io.grpc.Context;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The second half of a Hello, once the stream is authenticated and its session registered with
+ * the fan-out: Ready with each room's published seq, the replay of what the resumed rooms missed
+ * ({@link HistoryReplay}), then the session goes live (see {@link ChatStream} for why that
+ * leaves no gap and no duplicate).
+ */
+final class SessionStart {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionStart.class);
+    private static final int RESUME_CURSORS_MAX = 500;
+    private static final int DEVICE_ID_MAX = 64;
+
+    private SessionStart() {}
+
+    /** Validates Hello's fields and returns its cursors (room → seq; a repeated room keeps its highest seq). */
+    static Map<String, Long> cursors(Hello hello) {
+        Validation validation = new Validation()
+                .length("hello.device_id", hello.getDeviceId(), 0, DEVICE_ID_MAX)
+                .count("hello.resume_from", hello.getResumeFromList(), 0, RESUME_CURSORS_MAX);
+        Map<String, Long> cursors = new LinkedHashMap<>();
+        if (validation.ok()) {
+            for (int i = 0; i < hello.getResumeFromCount(); i++) {
+                RoomCursor cursor = hello.getResumeFrom(i);
+                validation.id("hello.resume_from[" + i + "].room_id", cursor.getRoomId())
+                        .range("hello.resume_from[" + i + "].seq", cursor.getSeq(), 0, Long.MAX_VALUE);
+                cursors.merge(cursor.getRoomId(), cursor.getSeq(), Math::max);
+            }
+        }
+        validation.check();
+        return cursors;
+    }
+
+    /**
+     * Sends Ready, replays the resumed rooms and lets the session go live; a failure (history
+     * unreadable or behind) closes the stream for the client to resume again.
+     *
+     * @param rooms the rooms the session was registered for
+     */
+    static void start(ChatStream.Dependencies deps, OutboundQueue<ServerFrame> queue, StreamSession started,
+            Principal principal, Set<String> rooms, Map<String, Long> cursors) {
+        try {
+            Map<String, Long> published = deps.rooms().lastMessageSeqsAfterSendsInFlight(rooms);
+            queue.offer(ready(deps.settings(), started, principal, published));
+            Map<String, Long> clientSeqs = new HashMap<>(published);
+            HistoryReplay replay = new HistoryReplay(deps.history(), deps.settings(), queue, principal);
+            for (Map.Entry<String, Long> cursor : cursors.entrySet()) {
+                String roomId = cursor.getKey();
+                long upTo = published.getOrDefault(roomId, 0L);
+                if (rooms.contains(roomId) && cursor.getValue() < upTo) {
+                    clientSeqs.put(roomId, replay.replay(roomId, cursor.getValue(), upTo));
+                }
+            }
+            started.goLive(clientSeqs);
+        } catch (RuntimeException e) {
+            if (Context.current().isCancelled()) {
+                return; // the client went away during the replay; the cancel handler frees the session
+            }
+            log.warn("chat session {} of {} could not start", started.sessionId(), principal.userId(), e);
+            queue.close(GrpcErrors.toStatusException(e).getStatus());
+        }
+    }
+
+    private static ServerFrame ready(StreamSettings settings, StreamSession started, Principal principal,
+            Map<String, Long> seqs) {
+        Ready.Builder ready = Ready.newBuilder()
+                .setSessionId(started.sessionId())
+                .setUserId(started.userId())
+                .setTokenExpireTime(ApiTimes.timestamp(principal.expireTime()))
+                .setHeartbeatInterval(Duration.newBuilder()
+                        .setSeconds(settings.heartbeatInterval().getSeconds())
+                        .setNanos(settings.heartbeatInterval().getNano()));
+        for (String roomId : new TreeSet<>(seqs.keySet())) {
+            ready.addRooms(RoomCursor.newBuilder().setRoomId(roomId).setSeq(seqs.get(roomId)));
+        }
+        return ServerFrame.of(ServerEvent.newBuilder().setReady(ready).build());
+    }
+}
