@@ -6,6 +6,7 @@ import io.chatmesh.chat.domain.Page;
 import io.chatmesh.chat.domain.Room;
 import io.chatmesh.chat.domain.RoomKind;
 import io.chatmesh.chat.domain.RoomView;
+import io.chatmesh.chat.domain.Memberships;
 import io.chatmesh.chat.domain.Rooms;
 import io.chatmesh.platform.auth.AuthContext;
 import io.chatmesh.platform.auth.Principal;
@@ -38,7 +39,7 @@ import io.grpc.stub.StreamObserver;
 import org.springframework.grpc.server.service.GrpcService;
 
 /**
- * chatmesh.room.v1.RoomService: validates, calls {@link Rooms}, translates. Failures propagate
+ * chatmesh.room.v1.RoomService: validates, calls {@link Rooms} and {@link Memberships}, translates. Failures propagate
  * as ChatmeshException and become statuses in platform's exception handler. MatchRandom is
  * not implemented (UNIMPLEMENTED).
  */
@@ -53,9 +54,11 @@ public class RoomGrpcService extends RoomServiceGrpc.RoomServiceImplBase {
     private static final int QUERY_MAX = 80;
 
     private final Rooms rooms;
+    private final Memberships memberships;
 
-    public RoomGrpcService(Rooms rooms) {
+    public RoomGrpcService(Rooms rooms, Memberships memberships) {
         this.rooms = rooms;
+        this.memberships = memberships;
     }
 
     @Override
@@ -118,7 +121,7 @@ public class RoomGrpcService extends RoomServiceGrpc.RoomServiceImplBase {
     public void joinRoom(JoinRoomRequest request, StreamObserver<JoinRoomResponse> response) {
         Principal caller = AuthContext.current();
         new Validation().id("room_id", request.getRoomId()).check();
-        Room room = rooms.join(caller.userId(), request.getRoomId());
+        Room room = memberships.join(caller.userId(), request.getRoomId());
         reply(response, JoinRoomResponse.newBuilder().setRoom(RoomProtos.toProto(room)).build());
     }
 
@@ -126,7 +129,7 @@ public class RoomGrpcService extends RoomServiceGrpc.RoomServiceImplBase {
     public void leaveRoom(LeaveRoomRequest request, StreamObserver<LeaveRoomResponse> response) {
         Principal caller = AuthContext.current();
         new Validation().id("room_id", request.getRoomId()).check();
-        rooms.leave(caller.userId(), request.getRoomId());
+        memberships.leave(caller.userId(), request.getRoomId());
         reply(response, LeaveRoomResponse.getDefaultInstance());
     }
 
@@ -134,7 +137,7 @@ public class RoomGrpcService extends RoomServiceGrpc.RoomServiceImplBase {
     public void inviteMember(InviteMemberRequest request, StreamObserver<InviteMemberResponse> response) {
         Principal caller = AuthContext.current();
         new Validation().id("room_id", request.getRoomId()).id("user_id", request.getUserId()).check();
-        Member member = rooms.invite(caller, request.getRoomId(), request.getUserId());
+        Member member = memberships.invite(caller, request.getRoomId(), request.getUserId());
         reply(response, InviteMemberResponse.newBuilder().setMember(RoomProtos.toProto(member)).build());
     }
 
@@ -142,7 +145,7 @@ public class RoomGrpcService extends RoomServiceGrpc.RoomServiceImplBase {
     public void removeMember(RemoveMemberRequest request, StreamObserver<RemoveMemberResponse> response) {
         Principal caller = AuthContext.current();
         new Validation().id("room_id", request.getRoomId()).id("user_id", request.getUserId()).check();
-        rooms.remove(caller.userId(), request.getRoomId(), request.getUserId());
+        memberships.remove(caller.userId(), request.getRoomId(), request.getUserId());
         reply(response, RemoveMemberResponse.getDefaultInstance());
     }
 
@@ -152,7 +155,7 @@ public class RoomGrpcService extends RoomServiceGrpc.RoomServiceImplBase {
         Validation validation = new Validation().id("room_id", request.getRoomId());
         int pageSize = Requests.pageSize(validation, "page_size", request.getPageSize(), MEMBERS_PAGE_DEFAULT, MEMBERS_PAGE_MAX);
         validation.check();
-        Page<Member> page = rooms.members(caller.userId(), request.getRoomId(), pageSize, request.getPageToken());
+        Page<Member> page = memberships.members(caller.userId(), request.getRoomId(), pageSize, request.getPageToken());
         reply(response, ListMembersResponse.newBuilder()
                 .addAllMembers(page.items().stream().map(RoomProtos::toProto).toList())
                 .setNextPageToken(page.nextPageToken()).build());

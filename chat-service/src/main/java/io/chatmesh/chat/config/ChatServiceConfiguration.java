@@ -4,6 +4,7 @@ import io.chatmesh.chat.api.MessageHistoryClient;
 import io.chatmesh.chat.api.StreamSettings;
 import io.chatmesh.chat.bus.BusRoomEventPublisher;
 import io.chatmesh.chat.bus.RoomEventFanout;
+import io.chatmesh.chat.domain.Memberships;
 import io.chatmesh.chat.domain.MessageLog;
 import io.chatmesh.chat.domain.Messaging;
 import io.chatmesh.chat.domain.RoomEventPublisher;
@@ -105,6 +106,12 @@ public class ChatServiceConfiguration {
     Rooms rooms(RoomStore store, UserDirectory users, RoomEventPublisher events, Clock clock, ChatProperties properties,
             EventBus bus, Environment environment) {
         return new Rooms(store, users, events, clock, publishTimeout(properties, bus, environment));
+    }
+
+    @Bean
+    Memberships memberships(RoomStore store, UserDirectory users, RoomEventPublisher events, Clock clock,
+            ChatProperties properties, EventBus bus, Environment environment) {
+        return new Memberships(store, users, events, clock, publishTimeout(properties, bus, environment));
     }
 
     /** Its thread starts by sweeping the message log, so the schema must be migrated first. */

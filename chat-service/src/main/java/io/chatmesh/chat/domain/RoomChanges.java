@@ -1,0 +1,88 @@
+package io.chatmesh.chat.domain;
+
+import io.chatmesh.platform.auth.Principal;
+import io.chatmesh.platform.error.ChatmeshException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What {@link Rooms} and {@link Memberships} share: the store, the checks every change makes,
+ * and the announcement of committed membership changes on the bus, which live sessions follow.
+ * A change whose event the bus does not accept still stands (it is committed); live sessions
+ * then learn about it at their next Hello, which reads memberships from the database.
+ */
+final class RoomChanges {
+
+    private static final Logger log = LoggerFactory.getLogger(RoomChanges.class);
+
+    /** A membership event to announce once its transaction committed. */
+    record Change(String roomId, String userId, MembershipChange change, String actorId, MemberRole role) {}
+
+    final RoomStore store;
+    private final UserDirectory users;
+    private final RoomEventPublisher events;
+    private final Clock clock;
+    private final Duration publishTimeout;
+
+    RoomChanges(RoomStore store, UserDirectory users, RoomEventPublisher events, Clock clock, Duration publishTimeout) {
+        this.store = store;
+        this.users = users;
+        this.events = events;
+        this.clock = clock;
+        this.publishTimeout = publishTimeout;
+    }
+
+    /** NOT_FOUND for unknown rooms; for non-members see {@link ChatmeshException#outsideRoom}. */
+    static void requireMember(RoomRepository repo, String userId, String roomId) {
+        requireMember(repo, userId, repo.find(roomId).orElseThrow(() -> ChatmeshException.notFound("room")));
+    }
+
+    static Member requireMember(RoomRepository repo, String userId, Room room) {
+        return repo.member(room.id(), userId)
+                .orElseThrow(() -> ChatmeshException.outsideRoom(room.id(), room.kind() == RoomKind.PUBLIC));
+    }
+
+    /** NOT_FOUND naming the first of {@code userIds} user-service does not know. */
+    void requireExisting(Principal caller, Collection<String> userIds) {
+        if (userIds.isEmpty()) {
+            return;
+        }
+        Set<String> existing = users.existing(caller, userIds);
+        for (String userId : userIds) {
+            if (!existing.contains(userId)) {
+                throw ChatmeshException.notFound("user " + userId);
+            }
+        }
+    }
+
+    /** Publishes the events; a failure is logged, never reported: the change is committed. */
+    void announce(List<Change> changes) {
+        List<CompletableFuture<Void>> published = changes.stream()
+                .map(c -> events.membershipChanged(c.roomId(), c.userId(), c.change(), c.actorId(), c.role()))
+                .toList();
+        try {
+            CompletableFuture.allOf(published.toArray(CompletableFuture[]::new))
+                    .get(publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("membership change committed but not announced on the bus: {}", changes, e);
+        }
+    }
+
+    /** Microseconds: what PostgreSQL stores, so what callers get back equals what is stored. */
+    Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+}
