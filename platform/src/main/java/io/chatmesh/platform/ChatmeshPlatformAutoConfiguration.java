@@ -8,7 +8,10 @@ import io.chatmesh.platform.auth.JwksAccessTokenVerifier;
 import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.bus.InProcessEventBus;
 import io.chatmesh.platform.client.GrpcJwksSupplier;
+import io.chatmesh.platform.grpc.CallMetrics;
 import io.chatmesh.platform.grpc.ChatmeshExceptionHandler;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.stream.Collectors;
@@ -18,6 +21,7 @@ import org.jdbi.v3.postgres.PostgresPlugin;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -71,6 +75,14 @@ public class ChatmeshPlatformAutoConfiguration {
     @Order(100)
     AuthInterceptor authInterceptor(AccessTokenVerifier verifier, AuthPolicy policy, EndedSessions endedSessions) {
         return new AuthInterceptor(verifier, policy, endedSessions);
+    }
+
+    /** Calls by method and status, open streams (docs/production.md, Metrics); before auth, so refusals count too. */
+    @Bean
+    @GlobalServerInterceptor
+    @Order(50)
+    CallMetrics callMetrics(ObjectProvider<MeterRegistry> registry) {
+        return new CallMetrics(registry.getIfAvailable(SimpleMeterRegistry::new));
     }
 
     @Bean(destroyMethod = "close")

@@ -3,11 +3,17 @@ package io.chatmesh.chat.bus;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.chatmesh.chat.domain.StripedLocks;
 import io.chatmesh.platform.bus.EventBus;
-import io.chatmesh.proto.chat.v1.MembershipChange;
-import io.chatmesh.proto.chat.v1.MessageCreated;
-import io.chatmesh.proto.chat.v1.MembershipChanged;
+import io.chatmesh.platform.time.ApiTimes;
 import io.chatmesh.proto.chat.internal.v1.RoomEvent;
+import io.chatmesh.proto.chat.v1.MembershipChange;
+import io.chatmesh.proto.chat.v1.MembershipChanged;
+import io.chatmesh.proto.chat.v1.MessageCreated;
 import io.chatmesh.proto.chat.v1.ServerEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
@@ -40,11 +46,20 @@ public final class RoomEventFanout implements AutoCloseable {
     private final Map<LiveSession, Set<String>> roomsBySession = new ConcurrentHashMap<>();
     private final StripedLocks userLocks = new StripedLocks(256);
     private final String topic;
+    /** Room events handed to this instance's live streams. */
+    private final Counter deliveries;
+    /** From a message's creation to its fan-out here: what a reader waits, less the last hop. */
+    private final Timer sendToDeliver;
     private volatile EventBus.Subscription subscription;
 
-    public RoomEventFanout(EventBus bus, String topic) {
+    public RoomEventFanout(EventBus bus, String topic, MeterRegistry metrics) {
         this.bus = bus;
         this.topic = topic;
+        this.deliveries = Counter.builder("chatmesh.chat.deliveries")
+                .description("room events handed to live chat streams on this instance").register(metrics);
+        this.sendToDeliver = Timer.builder("chatmesh.chat.send.to.deliver")
+                .description("from a message's creation to its fan-out on this instance")
+                .publishPercentileHistogram().register(metrics);
     }
 
     public void start() {
@@ -114,6 +129,10 @@ public final class RoomEventFanout implements AutoCloseable {
             return;
         }
         String roomId = event.getRoomId();
+        if (event.hasMessageCreated()) {
+            sendToDeliver.record(Duration.between(
+                    ApiTimes.instant(event.getMessageCreated().getMessage().getCreateTime()), Instant.now()));
+        }
         if (!event.hasMembershipChanged()) {
             deliver(roomId, out);
             return;
@@ -137,13 +156,16 @@ public final class RoomEventFanout implements AutoCloseable {
         if (sessions == null) {
             return;
         }
+        int delivered = 0;
         for (LiveSession session : sessions) {
             try {
                 session.deliver(event);
+                delivered++;
             } catch (RuntimeException e) {
                 log.warn("failed to deliver a room event to a session of {}", session.userId(), e);
             }
         }
+        deliveries.increment(delivered);
     }
 
     private void addRoom(String userId, String roomId) {

@@ -23,10 +23,13 @@ import io.chatmesh.platform.bus.Topics;
 import io.chatmesh.platform.http.HttpRoutes;
 import io.chatmesh.platform.kafka.KafkaEventBus;
 import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -98,8 +101,9 @@ public class ChatServiceConfiguration {
 
     @Bean(initMethod = "start", destroyMethod = "close")
     RoomEventFanout roomEventFanout(EventBus bus,
-            @Value("${" + Topics.ROOM_EVENTS_PROPERTY + ":" + Topics.ROOM_EVENTS + "}") String topic) {
-        return new RoomEventFanout(bus, topic);
+            @Value("${" + Topics.ROOM_EVENTS_PROPERTY + ":" + Topics.ROOM_EVENTS + "}") String topic,
+            ObjectProvider<MeterRegistry> metrics) {
+        return new RoomEventFanout(bus, topic, metrics.getIfAvailable(SimpleMeterRegistry::new));
     }
 
     @Bean

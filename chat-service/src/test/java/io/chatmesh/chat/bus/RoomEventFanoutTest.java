@@ -10,6 +10,7 @@ import io.chatmesh.platform.bus.InProcessEventBus;
 import io.chatmesh.platform.bus.Topics;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.chat.v1.ServerEvent;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -23,8 +24,9 @@ import org.junit.jupiter.api.Test;
 class RoomEventFanoutTest {
 
     private final InProcessEventBus bus = new InProcessEventBus();
+    private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     private final BusRoomEventPublisher publisher = new BusRoomEventPublisher(bus, Clock.systemUTC(), Topics.ROOM_EVENTS);
-    private final RoomEventFanout fanout = new RoomEventFanout(bus, Topics.ROOM_EVENTS);
+    private final RoomEventFanout fanout = new RoomEventFanout(bus, Topics.ROOM_EVENTS, metrics);
 
     @BeforeEach
     void start() {
@@ -52,6 +54,8 @@ class RoomEventFanoutTest {
         assertThat(phone.seqs()).containsExactly(1L);
         assertThat(laptop.seqs()).containsExactly(1L);
         assertThat(outsider.events).isEmpty();
+        assertThat(metrics.counter("chatmesh.chat.deliveries").count()).isEqualTo(2);
+        assertThat(metrics.timer("chatmesh.chat.send.to.deliver").count()).isEqualTo(1);
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.chatmesh.platform.stream;
 
 import io.grpc.Status;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -21,6 +23,8 @@ public final class OutboundQueue<T> {
     /** Status a slow consumer's stream is closed with. */
     public static final Status SLOW_CONSUMER =
             Status.RESOURCE_EXHAUSTED.withDescription("SLOW_CONSUMER: outbound queue overflowed");
+    /** Streams dropped for reading too slowly (Micrometer's global registry, which the service's joins). */
+    private static final Counter SLOW_CONSUMERS = Metrics.counter("chatmesh.streams.slow.consumers");
 
     private final ServerCallStreamObserver<T> observer;
     private final int capacity;
@@ -63,6 +67,9 @@ public final class OutboundQueue<T> {
     /** Ends the stream after the queued events (already queued events still go out first). */
     public void close(Status status) {
         if (closed.compareAndSet(false, true)) {
+            if (status == SLOW_CONSUMER) {
+                SLOW_CONSUMERS.increment();
+            }
             closeStatus = status;
             drain();
         }

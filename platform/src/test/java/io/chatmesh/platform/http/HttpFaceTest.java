@@ -84,6 +84,9 @@ class HttpFaceTest {
 
         // the route reached the gRPC port, whose auth interceptor refused the tokenless call
         assertThat(get("/self").body()).isEqualTo("UNAUTHENTICATED");
+        // and that call is counted, by method and status
+        assertThat(get("/metrics").body()).containsPattern("chatmesh_grpc_server_calls_seconds_count\\{code=\"UNAUTHENTICATED\","
+                + "method=\"chatmesh.user.v1.UserService/GetMe\"\\} 1(\\.0)?\n");
         assertThat(get("/unknown").statusCode()).isEqualTo(404);
     }
 
