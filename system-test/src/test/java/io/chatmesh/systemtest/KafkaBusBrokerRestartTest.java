@@ -107,6 +107,9 @@ class KafkaBusBrokerRestartTest {
         await().atMost(PATIENCE).until(() -> live.hasThrough(relay.last()) && durable.hasThrough(relay.last()));
 
         broker.kill();
+        // added before the relay starts: a relay finding nothing to publish would end at once,
+        // and no run would ever fail (this raced under load)
+        relay.add(2);
         AtomicReference<Throwable> relayFailure = new AtomicReference<>();
         Thread retrying = Thread.ofPlatform().name("relay").start(() -> {
             try {
@@ -116,7 +119,6 @@ class KafkaBusBrokerRestartTest {
             }
         });
         try {
-            relay.add(2);
             // runs fail while the broker is down; the relay keeps retrying through the restart
             await().atMost(PATIENCE).until(() -> relay.failedRuns() > 0);
         } finally {
