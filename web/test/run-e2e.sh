@@ -51,7 +51,11 @@ stop() {
 trap stop EXIT
 
 mapfile -t flags < <(chatmesh_native_access_flags)
-CHATMESH_DATA_DIR="$data" CHATMESH_EDGE_PORT=0 CHATMESH_USER_PORT=0 CHATMESH_CHAT_PORT=0 \
+# Access tokens live 30 s instead of 15 min, so that the app's silent renewal (reauthenticate on
+# the stream, RefreshToken for calls) happens during the run and test/e2e/session.test.mjs sees
+# a stream outlive its first token. The chat stream's heartbeat is 2 s instead of 30 s, so that
+# the app notices a network gone silent (test/e2e/chat.test.mjs) within seconds.
+CHATMESH_AUTH_ACCESSTOKENTTL=30s CHATMESH_CHAT_HEARTBEATINTERVAL=2s CHATMESH_DATA_DIR="$data" CHATMESH_EDGE_PORT=0 CHATMESH_USER_PORT=0 CHATMESH_CHAT_PORT=0 \
   CHATMESH_MESSAGE_PORT=0 CHATMESH_SIGNALING_PORT=0 CHATMESH_WEB_DIR="$root/web/dist" \
   "$JAVA_HOME/bin/java" -Xmx256m "${flags[@]}" -jar "$jar" >"$log" 2>&1 &
 launcher=$!

@@ -15,6 +15,8 @@ export interface SignedIn {
   accessToken: string;
   /** Epoch millis. */
   accessExpiresAt: number;
+  /** When the app got the access token (epoch millis): its lifetime is what is left at first. */
+  accessReceivedAt: number;
   refreshToken: string;
 }
 
@@ -24,7 +26,7 @@ export class SignedOut extends Error {
 }
 
 const KEY = "chatmesh.session";
-/** A token that expires sooner than this is refreshed before use. */
+/** A token that expires sooner than this (or a third of its lifetime) is refreshed before use. */
 const MIN_VALIDITY_MS = 30_000;
 
 export class Session implements TokenSource {
@@ -71,10 +73,7 @@ export class Session implements TokenSource {
 
   async accessToken(): Promise<string> {
     const user = this.requireUser();
-    if (user.accessExpiresAt - Date.now() > MIN_VALIDITY_MS) {
-      return user.accessToken;
-    }
-    return this.refresh();
+    return stillValid(user) ? user.accessToken : this.refresh();
   }
 
   /** A fresh access token; one refresh at a time in this tab, and across tabs where locks exist. */
@@ -92,7 +91,7 @@ export class Session implements TokenSource {
     if (stored && stored.userId === user.userId && stored.refreshToken !== seenRefreshToken) {
       // another tab refreshed meanwhile: its tokens are ours too
       this.current = stored;
-      if (stored.accessExpiresAt - Date.now() > MIN_VALIDITY_MS) return stored.accessToken;
+      if (stillValid(stored)) return stored.accessToken;
     }
     try {
       const { tokens } = await publicUsers.refreshToken({ refreshToken: this.requireUser().refreshToken });
@@ -122,8 +121,14 @@ function fromPair(tokens: TokenPair) {
   return {
     accessToken: tokens.accessToken,
     accessExpiresAt: tokens.accessTokenExpireTime ? timestampMs(tokens.accessTokenExpireTime) : Date.now() + 60_000,
+    accessReceivedAt: Date.now(),
     refreshToken: tokens.refreshToken,
   };
+}
+
+function stillValid(user: SignedIn): boolean {
+  const margin = Math.min(MIN_VALIDITY_MS, (user.accessExpiresAt - (user.accessReceivedAt ?? 0)) / 3);
+  return user.accessExpiresAt - Date.now() > margin;
 }
 
 function withLock<T>(task: () => Promise<T>): Promise<T> {

@@ -26,6 +26,8 @@ export interface ChatStreamEvents {
   membership(change: MembershipChanged): void;
   /** A problem with the stream as a whole, in words. */
   notice(text: string): void;
+  /** How many sessions this stream opened (Ready) and how often it renewed its token in-band. */
+  counted(readies: number, reauthentications: number): void;
 }
 
 const DEVICE_KEY = "chatmesh.device";
@@ -37,6 +39,8 @@ export class ChatStream {
   private readonly unacked = new Map<string, { roomId: string; text: string }>();
   private readonly socket: EnvelopeSocket;
   private userId = "";
+  private readies = 0;
+  private reauthentications = 0;
 
   constructor(
     tokens: TokenSource,
@@ -114,6 +118,7 @@ export class ChatStream {
         const heartbeat = e.value.heartbeatInterval ? durationMs(e.value.heartbeatInterval) : 30_000;
         const expiry = e.value.tokenExpireTime ? timestampMs(e.value.tokenExpireTime) : undefined;
         this.socket.live(heartbeat, expiry);
+        this.events.counted(++this.readies, this.reauthentications);
         [...this.unacked.keys()].forEach((clientId) => this.sendMessage(clientId));
         break;
       }
@@ -150,6 +155,7 @@ export class ChatStream {
         break;
       case "reauthenticated":
         this.socket.renewBefore(e.value.tokenExpireTime ? timestampMs(e.value.tokenExpireTime) : undefined);
+        this.events.counted(this.readies, ++this.reauthentications);
         break;
       default:
         break; // pongs, typing, receipts: nothing to show yet

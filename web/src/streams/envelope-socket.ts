@@ -1,7 +1,7 @@
 // One of the edge's WebSocket streams (/ws/chat, /ws/signaling) that stays up: one protobuf
 // envelope per binary message, the token in the first one; reconnects with backoff when the
 // socket drops (at once when the browser comes back online); sends the protocol's Ping at the
-// heartbeat interval and reconnects when nothing comes back; renews the stream's token in-band
+// heartbeat interval and reconnects when nothing, not even a Pong, came back for three of them; renews the stream's token in-band
 // (reauthenticate) before it expires. What the envelopes mean is the Protocol's business.
 import { SignedOut } from "../api/session.js";
 import type { TokenSource } from "../api/clients.js";
@@ -23,7 +23,7 @@ export interface Protocol {
 export const CLOSE_UNAUTHENTICATED = 4016;
 
 const MIN_BACKOFF_MS = 500;
-const MAX_BACKOFF_MS = 15_000;
+const MAX_BACKOFF_MS = 10_000;
 /** Renew the token this long before it expires (or at half its remaining life if sooner). */
 const REAUTH_AHEAD_MS = 60_000;
 
@@ -78,8 +78,9 @@ export class EnvelopeSocket {
     clearInterval(this.heartbeatTimer);
     const interval = Math.max(1_000, heartbeatMs || 30_000);
     this.heartbeatTimer = setInterval(() => {
-      if (Date.now() - this.lastHeard > 2 * interval + 10_000) {
-        this.drop("reconnecting"); // nothing heard, not even a Pong
+      if (Date.now() - this.lastHeard > 3 * interval + 2_000) {
+        // nothing heard, not even a Pong: the network went away without telling the browser
+        this.drop("reconnecting");
         return;
       }
       this.send(this.protocol.ping(++this.nonce));
@@ -92,7 +93,7 @@ export class EnvelopeSocket {
     clearTimeout(this.reauthTimer);
     if (!tokenExpiresAt) return;
     const left = tokenExpiresAt - Date.now();
-    const delay = Math.max(0, Math.min(left - REAUTH_AHEAD_MS, left / 2));
+    const delay = Math.max(0, left > 2 * REAUTH_AHEAD_MS ? left - REAUTH_AHEAD_MS : left / 2);
     this.reauthTimer = setTimeout(() => void this.reauthenticate(), delay);
   }
 
@@ -161,11 +162,9 @@ export class EnvelopeSocket {
 
   private scheduleRetry(): void {
     if (this.stopped) return;
-    if (!navigator.onLine) {
-      this.setState("offline"); // the online event reconnects
-      return;
-    }
-    this.setState("reconnecting");
+    // navigator.onLine is only a hint (false on a machine with loopback only, say): keep trying;
+    // the online event tries again at once
+    this.setState(navigator.onLine ? "reconnecting" : "offline");
     const base = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** this.attempt++);
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => void this.connect(), base / 2 + (Math.random() * base) / 2);
@@ -186,8 +185,8 @@ export class EnvelopeSocket {
     this.clearTimers();
     ws?.close(1000);
     if (ws) this.protocol.closed(1006, "dropped by the client");
-    if (state === "offline" || !navigator.onLine) this.setState("offline");
-    else this.scheduleRetry();
+    this.scheduleRetry();
+    if (state === "offline") this.setState("offline");
   }
 
   private clearTimers(): void {

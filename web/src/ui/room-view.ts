@@ -12,6 +12,8 @@ import { roomTitle, type AppContext } from "./context.js";
 import { errorLine, fill, h } from "./dom.js";
 
 const PAGE = 50;
+const BEGINNING = "This is the beginning of the room.";
+const EMPTY = "No messages yet. Say hello!";
 
 /** Returns the view and a function that closes it (hangs up its call, stops listening). */
 export function roomView(ctx: AppContext, roomId: string): [HTMLElement, () => void] {
@@ -81,6 +83,7 @@ export function roomView(ctx: AppContext, roomId: string): [HTMLElement, () => v
 
   const stopListening = timeline.onChange(async (change) => {
     const stick = nearBottom();
+    if (historyState.textContent === EMPTY) historyState.textContent = BEGINNING;
     if (change.kind === "added") {
       await ctx.people.load([change.message.senderId]).catch(() => undefined);
       insert(change.message);
@@ -104,7 +107,7 @@ export function roomView(ctx: AppContext, roomId: string): [HTMLElement, () => v
       timeline.addHistory(page.messages, page.nextPageToken === "" || page.messages.length === 0);
       await renderAll(page.messages);
       scroller.scrollTop = scroller.scrollHeight - before; // keep what the person was reading in place
-      historyState.textContent = timeline.historyComplete ? "This is the beginning of the room." : "";
+      historyState.textContent = timeline.historyComplete ? BEGINNING : "";
     } catch (err) {
       historyState.textContent = "";
       error.show(describe(err));
@@ -152,9 +155,7 @@ export function roomView(ctx: AppContext, roomId: string): [HTMLElement, () => v
     }
     await renderAll(timeline.messages);
     timeline.pending.forEach(renderPending);
-    historyState.textContent = timeline.historyComplete
-      ? (timeline.messages.length ? "This is the beginning of the room." : "No messages yet. Say hello!")
-      : "";
+    historyState.textContent = !timeline.historyComplete ? "" : timeline.messages.length || timeline.pending.size ? BEGINNING : EMPTY;
     scroller.scrollTop = scroller.scrollHeight;
   }
 

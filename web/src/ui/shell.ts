@@ -57,6 +57,11 @@ export function shell(session: Session): Shell {
       }
     },
     notice: (text) => ctx.notify(text),
+    counted: (readies, reauthentications) => {
+      // for the curious (and the browser tests): sessions opened, tokens renewed in-band
+      connection.dataset.sessions = String(readies);
+      connection.dataset.reauthentications = String(reauthentications);
+    },
   });
   chat.onState((state) => {
     connection.dataset.state = state;

@@ -57,9 +57,9 @@ export async function send(page, text) {
 }
 
 /** Waits until the room shows these texts as its last confirmed messages, in this order. */
-export async function waitForTexts(page, texts) {
+export async function waitForTexts(page, texts, options = {}) {
   await page.waitForFunction((expected) => {
     const shown = [...document.querySelectorAll('.messages .msg[data-state="sent"] .text')].map((el) => el.textContent);
     return expected.every((text, i) => shown[shown.length - expected.length + i] === text);
-  }, texts);
+  }, texts, options);
 }
