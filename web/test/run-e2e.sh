@@ -97,4 +97,13 @@ else
   tests=(test/api/*.test.mjs test/e2e/*.test.mjs)
 fi
 # One file at a time: the browser tests are heavy for a 2-core machine.
-node --test --test-concurrency=1 "${tests[@]}"
+status=0
+node --test --test-concurrency=1 "${tests[@]}" || status=$?
+
+# Whatever the browsers and sockets did, the server logged no error and no stack trace.
+if grep -qE '^[0-9-]+T[0-9:.]+Z +ERROR |^[[:space:]]+at ' "$root/$log"; then
+  echo "run-e2e: the launcher logged errors or stack traces during the tests ($log):" >&2
+  grep -nE -A3 '^[0-9-]+T[0-9:.]+Z +(ERROR|WARN) ' "$root/$log" | grep -vE 'MacAddressUtil' | head -40 >&2
+  status=1
+fi
+exit $status
