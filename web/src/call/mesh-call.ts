@@ -5,6 +5,7 @@
 // joins again as a new participant and negotiates anew (the others see the old one leave).
 import { create, fromBinary, toBinary, type MessageInitShape } from "@bufbuild/protobuf";
 import { durationMs, timestampMs } from "@bufbuild/protobuf/wkt";
+import { Code } from "@connectrpc/connect";
 import {
   ClientEventSchema,
   ServerEventSchema,
@@ -142,7 +143,10 @@ export class MeshCall {
           this.socket.stop();
           this.closePeers();
           this.local.getTracks().forEach((track) => track.stop());
-          this.events.ended(describeStreamError(e.value));
+          this.events.ended(describeStreamError(e.value, {
+            [Code.ResourceExhausted]: "The call is full.",
+            [Code.NotFound]: "You can only call in rooms you are a member of.",
+          }));
         }
         break;
       case "reauthenticated":

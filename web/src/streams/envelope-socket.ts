@@ -31,6 +31,8 @@ export class EnvelopeSocket {
   private ws: WebSocket | null = null;
   private attempt = 0;
   private stopped = false;
+  /** Getting a token for the next socket. */
+  private connecting = false;
   private mustRefresh = false;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
@@ -120,7 +122,8 @@ export class EnvelopeSocket {
   }
 
   private async connect(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.connecting) return;
+    this.connecting = true;
     this.setState(this.attempt === 0 ? "connecting" : "reconnecting");
     let token: string;
     try {
@@ -133,6 +136,8 @@ export class EnvelopeSocket {
       }
       this.scheduleRetry();
       return;
+    } finally {
+      this.connecting = false;
     }
     if (this.stopped) return;
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
@@ -173,7 +178,7 @@ export class EnvelopeSocket {
   private reconnectNow(): void {
     if (this.stopped) return;
     this.attempt = 0;
-    if (this.ws) return; // still open: nothing to do
+    if (this.ws || this.connecting) return; // open, or about to be
     clearTimeout(this.retryTimer);
     void this.connect();
   }

@@ -100,6 +100,7 @@ export function roomView(ctx: AppContext, roomId: string): [HTMLElement, () => v
     loadingOlder = true;
     historyState.textContent = "Loading earlier messages…";
     const before = scroller.scrollHeight - scroller.scrollTop;
+    let loaded = false;
     try {
       const page = await ctx.clients.messages.listMessages({
         roomId, direction: Direction.BACKWARD, fromSeq: timeline.oldestSeq, pageSize: PAGE,
@@ -108,12 +109,14 @@ export function roomView(ctx: AppContext, roomId: string): [HTMLElement, () => v
       await renderAll(page.messages);
       scroller.scrollTop = scroller.scrollHeight - before; // keep what the person was reading in place
       historyState.textContent = timeline.historyComplete ? BEGINNING : "";
+      loaded = true;
     } catch (err) {
       historyState.textContent = "";
       error.show(describe(err));
     } finally {
       loadingOlder = false;
     }
+    if (loaded && !timeline.historyComplete && scroller.scrollHeight <= scroller.clientHeight) setTimeout(() => void loadOlder());
   }
   scroller.addEventListener("scroll", () => {
     if (scroller.scrollTop < 60) void loadOlder();
@@ -157,6 +160,8 @@ export function roomView(ctx: AppContext, roomId: string): [HTMLElement, () => v
     timeline.pending.forEach(renderPending);
     historyState.textContent = !timeline.historyComplete ? "" : timeline.messages.length || timeline.pending.size ? BEGINNING : EMPTY;
     scroller.scrollTop = scroller.scrollHeight;
+    // a first page too short to scroll: nothing could ask for the older ones
+    if (scroller.scrollHeight <= scroller.clientHeight) void loadOlder();
   }
 
   async function join(): Promise<void> {
