@@ -64,7 +64,7 @@ final class GrpcEdge implements AutoCloseable {
      * @param routes each public service's descriptor and the channel of the backend serving it
      * @param corsOrigins origins allowed to call with gRPC-Web (e.g. "http://localhost:5173"); empty:
      *        the edge's own origin only (http://localhost:PORT, http://127.0.0.1:PORT, http://HOST:PORT)
-     * @param webDir the built web app (web/dist) served at {@code /}; null, or not a directory: none
+     * @param webDir the built web app (web/dist) served at {@code /}; null, or without an index.html: none
      * @throws UncheckedIOException when the port cannot be bound
      */
     GrpcEdge(String host, int port, Map<ServiceDescriptor, Channel> routes, int maxRequestMessageBytes,
