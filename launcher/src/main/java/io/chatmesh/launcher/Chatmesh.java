@@ -71,7 +71,7 @@ public final class Chatmesh implements AutoCloseable {
                     ChatServiceGrpc.getServiceDescriptor(), channel(Service.CHAT),
                     MessageServiceGrpc.getServiceDescriptor(), channel(Service.MESSAGE),
                     SignalingServiceGrpc.getServiceDescriptor(), channel(Service.SIGNALING)),
-                    8 * 1024 * 1024, settings.edgeCorsOrigins());
+                    8 * 1024 * 1024, settings.edgeCorsOrigins(), settings.webDir());
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;
@@ -97,7 +97,8 @@ public final class Chatmesh implements AutoCloseable {
             embedded settings (environment): CHATMESH_DATA_DIR [data], CHATMESH_HOST [127.0.0.1],
               CHATMESH_EDGE_PORT [9090], CHATMESH_USER_PORT [9091], CHATMESH_CHAT_PORT [9092],
               CHATMESH_MESSAGE_PORT [9093], CHATMESH_SIGNALING_PORT [9094], CHATMESH_POSTGRES_PORT [any free],
-              CHATMESH_EDGE_CORS_ORIGINS [the edge's own origin; e.g. http://localhost:5173,https://app.example]""";
+              CHATMESH_EDGE_CORS_ORIGINS [the edge's own origin; e.g. http://localhost:5173,https://app.example],
+              CHATMESH_WEB_DIR [web/dist: the built web app, served by the edge at /]""";
 
     /**
      * With no argument: everything on embedded defaults. With a service name first: only that
@@ -171,7 +172,10 @@ public final class Chatmesh implements AutoCloseable {
         String host = settings.host();
         return String.join("\n",
                 "chatmesh is up on embedded defaults (data in " + settings.dataDir().toAbsolutePath() + ")",
-                String.format("  edge (all services)  %s:%d  gRPC, gRPC-Web, GET /healthz", host, edgePort()),
+                String.format("  edge (all services)  %s:%d  gRPC, gRPC-Web, GET /healthz, WebSocket /ws/chat /ws/signaling", host, edgePort()),
+                GrpcEdge.servesWebApp(settings.webDir())
+                        ? String.format("  web app              http://%s:%d/  (from %s)", host, edgePort(), settings.webDir().toAbsolutePath().normalize())
+                        : String.format("  web app              none: no build in %s (cd web && npm ci && npm run build)", settings.webDir().toAbsolutePath().normalize()),
                 String.format("  user-service         %s:%d  chatmesh.user.v1.UserService", host, port(Service.USER)),
                 String.format("  chat-service         %s:%d  chatmesh.room.v1.RoomService, chatmesh.chat.v1.ChatService", host, port(Service.CHAT)),
                 String.format("  message-service      %s:%d  chatmesh.message.v1.MessageService", host, port(Service.MESSAGE)),

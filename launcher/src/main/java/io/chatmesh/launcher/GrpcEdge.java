@@ -1,9 +1,11 @@
 package io.chatmesh.launcher;
 
 import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.ServerCacheControl;
 import com.linecorp.armeria.common.grpc.GrpcSerializationFormats;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.file.FileService;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
 import io.chatmesh.platform.http.WebSocketBridge;
@@ -18,6 +20,8 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +41,10 @@ import java.util.stream.Collectors;
  *       routed service by name;</li>
  *   <li>CORS for the allowed origins on the gRPC routes, and {@code GET /healthz};</li>
  *   <li>{@code /ws/chat} and {@code /ws/signaling}: the two Connect streams over WebSocket, for
- *       browsers ({@link WebSocketBridge}), from the allowed origins.</li>
+ *       browsers ({@link WebSocketBridge}), from the allowed origins;</li>
+ *   <li>the web app's files ({@code GET /}, {@code /index.html}, {@code /assets/...}) from a
+ *       directory, when there is one.</li>
  * </ul>
- * Later HTTP services (static files) attach to the same {@link ServerBuilder}.
  */
 final class GrpcEdge implements AutoCloseable {
 
@@ -59,10 +64,11 @@ final class GrpcEdge implements AutoCloseable {
      * @param routes each public service's descriptor and the channel of the backend serving it
      * @param corsOrigins origins allowed to call with gRPC-Web (e.g. "http://localhost:5173"); empty:
      *        the edge's own origin only (http://localhost:PORT, http://127.0.0.1:PORT, http://HOST:PORT)
+     * @param webDir the built web app (web/dist) served at {@code /}; null, or without an index.html: none
      * @throws UncheckedIOException when the port cannot be bound
      */
     GrpcEdge(String host, int port, Map<ServiceDescriptor, Channel> routes, int maxRequestMessageBytes,
-            List<String> corsOrigins) {
+            List<String> corsOrigins, Path webDir) {
         Predicate<String> allowedOrigin = corsOrigins.isEmpty()
                 ? origin -> ownOrigins(host).contains(origin) // asked only once the port is bound
                 : Set.copyOf(corsOrigins)::contains;
@@ -79,6 +85,14 @@ final class GrpcEdge implements AutoCloseable {
                         WEB_SOCKET_PING_INTERVAL));
             }
         }));
+        if (servesWebApp(webDir)) {
+            // every other GET is a file of the app; the exact routes above (/healthz, /ws/*) come first
+            builder.route().pathPrefix("/").methods(HttpMethod.GET, HttpMethod.HEAD)
+                    .build(FileService.builder(webDir)
+                            // index.html names its assets by content hash: asking again costs a 304
+                            .cacheControl(ServerCacheControl.REVALIDATED)
+                            .build());
+        }
         server = builder.build();
         try {
             server.start().join();
@@ -90,6 +104,17 @@ final class GrpcEdge implements AutoCloseable {
         // the edge starts last, once every service it routes to is up
         health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
         routes.keySet().forEach(service -> health.setStatus(service.getName(), HealthCheckResponse.ServingStatus.SERVING));
+    }
+
+    /** The edge without a web app (tests of the gRPC routes). */
+    GrpcEdge(String host, int port, Map<ServiceDescriptor, Channel> routes, int maxRequestMessageBytes,
+            List<String> corsOrigins) {
+        this(host, port, routes, maxRequestMessageBytes, corsOrigins, null);
+    }
+
+    /** Whether {@code webDir} holds a built app (its index.html). */
+    static boolean servesWebApp(Path webDir) {
+        return webDir != null && Files.isRegularFile(webDir.resolve("index.html"));
     }
 
     int port() {

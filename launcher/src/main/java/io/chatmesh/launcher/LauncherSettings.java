@@ -16,13 +16,15 @@ import java.util.regex.Pattern;
  * call the edge. Port 0 means "any free port" (tests). From the environment: CHATMESH_DATA_DIR,
  * CHATMESH_HOST, CHATMESH_EDGE_PORT, CHATMESH_USER_PORT, CHATMESH_CHAT_PORT,
  * CHATMESH_MESSAGE_PORT, CHATMESH_SIGNALING_PORT, CHATMESH_POSTGRES_PORT,
- * CHATMESH_EDGE_CORS_ORIGINS.
+ * CHATMESH_EDGE_CORS_ORIGINS, CHATMESH_WEB_DIR.
  *
  * @param edgeCorsOrigins origins (lower case, e.g. "http://localhost:5173") whose pages may call the
  *        edge with gRPC-Web; empty: only the edge's own origin
+ * @param webDir the built web app the edge serves at / (default web/dist, relative to the working
+ *        directory); none when it holds no index.html
  */
 public record LauncherSettings(Path dataDir, String host, int edgePort, int userPort, int chatPort,
-        int messagePort, int signalingPort, int postgresPort, List<String> edgeCorsOrigins) {
+        int messagePort, int signalingPort, int postgresPort, List<String> edgeCorsOrigins, Path webDir) {
 
     /** An origin as a browser sends it: scheme, host (a name, IPv4 or [IPv6]) and optional port. */
     private static final Pattern ORIGIN = Pattern.compile("https?://([a-z0-9.-]+|\\[[0-9a-f:.]+])(:[0-9]{1,5})?");
@@ -41,7 +43,8 @@ public record LauncherSettings(Path dataDir, String host, int edgePort, int user
                 port(env, "CHATMESH_MESSAGE_PORT", 9093),
                 port(env, "CHATMESH_SIGNALING_PORT", 9094),
                 port(env, "CHATMESH_POSTGRES_PORT", 0),
-                origins(env, "CHATMESH_EDGE_CORS_ORIGINS"));
+                origins(env, "CHATMESH_EDGE_CORS_ORIGINS"),
+                Path.of(env.getOrDefault("CHATMESH_WEB_DIR", "web/dist")));
     }
 
     /**
@@ -71,9 +74,9 @@ public record LauncherSettings(Path dataDir, String host, int edgePort, int user
         });
     }
 
-    /** Free ports everywhere, data in the given directory. */
+    /** Free ports everywhere, data in the given directory, no web app. */
     public static LauncherSettings forTests(Path dataDir) {
-        return new LauncherSettings(dataDir, "127.0.0.1", 0, 0, 0, 0, 0, 0, List.of());
+        return new LauncherSettings(dataDir, "127.0.0.1", 0, 0, 0, 0, 0, 0, List.of(), dataDir.resolve("no-web-app"));
     }
 
     private static int port(Map<String, String> env, String name, int defaultPort) {

@@ -127,6 +127,19 @@ class WebSocketBridgeTest {
     }
 
     @Test
+    void aBrowserClosingItsSocketEndsTheStreamQuietly() {
+        try (ErrorLogRecorder errors = ErrorLogRecorder.attachToRoot()) {
+            WebSocketTestClient<ServerEvent> socket = chat();
+            socket.send(hello(alice));
+            socket.next(ServerEvent::hasReady);
+            socket.close(); // a close frame, then the end of the frames: one half-close, not two
+
+            assertThat(socket.awaitClosed().code()).isEqualTo(1000);
+            assertThat(errors.lines()).isEmpty();
+        }
+    }
+
+    @Test
     void aBadTokenIsToldInBandThenClosedAsUnauthenticated() {
         try (WebSocketTestClient<ServerEvent> socket = chat()) {
             socket.send(ClientEvent.newBuilder().setHello(Hello.newBuilder().setAccessToken("not-a-token")).build());

@@ -82,6 +82,8 @@ public final class WebSocketBridge implements WebSocketServiceHandler {
         private volatile long lastHeardNanos = System.nanoTime();
         /** Whether a frame was asked for and not yet delivered; event loop only. */
         private boolean frameRequested;
+        /** Whether the call was half-closed (a close frame, then the end of the frames); event loop only. */
+        private boolean halfClosed;
 
         Session(ServiceRequestContext ctx, WebSocketWriter out, ClientCall<byte[], byte[]> call) {
             this.ctx = ctx;
@@ -111,7 +113,7 @@ public final class WebSocketBridge implements WebSocketServiceHandler {
             lastHeardNanos = System.nanoTime();
             switch (frame.type()) {
                 case BINARY, TEXT -> call.sendMessage(frame.array()); // the service answers a bad one in-band
-                case CLOSE -> call.halfClose(); // the client is done: the service ends the stream
+                case CLOSE -> halfClose(); // the client is done: the service ends the stream
                 default -> { } // ping and pong: Armeria answers pings; either shows the client is alive
             }
             requestFrame();
@@ -125,7 +127,14 @@ public final class WebSocketBridge implements WebSocketServiceHandler {
 
         @Override
         public void onComplete() {
-            call.halfClose();
+            halfClose(); // after a close frame, the frames end too: once is enough
+        }
+
+        private void halfClose() {
+            if (!halfClosed) {
+                halfClosed = true;
+                call.halfClose();
+            }
         }
 
         // --- the gRPC call ---
