@@ -47,12 +47,13 @@ class ChatStream private constructor(resumeFrom: Map<String, Long>, bufferCapaci
     private val inbound = Channel<ServerEvent>(bufferCapacity)
     private val answers = ConcurrentHashMap<String, CompletableDeferred<Ack>>()
     private val readyAnswer = CompletableDeferred<Ready>()
+    @Volatile private var readyEvent: Ready? = null
     private val roomCursors = ConcurrentHashMap(resumeFrom)
     private lateinit var call: Job
 
     /** What the server said in Ready (the session id, the rooms, the token's expiry). */
     val ready: Ready
-        get() = readyAnswer.getCompleted()
+        get() = checkNotNull(readyEvent) { "the server has not said Ready yet" }
 
     /**
      * The server's events, in order, for one collector. Ends when the stream ends: normally when
@@ -119,6 +120,7 @@ class ChatStream private constructor(resumeFrom: Map<String, Long>, bufferCapaci
         when {
             event.hasReady() -> {
                 event.ready.roomsList.forEach { roomCursors.putIfAbsent(it.roomId, it.seq) }
+                readyEvent = event.ready
                 readyAnswer.complete(event.ready)
             }
             event.hasAck() -> answers[event.ack.clientId]?.complete(event.ack)
