@@ -12,9 +12,11 @@ import uuid
 
 import grpc
 
-from chatmesh_client import ChatmeshClient, Contracts
+from chatmesh_client import ChatEventRejected, ChatmeshClient, Contracts
 
 PASSWORD = "correct horse battery staple"
+# a well-formed room id (ULID) that names no room
+UNKNOWN_ROOM_ID = "01ARZ3NDEKTSV4RRFFQ69G5FAV"
 # An event that takes longer than this means something hangs, not that chatmesh is slow.
 PATIENCE = 60.0
 
@@ -93,6 +95,11 @@ class ChatScenarioTest(unittest.TestCase):
         bob_stream = bob_client.connect(bob, "bob-phone")
         bob_inbox = Inbox(bob_stream)
         self.assertIn(room.id, [r.room_id for r in bob_stream.ready.rooms])
+
+        # A refused send is answered on its own; the stream stays open for the rest.
+        with self.assertRaises(ChatEventRejected) as refused:
+            bob_stream.send(UNKNOWN_ROOM_ID, "anyone?")
+        self.assertEqual(grpc.StatusCode.NOT_FOUND.value[0], refused.exception.error.code)
 
         # Both ways on the stream: each sees the other's message, and their own, in seq order.
         hi = alice_stream.send(room.id, "hi bob")

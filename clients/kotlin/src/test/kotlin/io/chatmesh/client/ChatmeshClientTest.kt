@@ -8,6 +8,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder
 import java.nio.file.Path
 import java.util.concurrent.TimeUnit
 import kotlin.test.assertEquals
+import kotlin.test.assertFailsWith
 import kotlin.test.assertIs
 import kotlin.test.assertTrue
 import kotlin.time.Duration.Companion.minutes
@@ -63,6 +64,10 @@ class ChatmeshClientTest {
         val bobStream = bobClient.connect(scope, bob, "bob-phone")
         val bobInbox = Inbox(scope, bobStream)
         assertTrue(bobStream.ready.roomsList.any { it.roomId == room.id }, "Ready lists the room Bob joined")
+
+        // A refused send is answered on its own; the stream stays open for the rest.
+        val refused = assertFailsWith<ChatEventRejectedException> { bobStream.send(UNKNOWN_ROOM_ID, "anyone?") }
+        assertEquals(Status.Code.NOT_FOUND.value(), refused.error.code)
 
         // Both ways on the stream: each sees the other's message, and their own, in seq order.
         val hi = aliceStream.send(room.id, "hi bob")
@@ -128,6 +133,8 @@ class ChatmeshClientTest {
 
     companion object {
         private const val PASSWORD = "correct horse battery staple"
+        // a well-formed room id (ULID) that names no room
+        private const val UNKNOWN_ROOM_ID = "01ARZ3NDEKTSV4RRFFQ69G5FAV"
 
         private lateinit var chatmesh: EmbeddedChatmesh
 
