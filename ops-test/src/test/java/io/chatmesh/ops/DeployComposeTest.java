@@ -3,7 +3,6 @@ package io.chatmesh.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatmesh.ops.Compose.Mount;
-import io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
 import java.io.IOException;
 import java.net.URI;
@@ -133,14 +132,15 @@ class DeployComposeTest {
         Tree gateway = COMPOSE.service("gateway");
         EnvoyFile gatewayFile = EnvoyFile.gateway();
         assertEnvoy(gateway, gatewayFile, Compose.directory().resolve("certs/gateway"));
-        TlsCertificate publicCertificate = publicCertificate();
-        assertThat(Compose.mountAt(gateway, parent(publicCertificate.getCertificateChain().getFilename())).source())
+        TlsCertificate publicCertificate = EnvoyFile.gateway().certificate("public_https");
+        String publicDirectory = ContainerPaths.directory(publicCertificate.getCertificateChain().getFilename());
+        assertThat(Compose.mountAt(gateway, publicDirectory).source())
                 .isEqualTo(Compose.directory().resolve("certs/public"));
         int port = gatewayFile.listener("public_https").getAddress().getSocketAddress().getPortValue();
         assertThat(gateway.get("ports").texts()).as("the gateway's listener is published").contains(port + ":" + port);
 
         // every name an Envoy resolves is a compose service with a sidecar in its network
-        for (EnvoyFile envoy : allEnvoys()) {
+        for (EnvoyFile envoy : EnvoyFile.loadAll()) {
             for (var cluster : envoy.bootstrap().getStaticResources().getClustersList()) {
                 String host = EnvoyFile.endpoint(cluster).getAddress();
                 if (!host.equals("127.0.0.1")) {
@@ -178,48 +178,35 @@ class DeployComposeTest {
         for (String identity : identities) {
             Path directory = out.resolve("certs").resolve(identity);
             try (var files = Files.list(directory)) {
-                assertThat(files.map(file -> file.getFileName().toString()))
-                        .containsExactlyInAnyOrder(fileName(Mesh.MESH_CERTIFICATE), fileName(Mesh.MESH_KEY), fileName(Mesh.MESH_CA));
+                assertThat(files.map(file -> file.getFileName().toString())).containsExactlyInAnyOrder(
+                        ContainerPaths.fileName(Mesh.MESH_CERTIFICATE), ContainerPaths.fileName(Mesh.MESH_KEY),
+                        ContainerPaths.fileName(Mesh.MESH_CA));
             }
-            Certificates.assertMeshIdentity(directory.resolve(fileName(Mesh.MESH_CERTIFICATE)),
-                    directory.resolve(fileName(Mesh.MESH_KEY)), directory.resolve(fileName(Mesh.MESH_CA)),
-                    Deployable.identityOf(identity));
+            Certificates.assertMeshIdentity(directory.resolve(ContainerPaths.fileName(Mesh.MESH_CERTIFICATE)),
+                    directory.resolve(ContainerPaths.fileName(Mesh.MESH_KEY)),
+                    directory.resolve(ContainerPaths.fileName(Mesh.MESH_CA)), Deployable.identityOf(identity));
         }
-        TlsCertificate publicCertificate = publicCertificate();
+        TlsCertificate publicCertificate = EnvoyFile.gateway().certificate("public_https");
         Path publicDirectory = out.resolve("certs/public");
-        Certificates.assertKeyPair(publicDirectory.resolve(fileName(publicCertificate.getCertificateChain().getFilename())),
-                publicDirectory.resolve(fileName(publicCertificate.getPrivateKey().getFilename())));
+        Certificates.assertKeyPair(
+                publicDirectory.resolve(ContainerPaths.fileName(publicCertificate.getCertificateChain().getFilename())),
+                publicDirectory.resolve(ContainerPaths.fileName(publicCertificate.getPrivateKey().getFilename())));
     }
 
     private static void assertEnvoy(Tree service, EnvoyFile config, Path certificates) {
         List<String> command = service.get("command").texts();
         String configPath = command.get(command.indexOf("-c") + 1);
         assertThat(Compose.mountAt(service, configPath).source()).as("%s's config", service.path()).isEqualTo(config.path());
-        Mount mesh = Compose.mountAt(service, parent(Mesh.MESH_CERTIFICATE));
-        assertThat(parent(Mesh.MESH_KEY)).isEqualTo(mesh.target());
-        assertThat(parent(Mesh.MESH_CA)).isEqualTo(mesh.target());
+        Mount mesh = Compose.mountAt(service, ContainerPaths.directory(Mesh.MESH_CERTIFICATE));
+        assertThat(ContainerPaths.directory(Mesh.MESH_KEY)).isEqualTo(mesh.target());
+        assertThat(ContainerPaths.directory(Mesh.MESH_CA)).isEqualTo(mesh.target());
         assertThat(mesh.source()).as("%s's identity", service.path()).isEqualTo(certificates);
     }
 
-    static List<EnvoyFile> allEnvoys() {
-        return EnvoyFile.all().stream().map(EnvoyFile::load).toList();
-    }
-
-    static TlsCertificate publicCertificate() {
-        return EnvoyFile.downstreamTls(EnvoyFile.gateway().listener("public_https")).getCommonTlsContext().getTlsCertificates(0);
-    }
-
+    /** The browser origins the gateway's CORS policy allows. */
     static Set<String> gatewayOrigins() {
-        var host = EnvoyFile.connectionManager(EnvoyFile.gateway().listener("public_https")).getRouteConfig().getVirtualHosts(0);
-        CorsPolicy cors = EnvoyFile.unpack(host.getTypedPerFilterConfigOrThrow("envoy.filters.http.cors"), CorsPolicy.class);
-        return cors.getAllowOriginStringMatchList().stream().map(matcher -> matcher.getExact()).collect(Collectors.toSet());
+        return EnvoyFile.gateway().corsPolicy("public_https").getAllowOriginStringMatchList().stream()
+                .map(matcher -> matcher.getExact()).collect(Collectors.toSet());
     }
 
-    static String parent(String path) {
-        return path.substring(0, path.lastIndexOf('/'));
-    }
-
-    static String fileName(String path) {
-        return path.substring(path.lastIndexOf('/') + 1);
-    }
 }

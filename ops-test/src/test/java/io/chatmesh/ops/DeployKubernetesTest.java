@@ -32,7 +32,7 @@ class DeployKubernetesTest {
         assertThat(K8S.kustomization().get("resources").texts()).containsExactlyInAnyOrderElementsOf(manifests);
 
         List<Path> generated = new ArrayList<>();
-        for (EnvoyFile envoy : DeployComposeTest.allEnvoys()) {
+        for (EnvoyFile envoy : EnvoyFile.loadAll()) {
             assertThat(K8S.generatedFrom(configMapOf(envoy.identity()))).containsExactly(envoy.path());
             generated.add(envoy.path());
         }
@@ -91,7 +91,7 @@ class DeployKubernetesTest {
             }
             assertThat(servicePorts).isEqualTo(Map.of("grpc", ports.get("grpc"), "http", ports.get("http")));
             Set<Integer> called = new TreeSet<>();
-            for (EnvoyFile caller : DeployComposeTest.allEnvoys()) {
+            for (EnvoyFile caller : EnvoyFile.loadAll()) {
                 caller.bootstrap().getStaticResources().getClustersList().stream()
                         .map(EnvoyFile::endpoint).filter(address -> address.getAddress().equals(name))
                         .forEach(address -> called.add(address.getPortValue()));
@@ -167,16 +167,16 @@ class DeployKubernetesTest {
         EnvoyFile gateway = EnvoyFile.gateway();
         Tree envoy = assertEnvoy(deployment, gateway, "gateway-mesh");
 
-        TlsCertificate certificate = DeployComposeTest.publicCertificate();
-        String directory = DeployComposeTest.parent(certificate.getCertificateChain().getFilename());
-        assertThat(DeployComposeTest.parent(certificate.getPrivateKey().getFilename())).isEqualTo(directory);
+        TlsCertificate certificate = gateway.certificate("public_https");
+        String directory = ContainerPaths.directory(certificate.getCertificateChain().getFilename());
+        assertThat(ContainerPaths.directory(certificate.getPrivateKey().getFilename())).isEqualTo(directory);
         Tree publicTls = Kubernetes.volumeAt(deployment, envoy, directory);
         String secretName = publicTls.get("secret", "secretName").text();
         assertThat(K8S.secretTemplate(secretName).get("type").text()).isEqualTo("kubernetes.io/tls");
         Set<String> paths = publicTls.get("secret", "items").list().stream().map(item -> item.get("path").text())
                 .collect(Collectors.toSet());
-        assertThat(paths).containsExactlyInAnyOrder(DeployComposeTest.fileName(certificate.getCertificateChain().getFilename()),
-                DeployComposeTest.fileName(certificate.getPrivateKey().getFilename()));
+        assertThat(paths).containsExactlyInAnyOrder(ContainerPaths.fileName(certificate.getCertificateChain().getFilename()),
+                ContainerPaths.fileName(certificate.getPrivateKey().getFilename()));
         assertSecretHasKeys(publicTls.get("secret"));
 
         int listening = port(gateway, "public_https");
@@ -229,11 +229,11 @@ class DeployKubernetesTest {
         assertThat(item.get("key").text()).isEqualTo(config.path().getFileName().toString());
         assertThat(item.get("path").text()).isEqualTo(mount.get("subPath").text());
 
-        Tree mesh = Kubernetes.volumeAt(deployment, envoy, DeployComposeTest.parent(Mesh.MESH_CERTIFICATE));
+        Tree mesh = Kubernetes.volumeAt(deployment, envoy, ContainerPaths.directory(Mesh.MESH_CERTIFICATE));
         assertThat(mesh.get("secret", "secretName").text()).isEqualTo(meshSecret);
         assertThat(K8S.secretTemplate(meshSecret).get("stringData").keys()).containsExactlyInAnyOrder(
-                DeployComposeTest.fileName(Mesh.MESH_CERTIFICATE), DeployComposeTest.fileName(Mesh.MESH_KEY),
-                DeployComposeTest.fileName(Mesh.MESH_CA));
+                ContainerPaths.fileName(Mesh.MESH_CERTIFICATE), ContainerPaths.fileName(Mesh.MESH_KEY),
+                ContainerPaths.fileName(Mesh.MESH_CA));
         return envoy;
     }
 
