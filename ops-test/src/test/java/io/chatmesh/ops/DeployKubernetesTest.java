@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,6 +41,16 @@ class DeployKubernetesTest {
         assertThat(K8S.secretTemplates()).as("templates, never applied")
                 .allSatisfy(secret -> secret.get("stringData").keys().forEach(key ->
                         assertThat(secret.get("stringData", key).text()).doesNotContain("-----BEGIN")));
+    }
+
+    /** The command in the kustomization's first line is the one docs/operate.md and the README beside it give. */
+    @Test
+    void theGuidesApplyItTheWayTheKustomizationSays() throws Exception {
+        String command = Files.readAllLines(Kubernetes.directory().resolve(Kubernetes.KUSTOMIZATION)).getFirst()
+                .replaceFirst("^# ", "");
+        assertThat(command).startsWith("kubectl kustomize --load-restrictor LoadRestrictionsNone deploy/k8s");
+        assertThat(Files.readString(EnvoyFile.root().resolve("docs/operate.md"))).contains(command);
+        assertThat(Files.readString(Kubernetes.directory().resolve("README.md"))).contains(command);
     }
 
     @Test

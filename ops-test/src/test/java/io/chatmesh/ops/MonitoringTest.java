@@ -66,6 +66,15 @@ class MonitoringTest {
         }
     }
 
+    /** docs/operate.md's dashboard table names every metric the panels read. */
+    @Test
+    void theOperatorsGuideNamesEveryMetricTheDashboardReads() throws Exception {
+        String guide = Files.readString(EnvoyFile.root().resolve("docs/operate.md"));
+        for (String expression : Dashboard.expressions()) {
+            assertThat(guide).as("docs/operate.md, the dashboard's panels").contains(Dashboard.read(expression).metrics().keySet());
+        }
+    }
+
     /** The labels Prometheus adds to every series it scrapes: job, instance, and the targets' own. */
     static Set<String> targetLabels() {
         Tree config = Tree.load(Compose.directory().resolve("prometheus/prometheus.yml"));
