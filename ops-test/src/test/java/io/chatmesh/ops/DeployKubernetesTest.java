@@ -1,6 +1,7 @@
 package io.chatmesh.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
@@ -41,6 +42,33 @@ class DeployKubernetesTest {
         assertThat(K8S.secretTemplates()).as("templates, never applied")
                 .allSatisfy(secret -> secret.get("stringData").keys().forEach(key ->
                         assertThat(secret.get("stringData", key).text()).doesNotContain("-----BEGIN")));
+    }
+
+    /**
+     * Every manifest and Secret template parses strictly into Kubernetes' own API models (the Java
+     * client's generated code, with the API's field lists): a misspelt or misplaced field fails here
+     * as the API server would refuse it. Shown to fail on one such field first.
+     */
+    @Test
+    void everyManifestIsAValidKubernetesObject() {
+        Tree deployment = K8S.resource("Deployment", "chat-service");
+        Map<String, Object> container = new HashMap<>(castMap(Kubernetes.container(deployment, "chat-service").value()));
+        container.put("readinessprobe", container.get("readinessProbe"));
+        assertThatThrownBy(() -> KubernetesApi.validate(new Tree("typo", Map.of("apiVersion", "v1", "kind", "Pod",
+                "metadata", Map.of("name", "typo"), "spec", Map.of("containers", List.of(container)))))).hasMessageContaining("readinessprobe");
+
+        List<Tree> all = new ArrayList<>(K8S.resources());
+        all.addAll(K8S.secretTemplates());
+        for (Tree manifest : all) {
+            KubernetesApi.validate(manifest);
+        }
+        assertThat(all).extracting(manifest -> manifest.get("kind").text()).contains("Deployment", "Service",
+                "PodDisruptionBudget", "HorizontalPodAutoscaler", "NetworkPolicy", "ConfigMap", "Secret");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Object value) {
+        return (Map<String, Object>) value;
     }
 
     /** The command in the kustomization's first line is the one docs/operate.md and the README beside it give. */
