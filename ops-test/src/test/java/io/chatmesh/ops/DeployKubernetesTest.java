@@ -1,13 +1,9 @@
 package io.chatmesh.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,60 +22,6 @@ class DeployKubernetesTest {
 
     private static final Kubernetes K8S = new Kubernetes();
     private static final Set<String> AUTOSCALED = Set.of("chat-service", "signaling-service");
-
-    @Test
-    void theKustomizationAppliesEveryManifestAndEnvoysOwnFiles() {
-        List<String> manifests = new ArrayList<>(Kubernetes.files());
-        manifests.removeAll(List.of(Kubernetes.KUSTOMIZATION, Kubernetes.SECRET_TEMPLATES));
-        assertThat(K8S.kustomization().get("resources").texts()).containsExactlyInAnyOrderElementsOf(manifests);
-
-        List<Path> generated = new ArrayList<>();
-        for (EnvoyFile envoy : EnvoyFile.loadAll()) {
-            assertThat(K8S.generatedFrom(configMapOf(envoy.identity()))).containsExactly(envoy.path());
-            generated.add(envoy.path());
-        }
-        assertThat(K8S.kustomization().get("configMapGenerator").list()).hasSize(generated.size());
-        assertThat(K8S.secretTemplates()).as("templates, never applied")
-                .allSatisfy(secret -> secret.get("stringData").keys().forEach(key ->
-                        assertThat(secret.get("stringData", key).text()).doesNotContain("-----BEGIN")));
-    }
-
-    /**
-     * Every manifest and Secret template parses strictly into Kubernetes' own API models (the Java
-     * client's generated code, with the API's field lists): a misspelt or misplaced field fails here
-     * as the API server would refuse it. Shown to fail on one such field first.
-     */
-    @Test
-    void everyManifestIsAValidKubernetesObject() {
-        Tree deployment = K8S.resource("Deployment", "chat-service");
-        Map<String, Object> container = new HashMap<>(castMap(Kubernetes.container(deployment, "chat-service").value()));
-        container.put("readinessprobe", container.get("readinessProbe"));
-        assertThatThrownBy(() -> KubernetesApi.validate(new Tree("typo", Map.of("apiVersion", "v1", "kind", "Pod",
-                "metadata", Map.of("name", "typo"), "spec", Map.of("containers", List.of(container)))))).hasMessageContaining("readinessprobe");
-
-        List<Tree> all = new ArrayList<>(K8S.resources());
-        all.addAll(K8S.secretTemplates());
-        for (Tree manifest : all) {
-            KubernetesApi.validate(manifest);
-        }
-        assertThat(all).extracting(manifest -> manifest.get("kind").text()).contains("Deployment", "Service",
-                "PodDisruptionBudget", "HorizontalPodAutoscaler", "NetworkPolicy", "ConfigMap", "Secret");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> castMap(Object value) {
-        return (Map<String, Object>) value;
-    }
-
-    /** The command in the kustomization's first line is the one docs/operate.md and the README beside it give. */
-    @Test
-    void theGuidesApplyItTheWayTheKustomizationSays() throws Exception {
-        String command = Files.readAllLines(Kubernetes.directory().resolve(Kubernetes.KUSTOMIZATION)).getFirst()
-                .replaceFirst("^# ", "");
-        assertThat(command).startsWith("kubectl kustomize --load-restrictor LoadRestrictionsNone deploy/k8s");
-        assertThat(Files.readString(EnvoyFile.root().resolve("docs/operate.md"))).contains(command);
-        assertThat(Files.readString(Kubernetes.directory().resolve("README.md"))).contains(command);
-    }
 
     @Test
     void eachServiceRunsTheImageInItsProdProfileWithEverythingItReads() {
@@ -216,7 +158,7 @@ class DeployKubernetesTest {
                 .collect(Collectors.toSet());
         assertThat(paths).containsExactlyInAnyOrder(ContainerPaths.fileName(certificate.getCertificateChain().getFilename()),
                 ContainerPaths.fileName(certificate.getPrivateKey().getFilename()));
-        assertSecretHasKeys(publicTls.get("secret"));
+        K8S.assertSecretTemplated(publicTls.get("secret"));
 
         int listening = port(gateway, "public_https");
         Map<String, Integer> ports = Kubernetes.ports(envoy);
@@ -226,33 +168,6 @@ class DeployKubernetesTest {
         assertThat(ports.get(envoy.get("readinessProbe", "httpGet", "port").text())).isEqualTo(listening);
         assertThat(envoy.get("readinessProbe", "httpGet", "scheme").text()).isEqualTo("HTTPS");
         assertThat(envoy.get("readinessProbe", "httpGet", "path").text()).isEqualTo("/healthz");
-    }
-
-    @Test
-    void everySecretAndConfigMapKeyTheManifestsReadHasATemplate() {
-        for (Tree deployment : K8S.all("Deployment")) {
-            Tree pod = Kubernetes.podSpec(deployment);
-            for (Tree container : pod.get("containers").list()) {
-                Tree env = container.find("env");
-                for (Tree variable : env == null ? List.<Tree>of() : env.list()) {
-                    Tree secret = variable.find("valueFrom", "secretKeyRef");
-                    if (secret != null) {
-                        assertThat(K8S.secretTemplate(secret.get("name").text()).get("stringData").keys())
-                                .contains(secret.get("key").text());
-                    }
-                    Tree config = variable.find("valueFrom", "configMapKeyRef");
-                    if (config != null) {
-                        assertThat(config.get("name").text()).isEqualTo("chatmesh-backends");
-                        K8S.backend(config.get("key").text());
-                    }
-                }
-            }
-            for (Tree volume : pod.get("volumes").list()) {
-                if (volume.has("secret")) {
-                    assertSecretHasKeys(volume.get("secret"));
-                }
-            }
-        }
     }
 
     /** The Envoy container: its envoy/ file from the generated ConfigMap, its mesh identity from a Secret. */
@@ -276,14 +191,6 @@ class DeployKubernetesTest {
         return envoy;
     }
 
-    private static void assertSecretHasKeys(Tree secretVolume) {
-        Tree template = K8S.secretTemplate(secretVolume.get("secretName").text());
-        Tree items = secretVolume.find("items");
-        if (items != null) {
-            items.list().forEach(item -> assertThat(template.get("stringData").keys()).contains(item.get("key").text()));
-        }
-    }
-
     /** The variables a container sets: literal values, ConfigMap values resolved, null for Secrets and the pod's fields. */
     private static Map<String, String> environment(Tree container) {
         Map<String, String> environment = new HashMap<>();
@@ -296,7 +203,7 @@ class DeployKubernetesTest {
         return environment;
     }
 
-    private static String configMapOf(String identity) {
+    static String configMapOf(String identity) {
         return "envoy-" + identity;
     }
 

@@ -1,5 +1,7 @@
 package io.chatmesh.ops;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -73,6 +75,15 @@ final class Kubernetes {
     List<Path> generatedFrom(String configMap) {
         return kustomization.get("configMapGenerator").named(configMap).get("files").texts().stream()
                 .map(file -> directory().resolve(file).normalize()).toList();
+    }
+
+    /** A secret volume's Secret has a template with every key the volume picks. */
+    void assertSecretTemplated(Tree secretVolume) {
+        Tree template = secretTemplate(secretVolume.get("secretName").text());
+        Tree items = secretVolume.find("items");
+        if (items != null) {
+            items.list().forEach(item -> assertThat(template.get("stringData").keys()).contains(item.get("key").text()));
+        }
     }
 
     static Tree podSpec(Tree deployment) {
