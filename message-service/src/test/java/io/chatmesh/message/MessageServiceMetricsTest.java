@@ -59,7 +59,8 @@ class MessageServiceMetricsTest extends MessageServiceTestSupport {
         assertThat(after.samples("chatmesh_bus_publish_seconds_bucket", ROOM_EVENTS)).isNotEmpty();
         assertThat(after.samples("chatmesh_store_seconds_bucket", Map.of("store", "postgresql"))).isNotEmpty();
         for (String jvm : new String[] {"jvm_memory_used_bytes", "jvm_gc_memory_allocated_bytes_total",
-                "jvm_threads_live_threads", "jvm_classes_loaded_classes", "process_cpu_usage"}) {
+                "jvm_threads_live_threads", "jvm_classes_loaded_classes", "process_cpu_usage", "system_cpu_count",
+                "hikaricp_connections_active"}) {
             assertThat(after.samples(jvm, Map.of())).as(jvm).isNotEmpty();
         }
     }
