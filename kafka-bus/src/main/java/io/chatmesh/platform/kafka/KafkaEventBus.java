@@ -133,7 +133,11 @@ public final class KafkaEventBus implements EventBus {
             Objects.requireNonNull(topic, "topic");
             ensureTopic(topic, settings.maxBlock());
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
+            CompletableFuture<Void> refused = CompletableFuture.failedFuture(e);
+            if (topic != null) {
+                meters.topic(topic).timePublish(refused, start);
+            }
+            return refused;
         }
         BusMeters.TopicMeters topicMeters = meters.topic(topic);
         List<CompletableFuture<Void>> sent = new ArrayList<>(events.size());

@@ -114,11 +114,15 @@ class KafkaEventBusMetricsTest {
     }
 
     @Test
-    void closingTheBusTakesItsLagGaugeAway() {
+    void closingTheBusTakesItsLagGaugeAwayAndAPublishItRefusesCountsAsAFailure() {
         bus.subscribeLive(topic, new RecordingHandler());
         assertThat(lag().value()).isGreaterThanOrEqualTo(0);
         bus.close();
         assertThat(registry.find("chatmesh.bus.consumer.lag").tag("topic", topic).gauge()).isNull();
+
+        assertThat(bus.publish(topic, "room", new byte[0])).isCompletedExceptionally();
+        assertThat(registry.get("chatmesh.bus.publish.failures").tag("topic", topic).counter().count()).isOne();
+        assertThat(registry.get("chatmesh.bus.publish").tag("topic", topic).timer().count()).isZero();
     }
 
     private Timer timer(String name) {
