@@ -4,6 +4,7 @@ import io.chatmesh.platform.bus.BusMeters;
 import io.chatmesh.platform.bus.EventBus;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -66,7 +67,7 @@ import org.slf4j.LoggerFactory;
  * {@link KafkaBusSettings#replicationFactor()}): the configured ones at construction, any other
  * on first use; nothing is created when {@link KafkaBusSettings#createTopics()} is off.
  *
- * <p>Metrics ({@link BusMeters}): a publish is timed until the broker acknowledged all of its
+ * <p>Metrics ({@link BusMeters}, and the producer's own as {@code kafka_producer_*}): a publish is timed until the broker acknowledged all of its
  * events, an event's consumption from its record timestamp (set by the producer when it was
  * sent) until a subscription's handler returned, and a topic's lag is what its subscriptions
  * in this process have not handled yet (see {@link ConsumerSubscription}).
@@ -79,6 +80,8 @@ public final class KafkaEventBus implements EventBus {
 
     private final KafkaBusSettings settings;
     private final KafkaProducer<String, byte[]> producer;
+    /** The producer's own metrics (kafka_producer_*: send errors, request latency, buffer use). */
+    private final KafkaClientMetrics producerMetrics;
     private final Admin admin;
     private final Set<String> ensuredTopics = ConcurrentHashMap.newKeySet();
     private final Set<ConsumerSubscription> subscriptions = ConcurrentHashMap.newKeySet();
@@ -101,6 +104,8 @@ public final class KafkaEventBus implements EventBus {
                 createMissingTopics(settings.topics(), settings.apiTimeout());
             }
             this.producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer());
+            this.producerMetrics = new KafkaClientMetrics(producer);
+            producerMetrics.bindTo(registry);
         } catch (RuntimeException e) {
             if (admin != null) {
                 admin.close(settings.apiTimeout());
@@ -228,6 +233,7 @@ public final class KafkaEventBus implements EventBus {
         }
         closed = true;
         List.copyOf(subscriptions).forEach(ConsumerSubscription::close);
+        producerMetrics.close();
         producer.close(settings.apiTimeout());
         if (admin != null) {
             admin.close(settings.apiTimeout());

@@ -87,6 +87,8 @@ class KafkaEventBusMetricsTest {
         assertThat(scrape).containsPattern("chatmesh_bus_consume_seconds_count\\{topic=\"" + topic + "\"} 16(\\.0)?\n");
         assertThat(scrape).contains("chatmesh_bus_publish_seconds_bucket{topic=\"" + topic + "\",le=");
         assertThat(scrape).containsPattern("chatmesh_bus_consumer_lag\\{topic=\"" + topic + "\"} 0(\\.0)?\n");
+        // the producer's own metrics, by Micrometer's Kafka binder
+        assertThat(scrape).contains("kafka_producer_record_send_total");
     }
 
     @Test
