@@ -6,6 +6,7 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.chatmesh.message.domain.MessageStore;
 import io.chatmesh.message.store.MongoMessageStore;
+import io.chatmesh.platform.http.HttpFace;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.message.v1.GetMessageRequest;
 import io.chatmesh.proto.message.v1.GetUnreadCountsRequest;
@@ -14,8 +15,10 @@ import io.chatmesh.proto.message.v1.ListMessagesResponse;
 import io.chatmesh.proto.message.v1.MarkReadRequest;
 import io.chatmesh.proto.message.v1.Message;
 import io.chatmesh.proto.message.v1.RoomUnread;
+import io.chatmesh.testkit.MetricsScrape;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -33,7 +36,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(classes = MessageServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"spring.config.name=" + MessageServiceApplication.CONFIG_NAME, "spring.grpc.server.port=0",
-                "chatmesh.message.store=mongodb", "spring.datasource.url="})
+                "chatmesh.message.store=mongodb", "spring.datasource.url=", "chatmesh.http.port=0"})
 @Import(MessageServiceClientSupport.TestBeans.class)
 class MongoStoreServiceTest extends MessageServiceClientSupport {
 
@@ -55,6 +58,9 @@ class MongoStoreServiceTest extends MessageServiceClientSupport {
 
     @Autowired
     ApplicationContext context;
+
+    @Autowired
+    HttpFace http;
 
     @Test
     void runsOnMongoDbWithoutAnySqlBeans() {
@@ -119,6 +125,26 @@ class MongoStoreServiceTest extends MessageServiceClientSupport {
                 .isEqualTo(roomUnread(room, 1, 3, 4));
         assertThat(messages(bob).getUnreadCounts(GetUnreadCountsRequest.getDefaultInstance()).getRoomsList())
                 .containsExactly(roomUnread(room, 0, 0, 4));
+    }
+
+    @Test
+    void commandsAreTimedByNameOnTheMetricsPort() {
+        MetricsScrape before = MetricsScrape.of(http.port());
+        User alice = newUser();
+        User bob = newUser();
+        String room = newRoom(alice, bob);
+        post(room, 2, alice);
+        assertThat(messages(bob).listMessages(ListMessagesRequest.newBuilder().setRoomId(room).build())
+                .getMessagesCount()).isEqualTo(2);
+
+        MetricsScrape after = MetricsScrape.of(http.port());
+        // the driver reports a command once it has the answer, before the store method returns
+        assertThat(MessageServiceMetricsTest.increase(before, after, "chatmesh_store_seconds_count",
+                Map.of("store", "mongodb", "operation", "find"))).isGreaterThanOrEqualTo(1);
+        assertThat(after.samples("chatmesh_store_seconds_count", Map.of("store", "mongodb")))
+                .extracting(sample -> sample.labels().get("operation"))
+                .allMatch(operation -> operation.matches("[a-zA-Z]+"));
+        assertThat(after.samples("chatmesh_store_seconds_count", Map.of("store", "postgresql"))).isEmpty();
     }
 
     private static RoomUnread roomUnread(String room, long unread, long lastRead, long lastMessage) {

@@ -1,6 +1,10 @@
 package io.chatmesh.platform.kafka;
 
+import io.chatmesh.platform.bus.BusMeters;
 import io.chatmesh.platform.bus.EventBus;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -62,6 +66,11 @@ import org.slf4j.LoggerFactory;
  * Topics are created when missing (Admin, {@link KafkaBusSettings#partitions()} and
  * {@link KafkaBusSettings#replicationFactor()}): the configured ones at construction, any other
  * on first use; nothing is created when {@link KafkaBusSettings#createTopics()} is off.
+ *
+ * <p>Metrics ({@link BusMeters}, and the producer's own as {@code kafka_producer_*}): a publish is timed until the broker acknowledged all of its
+ * events, an event's consumption from its record timestamp (set by the producer when it was
+ * sent) until a subscription's handler returned, and a topic's lag is what its subscriptions
+ * in this process have not handled yet (see {@link ConsumerSubscription}).
  */
 public final class KafkaEventBus implements EventBus {
 
@@ -71,10 +80,13 @@ public final class KafkaEventBus implements EventBus {
 
     private final KafkaBusSettings settings;
     private final KafkaProducer<String, byte[]> producer;
+    /** The producer's own metrics (kafka_producer_*: send errors, request latency, buffer use). */
+    private final KafkaClientMetrics producerMetrics;
     private final Admin admin;
     private final Set<String> ensuredTopics = ConcurrentHashMap.newKeySet();
     private final Set<ConsumerSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger clientCounter = new AtomicInteger();
+    private final BusMeters meters;
     private volatile boolean closed;
 
     /**
@@ -83,20 +95,28 @@ public final class KafkaEventBus implements EventBus {
      * @throws KafkaException when those topics cannot be created within the api timeout
      *         (e.g. no broker reachable): a service should not start without its bus
      */
-    public KafkaEventBus(KafkaBusSettings settings) {
+    public KafkaEventBus(KafkaBusSettings settings, MeterRegistry registry) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.meters = new BusMeters(registry);
         this.admin = settings.createTopics() ? Admin.create(adminConfig()) : null;
         try {
             if (admin != null && !settings.topics().isEmpty()) {
                 createMissingTopics(settings.topics(), settings.apiTimeout());
             }
             this.producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer());
+            this.producerMetrics = new KafkaClientMetrics(producer);
+            producerMetrics.bindTo(registry);
         } catch (RuntimeException e) {
             if (admin != null) {
                 admin.close(settings.apiTimeout());
             }
             throw e;
         }
+    }
+
+    /** With its meters in Micrometer's global registry (which the services' registries join). */
+    public KafkaEventBus(KafkaBusSettings settings) {
+        this(settings, Metrics.globalRegistry);
     }
 
     public KafkaBusSettings settings() {
@@ -112,13 +132,19 @@ public final class KafkaEventBus implements EventBus {
      */
     @Override
     public CompletableFuture<Void> publishAll(String topic, List<Event> events) {
+        long start = System.nanoTime();
         try {
             requireOpen();
             Objects.requireNonNull(topic, "topic");
             ensureTopic(topic, settings.maxBlock());
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
+            CompletableFuture<Void> refused = CompletableFuture.failedFuture(e);
+            if (topic != null) {
+                meters.topic(topic).timePublish(refused, start);
+            }
+            return refused;
         }
+        BusMeters.TopicMeters topicMeters = meters.topic(topic);
         List<CompletableFuture<Void>> sent = new ArrayList<>(events.size());
         for (Event event : events) {
             CompletableFuture<Void> acknowledged = send(topic, event);
@@ -127,7 +153,9 @@ public final class KafkaEventBus implements EventBus {
                 break; // not taken: sending the rest would put them in the log without this one
             }
         }
-        return CompletableFuture.allOf(sent.toArray(CompletableFuture<?>[]::new));
+        CompletableFuture<Void> accepted = CompletableFuture.allOf(sent.toArray(CompletableFuture<?>[]::new));
+        topicMeters.timePublish(accepted, start);
+        return accepted;
     }
 
     private CompletableFuture<Void> send(String topic, Event event) {
@@ -159,7 +187,7 @@ public final class KafkaEventBus implements EventBus {
         String clientId = clientId(group);
         KafkaConsumer<String, byte[]> consumer = newConsumer(durableConsumerConfig(group, clientId));
         return start(new DurableSubscription(clientId, consumer, topic, group, handler, settings.retryBackoff(),
-                settings.apiTimeout(), this::forget));
+                settings.apiTimeout(), metersOf(topic), this::forget));
     }
 
     /**
@@ -194,7 +222,7 @@ public final class KafkaEventBus implements EventBus {
             throw e;
         }
         return start(new LiveSubscription(clientId, consumer, topic, start, handler, settings.retryBackoff(),
-                settings.apiTimeout(), this::forget));
+                settings.apiTimeout(), metersOf(topic), this::forget));
     }
 
     /** Stops every subscription (committing what they handled), then flushes pending publishes. */
@@ -205,10 +233,19 @@ public final class KafkaEventBus implements EventBus {
         }
         closed = true;
         List.copyOf(subscriptions).forEach(ConsumerSubscription::close);
+        producerMetrics.close();
         producer.close(settings.apiTimeout());
         if (admin != null) {
             admin.close(settings.apiTimeout());
         }
+        meters.close();
+    }
+
+    /** The topic's meters, with its lag gauge: what this bus's subscriptions to it have not handled. */
+    private BusMeters.TopicMeters metersOf(String topic) {
+        meters.lagOf(topic, () -> subscriptions.stream().filter(s -> s.topic().equals(topic))
+                .mapToLong(ConsumerSubscription::lag).sum());
+        return meters.topic(topic);
     }
 
     private Subscription start(ConsumerSubscription subscription) {
