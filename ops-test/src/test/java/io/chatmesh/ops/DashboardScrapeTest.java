@@ -57,13 +57,6 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  */
 class DashboardScrapeTest {
 
-    /**
-     * Metrics the metrics change (branch "metrics") adds to every service; not exported on main yet.
-     * The only exception to "every name is in the scrape": once that change is merged, delete this
-     * set (the test fails while a name in it is already scraped, to say so).
-     */
-    private static final Set<String> ADDED_BY_METRICS_CHANGE = Set.of("chatmesh_bus_consumer_lag",
-            "chatmesh_bus_publish_seconds", "chatmesh_store_seconds", "chatmesh_grpc_client_calls_seconds");
     private static final Pattern SAMPLE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?\\s+\\S+.*");
     private static final Pattern SAMPLE_LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"");
 
@@ -118,14 +111,12 @@ class DashboardScrapeTest {
         Set<String> missing = new TreeSet<>();
         for (String expression : Dashboard.expressions()) {
             for (String metric : Dashboard.read(expression).metrics().keySet()) {
-                if (!SCRAPED.containsKey(metric) && !addedByTheMetricsChange(metric)) {
+                if (!SCRAPED.containsKey(metric)) {
                     missing.add(metric);
                 }
             }
         }
         assertThat(missing).as("metrics the dashboard reads that no service exports").isEmpty();
-        assertThat(SCRAPED.keySet()).as("the services export them now: remove them from ADDED_BY_METRICS_CHANGE")
-                .noneMatch(DashboardScrapeTest::addedByTheMetricsChange);
         assertThat(SCRAPED).as("the scrape itself").containsKeys("chatmesh_grpc_server_calls_seconds_count",
                 "chatmesh_grpc_server_streams_open", "chatmesh_chat_deliveries_total");
     }
@@ -137,9 +128,6 @@ class DashboardScrapeTest {
             Query query = Dashboard.read(expression);
             Set<String> available = new TreeSet<>(targetLabels);
             query.metrics().forEach((metric, matched) -> {
-                if (addedByTheMetricsChange(metric)) {
-                    return;
-                }
                 Set<String> labels = new TreeSet<>(targetLabels);
                 labels.addAll(SCRAPED.getOrDefault(metric, Set.of()));
                 assertThat(labels).as("%s: labels of %s", expression, metric).containsAll(matched);
@@ -158,10 +146,6 @@ class DashboardScrapeTest {
             assertThat(healthCheck(GRPC_PORTS.get(service))).as("%s's gRPC port", service).isNotZero();
         }
         assertThat(healthCheck(freePort())).as("nothing listening").isNotZero();
-    }
-
-    private static boolean addedByTheMetricsChange(String metric) {
-        return ADDED_BY_METRICS_CHANGE.stream().anyMatch(name -> metric.equals(name) || metric.startsWith(name + "_"));
     }
 
     /** Starts a service as its own process would, every setting an environment variable. */
