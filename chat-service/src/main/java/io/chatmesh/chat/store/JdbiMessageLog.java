@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -28,13 +29,11 @@ public final class JdbiMessageLog implements MessageLog, AutoCloseable {
     private final DedicatedHandle<Attached> relays;
 
     public JdbiMessageLog(Jdbi jdbi) {
-        this.appends = new DedicatedHandle<>(jdbi, JdbiMessageLog::attach, handle -> {});
-        this.relays = new DedicatedHandle<>(jdbi, JdbiMessageLog::attach,
-                handle -> handle.execute("SET synchronous_commit = off"));
-    }
-
-    private static Attached attach(Handle handle) {
-        return new Attached(new MessageLogStatements(handle), handle.attach(MessageLogDao.class));
+        MessageLogStatements.Timers timers = MessageLogStatements.Timers.of(jdbi);
+        Function<Handle, Attached> attach = handle ->
+                new Attached(new MessageLogStatements(handle, timers), handle.attach(MessageLogDao.class));
+        this.appends = new DedicatedHandle<>(jdbi, attach, handle -> {});
+        this.relays = new DedicatedHandle<>(jdbi, attach, handle -> handle.execute("SET synchronous_commit = off"));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.chatmesh.chat.store;
 
+import io.chatmesh.platform.db.JdbiStatementMetrics;
+import io.micrometer.core.instrument.Timer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,7 +10,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
@@ -125,14 +129,26 @@ final class MessageLogStatements {
             WHERE r.id = p.room_id AND r.last_message_seq < p.seq
             """;
 
+    /** Each statement's {@code chatmesh_store_seconds} timer (Jdbi times only its own statements). */
+    record Timers(Timer append, Timer lockPublishedSeqs, Timer markPublished) {
+
+        static Timers of(Jdbi jdbi) {
+            return new Timers(JdbiStatementMetrics.timer(jdbi, "MessageLogStatements.append"),
+                    JdbiStatementMetrics.timer(jdbi, "MessageLogStatements.lockPublishedSeqs"),
+                    JdbiStatementMetrics.timer(jdbi, "MessageLogStatements.markPublished"));
+        }
+    }
+
     private final Connection connection;
+    private final Timers timers;
     private final PreparedStatement append;
     private final PreparedStatement lockPublishedSeqs;
     private final PreparedStatement markPublished;
 
     /** Prepares the statements on the handle's connection; they close with it. */
-    MessageLogStatements(Handle handle) {
+    MessageLogStatements(Handle handle, Timers timers) {
         this.connection = handle.getConnection();
+        this.timers = timers;
         try {
             this.append = connection.prepareStatement(APPEND);
             this.lockPublishedSeqs = connection.prepareStatement(LOCK_PUBLISHED_SEQS);
@@ -155,7 +171,7 @@ final class MessageLogStatements {
             append.setArray(7, connection.createArrayOf("text", replyToIds));
             append.setArray(8, connection.createArrayOf("text", threadRootIds));
             List<Appended> rows = new ArrayList<>(roomIds.length);
-            try (ResultSet result = append.executeQuery()) {
+            try (ResultSet result = timed(timers.append, append::executeQuery)) {
                 while (result.next()) {
                     rows.add(new Appended(result.getString(1), result.getLong(2), result.getBytes(3)));
                 }
@@ -171,7 +187,7 @@ final class MessageLogStatements {
         try {
             lockPublishedSeqs.setArray(1, connection.createArrayOf("text", roomIds));
             Map<String, Long> published = new HashMap<>();
-            try (ResultSet result = lockPublishedSeqs.executeQuery()) {
+            try (ResultSet result = timed(timers.lockPublishedSeqs, lockPublishedSeqs::executeQuery)) {
                 while (result.next()) {
                     published.put(result.getString(1), result.getLong(2));
                 }
@@ -187,9 +203,24 @@ final class MessageLogStatements {
         try {
             markPublished.setArray(1, connection.createArrayOf("text", roomIds));
             markPublished.setArray(2, connection.createArrayOf("bigint", seqs));
-            markPublished.executeUpdate();
+            timed(timers.markPublished, markPublished::executeUpdate);
         } catch (SQLException e) {
             throw failed(e, "mark published");
+        }
+    }
+
+    /** A JDBC call that may fail. */
+    @FunctionalInterface
+    private interface JdbcCall<T> {
+        T run() throws SQLException;
+    }
+
+    private static <T> T timed(Timer timer, JdbcCall<T> call) throws SQLException {
+        long start = System.nanoTime();
+        try {
+            return call.run();
+        } finally {
+            timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
 
