@@ -53,6 +53,10 @@ class MessageServiceMetricsTest extends MessageServiceTestSupport {
                         assertThat(statement.labels().get("operation")).matches("\\w+\\.\\w+");
                         assertThat(statement.value()).isPositive();
                     });
+            // the persister's prepared INSERT (plain JDBC) is timed under the same metric
+            assertThat(after.samples("chatmesh_store_seconds_count",
+                    Map.of("store", "postgresql", "operation", "MessageInserts.insertMessages")))
+                    .singleElement().satisfies(insert -> assertThat(insert.value()).isPositive());
         });
         MetricsScrape after = MetricsScrape.of(http.port());
         assertThat(after.samples("chatmesh_grpc_client_calls_seconds_bucket", MEMBERSHIP_OK)).isNotEmpty();

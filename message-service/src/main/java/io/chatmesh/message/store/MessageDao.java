@@ -28,22 +28,6 @@ interface MessageDao {
                 AS thread_reply_count
             """;
 
-    /** Returns the ids it inserted: an id or (room, seq) already taken is skipped. */
-    @SqlQuery("""
-            INSERT INTO messages (id, room_id, seq, sender_id, client_id, text, reply_to_id, thread_root_id,
-                                  created_at, edited_at, deleted_at)
-            SELECT * FROM unnest(:ids, :roomIds, :seqs, :senderIds, :clientIds, :texts, :replyToIds, :threadRootIds,
-                                 CAST(:createTimes AS timestamptz[]), CAST(:editTimes AS timestamptz[]),
-                                 CAST(:deleteTimes AS timestamptz[]))
-            ON CONFLICT DO NOTHING
-            RETURNING id
-            """)
-    List<String> insertMessages(@Bind("ids") String[] ids, @Bind("roomIds") String[] roomIds,
-            @Bind("seqs") Long[] seqs, @Bind("senderIds") String[] senderIds, @Bind("clientIds") String[] clientIds,
-            @Bind("texts") String[] texts, @Bind("replyToIds") String[] replyToIds,
-            @Bind("threadRootIds") String[] threadRootIds, @Bind("createTimes") String[] createTimes,
-            @Bind("editTimes") String[] editTimes, @Bind("deleteTimes") String[] deleteTimes);
-
     @SqlQuery("SELECT id FROM messages WHERE id = ANY(:ids)")
     List<String> existingIds(@Bind("ids") String[] ids);
 

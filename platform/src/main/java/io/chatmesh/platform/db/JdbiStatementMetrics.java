@@ -1,5 +1,7 @@
 package io.chatmesh.platform.db;
 
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.reflect.Method;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -32,6 +34,17 @@ public final class JdbiStatementMetrics implements SqlLogger {
 
     public JdbiStatementMetrics(StoreMetrics metrics) {
         this.metrics = metrics;
+    }
+
+    /**
+     * The timer of an operation run on a handle's connection without Jdbi (plain JDBC, e.g. a
+     * statement prepared once for a hot path), under the same metric as Jdbi's statements; a
+     * timer of no registry when {@code jdbi} has no timing installed.
+     */
+    public static Timer timer(Jdbi jdbi, String operation) {
+        return jdbi.getConfig(SqlStatements.class).getSqlLogger() instanceof JdbiStatementMetrics installed
+                ? installed.metrics.timer(operation)
+                : Timer.builder("chatmesh.store").register(new SimpleMeterRegistry());
     }
 
     /** Installs the statement timing on {@code jdbi}; returns it. */
