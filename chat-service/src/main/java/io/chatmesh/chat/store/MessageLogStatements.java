@@ -1,19 +1,17 @@
 package io.chatmesh.chat.store;
 
+import io.chatmesh.platform.db.HotStatements;
 import io.chatmesh.platform.db.JdbiStatementMetrics;
 import io.micrometer.core.instrument.Timer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
  * The send path's three statements, run once per batch, prepared once on their pipeline
@@ -149,19 +147,15 @@ final class MessageLogStatements {
     MessageLogStatements(Handle handle, Timers timers) {
         this.connection = handle.getConnection();
         this.timers = timers;
-        try {
-            this.append = connection.prepareStatement(APPEND);
-            this.lockPublishedSeqs = connection.prepareStatement(LOCK_PUBLISHED_SEQS);
-            this.markPublished = connection.prepareStatement(MARK_PUBLISHED);
-        } catch (SQLException e) {
-            throw failed(e, "prepare");
-        }
+        this.append = HotStatements.prepare(connection, APPEND);
+        this.lockPublishedSeqs = HotStatements.prepare(connection, LOCK_PUBLISHED_SEQS);
+        this.markPublished = HotStatements.prepare(connection, MARK_PUBLISHED);
     }
 
     /** Runs {@link #APPEND}; one outcome per post, in position order. */
     List<Appended> append(String[] roomIds, String[] senderIds, String[] clientIds, String[] messageIds,
             byte[][] messages, String[] createTimes, String[] replyToIds, String[] threadRootIds) {
-        try {
+        return HotStatements.run(timers.append, () -> {
             append.setArray(1, connection.createArrayOf("text", roomIds));
             append.setArray(2, connection.createArrayOf("text", senderIds));
             append.setArray(3, connection.createArrayOf("text", clientIds));
@@ -171,61 +165,35 @@ final class MessageLogStatements {
             append.setArray(7, connection.createArrayOf("text", replyToIds));
             append.setArray(8, connection.createArrayOf("text", threadRootIds));
             List<Appended> rows = new ArrayList<>(roomIds.length);
-            try (ResultSet result = timed(timers.append, append::executeQuery)) {
+            try (ResultSet result = append.executeQuery()) {
                 while (result.next()) {
                     rows.add(new Appended(result.getString(1), result.getLong(2), result.getBytes(3)));
                 }
             }
             return rows;
-        } catch (SQLException e) {
-            throw failed(e, "append");
-        }
+        });
     }
 
     /** Each existing room's last published seq, its row locked until the transaction ends. */
     Map<String, Long> lockPublishedSeqs(String[] roomIds) {
-        try {
+        return HotStatements.run(timers.lockPublishedSeqs, () -> {
             lockPublishedSeqs.setArray(1, connection.createArrayOf("text", roomIds));
             Map<String, Long> published = new HashMap<>();
-            try (ResultSet result = timed(timers.lockPublishedSeqs, lockPublishedSeqs::executeQuery)) {
+            try (ResultSet result = lockPublishedSeqs.executeQuery()) {
                 while (result.next()) {
                     published.put(result.getString(1), result.getLong(2));
                 }
             }
             return published;
-        } catch (SQLException e) {
-            throw failed(e, "lock published seqs");
-        }
+        });
     }
 
     /** Raises each room's published seq to the one given (never lowers it). */
     void markPublished(String[] roomIds, Long[] seqs) {
-        try {
+        HotStatements.run(timers.markPublished, () -> {
             markPublished.setArray(1, connection.createArrayOf("text", roomIds));
             markPublished.setArray(2, connection.createArrayOf("bigint", seqs));
-            timed(timers.markPublished, markPublished::executeUpdate);
-        } catch (SQLException e) {
-            throw failed(e, "mark published");
-        }
-    }
-
-    /** A JDBC call that may fail. */
-    @FunctionalInterface
-    private interface JdbcCall<T> {
-        T run() throws SQLException;
-    }
-
-    private static <T> T timed(Timer timer, JdbcCall<T> call) throws SQLException {
-        long start = System.nanoTime();
-        try {
-            return call.run();
-        } finally {
-            timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    /** As Jdbi reports a failed statement, so the dedicated handle checks and replaces its connection. */
-    private static UnableToExecuteStatementException failed(SQLException e, String what) {
-        return new UnableToExecuteStatementException("message log: " + what + " failed", e, null);
+            return markPublished.executeUpdate();
+        });
     }
 }

@@ -1,21 +1,19 @@
 package io.chatmesh.message.store;
 
 import io.chatmesh.message.domain.Message;
+import io.chatmesh.platform.db.HotStatements;
 import io.chatmesh.platform.db.JdbiStatementMetrics;
 import io.micrometer.core.instrument.Timer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
  * The persister's INSERT of a run of messages, prepared once on its dedicated connection and
@@ -45,11 +43,7 @@ final class MessageInserts {
     MessageInserts(Handle handle, Timer timer) {
         this.connection = handle.getConnection();
         this.timer = timer;
-        try {
-            this.insertMessages = connection.prepareStatement(INSERT_MESSAGES);
-        } catch (SQLException e) {
-            throw failed(e, "prepare");
-        }
+        this.insertMessages = HotStatements.prepare(connection, INSERT_MESSAGES);
     }
 
     static Timer timer(Jdbi jdbi) {
@@ -59,7 +53,7 @@ final class MessageInserts {
     /** Inserts the messages; returns the ids it inserted. */
     Set<String> insert(List<Message> messages) {
         MessageColumns columns = new MessageColumns(messages);
-        try {
+        return HotStatements.run(timer, () -> {
             insertMessages.setArray(1, connection.createArrayOf("text", columns.ids));
             insertMessages.setArray(2, connection.createArrayOf("text", columns.roomIds));
             insertMessages.setArray(3, connection.createArrayOf("bigint", columns.seqs));
@@ -72,18 +66,13 @@ final class MessageInserts {
             insertMessages.setArray(10, connection.createArrayOf("text", columns.editTimes));
             insertMessages.setArray(11, connection.createArrayOf("text", columns.deleteTimes));
             Set<String> inserted = new HashSet<>();
-            long start = System.nanoTime();
             try (ResultSet result = insertMessages.executeQuery()) {
                 while (result.next()) {
                     inserted.add(result.getString(1));
                 }
-            } finally {
-                timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             }
             return inserted;
-        } catch (SQLException e) {
-            throw failed(e, "insert messages");
-        }
+        });
     }
 
     /**
@@ -136,10 +125,5 @@ final class MessageInserts {
         private static String millis(Instant time) {
             return time == null ? null : time.truncatedTo(ChronoUnit.MILLIS).toString();
         }
-    }
-
-    /** As Jdbi reports a failed statement, so the dedicated handle checks and replaces its connection. */
-    private static UnableToExecuteStatementException failed(SQLException e, String what) {
-        return new UnableToExecuteStatementException("message store: " + what + " failed", e, null);
     }
 }
