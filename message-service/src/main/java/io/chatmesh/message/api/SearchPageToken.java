@@ -1,0 +1,41 @@
+package io.chatmesh.message.api;
+
+import io.chatmesh.message.domain.MessageSearch;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * SearchMessages' opaque page token: the create time (epoch milliseconds) and id of the last
+ * message of the previous page. Clients must not parse it; the format may change.
+ */
+final class SearchPageToken {
+
+    private static final Pattern FORMAT = Pattern.compile("S:([0-9]{1,15}):([0-9A-HJKMNP-TV-Z]{26})");
+
+    private SearchPageToken() {}
+
+    static String encode(MessageSearch.SearchCursor cursor) {
+        String plain = "S:" + cursor.createTime().toEpochMilli() + ":" + cursor.messageId();
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Empty when the token was not made by {@link #encode}. */
+    static Optional<MessageSearch.SearchCursor> decode(String token) {
+        String plain;
+        try {
+            plain = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.US_ASCII);
+        } catch (IllegalArgumentException notBase64) {
+            return Optional.empty();
+        }
+        Matcher matcher = FORMAT.matcher(plain);
+        if (!matcher.matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(new MessageSearch.SearchCursor(
+                Instant.ofEpochMilli(Long.parseLong(matcher.group(1))), matcher.group(2)));
+    }
+}
