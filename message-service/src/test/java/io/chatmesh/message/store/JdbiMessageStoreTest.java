@@ -134,6 +134,11 @@ class JdbiMessageStoreTest extends MessageStoreContract {
         });
 
         assertThat(plan).contains("messages_text_fts_idx").contains("messages_text_trgm_idx");
+        // Hangul counts as word characters for pg_trgm: a 4-character word gives 5 padded trigrams
+        // (shown as hashes, as pg_trgm keeps multibyte trigrams)
+        List<String> trigrams = jdbi.withHandle(handle -> handle.createQuery("SELECT unnest(show_trgm('서울에서'))")
+                .mapTo(String.class).list());
+        assertThat(trigrams).hasSize(5);
     }
 
     private static List<String> search(String room, String query) {
