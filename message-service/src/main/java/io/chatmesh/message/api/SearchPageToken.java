@@ -1,11 +1,8 @@
 package io.chatmesh.message.api;
 
 import io.chatmesh.message.domain.MessageSearch;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -19,23 +16,12 @@ final class SearchPageToken {
     private SearchPageToken() {}
 
     static String encode(MessageSearch.SearchCursor cursor) {
-        String plain = "S:" + cursor.createTime().toEpochMilli() + ":" + cursor.messageId();
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.US_ASCII));
+        return OpaqueTokens.encode("S:" + cursor.createTime().toEpochMilli() + ":" + cursor.messageId());
     }
 
     /** Empty when the token was not made by {@link #encode}. */
     static Optional<MessageSearch.SearchCursor> decode(String token) {
-        String plain;
-        try {
-            plain = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.US_ASCII);
-        } catch (IllegalArgumentException notBase64) {
-            return Optional.empty();
-        }
-        Matcher matcher = FORMAT.matcher(plain);
-        if (!matcher.matches()) {
-            return Optional.empty();
-        }
-        return Optional.of(new MessageSearch.SearchCursor(
+        return OpaqueTokens.decode(token, FORMAT).map(matcher -> new MessageSearch.SearchCursor(
                 Instant.ofEpochMilli(Long.parseLong(matcher.group(1))), matcher.group(2)));
     }
 }
