@@ -17,7 +17,7 @@ const EMPTY = "No messages yet. Say hello!";
 
 /**
  * Returns the view and a function that closes it (hangs up its call, stops listening). With
- * {@code focusSeq}, history is loaded back to that message, which is scrolled to and marked.
+ * `focusSeq`, history is loaded back to that message, which is scrolled to and marked.
  */
 export function roomView(ctx: AppContext, roomId: string, focusSeq?: bigint): [HTMLElement, () => void] {
   const timeline = ctx.timelines.get(roomId);
@@ -131,7 +131,7 @@ export function roomView(ctx: AppContext, roomId: string, focusSeq?: bigint): [H
     while (!rendered.has(seq) && timeline.oldestSeq > seq && (await loadOlder()));
     const item = rendered.get(seq);
     if (!item) {
-      error.show("That message is not in this room's timeline any more.");
+      error.show("That message is not in the room's main timeline (a thread reply, or gone).");
       return;
     }
     item.classList.add("found");
