@@ -13,6 +13,7 @@ import { roomTitle, type AppContext } from "./context.js";
 import { fill, h } from "./dom.js";
 import { roomView } from "./room-view.js";
 import { directView, directoryView, newRoomView } from "./rooms-views.js";
+import { searchBox, searchView } from "./search-view.js";
 
 const STATE_TEXT: Record<SocketState, string> = {
   connecting: "Connecting…",
@@ -133,6 +134,7 @@ export function shell(session: Session): Shell {
         h("a", { class: "button", href: "#/new", text: "New room" }),
         h("a", { class: "button secondary", href: "#/directory", text: "Public rooms" }),
         h("a", { class: "button secondary", href: "#/direct", text: "Direct message" })),
+      searchBox(ctx),
       h("h2", { text: "Your rooms" }),
       roomList),
     main);
@@ -145,13 +147,16 @@ export function shell(session: Session): Shell {
       closeView();
       closeView = () => {};
       banner.hidden = true;
-      const [screen, id] = path.split("/");
+      const [screen, id, at] = path.split("/");
       openRoomId = screen === "room" && id ? id : "";
       if (openRoomId) {
         unread.delete(openRoomId);
-        const [view, close] = roomView(ctx, openRoomId);
+        // #/room/<id>/<seq>: opened at that message (a search result)
+        const [view, close] = roomView(ctx, openRoomId, at && /^[1-9][0-9]*$/.test(at) ? BigInt(at) : undefined);
         closeView = close;
         fill(main, view);
+      } else if (screen === "search" && id) {
+        fill(main, searchView(ctx, decodeURIComponent(id)));
       } else if (screen === "directory") {
         fill(main, directoryView(ctx));
       } else if (screen === "new") {

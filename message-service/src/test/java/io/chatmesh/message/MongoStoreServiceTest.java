@@ -11,6 +11,7 @@ import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.message.v1.GetMessageRequest;
 import io.chatmesh.proto.message.v1.GetUnreadCountsRequest;
 import io.chatmesh.proto.message.v1.ListMessagesRequest;
+import io.chatmesh.proto.message.v1.ListThreadRequest;
 import io.chatmesh.proto.message.v1.ListMessagesResponse;
 import io.chatmesh.proto.message.v1.MarkReadRequest;
 import io.chatmesh.proto.message.v1.Message;
@@ -101,9 +102,15 @@ class MongoStoreServiceTest extends MessageServiceClientSupport {
 
         assertThat(messages(alice).getMessage(GetMessageRequest.newBuilder().setMessageId(reply.getId()).build())
                 .getMessage()).isEqualTo(reply.toBuilder().clearClientId().build());
+        Message rootWithThread = root.toBuilder().setThreadReplyCount(1).setThreadLastReplyTime(reply.getCreateTime())
+                .build();
         assertThat(messages(alice).listMessages(ListMessagesRequest.newBuilder().setRoomId(room).build())
-                .getMessagesList()).containsExactly(reply.toBuilder().clearClientId().build(),
-                        root.toBuilder().setThreadReplyCount(1).build());
+                .getMessagesList()).containsExactly(rootWithThread);
+        assertThat(messages(alice).listMessages(ListMessagesRequest.newBuilder().setRoomId(room)
+                .setIncludeThreadReplies(true).build())
+                .getMessagesList()).containsExactly(reply.toBuilder().clearClientId().build(), rootWithThread);
+        assertThat(messages(alice).listThread(ListThreadRequest.newBuilder().setThreadRootId(root.getId()).build())
+                .getRepliesList()).containsExactly(reply.toBuilder().clearClientId().build());
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.chatmesh.message.store;
 
 import io.chatmesh.message.domain.Attachment;
 import io.chatmesh.message.domain.Message;
+import io.chatmesh.message.domain.MessageSearch;
 import io.chatmesh.message.domain.MessageStore;
 import io.chatmesh.message.domain.PageDirection;
 import io.chatmesh.message.domain.ReactionSummary;
@@ -97,14 +98,34 @@ public final class JdbiMessageStore implements MessageStore, AutoCloseable {
     }
 
     @Override
-    public List<Message> page(String roomId, PageDirection direction, long fromSeq, int limit) {
+    public List<Message> page(String roomId, PageDirection direction, long fromSeq, int limit,
+            boolean withThreadReplies) {
         return jdbi.withHandle(handle -> { // one handle for the page and its details
             List<MessageRows.MessageRow> rows = switch (direction) {
-                case FORWARD -> dao.pageForward(roomId, direction.exclusiveBound(fromSeq), limit);
-                case BACKWARD -> dao.pageBackward(roomId, direction.exclusiveBound(fromSeq), limit);
+                case FORWARD -> dao.pageForward(roomId, direction.exclusiveBound(fromSeq), limit, withThreadReplies);
+                case BACKWARD -> dao.pageBackward(roomId, direction.exclusiveBound(fromSeq), limit, withThreadReplies);
             };
             return withDetails(rows);
         });
+    }
+
+    @Override
+    public List<Message> threadPage(String roomId, String rootId, long afterSeq, int limit) {
+        return jdbi.withHandle(handle -> withDetails(dao.threadPage(roomId, rootId, afterSeq, limit)));
+    }
+
+    @Override
+    public List<Message> search(MessageSearch search, int limit) {
+        String query = search.query().strip();
+        MessageSearch.SearchCursor after = search.after();
+        return jdbi.withHandle(handle -> withDetails(dao.search(search.roomIds().toArray(String[]::new), query,
+                "%" + escapeLike(query) + "%", after == null ? null : after.createTime().toString(),
+                after == null ? null : after.messageId(), limit)));
+    }
+
+    /** The text as a literal inside a LIKE pattern (escape character: backslash). */
+    private static String escapeLike(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     @Override
