@@ -2,16 +2,16 @@ package io.chatmesh.chat.api;
 
 import io.chatmesh.chat.bus.MessageProtos;
 import io.chatmesh.chat.domain.Member;
-import io.chatmesh.chat.domain.Page;
+import io.chatmesh.chat.domain.Memberships;
 import io.chatmesh.chat.domain.Room;
 import io.chatmesh.chat.domain.RoomKind;
 import io.chatmesh.chat.domain.RoomView;
-import io.chatmesh.chat.domain.Memberships;
 import io.chatmesh.chat.domain.Rooms;
 import io.chatmesh.platform.auth.AuthContext;
 import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.error.Validation;
+import io.chatmesh.platform.page.Page;
 import io.chatmesh.proto.room.v1.CreateRoomRequest;
 import io.chatmesh.proto.room.v1.CreateRoomResponse;
 import io.chatmesh.proto.room.v1.GetRoomRequest;

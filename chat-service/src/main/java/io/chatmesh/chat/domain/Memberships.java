@@ -3,6 +3,8 @@ package io.chatmesh.chat.domain;
 import io.chatmesh.chat.domain.RoomChanges.Change;
 import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.error.ChatmeshException;
+import io.chatmesh.platform.page.Page;
+import io.chatmesh.platform.page.PageToken;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -4,6 +4,8 @@ import io.chatmesh.chat.domain.RoomChanges.Change;
 import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.id.Ids;
+import io.chatmesh.platform.page.Page;
+import io.chatmesh.platform.page.PageToken;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -15,11 +15,15 @@ import io.chatmesh.user.domain.AccessTokenIssuer;
 import io.chatmesh.user.domain.Accounts;
 import io.chatmesh.user.domain.BoundedPasswordHasher;
 import io.chatmesh.user.domain.PasswordHasher;
+import io.chatmesh.user.domain.Privacy;
 import io.chatmesh.user.domain.RefreshTokenStore;
+import io.chatmesh.user.domain.RelationshipStore;
+import io.chatmesh.user.domain.Relationships;
 import io.chatmesh.user.domain.Sessions;
 import io.chatmesh.user.domain.SigningKeys;
 import io.chatmesh.user.domain.UserStore;
 import io.chatmesh.user.store.JdbiRefreshTokenStore;
+import io.chatmesh.user.store.JdbiRelationshipStore;
 import io.chatmesh.user.store.JdbiSigningKeyStore;
 import io.chatmesh.user.store.JdbiUserStore;
 import java.time.Clock;
@@ -75,6 +79,21 @@ class UserServiceConfiguration {
     @Bean
     Accounts accounts(UserStore users, PasswordHasher hasher, Clock clock) {
         return new Accounts(users, hasher, clock);
+    }
+
+    @Bean
+    RelationshipStore relationshipStore(Jdbi jdbi) {
+        return new JdbiRelationshipStore(jdbi);
+    }
+
+    @Bean
+    Relationships relationships(RelationshipStore store, Accounts accounts, Clock clock) {
+        return new Relationships(store, accounts, clock);
+    }
+
+    @Bean
+    Privacy privacy(RelationshipStore store, Accounts accounts, Clock clock) {
+        return new Privacy(store, accounts, clock);
     }
 
     @Bean

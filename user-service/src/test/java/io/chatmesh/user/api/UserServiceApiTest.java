@@ -15,8 +15,8 @@ import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.user.v1.BatchGetUsersRequest;
 import io.chatmesh.proto.user.v1.GetJwksRequest;
 import io.chatmesh.proto.user.v1.GetMeRequest;
+import io.chatmesh.proto.user.v1.GetPresenceRequest;
 import io.chatmesh.proto.user.v1.GetUserRequest;
-import io.chatmesh.proto.user.v1.ListBlockedUsersRequest;
 import io.chatmesh.proto.user.v1.LogInRequest;
 import io.chatmesh.proto.user.v1.LogInResponse;
 import io.chatmesh.proto.user.v1.LogOutRequest;
@@ -430,9 +430,9 @@ class UserServiceApiTest {
     }
 
     @Test
-    void relationshipsBlocksAndPresenceAreNotImplementedYet() {
+    void presenceIsNotImplementedYet() {
         assertStatus(Status.Code.UNIMPLEMENTED,
-                () -> signedIn().listBlockedUsers(ListBlockedUsersRequest.getDefaultInstance()));
+                () -> signedIn().getPresence(GetPresenceRequest.getDefaultInstance()));
     }
 
     // --- helpers ----------------------------------------------------------------------------------
