@@ -79,10 +79,10 @@ public final class Memberships {
         shared.announce(changes);
     }
 
-    /** Adds a user; owner and admins may, in GROUP rooms any member. Idempotent. */
+    /** Adds a user; owner and admins may, in GROUP rooms any member; never across a block. Idempotent. */
     public Member invite(Principal caller, String roomId, String userId) {
         store.transaction(repo -> authorizeInvite(repo, caller.userId(), roomId));
-        shared.requireExisting(caller, List.of(userId));
+        shared.requireReachable(caller, List.of(userId));
         record Invited(Member member, boolean added) {}
         Invited result = store.transaction(repo -> {
             authorizeInvite(repo, caller.userId(), roomId);

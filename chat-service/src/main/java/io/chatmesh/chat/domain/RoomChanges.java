@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -53,16 +53,42 @@ final class RoomChanges {
                 .orElseThrow(() -> ChatmeshException.outsideRoom(room.id(), room.kind() == RoomKind.PUBLIC));
     }
 
-    /** NOT_FOUND naming the first of {@code userIds} user-service does not know. */
-    void requireExisting(Principal caller, Collection<String> userIds) {
+    /**
+     * The users the caller may put into a room: NOT_FOUND naming the first that user-service
+     * does not know, PERMISSION_DENIED (BLOCKED) for one who blocked the caller or whom the
+     * caller blocked.
+     */
+    void requireReachable(Principal caller, Collection<String> userIds) {
         if (userIds.isEmpty()) {
             return;
         }
-        Set<String> existing = users.existing(caller, userIds);
+        Map<String, UserDirectory.Relation> relations = users.relations(caller, userIds);
         for (String userId : userIds) {
-            if (!existing.contains(userId)) {
+            UserDirectory.Relation relation = relations.get(userId);
+            if (relation == null) {
                 throw ChatmeshException.notFound("user " + userId);
             }
+            if (relation.blocked()) {
+                throw ChatmeshException.blocked("you and user " + userId + " cannot share a room: one blocked the other");
+            }
+        }
+    }
+
+    /**
+     * Whether the caller may have a direct room with {@code peerId}: never across a block, and
+     * only with a friend unless the peer accepts direct messages from anyone. NOT_FOUND for an
+     * unknown peer, PERMISSION_DENIED otherwise (reason BLOCKED or NOT_ALLOWED).
+     */
+    void requireDirectAllowed(Principal caller, String peerId) {
+        UserDirectory.Relation relation = users.relations(caller, List.of(peerId)).get(peerId);
+        if (relation == null) {
+            throw ChatmeshException.notFound("user " + peerId);
+        }
+        if (relation.blocked()) {
+            throw ChatmeshException.blocked("one of you blocked the other");
+        }
+        if (!relation.friends() && !relation.otherAcceptsDirectMessagesFromAnyone()) {
+            throw ChatmeshException.notAllowed("direct messages with this user need their friendship");
         }
     }
 

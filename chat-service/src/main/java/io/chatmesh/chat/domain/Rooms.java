@@ -43,7 +43,7 @@ public final class Rooms {
         }
         Set<String> others = new LinkedHashSet<>(memberIds);
         others.remove(caller.userId());
-        shared.requireExisting(caller, others);
+        shared.requireReachable(caller, others);
         Instant now = shared.now();
         String roomId = Ids.newId();
         Room room = store.transaction(repo -> {
@@ -60,17 +60,22 @@ public final class Rooms {
         return new RoomView(room, MemberRole.OWNER);
     }
 
-    /** The pair's DIRECT room; the first call creates it (the unique key settles races). */
+    /**
+     * The pair's DIRECT room; the first call creates it (the unique key settles races). Only
+     * between friends, or with someone who accepts direct messages from anyone; never across a
+     * block.
+     */
     public DirectRoom openDirect(Principal caller, String peerId) {
         if (peerId.equals(caller.userId())) {
             throw ChatmeshException.invalid("user_id", "cannot open a direct room with yourself");
         }
+        // checked for an existing room too: a block or an ended friendship closes the way back in
+        shared.requireDirectAllowed(caller, peerId);
         String key = Room.directKey(caller.userId(), peerId);
         Optional<Room> existing = store.transaction(repo -> repo.findByDirectKey(key));
         if (existing.isPresent()) {
             return new DirectRoom(existing.get(), false);
         }
-        shared.requireExisting(caller, List.of(peerId));
         Instant now = shared.now();
         Room candidate = new Room(Ids.newId(), RoomKind.DIRECT, "", "", null, Room.directUserIds(key), 0, 0, now, now, now);
         DirectRoom opened = store.transaction(repo -> {
