@@ -2,6 +2,7 @@ package io.chatmesh.chat.domain;
 
 import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.error.ChatmeshException;
+import io.chatmesh.platform.id.Ids;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,6 +91,33 @@ final class RoomChanges {
         if (!relation.friends() && !relation.otherAcceptsDirectMessagesFromAnyone()) {
             throw ChatmeshException.notAllowed("direct messages with this user need their friendship");
         }
+    }
+
+    /**
+     * The pair's DIRECT room inside a transaction, created (with both members) when it does not
+     * exist; the unique key settles races: after losing one the winner has committed (the insert
+     * waited for it), and the next statement's fresh snapshot sees its room.
+     */
+    Rooms.DirectRoom directRoomIn(RoomRepository repo, String openerId, String peerId) {
+        String key = Room.directKey(openerId, peerId);
+        Instant now = now();
+        Room candidate = new Room(Ids.newId(), RoomKind.DIRECT, "", "", null, Room.directUserIds(key), 0, 0, now, now, now);
+        boolean created = repo.insertRoom(candidate, key);
+        if (created) {
+            repo.insertMember(new Member(candidate.id(), openerId, MemberRole.MEMBER, now));
+            repo.insertMember(new Member(candidate.id(), peerId, MemberRole.MEMBER, now));
+        }
+        return new Rooms.DirectRoom(repo.findByDirectKey(key).orElseThrow(), created);
+    }
+
+    /** What to announce about a direct room: its two members, if this call created it. */
+    List<Change> directRoomChanges(Rooms.DirectRoom opened, String openerId, String peerId) {
+        if (!opened.created()) {
+            return List.of();
+        }
+        String roomId = opened.room().id();
+        return List.of(new Change(roomId, openerId, MembershipChange.JOINED, openerId, MemberRole.MEMBER),
+                new Change(roomId, peerId, MembershipChange.INVITED, openerId, MemberRole.MEMBER));
     }
 
     /** Publishes the events; a failure is logged, never reported: the change is committed. */

@@ -76,24 +76,8 @@ public final class Rooms {
         if (existing.isPresent()) {
             return new DirectRoom(existing.get(), false);
         }
-        Instant now = shared.now();
-        Room candidate = new Room(Ids.newId(), RoomKind.DIRECT, "", "", null, Room.directUserIds(key), 0, 0, now, now, now);
-        DirectRoom opened = store.transaction(repo -> {
-            boolean created = repo.insertRoom(candidate, key);
-            if (created) {
-                repo.insertMember(new Member(candidate.id(), caller.userId(), MemberRole.MEMBER, now));
-                repo.insertMember(new Member(candidate.id(), peerId, MemberRole.MEMBER, now));
-            }
-            // After losing a race the winner has committed (the insert waited for it), and
-            // this statement's fresh snapshot sees its room.
-            return new DirectRoom(repo.findByDirectKey(key).orElseThrow(), created);
-        });
-        if (opened.created()) {
-            String roomId = opened.room().id();
-            shared.announce(List.of(
-                    new Change(roomId, caller.userId(), MembershipChange.JOINED, caller.userId(), MemberRole.MEMBER),
-                    new Change(roomId, peerId, MembershipChange.INVITED, caller.userId(), MemberRole.MEMBER)));
-        }
+        DirectRoom opened = store.transaction(repo -> shared.directRoomIn(repo, caller.userId(), peerId));
+        shared.announce(shared.directRoomChanges(opened, caller.userId(), peerId));
         return opened;
     }
 
