@@ -16,6 +16,8 @@ import io.chatmesh.proto.user.v1.GetJwksRequest;
 import io.chatmesh.proto.user.v1.GetJwksResponse;
 import io.chatmesh.proto.user.v1.GetMeRequest;
 import io.chatmesh.proto.user.v1.GetMeResponse;
+import io.chatmesh.proto.user.v1.GetPresenceRequest;
+import io.chatmesh.proto.user.v1.GetPresenceResponse;
 import io.chatmesh.proto.user.v1.GetUserRequest;
 import io.chatmesh.proto.user.v1.GetUserResponse;
 import io.chatmesh.proto.user.v1.ListBlockedUsersRequest;
@@ -36,6 +38,8 @@ import io.chatmesh.proto.user.v1.SearchUsersRequest;
 import io.chatmesh.proto.user.v1.SearchUsersResponse;
 import io.chatmesh.proto.user.v1.SendRelationshipRequestRequest;
 import io.chatmesh.proto.user.v1.SendRelationshipRequestResponse;
+import io.chatmesh.proto.user.v1.SetPresenceRequest;
+import io.chatmesh.proto.user.v1.SetPresenceResponse;
 import io.chatmesh.proto.user.v1.SignUpRequest;
 import io.chatmesh.proto.user.v1.SignUpResponse;
 import io.chatmesh.proto.user.v1.UnblockUserRequest;
@@ -45,21 +49,24 @@ import io.chatmesh.proto.user.v1.UpdateMeResponse;
 import io.chatmesh.proto.user.v1.UpdateSettingsRequest;
 import io.chatmesh.proto.user.v1.UpdateSettingsResponse;
 import io.chatmesh.proto.user.v1.UserServiceGrpc;
+import io.chatmesh.proto.user.v1.WatchPresenceRequest;
+import io.chatmesh.proto.user.v1.WatchPresenceResponse;
 import io.chatmesh.user.domain.Accounts;
+import io.chatmesh.user.domain.PresenceDirectory;
 import io.chatmesh.user.domain.Privacy;
 import io.chatmesh.user.domain.Relationships;
 import io.chatmesh.user.domain.SearchPage;
 import io.chatmesh.user.domain.Sessions;
 import io.chatmesh.user.domain.SigningKeys;
 import io.chatmesh.user.domain.UserRules;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.Optional;
 import org.springframework.grpc.server.service.GrpcService;
 
 /**
  * chatmesh.user.v1.UserService: accounts, tokens and settings here; relationships and blocks
- * in {@link RelationshipCalls}. Presence is not implemented yet and answers UNIMPLEMENTED (the
- * generated defaults).
+ * in {@link RelationshipCalls}, presence in {@link PresenceCalls}.
  */
 @GrpcService
 public class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
@@ -76,9 +83,11 @@ public class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
     private final SigningKeys signingKeys;
     private final Privacy privacy;
     private final RelationshipCalls relationships;
+    private final PresenceCalls presence;
 
     public UserGrpcService(Accounts accounts, Sessions sessions, SigningKeys signingKeys, Relationships relationships,
-            Privacy privacy) {
+            Privacy privacy, PresenceDirectory presence) {
+        this.presence = new PresenceCalls(presence);
         this.accounts = accounts;
         this.sessions = sessions;
         this.signingKeys = signingKeys;
@@ -248,6 +257,21 @@ public class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
     @Override
     public void listBlockedUsers(ListBlockedUsersRequest request, StreamObserver<ListBlockedUsersResponse> response) {
         reply(response, relationships.listBlocked(request));
+    }
+
+    @Override
+    public void getPresence(GetPresenceRequest request, StreamObserver<GetPresenceResponse> response) {
+        reply(response, presence.get(request));
+    }
+
+    @Override
+    public void setPresence(SetPresenceRequest request, StreamObserver<SetPresenceResponse> response) {
+        reply(response, presence.set(request));
+    }
+
+    @Override
+    public void watchPresence(WatchPresenceRequest request, StreamObserver<WatchPresenceResponse> response) {
+        presence.watch(request, (ServerCallStreamObserver<WatchPresenceResponse>) response);
     }
 
     private static <T> void reply(StreamObserver<T> response, T message) {

@@ -15,7 +15,6 @@ import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.user.v1.BatchGetUsersRequest;
 import io.chatmesh.proto.user.v1.GetJwksRequest;
 import io.chatmesh.proto.user.v1.GetMeRequest;
-import io.chatmesh.proto.user.v1.GetPresenceRequest;
 import io.chatmesh.proto.user.v1.GetUserRequest;
 import io.chatmesh.proto.user.v1.LogInRequest;
 import io.chatmesh.proto.user.v1.LogInResponse;
@@ -427,12 +426,6 @@ class UserServiceApiTest {
         assertThat(caller.searchUsers(search(prefix.toUpperCase()).toBuilder().setPageToken(token).build())
                 .getUsersList()).extracting(User::getUsername).containsExactly(prefix + "b");
         assertStatus(Status.Code.UNAUTHENTICATED, () -> users().searchUsers(search(prefix)));
-    }
-
-    @Test
-    void presenceIsNotImplementedYet() {
-        assertStatus(Status.Code.UNIMPLEMENTED,
-                () -> signedIn().getPresence(GetPresenceRequest.getDefaultInstance()));
     }
 
     // --- helpers ----------------------------------------------------------------------------------
