@@ -4,10 +4,16 @@ import static io.chatmesh.launcher.Accounts.as;
 import static io.chatmesh.launcher.Accounts.signUpAndLogIn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.ErrorInfo;
+import io.chatmesh.platform.auth.BearerCallCredentials;
+import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
+import io.chatmesh.proto.chat.v1.ClientEvent;
+import io.chatmesh.proto.chat.v1.Hello;
+import io.chatmesh.proto.chat.v1.ServerEvent;
 import io.chatmesh.proto.room.v1.CreateRoomRequest;
 import io.chatmesh.proto.room.v1.InviteMemberRequest;
 import io.chatmesh.proto.room.v1.ListMembersRequest;
@@ -18,18 +24,24 @@ import io.chatmesh.proto.room.v1.RoomServiceGrpc;
 import io.chatmesh.proto.user.v1.AcceptRelationshipRequestRequest;
 import io.chatmesh.proto.user.v1.BlockUserRequest;
 import io.chatmesh.proto.user.v1.GetMeRequest;
+import io.chatmesh.proto.user.v1.GetPresenceRequest;
+import io.chatmesh.proto.user.v1.Presence;
+import io.chatmesh.proto.user.v1.PresenceStatus;
 import io.chatmesh.proto.user.v1.RelationshipKind;
 import io.chatmesh.proto.user.v1.RelationshipListing;
 import io.chatmesh.proto.user.v1.RemoveRelationshipRequest;
 import io.chatmesh.proto.user.v1.SendRelationshipRequestRequest;
+import io.chatmesh.proto.user.v1.SetPresenceRequest;
 import io.chatmesh.proto.user.v1.UnblockUserRequest;
 import io.chatmesh.proto.user.v1.UpdateSettingsRequest;
 import io.chatmesh.proto.user.v1.UserServiceGrpc;
+import io.chatmesh.testkit.StreamRecorder;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
@@ -39,7 +51,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Friendship, blocks and the direct-message setting as chat-service enforces them, asking the
- * real user-service over gRPC (RelationshipService): the whole embedded stack, through the edge.
+ * real user-service over gRPC (RelationshipService), and presence made of chat streams
+ * (chat-service to user-service over the bus): the whole embedded stack, through the edge.
  */
 class SocialRulesTest {
 
@@ -112,6 +125,45 @@ class SocialRulesTest {
                 .setKind(RoomKind.ROOM_KIND_GROUP).setName("group").addMemberIds(pest.id()).build()));
         assertThat(rooms(owner).listMembers(ListMembersRequest.newBuilder().setRoomId(room.getId()).build())
                 .getMembersCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aUserIsOnlineWhileAnyOfTheirDevicesHoldsAChatStream() {
+        Person eve = person("eve");
+        Person fay = person("fay");
+        befriend(eve, fay);
+        assertThat(presenceOf(fay, eve).getStatus()).isEqualTo(PresenceStatus.PRESENCE_STATUS_OFFLINE);
+
+        StreamObserver<ClientEvent> phone = chatStream(eve, "phone");
+        StreamObserver<ClientEvent> laptop = chatStream(eve, "laptop");
+        await().atMost(StreamRecorder.PATIENCE).untilAsserted(() ->
+                assertThat(presenceOf(fay, eve).getStatus()).isEqualTo(PresenceStatus.PRESENCE_STATUS_ONLINE));
+
+        phone.onCompleted();
+        users(eve).setPresence(SetPresenceRequest.newBuilder().setStatus(PresenceStatus.PRESENCE_STATUS_AWAY).build());
+        // the laptop still holds its stream: eve is away, not offline
+        await().atMost(StreamRecorder.PATIENCE).untilAsserted(() ->
+                assertThat(presenceOf(fay, eve).getStatus()).isEqualTo(PresenceStatus.PRESENCE_STATUS_AWAY));
+
+        laptop.onCompleted();
+        await().atMost(StreamRecorder.PATIENCE).untilAsserted(() -> {
+            Presence seen = presenceOf(fay, eve);
+            assertThat(seen.getStatus()).isEqualTo(PresenceStatus.PRESENCE_STATUS_OFFLINE);
+            assertThat(seen.hasLastSeenTime()).isTrue();
+        });
+    }
+
+    private static StreamObserver<ClientEvent> chatStream(Person person, String deviceId) {
+        StreamRecorder<ServerEvent> events = new StreamRecorder<>();
+        StreamObserver<ClientEvent> out = ChatServiceGrpc.newStub(edge)
+                .withCallCredentials(BearerCallCredentials.of(person.token())).connect(events);
+        out.onNext(ClientEvent.newBuilder().setHello(Hello.newBuilder().setDeviceId(deviceId)).build());
+        events.awaitFirst(ServerEvent::hasReady);
+        return out;
+    }
+
+    private static Presence presenceOf(Person viewer, Person user) {
+        return users(viewer).getPresence(GetPresenceRequest.newBuilder().addUserIds(user.id()).build()).getPresences(0);
     }
 
     private static void befriend(Person a, Person b) {

@@ -3,6 +3,7 @@ package io.chatmesh.chat.config;
 import io.chatmesh.chat.api.MessageHistoryClient;
 import io.chatmesh.chat.api.RandomMatchCalls;
 import io.chatmesh.chat.api.StreamSettings;
+import io.chatmesh.chat.bus.BusDevicePresence;
 import io.chatmesh.chat.bus.BusRoomEventPublisher;
 import io.chatmesh.chat.bus.RoomEventFanout;
 import io.chatmesh.chat.domain.Memberships;
@@ -120,6 +121,13 @@ public class ChatServiceConfiguration {
     Memberships memberships(RoomStore store, UserDirectory users, RoomEventPublisher events, Clock clock,
             ChatProperties properties, EventBus bus, Environment environment) {
         return new Memberships(store, users, events, clock, publishTimeout(properties, bus, environment));
+    }
+
+    /** Device streams for user-service's presence; a heartbeat well inside its device timeout (45 s). */
+    @Bean(initMethod = "start", destroyMethod = "close")
+    BusDevicePresence devicePresence(EventBus bus, Clock clock,
+            @Value("${chatmesh.chat.presence-heartbeat:15s}") Duration heartbeat) {
+        return new BusDevicePresence(bus, clock, heartbeat);
     }
 
     @Bean
