@@ -87,8 +87,8 @@ public final class RandomMatchCalls implements AutoCloseable {
         try {
             matching.leave(ticket);
         } catch (RuntimeException e) {
-            // the ticket then expires on its own after its lifetime
-            log.warn("could not take a random-match ticket out of the queue", e);
+            // the ticket then expires on its own after its lifetime (seen when the database stops first)
+            log.warn("could not take a random-match ticket out of the queue: {}", e.toString());
         }
     }
 
