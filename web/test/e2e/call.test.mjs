@@ -5,6 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { launch, personPage, screenshot, send, signUp, waitForTexts } from "../support/browser.mjs";
+import { befriend } from "../support/social.mjs";
 
 let browser;
 before(async () => {
@@ -26,8 +27,9 @@ async function remoteVideoPlays(page) {
 test("a 1:1 video call in a direct room: both sides connect and see each other's camera", async () => {
   const ann = await personPage(browser);
   const bob = await personPage(browser);
-  await signUp(ann, "callann");
+  const annName = await signUp(ann, "callann");
   const bobName = await signUp(bob, "callbob");
+  await befriend(annName, bobName); // a direct room needs friendship
 
   // ann opens a direct room with bob by his username and says hi
   await ann.getByRole("link", { name: "Direct message" }).click();
