@@ -14,22 +14,15 @@ import io.chatmesh.proto.user.internal.v1.PresenceSignal;
 import io.chatmesh.proto.user.v1.AcceptRelationshipRequestRequest;
 import io.chatmesh.proto.user.v1.BlockUserRequest;
 import io.chatmesh.proto.user.v1.GetPresenceRequest;
-import io.chatmesh.proto.user.v1.LogInRequest;
 import io.chatmesh.proto.user.v1.Presence;
 import io.chatmesh.proto.user.v1.PresenceStatus;
 import io.chatmesh.proto.user.v1.RelationshipKind;
 import io.chatmesh.proto.user.v1.SendRelationshipRequestRequest;
 import io.chatmesh.proto.user.v1.SetPresenceRequest;
-import io.chatmesh.proto.user.v1.SignUpRequest;
 import io.chatmesh.proto.user.v1.UserServiceGrpc;
 import io.chatmesh.proto.user.v1.WatchPresenceRequest;
 import io.chatmesh.proto.user.v1.WatchPresenceResponse;
-import io.chatmesh.testkit.TestPostgres;
-import io.chatmesh.user.UserServiceApplication;
 import io.grpc.Context;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
-import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,66 +30,26 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.grpc.test.autoconfigure.LocalGrpcPort;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Presence over the real service: device streams arrive on the bus as chat-service publishes
  * them (here published by the test on the service's own bus), and users see each other's
  * presence through GetPresence, WatchPresence and SetPresence.
  */
-@SpringBootTest(classes = UserServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
-        properties = {
-                "spring.config.name=" + UserServiceApplication.CONFIG_NAME,
-                "spring.grpc.server.port=0",
-                TestDatabase.CHEAP_HASH_MEMORY,
-                TestDatabase.CHEAP_HASH_ITERATIONS})
-class PresenceApiTest {
+class PresenceApiTest extends UserServiceApiTestSupport {
 
-    private static final String PASSWORD = "correct horse battery";
-    private static final String JDBC_URL = TestPostgres.newDatabase();
-    private static final AtomicInteger sequence = new AtomicInteger();
     private static final Duration PATIENCE = Duration.ofSeconds(30);
-
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> JDBC_URL);
-        registry.add("spring.datasource.username", () -> TestPostgres.USER);
-        registry.add("spring.datasource.password", () -> TestPostgres.PASSWORD);
-    }
-
-    @LocalGrpcPort
-    int port;
 
     @Autowired
     EventBus bus;
 
-    ManagedChannel channel;
-
-    record Person(String id, String token) {}
-
-    @BeforeEach
-    void connect() {
-        channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create()).build();
-    }
-
-    @AfterEach
-    void disconnect() throws InterruptedException {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-
     @Test
     void aUserIsOnlineWhileAnyDeviceHoldsAStreamAndOfflineWithLastSeenAfterTheLast() {
-        Person alice = newUser();
-        Person bob = newUser();
+        Person alice = newUser("pres");
+        Person bob = newUser("pres");
         befriend(alice, bob);
         assertThat(presenceOf(bob, alice).getStatus()).isEqualTo(PresenceStatus.PRESENCE_STATUS_OFFLINE);
 
@@ -121,7 +74,7 @@ class PresenceApiTest {
 
     @Test
     void aDeviceThatFellSilentTimesOut() {
-        Person alice = newUser();
+        Person alice = newUser("pres");
         // heard of longer ago than the timeout (45 s): the next expiry drops it
         device(alice, "tablet", true, Instant.now().minus(Duration.ofMinutes(5)));
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(presenceOf(alice, alice).getStatus())
@@ -131,10 +84,10 @@ class PresenceApiTest {
 
     @Test
     void friendsSeeTheChosenStatusOthersAndTheBlockedSeeOffline() {
-        Person alice = newUser();
-        Person friend = newUser();
-        Person stranger = newUser();
-        Person blocked = newUser();
+        Person alice = newUser("pres");
+        Person friend = newUser("pres");
+        Person stranger = newUser("pres");
+        Person blocked = newUser("pres");
         befriend(alice, friend);
         befriend(alice, blocked);
         users(alice).blockUser(BlockUserRequest.newBuilder().setUserId(blocked.id()).build());
@@ -160,8 +113,8 @@ class PresenceApiTest {
 
     @Test
     void watchPresenceSendsTheCurrentStateFirstThenEachChange() throws Exception {
-        Person alice = newUser();
-        Person bob = newUser();
+        Person alice = newUser("pres");
+        Person bob = newUser("pres");
         befriend(alice, bob);
         BlockingQueue<Presence> seen = new LinkedBlockingQueue<>();
         Context.CancellableContext watching = Context.current().withCancellation();
@@ -194,7 +147,7 @@ class PresenceApiTest {
 
     @Test
     void badPresenceRequestsAreRefused() {
-        Person alice = newUser();
+        Person alice = newUser("pres");
         assertThat(violatedFields(() -> users(alice).setPresence(SetPresenceRequest.newBuilder()
                 .setStatus(PresenceStatus.PRESENCE_STATUS_OFFLINE).setStatusText("x".repeat(129)).build())))
                 .containsExactlyInAnyOrder("status", "status_text");
@@ -235,15 +188,5 @@ class PresenceApiTest {
     private UserServiceGrpc.UserServiceBlockingStub users(Person person) {
         return UserServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
                 .withCallCredentials(BearerCallCredentials.of(person.token()));
-    }
-
-    private Person newUser() {
-        String username = "pres" + sequence.incrementAndGet();
-        var anonymous = UserServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
-        String id = anonymous.signUp(SignUpRequest.newBuilder().setUsername(username).setPassword(PASSWORD).build())
-                .getUser().getId();
-        String token = anonymous.logIn(LogInRequest.newBuilder().setUsername(username).setPassword(PASSWORD).build())
-                .getTokens().getAccessToken();
-        return new Person(id, token);
     }
 }

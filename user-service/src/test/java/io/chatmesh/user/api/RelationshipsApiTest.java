@@ -20,7 +20,6 @@ import io.chatmesh.proto.user.v1.GetUserRequest;
 import io.chatmesh.proto.user.v1.ListBlockedUsersRequest;
 import io.chatmesh.proto.user.v1.ListRelationshipRequestsRequest;
 import io.chatmesh.proto.user.v1.ListRelationshipsRequest;
-import io.chatmesh.proto.user.v1.LogInRequest;
 import io.chatmesh.proto.user.v1.RelationshipKind;
 import io.chatmesh.proto.user.v1.RelationshipListing;
 import io.chatmesh.proto.user.v1.RelationshipRequest;
@@ -28,84 +27,31 @@ import io.chatmesh.proto.user.v1.RelationshipRequestState;
 import io.chatmesh.proto.user.v1.RemoveRelationshipRequest;
 import io.chatmesh.proto.user.v1.RequestDirection;
 import io.chatmesh.proto.user.v1.SendRelationshipRequestRequest;
-import io.chatmesh.proto.user.v1.SignUpRequest;
 import io.chatmesh.proto.user.v1.UnblockUserRequest;
 import io.chatmesh.proto.user.v1.UpdateSettingsRequest;
 import io.chatmesh.proto.user.v1.User;
 import io.chatmesh.proto.user.v1.UserServiceGrpc;
-import io.chatmesh.testkit.TestPostgres;
-import io.chatmesh.user.UserServiceApplication;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.grpc.test.autoconfigure.LocalGrpcPort;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Friend and follow requests, relationships, blocks, settings and the internal relationship
  * check: the whole service on a real socket and a real PostgreSQL, through its gRPC contracts.
  */
-@SpringBootTest(classes = UserServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
-        properties = {
-                "spring.config.name=" + UserServiceApplication.CONFIG_NAME,
-                "spring.grpc.server.port=0",
-                TestDatabase.CHEAP_HASH_MEMORY,
-                TestDatabase.CHEAP_HASH_ITERATIONS})
-class RelationshipsApiTest {
-
-    private static final String PASSWORD = "correct horse battery";
-    private static final String JDBC_URL = TestPostgres.newDatabase();
-    private static final AtomicInteger sequence = new AtomicInteger();
-
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> JDBC_URL);
-        registry.add("spring.datasource.username", () -> TestPostgres.USER);
-        registry.add("spring.datasource.password", () -> TestPostgres.PASSWORD);
-    }
-
-    @LocalGrpcPort
-    int port;
-
-    @Autowired
-    Jdbi jdbi;
-
-    ManagedChannel channel;
-
-    /** A signed-up, logged-in user. */
-    record Person(String id, String token) {}
-
-    @BeforeEach
-    void connect() {
-        channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create()).build();
-    }
-
-    @AfterEach
-    void disconnect() throws InterruptedException {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
+class RelationshipsApiTest extends UserServiceApiTestSupport {
 
     // --- friend requests ----------------------------------------------------------------------
 
     @Test
     void anAcceptedFriendRequestMakesBothFriendsAndLeavesThePendingLists() {
-        Person alice = newUser();
-        Person bob = newUser();
+        Person alice = newUser("rel");
+        Person bob = newUser("rel");
 
         RelationshipRequest sent = send(alice, bob, RelationshipKind.RELATIONSHIP_KIND_FRIEND, "hi from the room");
         assertThat(sent.getState()).isEqualTo(RelationshipRequestState.RELATIONSHIP_REQUEST_STATE_PENDING);
@@ -143,8 +89,8 @@ class RelationshipsApiTest {
 
     @Test
     void crossingFriendRequestsMakeFriendsAtOnce() {
-        Person alice = newUser();
-        Person bob = newUser();
+        Person alice = newUser("rel");
+        Person bob = newUser("rel");
         RelationshipRequest first = send(alice, bob, RelationshipKind.RELATIONSHIP_KIND_FRIEND, "");
 
         RelationshipRequest answer = send(bob, alice, RelationshipKind.RELATIONSHIP_KIND_FRIEND, "");
@@ -157,9 +103,9 @@ class RelationshipsApiTest {
 
     @Test
     void declineAndCancelEndARequestAndOnlyTheRightSideMayAnswer() {
-        Person alice = newUser();
-        Person bob = newUser();
-        Person eve = newUser();
+        Person alice = newUser("rel");
+        Person bob = newUser("rel");
+        Person eve = newUser("rel");
         RelationshipRequest toDecline = send(alice, bob, RelationshipKind.RELATIONSHIP_KIND_FRIEND, "");
 
         // someone else's request does not exist for the caller; the sender cannot accept their own
@@ -192,8 +138,8 @@ class RelationshipsApiTest {
 
     @Test
     void refusedRequestsChangeNothing() {
-        Person alice = newUser();
-        Person bob = newUser();
+        Person alice = newUser("rel");
+        Person bob = newUser("rel");
         send(alice, bob, RelationshipKind.RELATIONSHIP_KIND_FRIEND, "");
 
         assertStatus(Status.Code.ALREADY_EXISTS, () -> send(alice, bob, RelationshipKind.RELATIONSHIP_KIND_FRIEND, ""));
@@ -226,10 +172,10 @@ class RelationshipsApiTest {
 
     @Test
     void requestListsArePagedNewestFirst() {
-        Person bob = newUser();
+        Person bob = newUser("rel");
         List<String> sentIds = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            sentIds.add(send(newUser(), bob, RelationshipKind.RELATIONSHIP_KIND_FRIEND, "").getId());
+            sentIds.add(send(newUser("rel"), bob, RelationshipKind.RELATIONSHIP_KIND_FRIEND, "").getId());
         }
         List<String> listed = new ArrayList<>();
         String token = "";
@@ -252,9 +198,9 @@ class RelationshipsApiTest {
 
     @Test
     void followingTakesEffectAtOnceUnlessTheFolloweeRequiresApproval() {
-        Person alice = newUser();
-        Person bob = newUser();
-        Person carol = newUser();
+        Person alice = newUser("rel");
+        Person bob = newUser("rel");
+        Person carol = newUser("rel");
 
         RelationshipRequest follow = send(alice, bob, RelationshipKind.RELATIONSHIP_KIND_FOLLOW, "");
         assertThat(follow.getState()).isEqualTo(RelationshipRequestState.RELATIONSHIP_REQUEST_STATE_ACCEPTED);
@@ -285,7 +231,7 @@ class RelationshipsApiTest {
 
     @Test
     void settingsLeftUnsetKeepTheirValue() {
-        Person alice = newUser();
+        Person alice = newUser("rel");
         var me = users(alice).getMe(GetMeRequest.getDefaultInstance()).getSettings();
         assertThat(me.getAcceptDirectMessagesFromAnyone()).isFalse();
 
@@ -301,13 +247,13 @@ class RelationshipsApiTest {
 
     @Test
     void blockingEndsFriendshipFollowsAndRequestsBothWaysAndRefusesNewOnes() {
-        Person alice = newUser();
-        Person bob = newUser();
+        Person alice = newUser("rel");
+        Person bob = newUser("rel");
         befriend(alice, bob);
         send(alice, bob, RelationshipKind.RELATIONSHIP_KIND_FOLLOW, "");
         send(bob, alice, RelationshipKind.RELATIONSHIP_KIND_FOLLOW, "");
         users(alice).updateSettings(UpdateSettingsRequest.newBuilder().setRequireFollowApproval(true).build());
-        Person carol = newUser();
+        Person carol = newUser("rel");
         RelationshipRequest carolsFollow = send(carol, alice, RelationshipKind.RELATIONSHIP_KIND_FOLLOW, "");
 
         users(bob).blockUser(BlockUserRequest.newBuilder().setUserId(alice.id()).build());
@@ -342,8 +288,8 @@ class RelationshipsApiTest {
 
     @Test
     void aBlockCancelsPendingRequestsBetweenThePair() {
-        Person alice = newUser();
-        Person bob = newUser();
+        Person alice = newUser("rel");
+        Person bob = newUser("rel");
         RelationshipRequest request = send(alice, bob, RelationshipKind.RELATIONSHIP_KIND_FRIEND, "");
 
         users(alice).blockUser(BlockUserRequest.newBuilder().setUserId(bob.id()).build());
@@ -356,7 +302,7 @@ class RelationshipsApiTest {
 
     @Test
     void blockRefusals() {
-        Person alice = newUser();
+        Person alice = newUser("rel");
         assertThat(violatedFields(() -> users(alice).blockUser(BlockUserRequest.newBuilder().setUserId(alice.id()).build())))
                 .containsExactly("user_id");
         assertThat(violatedFields(() -> users(alice).blockUser(BlockUserRequest.getDefaultInstance())))
@@ -371,10 +317,10 @@ class RelationshipsApiTest {
 
     @Test
     void blockedUsersArePaged() {
-        Person alice = newUser();
+        Person alice = newUser("rel");
         List<String> blocked = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            Person other = newUser();
+            Person other = newUser("rel");
             users(alice).blockUser(BlockUserRequest.newBuilder().setUserId(other.id()).build());
             blocked.add(other.id());
         }
@@ -392,10 +338,10 @@ class RelationshipsApiTest {
 
     @Test
     void theInternalCheckTellsBlocksFriendshipAndTheDirectMessageSetting() {
-        Person alice = newUser();
-        Person friend = newUser();
-        Person open = newUser();
-        Person blocker = newUser();
+        Person alice = newUser("rel");
+        Person friend = newUser("rel");
+        Person open = newUser("rel");
+        Person blocker = newUser("rel");
         befriend(alice, friend);
         users(open).updateSettings(UpdateSettingsRequest.newBuilder().setAcceptDirectMessagesFromAnyone(true).build());
         users(blocker).blockUser(BlockUserRequest.newBuilder().setUserId(alice.id()).build());
@@ -472,15 +418,5 @@ class RelationshipsApiTest {
     private UserServiceGrpc.UserServiceBlockingStub users(Person person) {
         return UserServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
                 .withCallCredentials(BearerCallCredentials.of(person.token()));
-    }
-
-    private Person newUser() {
-        String username = "rel" + sequence.incrementAndGet();
-        var anonymous = UserServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
-        String id = anonymous.signUp(SignUpRequest.newBuilder().setUsername(username).setPassword(PASSWORD).build())
-                .getUser().getId();
-        String token = anonymous.logIn(LogInRequest.newBuilder().setUsername(username).setPassword(PASSWORD).build())
-                .getTokens().getAccessToken();
-        return new Person(id, token);
     }
 }

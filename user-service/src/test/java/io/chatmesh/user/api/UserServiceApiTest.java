@@ -28,12 +28,7 @@ import io.chatmesh.proto.user.v1.TokenPair;
 import io.chatmesh.proto.user.v1.UpdateMeRequest;
 import io.chatmesh.proto.user.v1.User;
 import io.chatmesh.proto.user.v1.UserServiceGrpc;
-import io.chatmesh.testkit.TestPostgres;
 import io.chatmesh.testkit.TestTokens;
-import io.chatmesh.user.UserServiceApplication;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,63 +37,25 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.grpc.test.autoconfigure.LocalGrpcPort;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /** The whole service on a real socket and a real PostgreSQL, driven through its gRPC contract. */
-@SpringBootTest(classes = UserServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
-        properties = {
-                "spring.config.name=" + UserServiceApplication.CONFIG_NAME,
-                "spring.grpc.server.port=0",
-                TestDatabase.CHEAP_HASH_MEMORY,
-                TestDatabase.CHEAP_HASH_ITERATIONS})
-class UserServiceApiTest {
+class UserServiceApiTest extends UserServiceApiTestSupport {
 
-    private static final String PASSWORD = "correct horse battery";
-    private static final String JDBC_URL = TestPostgres.newDatabase();
-    private static final AtomicInteger sequence = new AtomicInteger();
-
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> JDBC_URL);
-        registry.add("spring.datasource.username", () -> TestPostgres.USER);
-        registry.add("spring.datasource.password", () -> TestPostgres.PASSWORD);
-    }
-
-    @LocalGrpcPort
-    int port;
-
-    @Autowired
-    Jdbi jdbi;
-
-    ManagedChannel channel;
     UserServiceGrpc.UserServiceBlockingStub anonymous;
 
     @BeforeEach
-    void connect() {
-        channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create()).build();
+    void anonymousStub() {
         anonymous = UserServiceGrpc.newBlockingStub(channel);
-    }
-
-    @AfterEach
-    void disconnect() throws InterruptedException {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
 
     // --- SignUp ---------------------------------------------------------------------------------
 
     @Test
     void signUpStoresTheUsernameLowerCaseAndDefaultsTheDisplayName() {
-        String username = unique("Alice.X-");
+        String username = uniqueName("Alice.X-");
         User user = users().signUp(SignUpRequest.newBuilder().setUsername(username).setPassword(PASSWORD).build())
                 .getUser();
 
@@ -108,7 +65,7 @@ class UserServiceApiTest {
         assertThat(Instant.ofEpochSecond(user.getCreateTime().getSeconds()))
                 .isCloseTo(Instant.now(), within(1, java.time.temporal.ChronoUnit.MINUTES));
 
-        User named = signUp(unique("bea"), "  Bea B.  ");
+        User named = signUp(uniqueName("bea"), "  Bea B.  ");
         assertThat(named.getDisplayName()).isEqualTo("Bea B.");
     }
 
@@ -116,7 +73,7 @@ class UserServiceApiTest {
     void manyConcurrentSignUpsEachSucceedOrAreRefusedWithResourceExhausted() throws Exception {
         // real argon2id behind the default limit (a hash per processor, 64 waiting): nothing hangs,
         // nothing fails otherwise, and exactly the accepted sign-ups are stored
-        String prefix = unique("crowd") + "x";
+        String prefix = uniqueName("crowd") + "x";
         var async = UserServiceGrpc.newFutureStub(channel).withDeadlineAfter(1, TimeUnit.MINUTES);
         List<ListenableFuture<SignUpResponse>> calls =
                 IntStream.range(0, 150).mapToObj(i -> async.signUp(SignUpRequest.newBuilder()
@@ -156,7 +113,7 @@ class UserServiceApiTest {
 
     @Test
     void aUsernameIsTakenWhateverItsCase() {
-        String username = unique("bob");
+        String username = uniqueName("bob");
         signUp(username, "");
 
         assertStatus(Status.Code.ALREADY_EXISTS, () -> signUp(username.toUpperCase(), "Other Bob"));
@@ -169,7 +126,7 @@ class UserServiceApiTest {
 
     @Test
     void logInHandsOutTokensForTheRightPasswordOnly() {
-        String username = unique("carol");
+        String username = uniqueName("carol");
         User carol = signUp(username, "");
 
         LogInResponse loggedIn = logIn(username.toUpperCase());
@@ -186,14 +143,14 @@ class UserServiceApiTest {
         assertStatus(Status.Code.UNAUTHENTICATED, () -> users().logIn(LogInRequest.newBuilder()
                 .setUsername(username).setPassword(PASSWORD + "!").build()));
         assertStatus(Status.Code.UNAUTHENTICATED, () -> users().logIn(LogInRequest.newBuilder()
-                .setUsername(unique("nobody")).setPassword(PASSWORD).build()));
+                .setUsername(uniqueName("nobody")).setPassword(PASSWORD).build()));
         assertThat(violatedFields(() -> users().logIn(LogInRequest.newBuilder().setUsername(username).build())))
                 .containsExactly("password");
     }
 
     @Test
     void accessTokensVerifyWithTheKeysOtherServicesFetchFromGetJwks() {
-        String username = unique("dave");
+        String username = uniqueName("dave");
         User dave = signUp(username, "");
         String accessToken = logIn(username).getTokens().getAccessToken();
 
@@ -215,7 +172,7 @@ class UserServiceApiTest {
 
     @Test
     void getMeNeedsATokenThisServiceSigned() {
-        String username = unique("erin");
+        String username = uniqueName("erin");
         User erin = signUp(username, "Erin");
         String accessToken = logIn(username).getTokens().getAccessToken();
 
@@ -228,7 +185,7 @@ class UserServiceApiTest {
 
     @Test
     void updateMeChangesTheDisplayNameAndEmptyResetsIt() {
-        String username = unique("frank");
+        String username = uniqueName("frank");
         User frank = signUp(username, "");
         var me = as(logIn(username).getTokens().getAccessToken());
 
@@ -247,7 +204,7 @@ class UserServiceApiTest {
 
     @Test
     void refreshRotatesThePair() {
-        String username = unique("gina");
+        String username = uniqueName("gina");
         User gina = signUp(username, "");
         TokenPair first = logIn(username).getTokens();
 
@@ -262,11 +219,11 @@ class UserServiceApiTest {
 
     @Test
     void reusingARefreshTokenRevokesEverySessionOfThatUserOnly() {
-        String username = unique("hank");
+        String username = uniqueName("hank");
         signUp(username, "");
         TokenPair phone = logIn(username).getTokens();
         TokenPair laptop = logIn(username).getTokens();
-        String bystander = unique("ivy");
+        String bystander = uniqueName("ivy");
         signUp(bystander, "");
         TokenPair bystanderTokens = logIn(bystander).getTokens();
 
@@ -288,10 +245,10 @@ class UserServiceApiTest {
 
     @Test
     void logOutRevokesOnlyTheCallersOwnToken() {
-        String alice = unique("jane");
+        String alice = uniqueName("jane");
         signUp(alice, "");
         TokenPair aliceTokens = logIn(alice).getTokens();
-        String bob = unique("karl");
+        String bob = uniqueName("karl");
         signUp(bob, "");
         TokenPair bobTokens = logIn(bob).getTokens();
         var asAlice = as(aliceTokens.getAccessToken());
@@ -316,7 +273,7 @@ class UserServiceApiTest {
 
     @Test
     void getUserFindsKnownIdsOnly() {
-        User lena = signUp(unique("lena"), "Lena");
+        User lena = signUp(uniqueName("lena"), "Lena");
         var caller = signedIn();
 
         assertThat(caller.getUser(GetUserRequest.newBuilder().setUserId(lena.getId()).build()).getUser())
@@ -331,8 +288,8 @@ class UserServiceApiTest {
 
     @Test
     void batchGetUsersLeavesUnknownIdsOutAndKeepsTheRequestOrder() {
-        User mia = signUp(unique("mia"), "");
-        User ned = signUp(unique("ned"), "");
+        User mia = signUp(uniqueName("mia"), "");
+        User ned = signUp(uniqueName("ned"), "");
         var caller = signedIn();
 
         assertThat(caller.batchGetUsers(BatchGetUsersRequest.newBuilder()
@@ -355,13 +312,13 @@ class UserServiceApiTest {
 
     @Test
     void searchUsersPagesThroughUsernameAndDisplayNamePrefixMatches() {
-        String prefix = unique("srch") + "x";
+        String prefix = uniqueName("srch") + "x";
         List<User> byUsername = new ArrayList<>();
         for (String suffix : List.of("d", "a", "c", "b")) {
             byUsername.add(signUp(prefix + suffix, ""));
         }
-        User byDisplayName = signUp(unique("zed"), prefix.toUpperCase() + " Zed");
-        signUp(unique("other"), "Not " + prefix);
+        User byDisplayName = signUp(uniqueName("zed"), prefix.toUpperCase() + " Zed");
+        signUp(uniqueName("other"), "Not " + prefix);
         List<String> expected = new ArrayList<>(byUsername.stream()
                 .sorted(Comparator.comparing(User::getUsername)).map(User::getId).toList());
         expected.add(byDisplayName.getId()); // "zed..." sorts after the "srch..." usernames
@@ -384,7 +341,7 @@ class UserServiceApiTest {
 
     @Test
     void searchUsersDefaultsToPagesOfTwentyAndTakesWildcardsLiterally() {
-        String prefix = unique("many") + "x";
+        String prefix = uniqueName("many") + "x";
         for (int i = 0; i < 21; i++) {
             signUp(prefix + (char) ('a' + i), "");
         }
@@ -404,7 +361,7 @@ class UserServiceApiTest {
 
     @Test
     void searchUsersRejectsBadQueriesSizesAndTokens() {
-        String prefix = unique("lim") + "x";
+        String prefix = uniqueName("lim") + "x";
         signUp(prefix + "a", "");
         signUp(prefix + "b", "");
         var caller = signedIn();
@@ -440,7 +397,7 @@ class UserServiceApiTest {
 
     /** A stub acting for a fresh user. */
     private UserServiceGrpc.UserServiceBlockingStub signedIn() {
-        String username = unique("caller");
+        String username = uniqueName("caller");
         signUp(username, "");
         return as(logIn(username).getTokens().getAccessToken());
     }
@@ -468,10 +425,5 @@ class UserServiceApiTest {
 
     private long userCount() {
         return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM users").mapTo(Long.class).one());
-    }
-
-    /** Usernames no other test uses (all tests share one database). */
-    private static String unique(String base) {
-        return base + sequence.incrementAndGet();
     }
 }
