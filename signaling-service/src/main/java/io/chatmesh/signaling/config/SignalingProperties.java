@@ -17,17 +17,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param joinTimeout a stream not authenticated by a Join this long after opening is closed
  * @param instanceId names this instance on the event bus (instances ignore their own events);
  *        unset or blank: random per start. Must differ between running instances.
+ * @param ringing RingCall and its answers
  */
 @ConfigurationProperties("chatmesh.signaling")
 public record SignalingProperties(
-        @DefaultValue("16") int maxParticipants,
+        @DefaultValue("8") int maxParticipants,
         @DefaultValue("25s") Duration heartbeatInterval,
         @DefaultValue("256") int outboundQueueCapacity,
         @DefaultValue("15s") Duration joinTimeout,
         @DefaultValue Membership membership,
         @DefaultValue Ice ice,
         String instanceId,
-        @DefaultValue Bus bus) {
+        @DefaultValue Bus bus,
+        @DefaultValue Ringing ringing) {
 
     public SignalingProperties {
         if (instanceId == null || instanceId.isBlank()) {
@@ -46,6 +48,22 @@ public record SignalingProperties(
      */
     public record Ice(@DefaultValue List<String> stunUrls, @DefaultValue List<String> turnUrls, String turnSecret,
             @DefaultValue("1h") Duration turnTtl) {}
+
+    /**
+     * @param timeout an unanswered ring stops (MISSED, with a note in the room) this long after it started
+     * @param confirmTimeout how long a ringing RPC waits for its change to come back from the bus
+     *        before it answers UNAVAILABLE
+     * @param chatDeadline deadline of the calls to chat-service (ListMembers, SendMessage for call notes)
+     */
+    public record Ringing(@DefaultValue("30s") Duration timeout, @DefaultValue("10s") Duration confirmTimeout,
+            @DefaultValue("3s") Duration chatDeadline) {
+
+        public Ringing {
+            if (!timeout.isPositive() || !confirmTimeout.isPositive() || !chatDeadline.isPositive()) {
+                throw new IllegalArgumentException("chatmesh.signaling.ringing.* durations must be positive");
+            }
+        }
+    }
 
     /**
      * Calls spanning instances over the event bus.
