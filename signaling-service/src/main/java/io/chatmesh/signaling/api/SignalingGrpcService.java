@@ -21,6 +21,7 @@ import io.chatmesh.proto.signaling.v1.ServerEvent;
 import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
 import io.chatmesh.proto.signaling.v1.WatchCallsRequest;
 import io.chatmesh.proto.signaling.v1.WatchCallsResponse;
+import io.chatmesh.signaling.domain.CallNotices;
 import io.chatmesh.signaling.domain.CallRelay;
 import io.chatmesh.signaling.domain.CallRinging;
 import io.chatmesh.signaling.domain.Invitation;
@@ -45,16 +46,18 @@ public class SignalingGrpcService extends SignalingServiceGrpc.SignalingServiceI
     private final IceServerDirectory iceServers;
     private final StreamSettings settings;
     private final RingingRpcs ringing;
+    private final CallNotices notices;
 
     public SignalingGrpcService(CallRelay relay, MembershipClient memberships, AccessTokenVerifier verifier,
             EndedSessions endedSessions, IceServerDirectory iceServers, StreamSettings settings,
-            CallRinging ringing, RoomRoster roster, ScheduledExecutorService callTimers) {
+            CallRinging ringing, RoomRoster roster, ScheduledExecutorService callTimers, CallNotices notices) {
         this.relay = relay;
         this.memberships = memberships;
         this.verifier = verifier;
         this.endedSessions = endedSessions;
         this.iceServers = iceServers;
         this.settings = settings;
+        this.notices = notices;
         this.ringing = new RingingRpcs(ringing, memberships, roster, settings.outboundQueueCapacity(), callTimers);
     }
 
@@ -63,10 +66,11 @@ public class SignalingGrpcService extends SignalingServiceGrpc.SignalingServiceI
         ServerCallStreamObserver<ServerEvent> call = (ServerCallStreamObserver<ServerEvent>) responseObserver;
         OutboundQueue<ServerEvent> out = new OutboundQueue<>(call, settings.outboundQueueCapacity());
         SignalingSession session = new SignalingSession(AuthContext.currentOrNull(), out, relay, memberships,
-                verifier, endedSessions, iceServers, settings);
-        call.setOnCancelHandler(session::end);
-        // A stream the server ends (slow consumer, rejected token) is not cancelled: leave here too.
-        call.setOnCloseHandler(session::end);
+                verifier, endedSessions, iceServers, settings, notices);
+        call.setOnCancelHandler(session::drop);
+        // A stream the server ends (slow consumer) is not cancelled: the participant may come back.
+        // After a leave or a rejected token the session has ended already and this does nothing.
+        call.setOnCloseHandler(session::drop);
         return session;
     }
 

@@ -15,6 +15,8 @@ import io.chatmesh.proto.signaling.v1.ClientEvent;
 import io.chatmesh.proto.signaling.v1.Join;
 import io.chatmesh.proto.signaling.v1.Pong;
 import io.chatmesh.proto.signaling.v1.ServerEvent;
+import io.chatmesh.signaling.domain.CallEvent;
+import io.chatmesh.signaling.domain.CallNotices;
 import io.chatmesh.signaling.domain.CallRelay;
 import io.chatmesh.signaling.domain.IceServerDirectory;
 import io.chatmesh.signaling.domain.Participant;
@@ -55,6 +57,7 @@ final class SignalingSession implements StreamObserver<ClientEvent> {
     private final IceServerDirectory iceServers;
     private final StreamSettings settings;
     private final StreamAuthentication auth;
+    private final CallNotices notices;
     private final AtomicBoolean ended = new AtomicBoolean();
     private int malformedFrames;
     private volatile Seat seat;
@@ -62,7 +65,7 @@ final class SignalingSession implements StreamObserver<ClientEvent> {
     /** @param headerPrincipal the caller from the authorization header; null when the token comes in Join */
     SignalingSession(Principal headerPrincipal, OutboundQueue<ServerEvent> out, CallRelay relay,
             MembershipClient memberships, AccessTokenVerifier verifier, EndedSessions endedSessions,
-            IceServerDirectory iceServers, StreamSettings settings) {
+            IceServerDirectory iceServers, StreamSettings settings, CallNotices notices) {
         this.headerPrincipal = headerPrincipal;
         this.out = out;
         this.relay = relay;
@@ -70,6 +73,7 @@ final class SignalingSession implements StreamObserver<ClientEvent> {
         this.verifier = verifier;
         this.iceServers = iceServers;
         this.settings = settings;
+        this.notices = notices;
         this.auth = new StreamAuthentication(verifier, endedSessions, Clock.systemUTC(), settings.joinTimeout(),
                 why -> endWith("", why));
     }
@@ -104,10 +108,10 @@ final class SignalingSession implements StreamObserver<ClientEvent> {
         }
     }
 
-    /** The client cancelled or the transport failed. */
+    /** The client cancelled or the transport failed: reconnecting, for the grace period. */
     @Override
     public void onError(Throwable t) {
-        end();
+        drop();
     }
 
     /** The client half-closed: leaving, like Leave. */
@@ -117,7 +121,7 @@ final class SignalingSession implements StreamObserver<ClientEvent> {
         out.complete();
     }
 
-    /** Leaves the call, once, whatever ends the session (leave, completion, error, cancel, server close). */
+    /** Leaves the call, once: Leave, half-close, or a rejected token. */
     void end() {
         if (!ended.compareAndSet(false, true)) {
             return;
@@ -126,6 +130,21 @@ final class SignalingSession implements StreamObserver<ClientEvent> {
         Seat current = seat;
         if (current != null) {
             relay.leave(current.roomId(), current.self().participantId());
+        }
+    }
+
+    /**
+     * The stream ended without a leave (cancelled, transport failure, closed by the server as a
+     * slow consumer): the participant is reconnecting and keeps its place for the grace period.
+     */
+    void drop() {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        auth.close();
+        Seat current = seat;
+        if (current != null) {
+            relay.disconnect(current.roomId(), current.self().participantId());
         }
     }
 
@@ -194,12 +213,18 @@ final class SignalingSession implements StreamObserver<ClientEvent> {
             throw e;
         }
         IceServerDirectory.IceServers servers = iceServers.forUser(principal.userId());
-        Participant self = relay.join(roomId, principal.userId(), SignalProtos.media(join.getMedia()),
-                event -> out.offer(SignalProtos.response(event, new SignalProtos.JoinDetails(roomId, servers,
-                        settings.heartbeatInterval(), auth.principal().expireTime()))));
+        Participant self = relay.join(roomId, principal.userId(), SignalProtos.media(join.getMedia()), event -> {
+            if (event instanceof CallEvent.CallEnded ended) {
+                // this participant's leave ended the call: the room's note, posted as them
+                notices.callEnded(auth.principal(), roomId, ended.callKey(), ended.length());
+            } else {
+                out.offer(SignalProtos.response(event, new SignalProtos.JoinDetails(roomId, servers,
+                        settings.heartbeatInterval(), auth.principal().expireTime())));
+            }
+        }, join.getParticipantId().isEmpty() ? null : join.getParticipantId());
         seat = new Seat(roomId, self);
         if (ended.get()) {
-            // The session ended while joining: end() saw no seat, so leave here (leave is idempotent).
+            // The session ended while joining: end()/drop() saw no seat, so leave here (leave is idempotent).
             relay.leave(roomId, self.participantId());
         }
     }

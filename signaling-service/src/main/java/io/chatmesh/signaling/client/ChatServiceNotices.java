@@ -45,9 +45,9 @@ public final class ChatServiceNotices implements CallNotices {
 
     @Override
     public void callEnded(Principal lastParticipant, String roomId, String callKey, Duration length) {
-        long minutes = Math.max(1, Math.round(length.toSeconds() / 60.0));
-        post(lastParticipant, roomId, "call-ended-" + callKey,
-                "Call ended, " + minutes + (minutes == 1 ? " minute" : " minutes"));
+        long minutes = Math.round(length.toSeconds() / 60.0);
+        post(lastParticipant, roomId, "call-ended-" + callKey, "Call ended, "
+                + (minutes == 0 ? "less than a minute" : minutes + (minutes == 1 ? " minute" : " minutes")));
     }
 
     private void post(Principal author, String roomId, String clientId, String text) {

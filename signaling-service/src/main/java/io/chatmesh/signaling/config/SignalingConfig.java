@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -85,9 +86,12 @@ class SignalingConfig {
     }
 
     @Bean
-    InMemoryCallRelay callRelay(SignalingProperties properties, CallBusBridge bridge, CallRinging ringing) {
-        InMemoryCallRelay relay = new InMemoryCallRelay(properties.maxParticipants(), Clock.systemUTC(), Ids::newId,
-                bridge);
+    InMemoryCallRelay callRelay(SignalingProperties properties, CallBusBridge bridge, CallRinging ringing,
+            ScheduledExecutorService callTimers) {
+        InMemoryCallRelay relay = new InMemoryCallRelay(properties.maxParticipants(), properties.reconnectGrace(),
+                Clock.systemUTC(), Ids::newId, bridge);
+        // reconnecting participants leave within a second after their grace period
+        callTimers.scheduleWithFixedDelay(relay::expireReconnecting, 1, 1, TimeUnit.SECONDS);
         bridge.connect(relay, ringing);
         bridge.scheduleLiveness(properties.bus().announceInterval(), properties.bus().presenceTtl());
         return relay;

@@ -12,6 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param maxParticipants most devices in one call, on all instances together (mesh: every pair
  *        has a peer connection)
+ * @param reconnectGrace how long a participant whose stream dropped keeps its id and place
  * @param heartbeatInterval how often WebSocket-bridge clients must ping (below Envoy's 5 min idle timeout)
  * @param outboundQueueCapacity events that may wait for one slow client before it is disconnected
  * @param joinTimeout a stream not authenticated by a Join this long after opening is closed
@@ -22,6 +23,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("chatmesh.signaling")
 public record SignalingProperties(
         @DefaultValue("8") int maxParticipants,
+        @DefaultValue("15s") Duration reconnectGrace,
         @DefaultValue("25s") Duration heartbeatInterval,
         @DefaultValue("256") int outboundQueueCapacity,
         @DefaultValue("15s") Duration joinTimeout,

@@ -76,7 +76,7 @@ class CallBusBridgeTest {
             this.id = id;
             outbox = CallBusBridge.newOutbox(outboxCapacity);
             bridge = new CallBusBridge(instanceBus, Topics.SIGNALING, id, outbox);
-            relay = new InMemoryCallRelay(16, clock, () -> id + "-p" + nextParticipant.incrementAndGet(), bridge);
+            relay = new InMemoryCallRelay(16, Duration.ofSeconds(15), clock, () -> id + "-p" + nextParticipant.incrementAndGet(), bridge);
             ringing = new CallRinging(clock, () -> id + "-r" + nextParticipant.incrementAndGet(), RING_TIMEOUT,
                     Duration.ofSeconds(10), bridge, NO_NOTES, TIMERS);
             bridge.connect(relay, ringing);
