@@ -22,17 +22,16 @@ public final class CallProtos {
                 .setExpireTime(ApiTimes.timestamp(invitation.expireTime()))
                 .addAllCalleeIds(invitation.calleeIds())
                 .addAllDeclinedUserIds(invitation.declinedUserIds());
-        if (invitation.acceptedByUserId() != null) {
-            call.setAcceptedByUserId(invitation.acceptedByUserId());
+        if (!invitation.acceptedUserIds().isEmpty()) {
+            call.setAcceptedByUserId(invitation.acceptedUserIds().getFirst());
         }
-        return call.build();
+        return call.addAllAcceptedUserIds(invitation.acceptedUserIds()).build();
     }
 
     public static Invitation invitation(Call call) {
         return new Invitation(call.getCallId(), call.getRoomId(), call.getCallerId(), call.getCalleeIdsList(),
                 call.getVideo(), ApiTimes.instant(call.getCreateTime()), ApiTimes.instant(call.getExpireTime()),
-                state(call.getState()), new HashSet<>(call.getDeclinedUserIdsList()),
-                call.getAcceptedByUserId().isEmpty() ? null : call.getAcceptedByUserId());
+                state(call.getState()), new HashSet<>(call.getDeclinedUserIdsList()), call.getAcceptedUserIdsList());
     }
 
     public static CallState state(Invitation.State state) {

@@ -86,7 +86,7 @@ public final class CallRinging {
         }
         Instant now = clock.instant();
         Invitation invitation = new Invitation(ids.get(), roomId, caller.userId(), calleeIds, video, now,
-                now.plus(ringTimeout), Invitation.State.RINGING, Set.of(), null);
+                now.plus(ringTimeout), Invitation.State.RINGING, Set.of(), List.of());
         originCallers.put(invitation.callId(), caller);
         CompletableFuture<Invitation> answer = submit(new InvitationCommand.Ring(invitation));
         answer.whenComplete((rung, failure) -> {
@@ -189,7 +189,8 @@ public final class CallRinging {
         Invitation next = switch (transition.state()) {
             case ACCEPTED -> invitation.acceptedBy(transition.userId());
             case DECLINED -> invitation.declinedBy(transition.userId());
-            case CANCELLED, MISSED -> invitation.withState(transition.state());
+            case CANCELLED -> invitation.withState(Invitation.State.CANCELLED);
+            case MISSED -> invitation.expired();
             case RINGING -> throw ChatmeshException.failedPrecondition("not a transition");
         };
         if (next.state() == Invitation.State.RINGING) {
@@ -253,8 +254,8 @@ public final class CallRinging {
                 if (caller) {
                     throw ChatmeshException.notAllowed("only the people rung may accept or decline");
                 }
-                if (invitation.declinedUserIds().contains(userId)) {
-                    throw ChatmeshException.failedPrecondition("already declined");
+                if (invitation.answeredBy(userId)) {
+                    throw ChatmeshException.failedPrecondition("already answered");
                 }
             }
             case CANCELLED -> {

@@ -147,6 +147,30 @@ class RingingTest {
     }
 
     @Test
+    void inAGroupRingEachCalleeAnswersForThemselvesAndTheRingEndsWhenAllHave() {
+        String alice = member(room);
+        String bob = member(room);
+        String carol = member(room);
+        CallWatch carolWatch = watch(carol);
+        Call rung = stub(alice).ringCall(RingCallRequest.newBuilder().setRoomId(room).build()).getCall();
+        carolWatch.await(rung, CallState.CALL_STATE_RINGING);
+
+        Call afterBob = stub(bob).acceptCall(AcceptCallRequest.newBuilder().setCallId(rung.getCallId()).build()).getCall();
+        assertThat(afterBob.getState()).isEqualTo(CallState.CALL_STATE_RINGING); // carol still rings
+        assertThat(afterBob.getAcceptedUserIdsList()).containsExactly(bob);
+        assertThat(afterBob.getAcceptedByUserId()).isEqualTo(bob);
+        carolWatch.events.awaitFirst(response -> response.getCall().getAcceptedUserIdsList().contains(bob));
+        assertThatThrownBy(() -> stub(bob).declineCall(DeclineCallRequest.newBuilder().setCallId(rung.getCallId()).build()))
+                .satisfies(e -> assertCode(e, Status.Code.FAILED_PRECONDITION));
+
+        Call afterCarol = stub(carol).declineCall(DeclineCallRequest.newBuilder().setCallId(rung.getCallId()).build())
+                .getCall();
+        assertThat(afterCarol.getState()).isEqualTo(CallState.CALL_STATE_ACCEPTED);
+        assertThat(afterCarol.getDeclinedUserIdsList()).containsExactly(carol);
+        carolWatch.await(rung, CallState.CALL_STATE_ACCEPTED);
+    }
+
+    @Test
     void theCallerCancelsAndOnlyTheCallerMay() {
         String alice = member(room);
         String bob = member(room);
