@@ -172,3 +172,39 @@ test("a three-person group call: every pair connects and plays the others' video
   for (const page of pages) await page.getByRole("button", { name: "Hang up" }).click();
   for (const page of pages) await page.context().close();
 });
+
+test("a page that goes offline and comes back within the grace period keeps its place in the call", async () => {
+  const ann = await personPage(browser);
+  const bob = await personPage(browser);
+  const annName = await signUp(ann, "dropann");
+  const bobName = await signUp(bob, "dropbob");
+  await directRoom(ann, bob, bobName, annName);
+  await ann.getByRole("button", { name: "Video call" }).click();
+  await bob.locator(".incoming-call").waitFor();
+  await bob.getByRole("button", { name: "Accept" }).click();
+  await Promise.all([remoteVideoPlays(ann), remoteVideoPlays(bob)]);
+  const bobTile = ann.locator(".call .remote").first();
+  const bobParticipant = await bobTile.getAttribute("data-participant-id");
+
+  // ann's tile of bob is never removed while bob is away and back
+  await ann.evaluate(() => {
+    window.tileRemovals = 0;
+    new MutationObserver((records) => {
+      for (const record of records) window.tileRemovals += [...record.removedNodes].filter((n) => n.classList?.contains("remote")).length;
+    }).observe(document.querySelector(".call .remotes"), { childList: true });
+  });
+  await bob.context().setOffline(true);
+  await bob.locator('.call[data-signaling="offline"], .call[data-signaling="reconnecting"]').waitFor();
+  await bob.context().setOffline(false);
+  await bob.locator('.call[data-signaling="live"]').waitFor();
+
+  await ann.locator(`.call .remote[data-participant-id="${bobParticipant}"][data-reconnecting="false"]`).waitFor();
+  await remoteVideoPlays(ann);
+  await remoteVideoPlays(bob);
+  assert.equal(await ann.locator(".call .remote").count(), 1);
+  assert.equal(await ann.evaluate(() => window.tileRemovals), 0);
+  await ann.getByRole("button", { name: "Hang up" }).click();
+  await bob.getByRole("button", { name: "Hang up" }).click();
+  await ann.context().close();
+  await bob.context().close();
+});

@@ -109,6 +109,7 @@ public final class SignalProtos {
                 }
             }
             case CallEvent.CallEnded ended -> throw new IllegalArgumentException("CallEnded is not sent to clients");
+            case CallEvent.Replaced replaced -> throw new IllegalArgumentException("Replaced is not sent to clients");
         }
         return response.build();
     }

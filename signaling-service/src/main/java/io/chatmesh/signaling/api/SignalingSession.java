@@ -21,6 +21,7 @@ import io.chatmesh.signaling.domain.CallRelay;
 import io.chatmesh.signaling.domain.IceServerDirectory;
 import io.chatmesh.signaling.domain.Participant;
 import io.chatmesh.signaling.domain.Signal;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Instant;
@@ -114,14 +115,18 @@ final class SignalingSession implements StreamObserver<ClientEvent> {
         drop();
     }
 
-    /** The client half-closed: leaving, like Leave. */
+    /**
+     * The client half-closed without a Leave: a drop, like a cancel (the WebSocket bridge
+     * half-closes on any close frame, and a browser sends one whenever it gives up on a socket,
+     * e.g. going offline). Only Leave leaves at once.
+     */
     @Override
     public void onCompleted() {
-        end();
+        drop();
         out.complete();
     }
 
-    /** Leaves the call, once: Leave, half-close, or a rejected token. */
+    /** Leaves the call, once: Leave, or a rejected token. */
     void end() {
         if (!ended.compareAndSet(false, true)) {
             return;
@@ -134,8 +139,9 @@ final class SignalingSession implements StreamObserver<ClientEvent> {
     }
 
     /**
-     * The stream ended without a leave (cancelled, transport failure, closed by the server as a
-     * slow consumer): the participant is reconnecting and keeps its place for the grace period.
+     * The stream ended without a Leave (half-closed, cancelled, transport failure, closed by the
+     * server as a slow consumer): the participant is reconnecting and keeps its place for the
+     * grace period.
      */
     void drop() {
         if (!ended.compareAndSet(false, true)) {
@@ -214,9 +220,15 @@ final class SignalingSession implements StreamObserver<ClientEvent> {
         }
         IceServerDirectory.IceServers servers = iceServers.forUser(principal.userId());
         Participant self = relay.join(roomId, principal.userId(), SignalProtos.media(join.getMedia()), event -> {
-            if (event instanceof CallEvent.CallEnded ended) {
+            if (event instanceof CallEvent.Replaced) {
+                // a newer stream of this user took the participant over: end without leaving
+                if (ended.compareAndSet(false, true)) {
+                    auth.close();
+                    out.close(Status.ABORTED.withDescription("the participant rejoined on another stream"));
+                }
+            } else if (event instanceof CallEvent.CallEnded over) {
                 // this participant's leave ended the call: the room's note, posted as them
-                notices.callEnded(auth.principal(), roomId, ended.callKey(), ended.length());
+                notices.callEnded(auth.principal(), roomId, over.callKey(), over.length());
             } else {
                 out.offer(SignalProtos.response(event, new SignalProtos.JoinDetails(roomId, servers,
                         settings.heartbeatInterval(), auth.principal().expireTime())));

@@ -39,6 +39,13 @@ public sealed interface CallEvent {
     record SignalReceived(String fromParticipantId, Signal signal) implements CallEvent {}
 
     /**
+     * This participant's id was resumed by a new stream (the same user came back before this
+     * stream's drop was noticed): this stream no longer speaks for it and must end quietly,
+     * without leaving.
+     */
+    record Replaced() implements CallEvent {}
+
+    /**
      * Told only to the participant whose leave ended the call (it was the last one on any
      * instance, as this instance knows): how long the call lasted, for the room's note.
      */

@@ -62,8 +62,10 @@ public final class InMemoryCallRelay implements CallRelay {
             String resumeParticipantId) {
         return inCall(roomId, call -> {
             Member resumable = resumeParticipantId == null ? null : call.members.get(resumeParticipantId);
-            if (resumable != null && resumable.participant().reconnecting()
-                    && resumable.participant().userId().equals(userId)) {
+            // reconnecting here or elsewhere, or still connected here: a drop this instance has not noticed yet
+            boolean mayResume = resumable != null && resumable.participant().userId().equals(userId)
+                    && (resumable.participant().reconnecting() || resumable instanceof Local);
+            if (mayResume) {
                 return resume(roomId, call, resumable.participant(), media, listener);
             }
             if (call.members.size() >= maxParticipants) {
@@ -81,7 +83,9 @@ public final class InMemoryCallRelay implements CallRelay {
     /** Called holding the call's lock: the participant takes its place again (it may have dropped on another instance). */
     private Participant resume(String roomId, RelayCall call, Participant old, Media media, CallListener listener) {
         Participant self = new Participant(old.participantId(), old.userId(), media, old.joinTime());
-        call.members.remove(self.participantId());
+        if (call.members.remove(self.participantId()) instanceof Local stale && stale.disconnectedAt() == null) {
+            RelayCall.deliver(stale.listener(), new CallEvent.Replaced());
+        }
         List<Participant> others = call.participants();
         call.add(new Local(self, listener, null));
         RelayCall.deliver(listener, new CallEvent.Joined(self, others, true));

@@ -407,6 +407,21 @@ class InMemoryCallRelayTest {
     }
 
     @Test
+    void aRejoinBeforeTheDropWasNoticedTakesTheParticipantOverFromTheStaleStream() {
+        Inbox alice = new Inbox();
+        Inbox staleBob = new Inbox();
+        relay.join(ROOM, "alice", Media.NONE, alice);
+        Participant b = relay.join(ROOM, "bob", Media.NONE, staleBob);
+
+        Inbox bob = new Inbox();
+        Participant back = relay.join(ROOM, "bob", Media.NONE, bob, b.participantId());
+        assertThat(back.participantId()).isEqualTo(b.participantId());
+        assertThat(staleBob.last()).isEqualTo(new CallEvent.Replaced());
+        assertThat(alice.last()).isEqualTo(new CallEvent.ParticipantJoined(back, true));
+        assertThat(relay.participants(ROOM)).hasSize(2);
+    }
+
+    @Test
     void onlyTheSameUserMayResumeAParticipantId() {
         relay.join(ROOM, "alice", Media.NONE, new Inbox());
         Participant b = relay.join(ROOM, "bob", Media.NONE, new Inbox());
