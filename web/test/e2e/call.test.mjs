@@ -193,9 +193,13 @@ test("a page that goes offline and comes back within the grace period keeps its 
       for (const record of records) window.tileRemovals += [...record.removedNodes].filter((n) => n.classList?.contains("remote")).length;
     }).observe(document.querySelector(".call .remotes"), { childList: true });
   });
-  await bob.context().setOffline(true);
-  await bob.locator('.call[data-signaling="offline"], .call[data-signaling="reconnecting"]').waitFor();
-  await bob.context().setOffline(false);
+  // the browser says it went offline: bob's page gives its signaling socket up (the peer
+  // connection may well survive, as on a real network blip), then comes back online
+  await bob.evaluate(() => dispatchEvent(new Event("offline")));
+  await bob.locator('.call[data-signaling="offline"]').waitFor();
+  await ann.locator(`.call .remote[data-participant-id="${bobParticipant}"][data-reconnecting="true"]`).waitFor();
+  await ann.locator(".call .remote .indicators .reconnecting").waitFor();
+  await bob.evaluate(() => dispatchEvent(new Event("online")));
   await bob.locator('.call[data-signaling="live"]').waitFor();
 
   await ann.locator(`.call .remote[data-participant-id="${bobParticipant}"][data-reconnecting="false"]`).waitFor();
