@@ -40,6 +40,8 @@ export interface LocalMedia {
   audio: boolean;
   video: boolean;
   screen: boolean;
+  /** Voice activity on the microphone (measured by the page). */
+  speaking: boolean;
 }
 
 interface Peer {
@@ -69,7 +71,7 @@ export class MeshCall {
     private readonly local: MediaStream,
     private readonly events: CallEvents,
   ) {
-    this.sending = { audio: hasTrack(local, "audio"), video: hasTrack(local, "video"), screen: false };
+    this.sending = { audio: hasTrack(local, "audio"), video: hasTrack(local, "video"), screen: false, speaking: false };
     this.socket = new EnvelopeSocket("/ws/signaling", tokens, {
       opening: (accessToken) => {
         this.joinClientId = newId();

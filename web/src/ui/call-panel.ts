@@ -41,7 +41,8 @@ export function callPanel(ctx: AppContext, roomId: string): CallPanel {
   let call: MeshCall | null = null;
   let local: MediaStream | null = null;
   let screen: MediaStream | null = null;
-  let sending: LocalMedia = { audio: true, video: true, screen: false };
+  let sending: LocalMedia = { audio: true, video: true, screen: false, speaking: false };
+  let stopVoice = () => {};
   /** The ring this device started, while it rings. */
   let ringingCallId = "";
   const media = new Map<string, MediaState>();
@@ -78,6 +79,8 @@ export function callPanel(ctx: AppContext, roomId: string): CallPanel {
   function end(reason?: string): void {
     if (ringingCallId) void ctx.clients.signaling.cancelCall({ callId: ringingCallId }).catch(() => undefined);
     ringingCallId = "";
+    stopVoice();
+    stopVoice = () => {};
     call?.hangUp();
     screen?.getTracks().forEach((track) => track.stop());
     call = null;
@@ -164,7 +167,10 @@ export function callPanel(ctx: AppContext, roomId: string): CallPanel {
     }
     localVideo.srcObject = local;
     status.textContent = "Joining the call…";
-    sending = { audio: true, video: true, screen: false };
+    sending = { audio: true, video: true, screen: false, speaking: false };
+    stopVoice = voiceActivity(local, (speaking) => {
+      if (speaking !== sending.speaking && (sending.audio || !speaking)) setSending({ ...sending, speaking });
+    });
     call = new MeshCall(roomId, ctx.session, local, {
       remote: (participantId, userId, stream) => {
         if (!stream) {
@@ -206,7 +212,7 @@ export function callPanel(ctx: AppContext, roomId: string): CallPanel {
   openPanels.set(roomId, () => void start(false));
   button.addEventListener("click", () => void start(true));
   hangUpButton.addEventListener("click", () => end());
-  muteButton.addEventListener("click", () => setSending({ ...sending, audio: !sending.audio }));
+  muteButton.addEventListener("click", () => setSending({ ...sending, audio: !sending.audio, speaking: false }));
   cameraButton.addEventListener("click", () => setSending({ ...sending, video: !sending.video }));
   screenButton.addEventListener("click", async () => {
     if (!call || !local) return;
@@ -240,6 +246,31 @@ export function callPanel(ctx: AppContext, roomId: string): CallPanel {
       openPanels.delete(roomId);
       end();
     },
+  };
+}
+
+/**
+ * Calls back when the microphone starts or stops picking up a voice: the level of the audio
+ * track, sampled four times a second, with a little hysteresis so it does not flicker.
+ * Returns what stops it.
+ */
+function voiceActivity(stream: MediaStream, changed: (speaking: boolean) => void): () => void {
+  if (stream.getAudioTracks().length === 0) return () => {};
+  const audio = new AudioContext();
+  const analyser = audio.createAnalyser();
+  analyser.fftSize = 512;
+  audio.createMediaStreamSource(stream).connect(analyser);
+  const samples = new Float32Array(analyser.fftSize);
+  let speaking = false;
+  const timer = setInterval(() => {
+    analyser.getFloatTimeDomainData(samples);
+    const level = Math.sqrt(samples.reduce((sum, x) => sum + x * x, 0) / samples.length);
+    const now = speaking ? level > 0.01 : level > 0.03;
+    if (now !== speaking) changed((speaking = now));
+  }, 250);
+  return () => {
+    clearInterval(timer);
+    void audio.close();
   };
 }
 
