@@ -35,47 +35,17 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 . bin/find-jdk
+. bin/test-launcher
 results=web/test-results
 rm -rf "$results"
 mkdir -p "$results/screenshots"
-data=$(mktemp -d)
 log="$results/launcher.log"
-launcher=
-stop() {
-  if [ -n "$launcher" ] && kill -0 "$launcher" 2>/dev/null; then
-    kill "$launcher"
-    wait "$launcher" || true
-  fi
-  rm -rf "$data"
-}
-trap stop EXIT
-
-mapfile -t flags < <(chatmesh_native_access_flags)
 # Access tokens live 30 s instead of 15 min, so that the app's silent renewal (reauthenticate on
 # the stream, RefreshToken for calls) happens during the run and test/e2e/session.test.mjs sees
 # a stream outlive its first token. The chat stream's heartbeat is 2 s instead of 30 s, so that
 # the app notices a network gone silent (test/e2e/chat.test.mjs) within seconds.
-CHATMESH_AUTH_ACCESSTOKENTTL=30s CHATMESH_CHAT_HEARTBEATINTERVAL=2s CHATMESH_DATA_DIR="$data" CHATMESH_EDGE_PORT=0 CHATMESH_USER_PORT=0 CHATMESH_CHAT_PORT=0 \
-  CHATMESH_MESSAGE_PORT=0 CHATMESH_SIGNALING_PORT=0 CHATMESH_WEB_DIR="$root/web/dist" \
-  "$JAVA_HOME/bin/java" -Xmx256m "${flags[@]}" -jar "$jar" >"$log" 2>&1 &
-launcher=$!
-
-# The launcher prints where the edge listens once everything is up.
-edge=
-for _ in $(seq 1 240); do
-  edge=$(sed -n 's/^ *edge (all services) *\([0-9.]*:[0-9]*\).*/\1/p' "$log" | head -1)
-  [ -n "$edge" ] && break
-  if ! kill -0 "$launcher" 2>/dev/null; then
-    echo "run-e2e: the launcher stopped; its log:" >&2
-    cat "$log" >&2
-    exit 1
-  fi
-  sleep 0.5
-done
-if [ -z "$edge" ]; then
-  echo "run-e2e: the launcher did not come up within 2 minutes; its log: $log" >&2
-  exit 1
-fi
+start_test_launcher "$log" CHATMESH_AUTH_ACCESSTOKENTTL=30s CHATMESH_CHAT_HEARTBEATINTERVAL=2s \
+  CHATMESH_WEB_DIR="$root/web/dist"
 export CHATMESH_EDGE_URL="http://$edge"
 node -e '
   const url = process.argv[1] + "/healthz";
@@ -101,9 +71,5 @@ status=0
 node --test --test-concurrency=1 "${tests[@]}" || status=$?
 
 # Whatever the browsers and sockets did, the server logged no error and no stack trace.
-if grep -qE '^[0-9-]+T[0-9:.]+Z +ERROR |^[[:space:]]+at ' "$root/$log"; then
-  echo "run-e2e: the launcher logged errors or stack traces during the tests ($log):" >&2
-  grep -nE -A3 '^[0-9-]+T[0-9:.]+Z +(ERROR|WARN) ' "$root/$log" | grep -vE 'MacAddressUtil' | head -40 >&2
-  status=1
-fi
+check_test_launcher_log "$root/$log" || status=1
 exit $status

@@ -15,8 +15,11 @@ const PAGE = 50;
 const BEGINNING = "This is the beginning of the room.";
 const EMPTY = "No messages yet. Say hello!";
 
-/** Returns the view and a function that closes it (hangs up its call, stops listening). */
-export function roomView(ctx: AppContext, roomId: string): [HTMLElement, () => void] {
+/**
+ * Returns the view and a function that closes it (hangs up its call, stops listening). With
+ * `focusSeq`, history is loaded back to that message, which is scrolled to and marked.
+ */
+export function roomView(ctx: AppContext, roomId: string, focusSeq?: bigint): [HTMLElement, () => void] {
   const timeline = ctx.timelines.get(roomId);
   const error = errorLine();
   const header = h("header", { class: "room-header" }, h("h2", { text: "…" }));
@@ -27,7 +30,7 @@ export function roomView(ctx: AppContext, roomId: string): [HTMLElement, () => v
   const call = callPanel(ctx, roomId);
   const view = h("section", { class: "room", data: { roomId } }, header, call.element, error, scroller, composer);
   const rendered = new Map<bigint, HTMLElement>();
-  let loadingOlder = false;
+  let olderLoad: Promise<boolean> | null = null;
 
   function messageItem(message: Message): HTMLElement {
     const mine = message.senderId === ctx.session.user?.userId;
@@ -95,9 +98,14 @@ export function roomView(ctx: AppContext, roomId: string): [HTMLElement, () => v
     if (stick) scroller.scrollTop = scroller.scrollHeight;
   });
 
-  async function loadOlder(): Promise<void> {
-    if (loadingOlder || timeline.historyComplete) return;
-    loadingOlder = true;
+  /** Loads the next older page (once at a time: a second call gets the load in flight); whether it did. */
+  function loadOlder(): Promise<boolean> {
+    if (timeline.historyComplete) return Promise.resolve(false);
+    olderLoad ??= loadOlderPage().finally(() => (olderLoad = null));
+    return olderLoad;
+  }
+
+  async function loadOlderPage(): Promise<boolean> {
     historyState.textContent = "Loading earlier messages…";
     const before = scroller.scrollHeight - scroller.scrollTop;
     let loaded = false;
@@ -113,10 +121,21 @@ export function roomView(ctx: AppContext, roomId: string): [HTMLElement, () => v
     } catch (err) {
       historyState.textContent = "";
       error.show(describe(err));
-    } finally {
-      loadingOlder = false;
     }
     if (loaded && !timeline.historyComplete && scroller.scrollHeight <= scroller.clientHeight) setTimeout(() => void loadOlder());
+    return loaded;
+  }
+
+  /** Loads older pages until the message with this seq is shown, then scrolls to it and marks it. */
+  async function reveal(seq: bigint): Promise<void> {
+    while (!rendered.has(seq) && timeline.oldestSeq > seq && (await loadOlder()));
+    const item = rendered.get(seq);
+    if (!item) {
+      error.show("That message is not in the room's main timeline (a thread reply, or gone).");
+      return;
+    }
+    item.classList.add("found");
+    item.scrollIntoView({ block: "center" });
   }
   scroller.addEventListener("scroll", () => {
     if (scroller.scrollTop < 60) void loadOlder();
@@ -160,6 +179,10 @@ export function roomView(ctx: AppContext, roomId: string): [HTMLElement, () => v
     timeline.pending.forEach(renderPending);
     historyState.textContent = !timeline.historyComplete ? "" : timeline.messages.length || timeline.pending.size ? BEGINNING : EMPTY;
     scroller.scrollTop = scroller.scrollHeight;
+    if (focusSeq !== undefined) {
+      await reveal(focusSeq);
+      return;
+    }
     // a first page too short to scroll: nothing could ask for the older ones
     if (scroller.scrollHeight <= scroller.clientHeight) void loadOlder();
   }

@@ -15,6 +15,7 @@ import { incomingCalls } from "./incoming-call.js";
 import { roomView } from "./room-view.js";
 import { Invitations } from "../call/invitations.js";
 import { directView, directoryView, newRoomView } from "./rooms-views.js";
+import { searchBox, searchView } from "./search-view.js";
 
 const STATE_TEXT: Record<SocketState, string> = {
   connecting: "Connecting…",
@@ -138,6 +139,7 @@ export function shell(session: Session): Shell {
         h("a", { class: "button", href: "#/new", text: "New room" }),
         h("a", { class: "button secondary", href: "#/directory", text: "Public rooms" }),
         h("a", { class: "button secondary", href: "#/direct", text: "Direct message" })),
+      searchBox(ctx),
       h("h2", { text: "Your rooms" }),
       roomList),
     main);
@@ -150,13 +152,16 @@ export function shell(session: Session): Shell {
       closeView();
       closeView = () => {};
       banner.hidden = true;
-      const [screen, id] = path.split("/");
+      const [screen, id, at] = path.split("/");
       openRoomId = screen === "room" && id ? id : "";
       if (openRoomId) {
         unread.delete(openRoomId);
-        const [view, close] = roomView(ctx, openRoomId);
+        // #/room/<id>/<seq>: opened at that message (a search result)
+        const [view, close] = roomView(ctx, openRoomId, at && /^[1-9][0-9]*$/.test(at) ? BigInt(at) : undefined);
         closeView = close;
         fill(main, view);
+      } else if (screen === "search" && id) {
+        fill(main, searchView(ctx, decodeURIComponent(id)));
       } else if (screen === "directory") {
         fill(main, directoryView(ctx));
       } else if (screen === "new") {

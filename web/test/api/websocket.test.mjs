@@ -8,6 +8,7 @@ import * as chat from "../../src/gen/chatmesh/chat/v1/chat_service_pb.js";
 import * as signaling from "../../src/gen/chatmesh/signaling/v1/signaling_service_pb.js";
 import { RoomKind } from "../../src/gen/chatmesh/room/v1/room_pb.js";
 import { auth, newUser, rooms, uniqueName, users } from "../support/edge.mjs";
+import { befriend } from "../support/social.mjs";
 import { EnvelopeSocket } from "../support/socket.mjs";
 
 const MAX_FRAME_BYTES = 8 * 1024 * 1024;
@@ -158,6 +159,7 @@ test("signaling over /ws/signaling: join, offer, answer and ICE by participant i
   const ann = await newUser("sigann");
   const bob = await newUser("sigbob");
   const carol = await newUser("sigcarol");
+  await befriend(ann.username, bob.username); // a direct room needs friendship
   const { room } = await rooms.openDirectRoom({ userId: bob.user.id }, auth(ann.token));
 
   const join = async (user) => {

@@ -6,6 +6,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { launch, personPage, screenshot, send, signUp, waitForTexts } from "../support/browser.mjs";
 import { uniqueName } from "../support/edge.mjs";
+import { befriend } from "../support/social.mjs";
 
 let browser;
 before(async () => {
@@ -27,8 +28,9 @@ async function remoteVideoPlays(page) {
 test("a 1:1 video call in a direct room: both sides connect and see each other's camera", async () => {
   const ann = await personPage(browser);
   const bob = await personPage(browser);
-  await signUp(ann, "callann");
+  const annName = await signUp(ann, "callann");
   const bobName = await signUp(bob, "callbob");
+  await befriend(annName, bobName); // a direct room needs friendship
 
   // ann opens a direct room with bob by his username and says hi
   await ann.getByRole("link", { name: "Direct message" }).click();
@@ -65,6 +67,7 @@ test("a 1:1 video call in a direct room: both sides connect and see each other's
 
 /** ann opens a direct room with bob (by username); both pages end up in it. */
 async function directRoom(ann, bob, bobName, annName) {
+  await befriend(annName, bobName); // a direct room needs friendship
   await ann.getByRole("link", { name: "Direct message" }).click();
   await ann.getByLabel("Their username").fill(bobName);
   await ann.getByRole("button", { name: "Open chat" }).click();

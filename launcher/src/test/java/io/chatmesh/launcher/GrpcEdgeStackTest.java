@@ -91,10 +91,10 @@ class GrpcEdgeStackTest {
                 ClientEvent.newBuilder().setHello(Hello.newBuilder().setDeviceId("browser")).build().toByteArray());
         assertThat(chat.grpcStatus()).isEqualTo(Status.Code.UNIMPLEMENTED.value());
 
-        // server streaming passes the edge; user-service's WatchPresence itself is not implemented yet
+        // server streaming passes the edge: user-service's WatchPresence itself answers (no ids: INVALID_ARGUMENT)
         GrpcWebClient.Response presence = web.call(BINARY, USER_SERVICE + "WatchPresence",
                 WatchPresenceRequest.getDefaultInstance().toByteArray(), "authorization", "Bearer " + signUpAndLogIn("webbob"));
-        assertThat(presence.grpcStatus()).isEqualTo(Status.Code.UNIMPLEMENTED.value());
+        assertThat(presence.grpcStatus()).isEqualTo(Status.Code.INVALID_ARGUMENT.value());
 
         GrpcWebClient.Response internal = web.call(BINARY, "/chatmesh.room.internal.v1.MembershipService/CheckMembership",
                 CheckMembershipRequest.getDefaultInstance().toByteArray());

@@ -10,6 +10,7 @@ import io.chatmesh.proto.user.v1.GetJwksRequest;
 import io.chatmesh.proto.user.v1.SignUpRequest;
 import io.chatmesh.proto.user.v1.UserServiceGrpc;
 import io.chatmesh.signaling.SignalingServiceApplication;
+import io.chatmesh.testkit.MetricsScrape;
 import io.chatmesh.testkit.TestPostgres;
 import io.chatmesh.user.UserServiceApplication;
 import io.grpc.ManagedChannel;
@@ -21,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -74,6 +76,13 @@ class ProductionProfileTest {
                 assertThat(httpGet(httpPort, "/.well-known/jwks.json")).isEqualTo(UserServiceGrpc.newBlockingStub(channel)
                         .withDeadlineAfter(10, TimeUnit.SECONDS).getJwks(GetJwksRequest.getDefaultInstance()).getJwksJson());
                 assertThat(httpGet(httpPort, "/healthz")).isEqualTo("SERVING");
+                // and what Prometheus scrapes there: the call served and the statements it ran
+                MetricsScrape metrics = MetricsScrape.of(httpPort);
+                assertThat(metrics.sum("chatmesh_grpc_server_calls_seconds_count",
+                        Map.of("method", "chatmesh.user.v1.UserService/SignUp", "code", "OK"))).isEqualTo(1);
+                assertThat(metrics.samples("chatmesh_store_seconds_count", Map.of("store", "postgresql")))
+                        .anySatisfy(statement -> assertThat(statement.value()).isPositive());
+                assertThat(metrics.samples("jvm_memory_used_bytes", Map.of())).isNotEmpty();
             } finally {
                 channel.shutdownNow();
             }

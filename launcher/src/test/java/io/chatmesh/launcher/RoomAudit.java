@@ -64,7 +64,7 @@ final class RoomAudit {
     List<Message> history() {
         List<Message> history = new ArrayList<>();
         ListMessagesRequest.Builder request = ListMessagesRequest.newBuilder()
-                .setRoomId(roomId).setDirection(Direction.DIRECTION_FORWARD).setPageSize(200);
+                .setRoomId(roomId).setDirection(Direction.DIRECTION_FORWARD).setPageSize(200).setIncludeThreadReplies(true);
         do {
             ListMessagesResponse page = as(MessageServiceGrpc.newBlockingStub(channel), tokens.values().iterator().next())
                     .listMessages(request.build());

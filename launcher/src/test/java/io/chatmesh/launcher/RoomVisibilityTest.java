@@ -16,8 +16,10 @@ import io.chatmesh.proto.chat.v1.SendMessageRequest;
 import io.chatmesh.proto.chat.v1.ServerEvent;
 import io.chatmesh.proto.message.v1.GetMessageRequest;
 import io.chatmesh.proto.message.v1.ListMessagesRequest;
+import io.chatmesh.proto.message.v1.ListThreadRequest;
 import io.chatmesh.proto.message.v1.MarkReadRequest;
 import io.chatmesh.proto.message.v1.MessageServiceGrpc;
+import io.chatmesh.proto.message.v1.SearchMessagesRequest;
 import io.chatmesh.proto.room.v1.CreateRoomRequest;
 import io.chatmesh.proto.room.v1.GetRoomRequest;
 import io.chatmesh.proto.room.v1.InviteMemberRequest;
@@ -127,6 +129,9 @@ class RoomVisibilityTest {
         codes.put("ListMessages", code(() -> messages.listMessages(ListMessagesRequest.newBuilder().setRoomId(roomId).build())));
         codes.put("GetMessage", code(() -> messages.getMessage(GetMessageRequest.newBuilder().setMessageId(messageId).build())));
         codes.put("MarkRead", code(() -> messages.markRead(MarkReadRequest.newBuilder().setRoomId(roomId).setSeq(1).build())));
+        codes.put("ListThread", code(() -> messages.listThread(ListThreadRequest.newBuilder().setThreadRootId(messageId).build())));
+        codes.put("SearchMessages", code(() -> messages.searchMessages(SearchMessagesRequest.newBuilder()
+                .setRoomId(roomId).setQuery("members").build())));
         codes.put("chat stream send", chatStreamSend(roomId));
         codes.put("signaling Join", signalingJoin(roomId));
         codes.put("JoinRoom", code(() -> rooms.joinRoom(JoinRoomRequest.newBuilder().setRoomId(roomId).build())));

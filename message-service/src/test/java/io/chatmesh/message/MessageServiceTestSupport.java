@@ -6,9 +6,10 @@ import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** The whole service on a random port with the default SQL store on real PostgreSQL (see {@link MessageServiceClientSupport}). */
+/** The whole service on random ports (gRPC, HTTP) with the default SQL store on real PostgreSQL (see {@link MessageServiceClientSupport}). */
 @SpringBootTest(classes = MessageServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
-        properties = {"spring.config.name=" + MessageServiceApplication.CONFIG_NAME, "spring.grpc.server.port=0"})
+        properties = {"spring.config.name=" + MessageServiceApplication.CONFIG_NAME, "spring.grpc.server.port=0",
+                "chatmesh.http.port=0"})
 @Import(MessageServiceClientSupport.TestBeans.class)
 public abstract class MessageServiceTestSupport extends MessageServiceClientSupport {
 

@@ -6,16 +6,20 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.chatmesh.message.domain.MessageStore;
 import io.chatmesh.message.store.MongoMessageStore;
+import io.chatmesh.platform.http.HttpFace;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.message.v1.GetMessageRequest;
 import io.chatmesh.proto.message.v1.GetUnreadCountsRequest;
 import io.chatmesh.proto.message.v1.ListMessagesRequest;
+import io.chatmesh.proto.message.v1.ListThreadRequest;
 import io.chatmesh.proto.message.v1.ListMessagesResponse;
 import io.chatmesh.proto.message.v1.MarkReadRequest;
 import io.chatmesh.proto.message.v1.Message;
 import io.chatmesh.proto.message.v1.RoomUnread;
+import io.chatmesh.testkit.MetricsScrape;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -33,7 +37,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(classes = MessageServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"spring.config.name=" + MessageServiceApplication.CONFIG_NAME, "spring.grpc.server.port=0",
-                "chatmesh.message.store=mongodb", "spring.datasource.url="})
+                "chatmesh.message.store=mongodb", "spring.datasource.url=", "chatmesh.http.port=0"})
 @Import(MessageServiceClientSupport.TestBeans.class)
 class MongoStoreServiceTest extends MessageServiceClientSupport {
 
@@ -55,6 +59,9 @@ class MongoStoreServiceTest extends MessageServiceClientSupport {
 
     @Autowired
     ApplicationContext context;
+
+    @Autowired
+    HttpFace http;
 
     @Test
     void runsOnMongoDbWithoutAnySqlBeans() {
@@ -95,9 +102,15 @@ class MongoStoreServiceTest extends MessageServiceClientSupport {
 
         assertThat(messages(alice).getMessage(GetMessageRequest.newBuilder().setMessageId(reply.getId()).build())
                 .getMessage()).isEqualTo(reply.toBuilder().clearClientId().build());
+        Message rootWithThread = root.toBuilder().setThreadReplyCount(1).setThreadLastReplyTime(reply.getCreateTime())
+                .build();
         assertThat(messages(alice).listMessages(ListMessagesRequest.newBuilder().setRoomId(room).build())
-                .getMessagesList()).containsExactly(reply.toBuilder().clearClientId().build(),
-                        root.toBuilder().setThreadReplyCount(1).build());
+                .getMessagesList()).containsExactly(rootWithThread);
+        assertThat(messages(alice).listMessages(ListMessagesRequest.newBuilder().setRoomId(room)
+                .setIncludeThreadReplies(true).build())
+                .getMessagesList()).containsExactly(reply.toBuilder().clearClientId().build(), rootWithThread);
+        assertThat(messages(alice).listThread(ListThreadRequest.newBuilder().setThreadRootId(root.getId()).build())
+                .getRepliesList()).containsExactly(reply.toBuilder().clearClientId().build());
     }
 
     @Test
@@ -119,6 +132,26 @@ class MongoStoreServiceTest extends MessageServiceClientSupport {
                 .isEqualTo(roomUnread(room, 1, 3, 4));
         assertThat(messages(bob).getUnreadCounts(GetUnreadCountsRequest.getDefaultInstance()).getRoomsList())
                 .containsExactly(roomUnread(room, 0, 0, 4));
+    }
+
+    @Test
+    void commandsAreTimedByNameOnTheMetricsPort() {
+        MetricsScrape before = MetricsScrape.of(http.port());
+        User alice = newUser();
+        User bob = newUser();
+        String room = newRoom(alice, bob);
+        post(room, 2, alice);
+        assertThat(messages(bob).listMessages(ListMessagesRequest.newBuilder().setRoomId(room).build())
+                .getMessagesCount()).isEqualTo(2);
+
+        MetricsScrape after = MetricsScrape.of(http.port());
+        // the driver reports a command once it has the answer, before the store method returns
+        assertThat(MessageServiceMetricsTest.increase(before, after, "chatmesh_store_seconds_count",
+                Map.of("store", "mongodb", "operation", "find"))).isGreaterThanOrEqualTo(1);
+        assertThat(after.samples("chatmesh_store_seconds_count", Map.of("store", "mongodb")))
+                .extracting(sample -> sample.labels().get("operation"))
+                .allMatch(operation -> operation.matches("[a-zA-Z]+"));
+        assertThat(after.samples("chatmesh_store_seconds_count", Map.of("store", "postgresql"))).isEmpty();
     }
 
     private static RoomUnread roomUnread(String room, long unread, long lastRead, long lastMessage) {

@@ -8,8 +8,10 @@ import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,11 +28,25 @@ enum Deployable {
     MESSAGE_SERVICE("message-service", "io.chatmesh.message.config.MessageServiceConfiguration"),
     SIGNALING_SERVICE("signaling-service", "io.chatmesh.signaling.config.SignalingConfig");
 
+    /** The Spring profile a deployment runs the services in: SPRING_PROFILES_ACTIVE. */
+    static final String PROD_PROFILE = "prod";
     /** Where a service without an AuthPolicy bean of its own gets one (everything authenticated). */
     private static final String PLATFORM_CONFIGURATION = "io.chatmesh.platform.ChatmeshPlatformAutoConfiguration";
     /** "${CHATMESH_GRPC_PORT:9092}": the default after the colon. */
     private static final Pattern DEFAULT_VALUE = Pattern.compile("\\$\\{[A-Z_]+:([^}]*)}");
     private static final Pattern CHANNEL_ADDRESS = Pattern.compile("spring\\.grpc\\.client\\.channels\\.([a-z]+)\\.address");
+    /** "${CHATMESH_GRPC_PORT:9092}", "${CHATMESH_DATABASE_URL}": a variable, with its default if it has one. */
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)(:)?");
+    /** The setting that picks message-service's store, and what each store needs that has no default. */
+    private static final String MESSAGE_STORE = "CHATMESH_MESSAGE_STORE";
+    /**
+     * Variables the prod profile reads with an empty default that become required by the store chosen
+     * (message-service-prod.properties says so beside them; ProductionProfileTest shows startup
+     * stopping without them).
+     */
+    private static final Map<String, Set<String>> REQUIRED_BY_STORE = Map.of(
+            "mongodb", Set.of("CHATMESH_MESSAGE_MONGODB_URI"),
+            "sql", Set.of("CHATMESH_DATABASE_URL", "CHATMESH_DATABASE_USER", "CHATMESH_DATABASE_PASSWORD"));
 
     private final String serviceName;
     private final String configurationClass;
@@ -79,8 +95,53 @@ enum Deployable {
         return channels;
     }
 
+    /**
+     * The environment variables its prod profile reads (every {@code ${NAME}} and
+     * {@code ${NAME:default}} in {@code <service>-prod.properties}), each mapped to whether it has
+     * a default. docs/production.md lists the same; this is where the service reads them.
+     */
+    Map<String, Boolean> environment() {
+        Map<String, Boolean> variables = new TreeMap<>();
+        for (String key : prodProperties().stringPropertyNames()) {
+            Matcher matcher = VARIABLE.matcher(prodProperties().getProperty(key));
+            while (matcher.find()) {
+                variables.merge(matcher.group(1), matcher.group(2) != null, Boolean::logicalAnd);
+            }
+        }
+        return variables;
+    }
+
+    /** What startup stops without, given the variables that are set (which pick message-service's store). */
+    Set<String> requiredVariables(Map<String, String> given) {
+        Set<String> required = new TreeSet<>();
+        environment().forEach((name, hasDefault) -> {
+            if (!hasDefault) {
+                required.add(name);
+            }
+        });
+        if (environment().containsKey(MESSAGE_STORE)) {
+            String store = given.containsKey(MESSAGE_STORE) ? given.get(MESSAGE_STORE) : defaultOf("chatmesh.message.store");
+            Set<String> needs = REQUIRED_BY_STORE.get(store);
+            if (needs == null) {
+                throw new AssertionError(serviceName + ": no store " + store + "; one of " + REQUIRED_BY_STORE.keySet());
+            }
+            required.addAll(needs);
+        }
+        return required;
+    }
+
+    /** The variable that sets a channel's target ("users": CHATMESH_USERS_ADDRESS). */
+    String channelVariable(String channel) {
+        String value = prodProperties().getProperty("spring.grpc.client.channels." + channel + ".address");
+        Matcher matcher = VARIABLE.matcher(value == null ? "" : value);
+        if (!matcher.find()) {
+            throw new IllegalStateException(serviceName + "-prod.properties: channel " + channel + " has no ${VARIABLE}");
+        }
+        return matcher.group(1);
+    }
+
     Properties prodProperties() {
-        return properties(serviceName + "-prod.properties");
+        return properties(serviceName + "-" + PROD_PROFILE + ".properties");
     }
 
     Properties properties(String file) {

@@ -22,6 +22,7 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.resource_monitors.downstream_connections.v3.DownstreamConnectionsConfig;
 import io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import java.io.IOException;
@@ -80,6 +81,10 @@ record EnvoyFile(Path path, Bootstrap bootstrap) {
         }
     }
 
+    static List<EnvoyFile> loadAll() {
+        return all().stream().map(EnvoyFile::load).toList();
+    }
+
     static EnvoyFile gateway() {
         return load(directory().resolve("gateway.yaml"));
     }
@@ -127,6 +132,17 @@ record EnvoyFile(Path path, Bootstrap bootstrap) {
         return bootstrap.getStaticResources().getClustersList().stream()
                 .filter(cluster -> cluster.getName().equals(name)).findFirst()
                 .orElseThrow(() -> new NoSuchElementException(path + " has no cluster " + name));
+    }
+
+    /** The CORS policy of a listener's (first) virtual host. */
+    CorsPolicy corsPolicy(String listenerName) {
+        return unpack(connectionManager(listener(listenerName)).getRouteConfig().getVirtualHosts(0)
+                .getTypedPerFilterConfigOrThrow("envoy.filters.http.cors"), CorsPolicy.class);
+    }
+
+    /** The certificate a TLS listener presents: the files it reads. */
+    TlsCertificate certificate(String listenerName) {
+        return downstreamTls(listener(listenerName)).getCommonTlsContext().getTlsCertificates(0);
     }
 
     /** The one address a cluster sends to (every cluster here names exactly one host: a DNS name or loopback). */

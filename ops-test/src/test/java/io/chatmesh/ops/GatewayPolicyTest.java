@@ -64,8 +64,7 @@ class GatewayPolicyTest {
 
     @Test
     void corsLetsTheBrowserAppCallAndReadTheGrpcStatus() {
-        CorsPolicy cors = EnvoyFile.unpack(MANAGER.getRouteConfig().getVirtualHosts(0)
-                .getTypedPerFilterConfigOrThrow("envoy.filters.http.cors"), CorsPolicy.class);
+        CorsPolicy cors = GATEWAY.corsPolicy("public_https");
         assertThat(list(cors.getAllowMethods())).containsExactly("POST");
         assertThat(list(cors.getAllowHeaders())).containsExactlyInAnyOrder(
                 "content-type", "x-grpc-web", "x-user-agent", "grpc-timeout", "authorization");

@@ -68,6 +68,22 @@ final class Mesh {
         return new Destination(target, local.getPortValue());
     }
 
+    /**
+     * Where a plaintext GET to one of a service's sidecar ports ends (what Prometheus and probes do,
+     * having no mesh certificate): the loopback port of the service beside it.
+     */
+    static int plaintextGet(Deployable service, int port, String path) {
+        EnvoyFile sidecar = EnvoyFile.sidecar(service);
+        Listener listener = sidecar.listenerOnPort(port);
+        assertThat(EnvoyFile.downstreamTls(listener)).as("%s port %d is plaintext", service, port).isNull();
+        var routes = EnvoyFile.connectionManager(listener).getRouteConfig().getVirtualHosts(0).getRoutesList();
+        Route route = RouteMatching.firstRoute(routes, Request.get(path)).orElseThrow(() -> new AssertionError(
+                sidecar.path().getFileName() + " " + listener.getName() + " routes no GET " + path));
+        SocketAddress local = EnvoyFile.endpoint(sidecar.cluster(route.getRoute().getCluster()));
+        assertThat(local.getAddress()).isEqualTo("127.0.0.1");
+        return local.getPortValue();
+    }
+
     /** The identities (URI SANs) a listener's client-certificate check admits; empty for plaintext. */
     static Set<String> allowedCallers(Listener listener) {
         DownstreamTlsContext tls = EnvoyFile.downstreamTls(listener);

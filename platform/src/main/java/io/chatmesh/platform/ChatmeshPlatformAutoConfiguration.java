@@ -8,8 +8,11 @@ import io.chatmesh.platform.auth.JwksAccessTokenVerifier;
 import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.bus.InProcessEventBus;
 import io.chatmesh.platform.client.GrpcJwksSupplier;
+import io.chatmesh.platform.db.JdbiStatementMetrics;
+import io.chatmesh.platform.db.StoreMetrics;
 import io.chatmesh.platform.grpc.CallMetrics;
 import io.chatmesh.platform.grpc.ChatmeshExceptionHandler;
+import io.chatmesh.platform.grpc.ClientCallMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
@@ -30,6 +33,7 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
+import org.springframework.grpc.client.GlobalClientInterceptor;
 import org.springframework.grpc.client.GrpcChannelFactory;
 import org.springframework.grpc.server.GlobalServerInterceptor;
 import org.springframework.grpc.server.exception.GrpcExceptionHandler;
@@ -38,7 +42,8 @@ import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
 /**
  * What every chatmesh service gets: the auth interceptor on every call, failures mapped to
  * statuses with details, Jdbi over the service's DataSource, and the in-process event bus
- * unless a service (or the launcher, sharing one bus between services) provides another.
+ * unless a service (or the launcher, sharing one bus between services) provides another; and
+ * their metrics (docs/production.md): calls served and made, statements timed, the bus's.
  */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
@@ -85,10 +90,17 @@ public class ChatmeshPlatformAutoConfiguration {
         return new CallMetrics(registry.getIfAvailable(SimpleMeterRegistry::new));
     }
 
+    /** Calls this service makes, by method and status: on every channel from the GrpcChannelFactory. */
+    @Bean
+    @GlobalClientInterceptor
+    ClientCallMetrics clientCallMetrics(ObjectProvider<MeterRegistry> registry) {
+        return new ClientCallMetrics(registry.getIfAvailable(SimpleMeterRegistry::new));
+    }
+
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    EventBus eventBus() {
-        return new InProcessEventBus();
+    EventBus eventBus(ObjectProvider<MeterRegistry> registry) {
+        return new InProcessEventBus(registry.getIfAvailable(SimpleMeterRegistry::new));
     }
 
     /** One line per service saying where it serves: an operator sees that it is up, and on which port. */
@@ -109,7 +121,9 @@ public class ChatmeshPlatformAutoConfiguration {
     @Bean
     @ConditionalOnBean(DataSource.class)
     @ConditionalOnMissingBean
-    Jdbi jdbi(DataSource dataSource) {
-        return Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin());
+    Jdbi jdbi(DataSource dataSource, ObjectProvider<MeterRegistry> registry) {
+        Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin());
+        return JdbiStatementMetrics.installOn(jdbi,
+                new StoreMetrics(registry.getIfAvailable(SimpleMeterRegistry::new), "postgresql"));
     }
 }

@@ -3,6 +3,7 @@ package io.chatmesh.chat.api;
 import io.chatmesh.chat.bus.MessageProtos;
 import io.chatmesh.chat.bus.RoomEventFanout;
 import io.chatmesh.chat.bus.ServerFrame;
+import io.chatmesh.chat.domain.DevicePresence;
 import io.chatmesh.chat.domain.Messaging;
 import io.chatmesh.chat.domain.NewMessage;
 import io.chatmesh.chat.domain.Rooms;
@@ -34,9 +35,10 @@ public class ChatGrpcService implements ChatServiceGrpc.AsyncService, BindableSe
     private final ChatStream.Dependencies deps;
 
     public ChatGrpcService(Messaging messaging, Rooms rooms, RoomEventFanout fanout, MessageHistoryClient history,
-            AccessTokenVerifier verifier, EndedSessions endedSessions, StreamSettings settings, Clock clock) {
+            AccessTokenVerifier verifier, EndedSessions endedSessions, StreamSettings settings, Clock clock,
+            DevicePresence devices) {
         this.deps = new ChatStream.Dependencies(messaging, rooms, fanout, history, verifier, endedSessions, settings,
-                clock);
+                clock, devices);
     }
 
     /** Connect, bound by {@link ConnectBinding}: its outbound messages are encoded ServerEvents. */

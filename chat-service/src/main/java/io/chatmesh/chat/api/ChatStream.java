@@ -2,6 +2,7 @@ package io.chatmesh.chat.api;
 
 import io.chatmesh.chat.bus.RoomEventFanout;
 import io.chatmesh.chat.bus.ServerFrame;
+import io.chatmesh.chat.domain.DevicePresence;
 import io.chatmesh.chat.domain.Messaging;
 import io.chatmesh.chat.domain.NewMessage;
 import io.chatmesh.chat.domain.Rooms;
@@ -73,7 +74,8 @@ final class ChatStream implements StreamObserver<ClientEvent> {
 
     /** Collaborators shared by every stream. */
     record Dependencies(Messaging messaging, Rooms rooms, RoomEventFanout fanout, MessageHistoryClient history,
-            AccessTokenVerifier verifier, EndedSessions endedSessions, StreamSettings settings, Clock clock) {}
+            AccessTokenVerifier verifier, EndedSessions endedSessions, StreamSettings settings, Clock clock,
+            DevicePresence devices) {}
 
     private static final Logger log = LoggerFactory.getLogger(ChatStream.class);
 
@@ -88,6 +90,8 @@ final class ChatStream implements StreamObserver<ClientEvent> {
     /** Asks gRPC for this many more client events (ServerCallStreamObserver::request). */
     private final IntConsumer requestEvents;
     private volatile StreamSession session;
+    /** The device the session's Hello named (set with {@link #session}). */
+    private volatile String deviceId;
 
     /** Asks for the first client event at once. */
     ChatStream(Dependencies deps, OutboundQueue<ServerFrame> queue, Principal headerPrincipal, IntConsumer requestEvents) {
@@ -154,6 +158,7 @@ final class ChatStream implements StreamObserver<ClientEvent> {
             StreamSession current = session;
             if (current != null) {
                 deps.fanout().unregister(current);
+                deps.devices().closed(current.userId(), deviceId);
             }
         }
     }
@@ -206,7 +211,10 @@ final class ChatStream implements StreamObserver<ClientEvent> {
         Map<String, Long> cursors = SessionStart.cursors(hello);
         StreamSession started = new StreamSession(principal.userId(), Ids.newId(), queue, deps.settings().queueCapacity());
         Set<String> rooms = deps.fanout().register(started, () -> deps.rooms().roomIdsOf(principal.userId()));
+        // a client that names no device counts as a device of its own
+        deviceId = hello.getDeviceId().isEmpty() ? started.sessionId() : hello.getDeviceId();
         session = started;
+        deps.devices().opened(principal.userId(), deviceId);
         SessionStart.start(deps, queue, started, principal, rooms, cursors);
     }
 

@@ -71,7 +71,8 @@ public final class MessageHistoryClient {
     }
 
     /**
-     * One page of the room's stored messages after {@code afterSeq}, oldest first; the next
+     * One page of the room's stored messages after {@code afterSeq}, thread replies included
+     * (a resumed stream replays every message event), oldest first; the next
      * page starts after the last seq of this one (next_page_token is set when there is more).
      */
     public ListMessagesResponse forward(Principal user, String roomId, long afterSeq, int pageSize) {
@@ -83,6 +84,7 @@ public final class MessageHistoryClient {
                             .setDirection(Direction.DIRECTION_FORWARD)
                             .setFromSeq(afterSeq)
                             .setPageSize(pageSize)
+                            .setIncludeThreadReplies(true)
                             .build());
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.UNAUTHENTICATED) {

@@ -2,16 +2,17 @@ package io.chatmesh.chat.api;
 
 import io.chatmesh.chat.bus.MessageProtos;
 import io.chatmesh.chat.domain.Member;
-import io.chatmesh.chat.domain.Page;
+import io.chatmesh.chat.domain.Memberships;
+import io.chatmesh.chat.domain.RandomMatching;
 import io.chatmesh.chat.domain.Room;
 import io.chatmesh.chat.domain.RoomKind;
 import io.chatmesh.chat.domain.RoomView;
-import io.chatmesh.chat.domain.Memberships;
 import io.chatmesh.chat.domain.Rooms;
 import io.chatmesh.platform.auth.AuthContext;
 import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.error.Validation;
+import io.chatmesh.platform.page.Page;
 import io.chatmesh.proto.room.v1.CreateRoomRequest;
 import io.chatmesh.proto.room.v1.CreateRoomResponse;
 import io.chatmesh.proto.room.v1.GetRoomRequest;
@@ -28,6 +29,8 @@ import io.chatmesh.proto.room.v1.ListMyRoomsRequest;
 import io.chatmesh.proto.room.v1.ListMyRoomsResponse;
 import io.chatmesh.proto.room.v1.ListPublicRoomsRequest;
 import io.chatmesh.proto.room.v1.ListPublicRoomsResponse;
+import io.chatmesh.proto.room.v1.MatchRandomRequest;
+import io.chatmesh.proto.room.v1.MatchRandomResponse;
 import io.chatmesh.proto.room.v1.OpenDirectRoomRequest;
 import io.chatmesh.proto.room.v1.OpenDirectRoomResponse;
 import io.chatmesh.proto.room.v1.RemoveMemberRequest;
@@ -35,17 +38,22 @@ import io.chatmesh.proto.room.v1.RemoveMemberResponse;
 import io.chatmesh.proto.room.v1.RoomServiceGrpc;
 import io.chatmesh.proto.room.v1.UpdateRoomRequest;
 import io.chatmesh.proto.room.v1.UpdateRoomResponse;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.Locale;
 import org.springframework.grpc.server.service.GrpcService;
 
 /**
- * chatmesh.room.v1.RoomService: validates, calls {@link Rooms} and {@link Memberships}, translates. Failures propagate
- * as ChatmeshException and become statuses in platform's exception handler. MatchRandom is
- * not implemented (UNIMPLEMENTED).
+ * chatmesh.room.v1.RoomService: validates, calls {@link Rooms}, {@link Memberships} and
+ * {@link RandomMatching} (whose waits {@link RandomMatchCalls} runs), translates. Failures propagate
+ * as ChatmeshException and become statuses in platform's exception handler.
  */
 @GrpcService
 public class RoomGrpcService extends RoomServiceGrpc.RoomServiceImplBase {
 
+    private static final int INTERESTS_MAX = 5;
+    private static final int INTEREST_MAX = 32;
     private static final int MAX_INITIAL_MEMBERS = 100;
     private static final int ROOMS_PAGE_DEFAULT = 50;
     private static final int ROOMS_PAGE_MAX = 200;
@@ -55,10 +63,14 @@ public class RoomGrpcService extends RoomServiceGrpc.RoomServiceImplBase {
 
     private final Rooms rooms;
     private final Memberships memberships;
+    private final RandomMatching matching;
+    private final RandomMatchCalls matchCalls;
 
-    public RoomGrpcService(Rooms rooms, Memberships memberships) {
+    public RoomGrpcService(Rooms rooms, Memberships memberships, RandomMatching matching, RandomMatchCalls matchCalls) {
         this.rooms = rooms;
         this.memberships = memberships;
+        this.matching = matching;
+        this.matchCalls = matchCalls;
     }
 
     @Override
@@ -175,6 +187,22 @@ public class RoomGrpcService extends RoomServiceGrpc.RoomServiceImplBase {
         Room room = rooms.update(caller.userId(), request.getRoomId(),
                 request.hasName() ? request.getName() : null, request.hasTopic() ? request.getTopic() : null);
         reply(response, UpdateRoomResponse.newBuilder().setRoom(RoomProtos.toProto(room)).build());
+    }
+
+    /** A long-poll: answered when matched; cancelling the call (or its deadline) leaves the queue. */
+    @Override
+    public void matchRandom(MatchRandomRequest request, StreamObserver<MatchRandomResponse> response) {
+        Principal caller = AuthContext.current();
+        Validation validation = new Validation().count("interests", request.getInterestsList(), 0, INTERESTS_MAX);
+        for (int i = 0; i < request.getInterestsCount(); i++) {
+            String field = "interests[" + i + "]";
+            validation.length(field, request.getInterests(i), 1, INTEREST_MAX);
+            Requests.noNul(validation, field, request.getInterests(i));
+        }
+        validation.check();
+        List<String> interests = request.getInterestsList().stream().map(i -> i.toLowerCase(Locale.ROOT)).distinct().toList();
+        matchCalls.wait(caller, matching.enter(caller.userId(), interests),
+                (ServerCallStreamObserver<MatchRandomResponse>) response);
     }
 
     private static void roomName(Validation validation, String field, String name) {

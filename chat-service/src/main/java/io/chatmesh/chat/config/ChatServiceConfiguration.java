@@ -1,12 +1,15 @@
 package io.chatmesh.chat.config;
 
 import io.chatmesh.chat.api.MessageHistoryClient;
+import io.chatmesh.chat.api.RandomMatchCalls;
 import io.chatmesh.chat.api.StreamSettings;
+import io.chatmesh.chat.bus.BusDevicePresence;
 import io.chatmesh.chat.bus.BusRoomEventPublisher;
 import io.chatmesh.chat.bus.RoomEventFanout;
 import io.chatmesh.chat.domain.Memberships;
 import io.chatmesh.chat.domain.MessageLog;
 import io.chatmesh.chat.domain.Messaging;
+import io.chatmesh.chat.domain.RandomMatching;
 import io.chatmesh.chat.domain.RoomEventPublisher;
 import io.chatmesh.chat.domain.RoomStore;
 import io.chatmesh.chat.domain.Rooms;
@@ -16,10 +19,12 @@ import io.chatmesh.chat.domain.UserDirectory;
 import io.chatmesh.chat.store.GrpcUserDirectory;
 import io.chatmesh.chat.store.JdbiMessageLog;
 import io.chatmesh.chat.store.JdbiRoomStore;
+import io.chatmesh.chat.store.MatchQueueDao;
 import io.chatmesh.chat.store.migration.V5__SeqsOfEarlierSends;
 import io.chatmesh.platform.auth.AuthPolicy;
 import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.bus.Topics;
+import io.chatmesh.platform.db.SqlObjects;
 import io.chatmesh.platform.http.HttpRoutes;
 import io.chatmesh.platform.kafka.KafkaEventBus;
 import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
@@ -42,7 +47,7 @@ import org.springframework.grpc.client.GrpcChannelFactory;
 
 /** Wires the domain to its adapters: PostgreSQL, the event bus, user-service and message-service. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(ChatProperties.class)
+@EnableConfigurationProperties({ChatProperties.class, MatchProperties.class})
 public class ChatServiceConfiguration {
 
     /** ListMessages' largest page, the size a resume reads with. */
@@ -116,6 +121,25 @@ public class ChatServiceConfiguration {
     Memberships memberships(RoomStore store, UserDirectory users, RoomEventPublisher events, Clock clock,
             ChatProperties properties, EventBus bus, Environment environment) {
         return new Memberships(store, users, events, clock, publishTimeout(properties, bus, environment));
+    }
+
+    /** Device streams for user-service's presence; a heartbeat well inside its device timeout (45 s). */
+    @Bean(initMethod = "start", destroyMethod = "close")
+    BusDevicePresence devicePresence(EventBus bus, Clock clock,
+            @Value("${chatmesh.chat.presence-heartbeat:15s}") Duration heartbeat) {
+        return new BusDevicePresence(bus, clock, heartbeat);
+    }
+
+    @Bean
+    RandomMatching randomMatching(RoomStore store, Jdbi jdbi, UserDirectory users, RoomEventPublisher events, Clock clock,
+            ChatProperties properties, MatchProperties match, EventBus bus, Environment environment) {
+        return new RandomMatching(store, SqlObjects.attachOnce(jdbi, MatchQueueDao.class), users, events, clock,
+                publishTimeout(properties, bus, environment), match.ticketLifetime());
+    }
+
+    @Bean(destroyMethod = "close")
+    RandomMatchCalls randomMatchCalls(RandomMatching matching, MatchProperties match) {
+        return new RandomMatchCalls(matching, match.attemptInterval(), match.attemptThreads());
     }
 
     /** Its thread starts by sweeping the message log, so the schema must be migrated first. */

@@ -3,6 +3,8 @@ package io.chatmesh.chat.domain;
 import io.chatmesh.chat.domain.RoomChanges.Change;
 import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.error.ChatmeshException;
+import io.chatmesh.platform.page.Page;
+import io.chatmesh.platform.page.PageToken;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,10 +79,10 @@ public final class Memberships {
         shared.announce(changes);
     }
 
-    /** Adds a user; owner and admins may, in GROUP rooms any member. Idempotent. */
+    /** Adds a user; owner and admins may, in GROUP rooms any member; never across a block. Idempotent. */
     public Member invite(Principal caller, String roomId, String userId) {
         store.transaction(repo -> authorizeInvite(repo, caller.userId(), roomId));
-        shared.requireExisting(caller, List.of(userId));
+        shared.requireReachable(caller, List.of(userId));
         record Invited(Member member, boolean added) {}
         Invited result = store.transaction(repo -> {
             authorizeInvite(repo, caller.userId(), roomId);

@@ -4,6 +4,8 @@ import io.chatmesh.chat.domain.RoomChanges.Change;
 import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.id.Ids;
+import io.chatmesh.platform.page.Page;
+import io.chatmesh.platform.page.PageToken;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +43,7 @@ public final class Rooms {
         }
         Set<String> others = new LinkedHashSet<>(memberIds);
         others.remove(caller.userId());
-        shared.requireExisting(caller, others);
+        shared.requireReachable(caller, others);
         Instant now = shared.now();
         String roomId = Ids.newId();
         Room room = store.transaction(repo -> {
@@ -58,35 +60,24 @@ public final class Rooms {
         return new RoomView(room, MemberRole.OWNER);
     }
 
-    /** The pair's DIRECT room; the first call creates it (the unique key settles races). */
+    /**
+     * The pair's DIRECT room; the first call creates it (the unique key settles races). Only
+     * between friends, or with someone who accepts direct messages from anyone; never across a
+     * block.
+     */
     public DirectRoom openDirect(Principal caller, String peerId) {
         if (peerId.equals(caller.userId())) {
             throw ChatmeshException.invalid("user_id", "cannot open a direct room with yourself");
         }
+        // checked for an existing room too: a block or an ended friendship closes the way back in
+        shared.requireDirectAllowed(caller, peerId);
         String key = Room.directKey(caller.userId(), peerId);
         Optional<Room> existing = store.transaction(repo -> repo.findByDirectKey(key));
         if (existing.isPresent()) {
             return new DirectRoom(existing.get(), false);
         }
-        shared.requireExisting(caller, List.of(peerId));
-        Instant now = shared.now();
-        Room candidate = new Room(Ids.newId(), RoomKind.DIRECT, "", "", null, Room.directUserIds(key), 0, 0, now, now, now);
-        DirectRoom opened = store.transaction(repo -> {
-            boolean created = repo.insertRoom(candidate, key);
-            if (created) {
-                repo.insertMember(new Member(candidate.id(), caller.userId(), MemberRole.MEMBER, now));
-                repo.insertMember(new Member(candidate.id(), peerId, MemberRole.MEMBER, now));
-            }
-            // After losing a race the winner has committed (the insert waited for it), and
-            // this statement's fresh snapshot sees its room.
-            return new DirectRoom(repo.findByDirectKey(key).orElseThrow(), created);
-        });
-        if (opened.created()) {
-            String roomId = opened.room().id();
-            shared.announce(List.of(
-                    new Change(roomId, caller.userId(), MembershipChange.JOINED, caller.userId(), MemberRole.MEMBER),
-                    new Change(roomId, peerId, MembershipChange.INVITED, caller.userId(), MemberRole.MEMBER)));
-        }
+        DirectRoom opened = store.transaction(repo -> shared.directRoomIn(repo, caller.userId(), peerId));
+        shared.announce(shared.directRoomChanges(opened, caller.userId(), peerId));
         return opened;
     }
 

@@ -2,16 +2,24 @@ package io.chatmesh.chat.domain;
 
 import io.chatmesh.platform.auth.Principal;
 import java.util.Collection;
-import java.util.Set;
+import java.util.Map;
 
-/** Port: which users exist (user-service owns them). */
+/** Port: which users exist and how they stand to the caller (user-service owns both). */
 public interface UserDirectory {
 
     /**
-     * @param caller whose identity the lookup is made with
-     * @param userIds at most 100 ids
-     * @return the subset of {@code userIds} that are existing users
+     * How the caller stands to one other user.
+     *
+     * @param blocked either of the two blocked the other
+     * @param otherAcceptsDirectMessagesFromAnyone the other user's setting: anyone not blocked may open a direct room
+     */
+    record Relation(boolean blocked, boolean friends, boolean otherAcceptsDirectMessagesFromAnyone) {}
+
+    /**
+     * @param caller whose identity the lookup is made with, and whose relations are answered
+     * @param userIds any number of ids
+     * @return the relation with each existing user among {@code userIds}; unknown ids are left out
      * @throws io.chatmesh.platform.error.ChatmeshException UNAVAILABLE when the directory cannot answer
      */
-    Set<String> existing(Principal caller, Collection<String> userIds);
+    Map<String, Relation> relations(Principal caller, Collection<String> userIds);
 }

@@ -4,44 +4,52 @@ import io.chatmesh.chat.domain.UserDirectory;
 import io.chatmesh.platform.auth.BearerCallCredentials;
 import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.error.ChatmeshException;
-import io.chatmesh.proto.user.v1.BatchGetUsersRequest;
-import io.chatmesh.proto.user.v1.User;
-import io.chatmesh.proto.user.v1.UserServiceGrpc;
+import io.chatmesh.proto.user.internal.v1.CheckRelationshipsRequest;
+import io.chatmesh.proto.user.internal.v1.Relationship;
+import io.chatmesh.proto.user.internal.v1.RelationshipServiceGrpc;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Asks user-service (UserService.BatchGetUsers, with the caller's token) which users exist. */
+/**
+ * Asks user-service's internal RelationshipService.CheckRelationships (with the caller's token)
+ * which users exist and whether blocks, friendship or their settings stand between them and the
+ * caller.
+ */
 public final class GrpcUserDirectory implements UserDirectory {
 
-    /** BatchGetUsers takes at most this many ids per call. */
+    /** CheckRelationships takes at most this many ids per call. */
     static final int BATCH_SIZE = 100;
 
-    private final UserServiceGrpc.UserServiceBlockingStub users;
+    private final RelationshipServiceGrpc.RelationshipServiceBlockingStub users;
     private final Duration deadline;
 
     public GrpcUserDirectory(Channel userService, Duration deadline) {
-        this.users = UserServiceGrpc.newBlockingStub(userService);
+        this.users = RelationshipServiceGrpc.newBlockingStub(userService);
         this.deadline = deadline;
     }
 
     @Override
-    public Set<String> existing(Principal caller, Collection<String> userIds) {
-        List<String> ids = List.copyOf(new HashSet<>(userIds));
-        Set<String> found = new HashSet<>();
+    public Map<String, Relation> relations(Principal caller, Collection<String> userIds) {
+        List<String> ids = List.copyOf(new LinkedHashSet<>(userIds));
+        Map<String, Relation> found = new HashMap<>();
         for (int from = 0; from < ids.size(); from += BATCH_SIZE) {
             List<String> batch = ids.subList(from, Math.min(ids.size(), from + BATCH_SIZE));
             try {
                 users.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
                         .withCallCredentials(BearerCallCredentials.of(caller))
-                        .batchGetUsers(BatchGetUsersRequest.newBuilder().addAllUserIds(batch).build())
-                        .getUsersList().stream().map(User::getId).forEach(found::add);
+                        .checkRelationships(CheckRelationshipsRequest.newBuilder()
+                                .setUserId(caller.userId()).addAllOtherUserIds(batch).build())
+                        .getRelationshipsList().stream()
+                        .filter(r -> batch.contains(r.getOtherUserId()))
+                        .forEach(r -> found.put(r.getOtherUserId(), relation(r)));
             } catch (StatusRuntimeException e) {
                 if (e.getStatus().getCode() == Status.Code.UNAUTHENTICATED) {
                     throw ChatmeshException.unauthenticated("token rejected by user service");
@@ -49,7 +57,10 @@ public final class GrpcUserDirectory implements UserDirectory {
                 throw ChatmeshException.unavailable("user service: " + e.getStatus().getCode());
             }
         }
-        found.retainAll(ids);
         return found;
+    }
+
+    private static Relation relation(Relationship r) {
+        return new Relation(r.getBlocked(), r.getFriends(), r.getOtherAcceptsDirectMessagesFromAnyone());
     }
 }

@@ -5,16 +5,14 @@ import io.chatmesh.chat.bus.MessageProtos;
 import io.chatmesh.chat.domain.Message;
 import io.chatmesh.chat.domain.MessageLog;
 import io.chatmesh.platform.db.DedicatedHandle;
-import java.sql.Array;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.argument.Argument;
 
 /**
  * The {@link MessageLog} in PostgreSQL (table message_log, counters in rooms), used by the send
@@ -25,19 +23,17 @@ import org.jdbi.v3.core.argument.Argument;
  */
 public final class JdbiMessageLog implements MessageLog, AutoCloseable {
 
-    private record Attached(Handle handle, MessageLogDao dao) {}
+    private record Attached(MessageLogStatements statements, MessageLogDao dao) {}
 
     private final DedicatedHandle<Attached> appends;
     private final DedicatedHandle<Attached> relays;
 
     public JdbiMessageLog(Jdbi jdbi) {
-        this.appends = new DedicatedHandle<>(jdbi, JdbiMessageLog::attach, handle -> {});
-        this.relays = new DedicatedHandle<>(jdbi, JdbiMessageLog::attach,
-                handle -> handle.execute("SET synchronous_commit = off"));
-    }
-
-    private static Attached attach(Handle handle) {
-        return new Attached(handle, handle.attach(MessageLogDao.class));
+        MessageLogStatements.Timers timers = MessageLogStatements.Timers.of(jdbi);
+        Function<Handle, Attached> attach = handle ->
+                new Attached(new MessageLogStatements(handle, timers), handle.attach(MessageLogDao.class));
+        this.appends = new DedicatedHandle<>(jdbi, attach, handle -> {});
+        this.relays = new DedicatedHandle<>(jdbi, attach, handle -> handle.execute("SET synchronous_commit = off"));
     }
 
     @Override
@@ -63,10 +59,10 @@ public final class JdbiMessageLog implements MessageLog, AutoCloseable {
             replyToIds[i] = post.message().replyToId();
             threadRootIds[i] = post.message().threadRootId();
         }
-        List<MessageLogDao.Appended> rows = appends.withAttached(log -> log.dao.append(roomIds, senderIds,
-                clientIds, messageIds, byteaArray(log.handle, messages), createTimes, replyToIds, threadRootIds));
+        List<MessageLogStatements.Appended> rows = appends.withAttached(log -> log.statements.append(roomIds,
+                senderIds, clientIds, messageIds, messages, createTimes, replyToIds, threadRootIds));
         List<Appended> appended = new ArrayList<>(n);
-        for (MessageLogDao.Appended row : rows) {
+        for (MessageLogStatements.Appended row : rows) {
             appended.add(switch (row.outcome()) {
                 case "LOGGED" -> new Appended.Logged(row.seq());
                 case "EARLIER" -> new Appended.Earlier(message(row.seq(), row.message()));
@@ -91,7 +87,7 @@ public final class JdbiMessageLog implements MessageLog, AutoCloseable {
     public <T> T relay(Collection<String> roomIds, RelayWork<T> work) {
         String[] ids = roomIds.toArray(String[]::new);
         return relays.inTransaction(log -> {
-            Map<String, Long> published = log.dao.lockPublishedSeqs(ids);
+            Map<String, Long> published = log.statements.lockPublishedSeqs(ids);
             return work.run(new RelayTransaction() {
                 @Override
                 public Map<String, Long> publishedSeqs() {
@@ -107,7 +103,7 @@ public final class JdbiMessageLog implements MessageLog, AutoCloseable {
                 @Override
                 public void markPublished(Map<String, Long> seqByRoom) {
                     if (!seqByRoom.isEmpty()) {
-                        log.dao.markPublished(seqByRoom.keySet().toArray(String[]::new),
+                        log.statements.markPublished(seqByRoom.keySet().toArray(String[]::new),
                                 seqByRoom.values().toArray(Long[]::new));
                     }
                 }
@@ -124,16 +120,6 @@ public final class JdbiMessageLog implements MessageLog, AutoCloseable {
     public void close() {
         appends.close();
         relays.close();
-    }
-
-    /** A bytea[] parameter (Jdbi has no binding of its own for arrays of byte arrays). */
-    private static Argument byteaArray(Handle handle, byte[][] values) {
-        try {
-            Array array = handle.getConnection().createArrayOf("bytea", values);
-            return (position, statement, context) -> statement.setArray(position, array);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot build a bytea array", e);
-        }
     }
 
     private static Message message(long seq, byte[] stored) {

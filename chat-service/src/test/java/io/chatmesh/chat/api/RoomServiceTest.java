@@ -22,7 +22,6 @@ import io.chatmesh.proto.room.v1.ListMyRoomsRequest;
 import io.chatmesh.proto.room.v1.ListMyRoomsResponse;
 import io.chatmesh.proto.room.v1.ListPublicRoomsRequest;
 import io.chatmesh.proto.room.v1.ListPublicRoomsResponse;
-import io.chatmesh.proto.room.v1.MatchRandomRequest;
 import io.chatmesh.proto.room.v1.Member;
 import io.chatmesh.proto.room.v1.MemberRole;
 import io.chatmesh.proto.room.v1.OpenDirectRoomRequest;
@@ -404,11 +403,6 @@ class RoomServiceTest extends ChatServiceTestBase {
         assertThat(outsidePublic.getIsMember()).isFalse();
         assertThat(outsidePublic.getRole()).isEqualTo(MemberRole.MEMBER_ROLE_UNSPECIFIED);
         assertThat(outsidePublic.getRoomKind()).isEqualTo(RoomKind.ROOM_KIND_PUBLIC);
-    }
-
-    @Test
-    void matchRandomIsNotImplemented() {
-        assertStatus(Status.Code.UNIMPLEMENTED, () -> rooms(newUser()).matchRandom(MatchRandomRequest.getDefaultInstance()));
     }
 
     private List<String> allMyRooms(TestUser user, int pageSize) {

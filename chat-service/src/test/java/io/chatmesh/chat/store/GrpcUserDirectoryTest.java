@@ -7,10 +7,11 @@ import io.chatmesh.platform.auth.AuthInterceptor;
 import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.id.Ids;
-import io.chatmesh.proto.user.v1.BatchGetUsersRequest;
-import io.chatmesh.proto.user.v1.BatchGetUsersResponse;
-import io.chatmesh.proto.user.v1.User;
-import io.chatmesh.proto.user.v1.UserServiceGrpc;
+import io.chatmesh.chat.domain.UserDirectory.Relation;
+import io.chatmesh.proto.user.internal.v1.CheckRelationshipsRequest;
+import io.chatmesh.proto.user.internal.v1.CheckRelationshipsResponse;
+import io.chatmesh.proto.user.internal.v1.Relationship;
+import io.chatmesh.proto.user.internal.v1.RelationshipServiceGrpc;
 import io.grpc.Contexts;
 import io.grpc.Context;
 import io.grpc.Grpc;
@@ -28,6 +29,7 @@ import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -37,13 +39,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The user-service adapter against a UserService on a real port. */
+/** The user-service adapter against a RelationshipService on a real port. */
 class GrpcUserDirectoryTest {
 
     private static final Context.Key<String> AUTHORIZATION = Context.key("authorization");
 
     private final Set<String> existing = ConcurrentHashMap.newKeySet();
+    private final Set<String> blockedByThem = ConcurrentHashMap.newKeySet();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
+    private final List<String> askedFor = new CopyOnWriteArrayList<>();
     private final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
     private volatile Status failure;
     private Server server;
@@ -60,19 +64,22 @@ class GrpcUserDirectoryTest {
             }
         };
         server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
-                .addService(ServerInterceptors.intercept(new UserServiceGrpc.UserServiceImplBase() {
+                .addService(ServerInterceptors.intercept(new RelationshipServiceGrpc.RelationshipServiceImplBase() {
                     @Override
-                    public void batchGetUsers(BatchGetUsersRequest request, StreamObserver<BatchGetUsersResponse> response) {
+                    public void checkRelationships(CheckRelationshipsRequest request,
+                            StreamObserver<CheckRelationshipsResponse> response) {
                         authorizations.add(AUTHORIZATION.get());
-                        batchSizes.add(request.getUserIdsCount());
+                        askedFor.add(request.getUserId());
+                        batchSizes.add(request.getOtherUserIdsCount());
                         if (failure != null) {
                             response.onError(failure.asRuntimeException());
                             return;
                         }
-                        BatchGetUsersResponse.Builder users = BatchGetUsersResponse.newBuilder();
-                        request.getUserIdsList().stream().filter(existing::contains)
-                                .forEach(id -> users.addUsers(User.newBuilder().setId(id)));
-                        response.onNext(users.build());
+                        CheckRelationshipsResponse.Builder relations = CheckRelationshipsResponse.newBuilder();
+                        request.getOtherUserIdsList().stream().filter(existing::contains)
+                                .forEach(id -> relations.addRelationships(Relationship.newBuilder().setOtherUserId(id)
+                                        .setBlocked(blockedByThem.contains(id)).setFriends(!blockedByThem.contains(id))));
+                        response.onNext(relations.build());
                         response.onCompleted();
                     }
                 }, captureAuthorization))
@@ -87,15 +94,19 @@ class GrpcUserDirectoryTest {
     }
 
     @Test
-    void returnsTheExistingUsersAskingWithTheCallersToken() {
-        String known = Ids.newId();
+    void returnsTheRelationsWithExistingUsersAskingWithTheCallersToken() {
+        String friend = Ids.newId();
+        String blocker = Ids.newId();
         String unknown = Ids.newId();
-        existing.add(known);
+        existing.addAll(List.of(friend, blocker));
+        blockedByThem.add(blocker);
         GrpcUserDirectory directory = new GrpcUserDirectory(channel, Duration.ofSeconds(5));
+        Principal alice = new Principal(Ids.newId(), "alice", "token-1", "", Instant.MAX);
 
-        assertThat(directory.existing(new Principal(Ids.newId(), "alice", "token-1", "", Instant.MAX), List.of(known, unknown)))
-                .containsExactly(known);
+        assertThat(directory.relations(alice, List.of(friend, blocker, unknown))).containsExactlyInAnyOrderEntriesOf(
+                Map.of(friend, new Relation(false, true, false), blocker, new Relation(true, false, false)));
         assertThat(authorizations).containsExactly("Bearer token-1");
+        assertThat(askedFor).containsExactly(alice.userId());
     }
 
     @Test
@@ -104,7 +115,7 @@ class GrpcUserDirectoryTest {
         existing.addAll(ids);
         GrpcUserDirectory directory = new GrpcUserDirectory(channel, Duration.ofSeconds(5));
 
-        assertThat(directory.existing(new Principal(Ids.newId(), "alice", "t", "", Instant.MAX), ids)).hasSize(150);
+        assertThat(directory.relations(new Principal(Ids.newId(), "alice", "t", "", Instant.MAX), ids)).hasSize(150);
         assertThat(batchSizes).containsExactlyInAnyOrder(100, 50);
     }
 
@@ -114,11 +125,11 @@ class GrpcUserDirectoryTest {
         Principal caller = new Principal(Ids.newId(), "alice", "t", "", Instant.MAX);
 
         failure = Status.INTERNAL;
-        assertThatThrownBy(() -> directory.existing(caller, List.of(Ids.newId())))
+        assertThatThrownBy(() -> directory.relations(caller, List.of(Ids.newId())))
                 .isInstanceOfSatisfying(ChatmeshException.class,
                         e -> assertThat(e.kind()).isEqualTo(ChatmeshException.Kind.UNAVAILABLE));
         failure = Status.UNAUTHENTICATED;
-        assertThatThrownBy(() -> directory.existing(caller, List.of(Ids.newId())))
+        assertThatThrownBy(() -> directory.relations(caller, List.of(Ids.newId())))
                 .isInstanceOfSatisfying(ChatmeshException.class,
                         e -> assertThat(e.kind()).isEqualTo(ChatmeshException.Kind.UNAUTHENTICATED));
     }

@@ -1,11 +1,15 @@
 package io.chatmesh.platform.kafka;
 
+import io.chatmesh.platform.bus.BusMeters;
 import io.chatmesh.platform.bus.EventBus;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +18,10 @@ import org.slf4j.LoggerFactory;
  * One subscription = one KafkaConsumer owned by one thread (KafkaConsumer is not thread-safe).
  * {@link #close()} asks that thread to stop with {@link KafkaConsumer#wakeup()}, which is the
  * one call other threads may make, and waits for it to finish.
+ *
+ * <p>Its {@link #poll} keeps the subscription's lag for the bus's gauge: the records it has
+ * not handled yet, i.e. the ones just polled plus, per assigned partition, the log end minus its
+ * position as of that poll (from the consumer's fetch state: no request to the broker).
  */
 abstract class ConsumerSubscription implements EventBus.Subscription {
 
@@ -24,17 +32,22 @@ abstract class ConsumerSubscription implements EventBus.Subscription {
 
     protected final KafkaConsumer<String, byte[]> consumer;
     protected final String name;
+    protected final String topic;
     protected final Duration apiTimeout;
+    protected final BusMeters.TopicMeters meters;
     private final Thread thread;
     private final Consumer<ConsumerSubscription> onClosed;
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile boolean running = true;
+    private volatile long lag;
 
-    ConsumerSubscription(String name, KafkaConsumer<String, byte[]> consumer, Duration apiTimeout,
-            Consumer<ConsumerSubscription> onClosed) {
+    ConsumerSubscription(String name, KafkaConsumer<String, byte[]> consumer, String topic, Duration apiTimeout,
+            BusMeters.TopicMeters meters, Consumer<ConsumerSubscription> onClosed) {
         this.name = name;
+        this.topic = topic;
         this.consumer = consumer;
         this.apiTimeout = apiTimeout;
+        this.meters = meters;
         this.onClosed = onClosed;
         // daemon: a subscription nobody closed must not keep the JVM alive
         this.thread = Thread.ofPlatform().name(name).daemon().unstarted(this::run);
@@ -52,6 +65,31 @@ abstract class ConsumerSubscription implements EventBus.Subscription {
 
     protected final boolean running() {
         return running;
+    }
+
+    /** Polls, and updates the lag. */
+    protected final ConsumerRecords<String, byte[]> poll(Duration wait) {
+        ConsumerRecords<String, byte[]> records = consumer.poll(wait);
+        long behind = records.count();
+        for (TopicPartition partition : consumer.assignment()) {
+            behind += consumer.currentLag(partition).orElse(0);
+        }
+        lag = behind;
+        return records;
+    }
+
+    final String topic() {
+        return topic;
+    }
+
+    /** Records not yet handled as of the last poll (any thread). */
+    final long lag() {
+        return lag;
+    }
+
+    /** Records the time from the record's timestamp (its creation by the producer) to now. */
+    protected final void consumed(long recordTimestamp, long nowMillis) {
+        meters.consumed(TimeUnit.MILLISECONDS.toNanos(nowMillis - recordTimestamp));
     }
 
     private void run() {

@@ -1,5 +1,6 @@
 package io.chatmesh.platform.kafka;
 
+import io.chatmesh.platform.bus.BusMeters;
 import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.bus.EventBus.EventHandler;
 import io.chatmesh.platform.bus.EventBus.RunHandler;
@@ -44,7 +45,6 @@ final class DurableSubscription extends ConsumerSubscription {
 
     private static final Logger log = LoggerFactory.getLogger(DurableSubscription.class);
 
-    private final String topic;
     private final String group;
     private final EventHandler handler;
     private final Duration retryBackoff;
@@ -55,9 +55,9 @@ final class DurableSubscription extends ConsumerSubscription {
     private final Map<TopicPartition, Failure> failures = new HashMap<>();
 
     DurableSubscription(String name, KafkaConsumer<String, byte[]> consumer, String topic, String group,
-            EventHandler handler, Duration retryBackoff, Duration apiTimeout, Consumer<ConsumerSubscription> onClosed) {
-        super(name, consumer, apiTimeout, onClosed);
-        this.topic = topic;
+            EventHandler handler, Duration retryBackoff, Duration apiTimeout, BusMeters.TopicMeters meters,
+            Consumer<ConsumerSubscription> onClosed) {
+        super(name, consumer, topic, apiTimeout, meters, onClosed);
         this.group = group;
         this.handler = handler;
         this.retryBackoff = retryBackoff;
@@ -68,7 +68,7 @@ final class DurableSubscription extends ConsumerSubscription {
         consumer.subscribe(List.of(topic), new CommitOnRevoke());
         while (running()) {
             resumeDuePartitions();
-            ConsumerRecords<String, byte[]> records = consumer.poll(pollWait());
+            ConsumerRecords<String, byte[]> records = poll(pollWait());
             handleAll(records);
             commitHandled();
         }
@@ -130,8 +130,11 @@ final class DurableSubscription extends ConsumerSubscription {
                     + "handing them over per partition", name, group, run.size(), records.partitions().size(), e);
             return false;
         }
+        long now = System.currentTimeMillis();
         for (TopicPartition partition : records.partitions()) {
-            ConsumerRecord<String, byte[]> last = records.records(partition).getLast();
+            List<ConsumerRecord<String, byte[]>> polled = records.records(partition);
+            polled.forEach(record -> consumed(record.timestamp(), now));
+            ConsumerRecord<String, byte[]> last = polled.getLast();
             handled.put(partition, new OffsetAndMetadata(last.offset() + 1, last.leaderEpoch(), ""));
             failures.remove(partition);
         }
@@ -147,6 +150,8 @@ final class DurableSubscription extends ConsumerSubscription {
             } else {
                 handler.handle(run.getFirst().key(), run.getFirst().value());
             }
+            long now = System.currentTimeMillis();
+            run.forEach(record -> consumed(record.timestamp(), now));
             failures.remove(partition);
             return true;
         } catch (Exception e) {

@@ -1,9 +1,12 @@
 package io.chatmesh.platform.kafka;
 
+import io.chatmesh.platform.bus.BusMeters;
 import io.chatmesh.platform.bus.EventBus;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,34 +14,14 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@link EventBus} over Apache Kafka: keys are record keys (so one key stays on one partition,
@@ -59,22 +42,24 @@ import org.slf4j.LoggerFactory;
  * published after it subscribed; nothing is committed or remembered.
  * </ul>
  *
- * Topics are created when missing (Admin, {@link KafkaBusSettings#partitions()} and
- * {@link KafkaBusSettings#replicationFactor()}): the configured ones at construction, any other
- * on first use; nothing is created when {@link KafkaBusSettings#createTopics()} is off.
+ * Topics are created when missing ({@link KafkaTopics}): the configured ones at construction, any
+ * other on first use; nothing is created when {@link KafkaBusSettings#createTopics()} is off.
+ *
+ * <p>Metrics ({@link BusMeters}, and the producer's own as {@code kafka_producer_*}): a publish is timed until the broker acknowledged all of its
+ * events, an event's consumption from its record timestamp (set by the producer when it was
+ * sent) until a subscription's handler returned, and a topic's lag is what its subscriptions
+ * in this process have not handled yet (see {@link ConsumerSubscription}).
  */
 public final class KafkaEventBus implements EventBus {
 
-    private static final Logger log = LoggerFactory.getLogger(KafkaEventBus.class);
-    /** Pause between checks whether a just-created topic is usable. */
-    private static final Duration TOPIC_METADATA_RETRY = Duration.ofMillis(100);
-
     private final KafkaBusSettings settings;
     private final KafkaProducer<String, byte[]> producer;
-    private final Admin admin;
-    private final Set<String> ensuredTopics = ConcurrentHashMap.newKeySet();
+    /** The producer's own metrics (kafka_producer_*: send errors, request latency, buffer use). */
+    private final KafkaClientMetrics producerMetrics;
+    private final KafkaClientConfigs configs;
+    private final KafkaTopics topics;
     private final Set<ConsumerSubscription> subscriptions = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger clientCounter = new AtomicInteger();
+    private final BusMeters meters;
     private volatile boolean closed;
 
     /**
@@ -83,20 +68,24 @@ public final class KafkaEventBus implements EventBus {
      * @throws KafkaException when those topics cannot be created within the api timeout
      *         (e.g. no broker reachable): a service should not start without its bus
      */
-    public KafkaEventBus(KafkaBusSettings settings) {
+    public KafkaEventBus(KafkaBusSettings settings, MeterRegistry registry) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.admin = settings.createTopics() ? Admin.create(adminConfig()) : null;
+        this.meters = new BusMeters(registry);
+        this.configs = new KafkaClientConfigs(settings);
+        this.topics = new KafkaTopics(settings, configs);
         try {
-            if (admin != null && !settings.topics().isEmpty()) {
-                createMissingTopics(settings.topics(), settings.apiTimeout());
-            }
-            this.producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer());
+            this.producer = new KafkaProducer<>(configs.producer(), new StringSerializer(), new ByteArraySerializer());
+            this.producerMetrics = new KafkaClientMetrics(producer);
+            producerMetrics.bindTo(registry);
         } catch (RuntimeException e) {
-            if (admin != null) {
-                admin.close(settings.apiTimeout());
-            }
+            topics.close();
             throw e;
         }
+    }
+
+    /** With its meters in Micrometer's global registry (which the services' registries join). */
+    public KafkaEventBus(KafkaBusSettings settings) {
+        this(settings, Metrics.globalRegistry);
     }
 
     public KafkaBusSettings settings() {
@@ -112,13 +101,19 @@ public final class KafkaEventBus implements EventBus {
      */
     @Override
     public CompletableFuture<Void> publishAll(String topic, List<Event> events) {
+        long start = System.nanoTime();
         try {
             requireOpen();
             Objects.requireNonNull(topic, "topic");
-            ensureTopic(topic, settings.maxBlock());
+            topics.ensure(topic, settings.maxBlock());
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
+            CompletableFuture<Void> refused = CompletableFuture.failedFuture(e);
+            if (topic != null) {
+                meters.topic(topic).timePublish(refused, start);
+            }
+            return refused;
         }
+        BusMeters.TopicMeters topicMeters = meters.topic(topic);
         List<CompletableFuture<Void>> sent = new ArrayList<>(events.size());
         for (Event event : events) {
             CompletableFuture<Void> acknowledged = send(topic, event);
@@ -127,7 +122,9 @@ public final class KafkaEventBus implements EventBus {
                 break; // not taken: sending the rest would put them in the log without this one
             }
         }
-        return CompletableFuture.allOf(sent.toArray(CompletableFuture<?>[]::new));
+        CompletableFuture<Void> accepted = CompletableFuture.allOf(sent.toArray(CompletableFuture<?>[]::new));
+        topicMeters.timePublish(accepted, start);
+        return accepted;
     }
 
     private CompletableFuture<Void> send(String topic, Event event) {
@@ -155,11 +152,11 @@ public final class KafkaEventBus implements EventBus {
     public Subscription subscribe(String topic, String group, EventHandler handler) {
         requireOpen();
         Objects.requireNonNull(handler, "handler");
-        ensureTopic(topic, settings.apiTimeout());
-        String clientId = clientId(group);
-        KafkaConsumer<String, byte[]> consumer = newConsumer(durableConsumerConfig(group, clientId));
+        topics.ensure(topic, settings.apiTimeout());
+        String clientId = configs.clientId(group);
+        KafkaConsumer<String, byte[]> consumer = KafkaClientConfigs.newConsumer(configs.durableConsumer(group, clientId));
         return start(new DurableSubscription(clientId, consumer, topic, group, handler, settings.retryBackoff(),
-                settings.apiTimeout(), this::forget));
+                settings.apiTimeout(), metersOf(topic), this::forget));
     }
 
     /**
@@ -178,12 +175,12 @@ public final class KafkaEventBus implements EventBus {
     public Subscription subscribeLive(String topic, EventHandler handler) {
         requireOpen();
         Objects.requireNonNull(handler, "handler");
-        ensureTopic(topic, settings.apiTimeout());
-        String clientId = clientId("live");
-        KafkaConsumer<String, byte[]> consumer = newConsumer(liveConsumerConfig(clientId));
+        topics.ensure(topic, settings.apiTimeout());
+        String clientId = configs.clientId("live");
+        KafkaConsumer<String, byte[]> consumer = KafkaClientConfigs.newConsumer(configs.liveConsumer(clientId));
         Map<TopicPartition, Long> start = new HashMap<>();
         try {
-            List<TopicPartition> partitions = partitionsOf(consumer, topic);
+            List<TopicPartition> partitions = topics.partitionsOf(consumer, topic);
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             for (TopicPartition partition : partitions) {
@@ -194,7 +191,7 @@ public final class KafkaEventBus implements EventBus {
             throw e;
         }
         return start(new LiveSubscription(clientId, consumer, topic, start, handler, settings.retryBackoff(),
-                settings.apiTimeout(), this::forget));
+                settings.apiTimeout(), metersOf(topic), this::forget));
     }
 
     /** Stops every subscription (committing what they handled), then flushes pending publishes. */
@@ -205,10 +202,17 @@ public final class KafkaEventBus implements EventBus {
         }
         closed = true;
         List.copyOf(subscriptions).forEach(ConsumerSubscription::close);
+        producerMetrics.close();
         producer.close(settings.apiTimeout());
-        if (admin != null) {
-            admin.close(settings.apiTimeout());
-        }
+        topics.close();
+        meters.close();
+    }
+
+    /** The topic's meters, with its lag gauge: what this bus's subscriptions to it have not handled. */
+    private BusMeters.TopicMeters metersOf(String topic) {
+        meters.lagOf(topic, () -> subscriptions.stream().filter(s -> s.topic().equals(topic))
+                .mapToLong(ConsumerSubscription::lag).sum());
+        return meters.topic(topic);
     }
 
     private Subscription start(ConsumerSubscription subscription) {
@@ -229,153 +233,5 @@ public final class KafkaEventBus implements EventBus {
         if (closed) {
             throw new IllegalStateException("event bus closed");
         }
-    }
-
-    private void ensureTopic(String topic, Duration timeout) {
-        if (admin != null && !ensuredTopics.contains(topic)) {
-            createMissingTopics(List.of(topic), timeout);
-        }
-    }
-
-    private void createMissingTopics(Collection<String> topics, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<NewTopic> newTopics = topics.stream()
-                .map(topic -> new NewTopic(topic, settings.partitions(), settings.replicationFactor()))
-                .toList();
-        admin.createTopics(newTopics).values().forEach((topic, created) -> {
-            try {
-                await(created, deadline);
-                log.info("created topic {} ({} partitions, replication factor {})", topic, settings.partitions(),
-                        settings.replicationFactor());
-            } catch (TopicExistsException e) {
-                log.debug("topic {} exists", topic);
-            }
-            awaitWritable(topic, deadline);
-            ensuredTopics.add(topic);
-        });
-    }
-
-    /**
-     * Returns once every partition of the topic is served by its leader. Producing to a
-     * partition the broker has not opened yet can lose records despite idempotence
-     * (KAFKA-15591: a later batch is appended first, the rejected earlier one can then never
-     * be appended and expires), so publishing waits for this after a topic is created.
-     */
-    private void awaitWritable(String topic, long deadline) {
-        while (true) {
-            try {
-                TopicDescription description = await(admin.describeTopics(List.of(topic)).topicNameValues().get(topic),
-                        deadline);
-                Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-                description.partitions().forEach(p -> ends.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-                await(admin.listOffsets(ends).all(), deadline);
-                return;
-            } catch (RetriableException e) {
-                if (System.nanoTime() > deadline) {
-                    throw new TimeoutException("topic " + topic + " is not writable yet", e);
-                }
-                sleep(TOPIC_METADATA_RETRY);
-            }
-        }
-    }
-
-    /** The future's value, or its failure's cause (a KafkaException) unwrapped. */
-    private static <T> T await(KafkaFuture<T> future, long deadline) {
-        try {
-            return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof KafkaException kafka) {
-                throw kafka;
-            }
-            throw new KafkaException(e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new TimeoutException("no answer from the brokers in time", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptException(e);
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptException(e);
-        }
-    }
-
-    /** Waits out the short time a just-created topic may be missing from broker metadata. */
-    private List<TopicPartition> partitionsOf(KafkaConsumer<String, byte[]> consumer, String topic) {
-        long deadline = System.nanoTime() + settings.apiTimeout().toNanos();
-        while (true) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, settings.apiTimeout());
-            if (!infos.isEmpty()) {
-                return infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("topic " + topic + " has no partitions");
-            }
-            sleep(TOPIC_METADATA_RETRY);
-        }
-    }
-
-    private String clientId(String role) {
-        return settings.clientIdPrefix() + "-" + settings.instanceId() + "-" + role + "-" + clientCounter.incrementAndGet();
-    }
-
-    private static KafkaConsumer<String, byte[]> newConsumer(Map<String, Object> config) {
-        return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
-    }
-
-    private Map<String, Object> commonConfig(String clientId) {
-        Map<String, Object> config = new HashMap<>(settings.clientProperties());
-        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-        config.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
-        return config;
-    }
-
-    private Map<String, Object> producerConfig() {
-        Map<String, Object> config = commonConfig(clientId("producer"));
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, (int) KafkaBusSettings.LINGER.toMillis());
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) settings.deliveryTimeout().toMillis());
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) settings.requestTimeout().toMillis());
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.maxBlock().toMillis());
-        return config;
-    }
-
-    private Map<String, Object> durableConsumerConfig(String group, String clientId) {
-        Map<String, Object> config = commonConfig(clientId);
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // bigger polls, so a store writes more events per transaction; client-properties may say otherwise
-        config.putIfAbsent(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, KafkaBusSettings.DURABLE_FETCH_MIN_BYTES);
-        config.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) KafkaBusSettings.DURABLE_FETCH_MAX_WAIT.toMillis());
-        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) settings.apiTimeout().toMillis());
-        return config;
-    }
-
-    private Map<String, Object> liveConsumerConfig(String clientId) {
-        Map<String, Object> config = commonConfig(clientId);
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // no automatic reset: "latest" would silently skip every event between where the position
-        // became invalid and the end; LiveSubscription repositions itself (the start is an explicit seekToEnd)
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
-        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) settings.apiTimeout().toMillis());
-        return config;
-    }
-
-    private Map<String, Object> adminConfig() {
-        Map<String, Object> config = commonConfig(clientId("admin"));
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) settings.apiTimeout().toMillis());
-        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) settings.apiTimeout().toMillis());
-        return config;
     }
 }

@@ -1,6 +1,9 @@
 package io.chatmesh.platform.kafka;
 
 import io.chatmesh.platform.bus.EventBus;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -24,7 +27,7 @@ public class KafkaEventBusAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(EventBus.class)
-    KafkaEventBus kafkaEventBus(Environment environment) {
+    KafkaEventBus kafkaEventBus(Environment environment, ObjectProvider<MeterRegistry> registry) {
         Binder binder = Binder.get(environment);
         String bootstrapServers = binder.bind(BOOTSTRAP_SERVERS, String.class).orElse(null);
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -32,6 +35,7 @@ public class KafkaEventBusAutoConfiguration {
                     "required when chatmesh.bus.type=kafka: set it (or the environment variable"
                             + " CHATMESH_BUS_KAFKA_BOOTSTRAP_SERVERS) to the brokers' host:port list");
         }
-        return new KafkaEventBus(binder.bind(PREFIX, KafkaBusSettings.class).get());
+        return new KafkaEventBus(binder.bind(PREFIX, KafkaBusSettings.class).get(),
+                registry.getIfAvailable(SimpleMeterRegistry::new));
     }
 }

@@ -1,5 +1,6 @@
 package io.chatmesh.platform.kafka;
 
+import io.chatmesh.platform.bus.BusMeters;
 import io.chatmesh.platform.bus.EventBus.EventHandler;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +44,6 @@ final class LiveSubscription extends ConsumerSubscription {
 
     private static final Logger log = LoggerFactory.getLogger(LiveSubscription.class);
 
-    private final String topic;
     private final EventHandler handler;
     private final Duration retryBackoff;
     /** Per partition, where to resume: after the last event read (with its leader epoch), else the start. */
@@ -52,9 +52,9 @@ final class LiveSubscription extends ConsumerSubscription {
     private boolean lookupFailureLogged;
 
     LiveSubscription(String name, KafkaConsumer<String, byte[]> consumer, String topic, Map<TopicPartition, Long> start,
-            EventHandler handler, Duration retryBackoff, Duration apiTimeout, Consumer<ConsumerSubscription> onClosed) {
-        super(name, consumer, apiTimeout, onClosed);
-        this.topic = topic;
+            EventHandler handler, Duration retryBackoff, Duration apiTimeout, BusMeters.TopicMeters meters,
+            Consumer<ConsumerSubscription> onClosed) {
+        super(name, consumer, topic, apiTimeout, meters, onClosed);
         this.handler = handler;
         this.retryBackoff = retryBackoff;
         start.forEach((partition, offset) -> resumeAt.put(partition, new OffsetAndMetadata(offset)));
@@ -65,7 +65,7 @@ final class LiveSubscription extends ConsumerSubscription {
         while (running()) {
             Iterable<ConsumerRecord<String, byte[]>> records;
             try {
-                records = consumer.poll(MAX_POLL_WAIT);
+                records = poll(MAX_POLL_WAIT);
             } catch (InvalidOffsetException e) {
                 reposition(e);
                 continue;
@@ -78,6 +78,7 @@ final class LiveSubscription extends ConsumerSubscription {
                         new OffsetAndMetadata(record.offset() + 1, record.leaderEpoch(), ""));
                 try {
                     handler.handle(record.key(), record.value());
+                    consumed(record.timestamp(), System.currentTimeMillis());
                 } catch (Exception e) {
                     log.warn("live subscription {} to {}: handler failed on partition {} offset {}; event skipped",
                             name, topic, record.partition(), record.offset(), e);

@@ -1,7 +1,9 @@
 package io.chatmesh.message.api;
 
 import io.chatmesh.message.bus.RoomEventPublisher;
+import io.chatmesh.message.domain.Message;
 import io.chatmesh.message.domain.MessageHistory;
+import io.chatmesh.message.domain.MessageSearch;
 import io.chatmesh.message.domain.PageDirection;
 import io.chatmesh.platform.auth.AuthContext;
 import io.chatmesh.platform.auth.Principal;
@@ -15,9 +17,13 @@ import io.chatmesh.proto.message.v1.GetUnreadCountsRequest;
 import io.chatmesh.proto.message.v1.GetUnreadCountsResponse;
 import io.chatmesh.proto.message.v1.ListMessagesRequest;
 import io.chatmesh.proto.message.v1.ListMessagesResponse;
+import io.chatmesh.proto.message.v1.ListThreadRequest;
+import io.chatmesh.proto.message.v1.ListThreadResponse;
 import io.chatmesh.proto.message.v1.MarkReadRequest;
 import io.chatmesh.proto.message.v1.MarkReadResponse;
 import io.chatmesh.proto.message.v1.MessageServiceGrpc;
+import io.chatmesh.proto.message.v1.SearchMessagesRequest;
+import io.chatmesh.proto.message.v1.SearchMessagesResponse;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.List;
@@ -29,9 +35,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * MessageService: history, single messages, unread counts and read markers, each limited to
- * rooms the caller belongs to (the internal MembershipService.CheckMembership through {@link MembershipClient}).
- * ListThread, SearchMessages and the attachment RPCs are not implemented yet (UNIMPLEMENTED).
+ * MessageService: history, threads, search, single messages, unread counts and read markers,
+ * each limited to rooms the caller belongs to (the internal MembershipService.CheckMembership
+ * through {@link MembershipClient}). The attachment RPCs are not implemented yet (UNIMPLEMENTED).
  */
 public class MessageGrpcService extends MessageServiceGrpc.MessageServiceImplBase {
 
@@ -77,7 +83,8 @@ public class MessageGrpcService extends MessageServiceGrpc.MessageServiceImplBas
         PageDirection direction = token.map(PageToken::direction).orElseGet(() -> directionOf(request.getDirection()));
         long fromSeq = token.map(PageToken::cursor).orElse(request.getFromSeq());
         int pageSize = request.getPageSize() == 0 ? MessageHistory.DEFAULT_PAGE_SIZE : request.getPageSize();
-        MessageHistory.Page page = history.page(request.getRoomId(), direction, fromSeq, pageSize);
+        MessageHistory.Page page = history.page(request.getRoomId(), direction, fromSeq, pageSize,
+                request.getIncludeThreadReplies());
 
         ListMessagesResponse.Builder response = ListMessagesResponse.newBuilder();
         page.messages().forEach(m -> response.addMessages(MessageProtos.toProto(m, caller.userId())));
@@ -94,6 +101,75 @@ public class MessageGrpcService extends MessageServiceGrpc.MessageServiceImplBas
                 .orElseThrow(() -> ChatmeshException.notFound("message " + request.getMessageId()));
         membership.requireMember(caller, message.roomId());
         responseObserver.onNext(GetMessageResponse.newBuilder().setMessage(MessageProtos.toProto(message, caller.userId())).build());
+        responseObserver.onCompleted();
+    }
+
+    /**
+     * The root is looked up first, so its room decides who may see the thread: a root in a
+     * room hidden from the caller answers like an unknown one (NOT_FOUND).
+     */
+    @Override
+    public void listThread(ListThreadRequest request, StreamObserver<ListThreadResponse> responseObserver) {
+        Principal caller = AuthContext.current();
+        Validation validation = new Validation()
+                .id("thread_root_id", request.getThreadRootId())
+                .range("page_size", request.getPageSize(), 0, MessageHistory.MAX_PAGE_SIZE);
+        Optional<PageToken> token = Optional.empty();
+        if (!request.getPageToken().isEmpty()) {
+            token = PageToken.decode(request.getPageToken()).filter(t -> t.direction() == PageDirection.FORWARD);
+            validation.require(token.isPresent(), "page_token", "is not a page token of ListThread");
+        }
+        validation.check();
+        Message root = history.get(request.getThreadRootId())
+                .orElseThrow(() -> ChatmeshException.notFound("message " + request.getThreadRootId()));
+        membership.requireMember(caller, root.roomId());
+
+        int pageSize = request.getPageSize() == 0 ? MessageHistory.DEFAULT_PAGE_SIZE : request.getPageSize();
+        MessageHistory.Page page = history.thread(root, token.map(PageToken::cursor).orElse(0L), pageSize);
+        ListThreadResponse.Builder response = ListThreadResponse.newBuilder()
+                .setRoot(MessageProtos.toProto(root, caller.userId()));
+        page.messages().forEach(m -> response.addReplies(MessageProtos.toProto(m, caller.userId())));
+        page.nextCursor().ifPresent(cursor ->
+                response.setNextPageToken(new PageToken(PageDirection.FORWARD, cursor).encode()));
+        responseObserver.onNext(response.build());
+        responseObserver.onCompleted();
+    }
+
+    /**
+     * One named room must be the caller's (NOT_FOUND / PERMISSION_DENIED as for ListMessages);
+     * without one, the search covers the caller's rooms from RoomService.ListMyRooms, so a room
+     * the caller is not in is never searched.
+     */
+    @Override
+    public void searchMessages(SearchMessagesRequest request, StreamObserver<SearchMessagesResponse> responseObserver) {
+        Principal caller = AuthContext.current();
+        Validation validation = new Validation()
+                .length("query", request.getQuery(), 1, MessageHistory.MAX_QUERY_LENGTH)
+                .require(request.getQuery().isEmpty() || !request.getQuery().isBlank(), "query",
+                        "must not be only whitespace")
+                .optionalId("room_id", request.getRoomId())
+                .range("page_size", request.getPageSize(), 0, MessageHistory.MAX_SEARCH_PAGE_SIZE);
+        Optional<MessageSearch.SearchCursor> after = Optional.empty();
+        if (!request.getPageToken().isEmpty()) {
+            after = SearchPageToken.decode(request.getPageToken());
+            validation.require(after.isPresent(), "page_token", "is not a page token of SearchMessages");
+        }
+        validation.check();
+        List<String> roomIds;
+        if (request.getRoomId().isEmpty()) {
+            roomIds = roomDirectory.myRoomIds(caller);
+        } else {
+            membership.requireMember(caller, request.getRoomId());
+            roomIds = List.of(request.getRoomId());
+        }
+
+        int pageSize = request.getPageSize() == 0 ? MessageHistory.DEFAULT_SEARCH_PAGE_SIZE : request.getPageSize();
+        MessageHistory.SearchPage page = history.search(
+                new MessageSearch(request.getQuery(), roomIds, after.orElse(null)), pageSize);
+        SearchMessagesResponse.Builder response = SearchMessagesResponse.newBuilder();
+        page.messages().forEach(m -> response.addMessages(MessageProtos.toProto(m, caller.userId())));
+        page.next().ifPresent(cursor -> response.setNextPageToken(SearchPageToken.encode(cursor)));
+        responseObserver.onNext(response.build());
         responseObserver.onCompleted();
     }
 

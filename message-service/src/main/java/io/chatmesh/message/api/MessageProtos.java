@@ -32,6 +32,9 @@ final class MessageProtos {
         if (m.deleteTime() != null) {
             proto.setDeleteTime(ApiTimes.timestamp(m.deleteTime()));
         }
+        if (m.threadLastReplyTime() != null) {
+            proto.setThreadLastReplyTime(ApiTimes.timestamp(m.threadLastReplyTime()));
+        }
         return proto.build();
     }
 

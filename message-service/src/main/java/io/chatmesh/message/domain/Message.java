@@ -11,6 +11,7 @@ import java.util.Objects;
  *
  * @param seq the room cursor: unique and increasing within the room, assigned by chat-service
  * @param threadReplyCount how many messages name this one as their thread root (computed by the store)
+ * @param threadLastReplyTime when the newest of those was created; null without replies (computed by the store)
  */
 public record Message(
         String id,
@@ -22,6 +23,7 @@ public record Message(
         String replyToId,
         String threadRootId,
         int threadReplyCount,
+        Instant threadLastReplyTime,
         List<Attachment> attachments,
         List<ReactionSummary> reactions,
         Instant createTime,
@@ -44,7 +46,7 @@ public record Message(
     /** A message as chat-service creates it: no replies, reactions, edit or deletion yet. */
     public static Message created(String id, String roomId, long seq, String senderId, String clientId, String text,
             String replyToId, String threadRootId, List<Attachment> attachments, Instant createTime) {
-        return new Message(id, roomId, seq, senderId, clientId, text, replyToId, threadRootId, 0,
+        return new Message(id, roomId, seq, senderId, clientId, text, replyToId, threadRootId, 0, null,
                 attachments, List.of(), createTime, null, null);
     }
 }

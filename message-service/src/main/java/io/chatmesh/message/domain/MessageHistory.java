@@ -10,6 +10,11 @@ public final class MessageHistory {
 
     public static final int DEFAULT_PAGE_SIZE = 50;
     public static final int MAX_PAGE_SIZE = 200;
+    public static final int DEFAULT_SEARCH_PAGE_SIZE = 20;
+    /** Smaller than history pages: every search page costs an index search over many rooms. */
+    public static final int MAX_SEARCH_PAGE_SIZE = 100;
+    /** Longest search query, in characters. */
+    public static final int MAX_QUERY_LENGTH = 256;
 
     /**
      * One page.
@@ -24,21 +29,63 @@ public final class MessageHistory {
         }
     }
 
+    /**
+     * One page of search results.
+     *
+     * @param next where the next page starts; empty when nothing more matches
+     */
+    public record SearchPage(List<Message> messages, Optional<MessageSearch.SearchCursor> next) {
+
+        public SearchPage {
+            messages = List.copyOf(messages);
+        }
+    }
+
     private final MessageStore store;
 
     public MessageHistory(MessageStore store) {
         this.store = Objects.requireNonNull(store);
     }
 
-    public Page page(String roomId, PageDirection direction, long fromSeq, int pageSize) {
+    /** A page of the room; the main timeline only unless {@code withThreadReplies}. */
+    public Page page(String roomId, PageDirection direction, long fromSeq, int pageSize, boolean withThreadReplies) {
+        checkPage(fromSeq, pageSize);
+        // One extra row tells whether another page exists without a second query.
+        return seqPage(store.page(roomId, direction, fromSeq, pageSize + 1, withThreadReplies), pageSize);
+    }
+
+    /** A page of the replies to {@code root} (in its room), oldest first, after the seq {@code afterSeq}. */
+    public Page thread(Message root, long afterSeq, int pageSize) {
+        checkPage(afterSeq, pageSize);
+        return seqPage(store.threadPage(root.roomId(), root.id(), afterSeq, pageSize + 1), pageSize);
+    }
+
+    /** A page of messages matching the search, newest first. */
+    public SearchPage search(MessageSearch search, int pageSize) {
+        if (pageSize < 1 || pageSize > MAX_SEARCH_PAGE_SIZE) {
+            throw new IllegalArgumentException("page size out of range: " + pageSize);
+        }
+        if (search.roomIds().isEmpty()) {
+            return new SearchPage(List.of(), Optional.empty());
+        }
+        List<Message> rows = store.search(search, pageSize + 1);
+        if (rows.size() <= pageSize) {
+            return new SearchPage(rows, Optional.empty());
+        }
+        List<Message> page = rows.subList(0, pageSize);
+        return new SearchPage(page, Optional.of(MessageSearch.SearchCursor.of(page.getLast())));
+    }
+
+    private static void checkPage(long fromSeq, int pageSize) {
         if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
             throw new IllegalArgumentException("page size out of range: " + pageSize);
         }
         if (fromSeq < 0) {
             throw new IllegalArgumentException("negative cursor: " + fromSeq);
         }
-        // One extra row tells whether another page exists without a second query.
-        List<Message> rows = store.page(roomId, direction, fromSeq, pageSize + 1);
+    }
+
+    private static Page seqPage(List<Message> rows, int pageSize) {
         if (rows.size() <= pageSize) {
             return new Page(rows, OptionalLong.empty());
         }

@@ -42,9 +42,23 @@ public interface MessageStore {
      * Up to {@code limit} messages of a room next to an exclusive cursor, in the direction's
      * order: FORWARD gives seqs above {@code fromSeq} ascending, BACKWARD seqs below it
      * descending. {@code fromSeq} 0 starts at the room's first (FORWARD) or newest (BACKWARD)
-     * message.
+     * message. Without {@code withThreadReplies} only the main timeline: messages without a
+     * thread root.
      */
-    List<Message> page(String roomId, PageDirection direction, long fromSeq, int limit);
+    List<Message> page(String roomId, PageDirection direction, long fromSeq, int limit, boolean withThreadReplies);
+
+    /**
+     * Up to {@code limit} replies of the thread rooted at {@code rootId} in {@code roomId}, seqs
+     * above {@code afterSeq} ascending (0: from the first reply).
+     */
+    List<Message> threadPage(String roomId, String rootId, long afterSeq, int limit);
+
+    /**
+     * Up to {@code limit} messages of the given rooms matching {@code search}'s text, newest
+     * first (create time, then id, both descending), strictly after {@code search}'s cursor in
+     * that order. Deleted messages never match.
+     */
+    List<Message> search(MessageSearch search, int limit);
 
     /**
      * Moves a user's read marker to {@code seq} unless it is already there or further.

@@ -2,13 +2,14 @@ package io.chatmesh.message.store;
 
 import io.chatmesh.message.domain.Attachment;
 import io.chatmesh.message.domain.Message;
+import io.chatmesh.message.domain.MessageSearch;
 import io.chatmesh.message.domain.MessageStore;
 import io.chatmesh.message.domain.PageDirection;
 import io.chatmesh.message.domain.ReactionSummary;
 import io.chatmesh.message.domain.RoomUnread;
+import io.chatmesh.platform.db.DedicatedHandle;
 import io.chatmesh.platform.db.SqlObjects;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -25,42 +26,49 @@ import org.jdbi.v3.core.Jdbi;
  * {@link MessageStore} on PostgreSQL (schema: db/migration/message-service), through a
  * {@link MessageDao} attached once.
  */
-public final class JdbiMessageStore implements MessageStore {
+public final class JdbiMessageStore implements MessageStore, AutoCloseable {
+
+    /** What the persister writes with: its prepared INSERT and the DAO, on one connection. */
+    private record Writer(MessageInserts inserts, MessageDao dao) {}
 
     private final Jdbi jdbi;
     private final MessageDao dao;
+    private final DedicatedHandle<Writer> writer;
 
     public JdbiMessageStore(Jdbi jdbi) {
         this.jdbi = jdbi;
         this.dao = SqlObjects.attachOnce(jdbi, MessageDao.class);
+        Timer insertTimer = MessageInserts.timer(jdbi);
+        this.writer = new DedicatedHandle<>(jdbi,
+                handle -> new Writer(new MessageInserts(handle, insertTimer), handle.attach(MessageDao.class)),
+                handle -> {});
     }
 
     /**
      * One INSERT for all messages; ids it did not insert are told apart (replay or seq clash) by
      * one more query. Messages with attachments go in with them in one transaction; without,
-     * the INSERT commits on its own (one round trip for the whole run).
+     * the INSERT commits on its own (one round trip for the whole run). The persister is the one
+     * writer, on a connection of its own (synchronized all the same).
      */
     @Override
-    public List<InsertOutcome> insertAll(List<Message> messages) {
+    public synchronized List<InsertOutcome> insertAll(List<Message> messages) {
         if (messages.isEmpty()) {
             return List.of();
         }
         boolean withAttachments = messages.stream().anyMatch(m -> !m.attachments().isEmpty());
-        return withAttachments ? jdbi.inTransaction(handle -> insert(messages)) : insert(messages);
+        return withAttachments ? writer.inTransaction(w -> insert(w, messages))
+                : writer.withAttached(w -> insert(w, messages));
     }
 
-    private List<InsertOutcome> insert(List<Message> messages) {
-        MessageColumns columns = new MessageColumns(messages);
-        Set<String> inserted = new HashSet<>(dao.insertMessages(columns.ids, columns.roomIds, columns.seqs,
-                columns.senderIds, columns.clientIds, columns.texts, columns.replyToIds, columns.threadRootIds,
-                columns.createTimes, columns.editTimes, columns.deleteTimes));
+    private static List<InsertOutcome> insert(Writer writer, List<Message> messages) {
+        Set<String> inserted = writer.inserts.insert(messages);
         Set<String> alreadyStored = inserted.size() == messages.size() ? Set.of()
-                : new HashSet<>(dao.existingIds(columns.ids));
+                : new HashSet<>(writer.dao.existingIds(messages.stream().map(Message::id).toArray(String[]::new)));
         List<InsertOutcome> outcomes = new ArrayList<>(messages.size());
         Set<String> seen = new HashSet<>();
         for (Message message : messages) {
             if (inserted.contains(message.id()) && seen.add(message.id())) {
-                insertAttachments(message);
+                insertAttachments(writer.dao, message);
                 outcomes.add(InsertOutcome.INSERTED);
             } else if (alreadyStored.contains(message.id()) || seen.contains(message.id())) {
                 outcomes.add(InsertOutcome.DUPLICATE);
@@ -71,11 +79,16 @@ public final class JdbiMessageStore implements MessageStore {
         return outcomes;
     }
 
-    private void insertAttachments(Message message) {
+    private static void insertAttachments(MessageDao dao, Message message) {
         if (!message.attachments().isEmpty()) {
             List<Integer> positions = IntStream.range(0, message.attachments().size()).boxed().toList();
             dao.insertAttachments(message.id(), positions, message.attachments());
         }
+    }
+
+    @Override
+    public void close() {
+        writer.close();
     }
 
     @Override
@@ -85,14 +98,34 @@ public final class JdbiMessageStore implements MessageStore {
     }
 
     @Override
-    public List<Message> page(String roomId, PageDirection direction, long fromSeq, int limit) {
+    public List<Message> page(String roomId, PageDirection direction, long fromSeq, int limit,
+            boolean withThreadReplies) {
         return jdbi.withHandle(handle -> { // one handle for the page and its details
             List<MessageRows.MessageRow> rows = switch (direction) {
-                case FORWARD -> dao.pageForward(roomId, direction.exclusiveBound(fromSeq), limit);
-                case BACKWARD -> dao.pageBackward(roomId, direction.exclusiveBound(fromSeq), limit);
+                case FORWARD -> dao.pageForward(roomId, direction.exclusiveBound(fromSeq), limit, withThreadReplies);
+                case BACKWARD -> dao.pageBackward(roomId, direction.exclusiveBound(fromSeq), limit, withThreadReplies);
             };
             return withDetails(rows);
         });
+    }
+
+    @Override
+    public List<Message> threadPage(String roomId, String rootId, long afterSeq, int limit) {
+        return jdbi.withHandle(handle -> withDetails(dao.threadPage(roomId, rootId, afterSeq, limit)));
+    }
+
+    @Override
+    public List<Message> search(MessageSearch search, int limit) {
+        String query = search.query().strip();
+        MessageSearch.SearchCursor after = search.after();
+        return jdbi.withHandle(handle -> withDetails(dao.search(search.roomIds().toArray(String[]::new), query,
+                "%" + escapeLike(query) + "%", after == null ? null : after.createTime().toString(),
+                after == null ? null : after.messageId(), limit)));
+    }
+
+    /** The text as a literal inside a LIKE pattern (escape character: backslash). */
+    private static String escapeLike(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     @Override
@@ -135,57 +168,5 @@ public final class JdbiMessageStore implements MessageStore {
                 .map(row -> row.toMessage(attachments.getOrDefault(row.id(), List.of()),
                         reactions.getOrDefault(row.id(), List.of())))
                 .toList();
-    }
-
-    /**
-     * Messages as one array per column, for a single INSERT ... SELECT FROM unnest(...). Times
-     * are kept to the millisecond (what every store can return) and travel as ISO-8601 text.
-     */
-    private static final class MessageColumns {
-
-        final String[] ids;
-        final String[] roomIds;
-        final Long[] seqs;
-        final String[] senderIds;
-        final String[] clientIds;
-        final String[] texts;
-        final String[] replyToIds;
-        final String[] threadRootIds;
-        final String[] createTimes;
-        final String[] editTimes;
-        final String[] deleteTimes;
-
-        MessageColumns(List<Message> messages) {
-            int n = messages.size();
-            ids = new String[n];
-            roomIds = new String[n];
-            seqs = new Long[n];
-            senderIds = new String[n];
-            clientIds = new String[n];
-            texts = new String[n];
-            replyToIds = new String[n];
-            threadRootIds = new String[n];
-            createTimes = new String[n];
-            editTimes = new String[n];
-            deleteTimes = new String[n];
-            for (int i = 0; i < n; i++) {
-                Message m = messages.get(i);
-                ids[i] = m.id();
-                roomIds[i] = m.roomId();
-                seqs[i] = m.seq();
-                senderIds[i] = m.senderId();
-                clientIds[i] = m.clientId();
-                texts[i] = m.text();
-                replyToIds[i] = m.replyToId();
-                threadRootIds[i] = m.threadRootId();
-                createTimes[i] = millis(m.createTime());
-                editTimes[i] = millis(m.editTime());
-                deleteTimes[i] = millis(m.deleteTime());
-            }
-        }
-
-        private static String millis(Instant time) {
-            return time == null ? null : time.truncatedTo(ChronoUnit.MILLIS).toString();
-        }
     }
 }

@@ -24,25 +24,14 @@ interface MessageDao {
     String MESSAGE_COLUMNS = """
             m.id, m.room_id, m.seq, m.sender_id, m.client_id, m.text, m.reply_to_id, m.thread_root_id,
             m.created_at, m.edited_at, m.deleted_at,
-            (SELECT count(*) FROM messages r WHERE r.thread_root_id = m.id AND r.room_id = m.room_id)
-                AS thread_reply_count
+            thread.reply_count AS thread_reply_count, thread.last_reply_at AS thread_last_reply_at
             """;
 
-    /** Returns the ids it inserted: an id or (room, seq) already taken is skipped. */
-    @SqlQuery("""
-            INSERT INTO messages (id, room_id, seq, sender_id, client_id, text, reply_to_id, thread_root_id,
-                                  created_at, edited_at, deleted_at)
-            SELECT * FROM unnest(:ids, :roomIds, :seqs, :senderIds, :clientIds, :texts, :replyToIds, :threadRootIds,
-                                 CAST(:createTimes AS timestamptz[]), CAST(:editTimes AS timestamptz[]),
-                                 CAST(:deleteTimes AS timestamptz[]))
-            ON CONFLICT DO NOTHING
-            RETURNING id
-            """)
-    List<String> insertMessages(@Bind("ids") String[] ids, @Bind("roomIds") String[] roomIds,
-            @Bind("seqs") Long[] seqs, @Bind("senderIds") String[] senderIds, @Bind("clientIds") String[] clientIds,
-            @Bind("texts") String[] texts, @Bind("replyToIds") String[] replyToIds,
-            @Bind("threadRootIds") String[] threadRootIds, @Bind("createTimes") String[] createTimes,
-            @Bind("editTimes") String[] editTimes, @Bind("deleteTimes") String[] deleteTimes);
+    /** The thread of each message m (as a root), for MESSAGE_COLUMNS; an index scan of the root's replies. */
+    String THREAD_JOIN = """
+             CROSS JOIN LATERAL (SELECT count(*) AS reply_count, max(r.created_at) AS last_reply_at
+                                 FROM messages r WHERE r.thread_root_id = m.id AND r.room_id = m.room_id) AS thread
+            """;
 
     @SqlQuery("SELECT id FROM messages WHERE id = ANY(:ids)")
     List<String> existingIds(@Bind("ids") String[] ids);
@@ -55,26 +44,49 @@ interface MessageDao {
     void insertAttachments(@Bind("messageId") String messageId, @Bind("position") List<Integer> positions,
             @BindMethods("a") List<Attachment> attachments);
 
-    @SqlQuery("SELECT " + MESSAGE_COLUMNS + " FROM messages m WHERE m.id = :id")
+    @SqlQuery("SELECT " + MESSAGE_COLUMNS + " FROM messages m" + THREAD_JOIN + "WHERE m.id = :id")
     Optional<MessageRows.MessageRow> find(@Bind("id") String id);
 
-    @SqlQuery("SELECT " + MESSAGE_COLUMNS + """
-            FROM messages m
-            WHERE m.room_id = :roomId AND m.seq > :afterSeq
+    @SqlQuery("SELECT " + MESSAGE_COLUMNS + " FROM messages m" + THREAD_JOIN + """
+            WHERE m.room_id = :roomId AND m.seq > :afterSeq AND (:withReplies OR m.thread_root_id IS NULL)
             ORDER BY m.seq
             LIMIT :limit
             """)
     List<MessageRows.MessageRow> pageForward(@Bind("roomId") String roomId, @Bind("afterSeq") long afterSeq,
-            @Bind("limit") int limit);
+            @Bind("limit") int limit, @Bind("withReplies") boolean withThreadReplies);
 
-    @SqlQuery("SELECT " + MESSAGE_COLUMNS + """
-            FROM messages m
-            WHERE m.room_id = :roomId AND m.seq < :beforeSeq
+    @SqlQuery("SELECT " + MESSAGE_COLUMNS + " FROM messages m" + THREAD_JOIN + """
+            WHERE m.room_id = :roomId AND m.seq < :beforeSeq AND (:withReplies OR m.thread_root_id IS NULL)
             ORDER BY m.seq DESC
             LIMIT :limit
             """)
     List<MessageRows.MessageRow> pageBackward(@Bind("roomId") String roomId, @Bind("beforeSeq") long beforeSeq,
-            @Bind("limit") int limit);
+            @Bind("limit") int limit, @Bind("withReplies") boolean withThreadReplies);
+
+    @SqlQuery("SELECT " + MESSAGE_COLUMNS + " FROM messages m" + THREAD_JOIN + """
+            WHERE m.thread_root_id = :rootId AND m.room_id = :roomId AND m.seq > :afterSeq
+            ORDER BY m.seq
+            LIMIT :limit
+            """)
+    List<MessageRows.MessageRow> threadPage(@Bind("roomId") String roomId, @Bind("rootId") String rootId,
+            @Bind("afterSeq") long afterSeq, @Bind("limit") int limit);
+
+    /**
+     * Words in any order (full-text, 'simple' configuration) or the query as a substring
+     * (ILIKE, answered from the trigram index), newest first after an optional cursor.
+     */
+    @SqlQuery("SELECT " + MESSAGE_COLUMNS + " FROM messages m" + THREAD_JOIN + """
+            WHERE m.room_id = ANY(:roomIds) AND m.deleted_at IS NULL
+              AND (to_tsvector('simple', m.text) @@ plainto_tsquery('simple', :query)
+                   OR m.text ILIKE :substring ESCAPE '\\')
+              AND (CAST(:afterTime AS timestamptz) IS NULL
+                   OR (m.created_at, m.id) < (CAST(:afterTime AS timestamptz), :afterId))
+            ORDER BY m.created_at DESC, m.id DESC
+            LIMIT :limit
+            """)
+    List<MessageRows.MessageRow> search(@Bind("roomIds") String[] roomIds, @Bind("query") String query,
+            @Bind("substring") String substringPattern, @Bind("afterTime") String afterTime,
+            @Bind("afterId") String afterId, @Bind("limit") int limit);
 
     @SqlQuery("""
             SELECT message_id, attachment_id, file_name, content_type, size_bytes, sha256

@@ -27,6 +27,7 @@ final class MessageDocuments {
     static final String REPLY_TO_ID = "reply_to_id";
     static final String THREAD_ROOT_ID = "thread_root_id";
     static final String THREAD_REPLY_COUNT = "thread_reply_count";
+    static final String THREAD_LAST_REPLY_TIME = "thread_last_reply_time";
     static final String ATTACHMENTS = "attachments";
     static final String REACTIONS = "reactions";
     static final String CREATE_TIME = "create_time";
@@ -84,6 +85,7 @@ final class MessageDocuments {
                 doc.getString(REPLY_TO_ID),
                 doc.getString(THREAD_ROOT_ID),
                 Math.toIntExact(longValue(doc, THREAD_REPLY_COUNT)),
+                instant(doc.getDate(THREAD_LAST_REPLY_TIME)),
                 doc.getList(ATTACHMENTS, Document.class, List.of()).stream().map(MessageDocuments::toAttachment).toList(),
                 doc.getList(REACTIONS, Document.class, List.of()).stream().map(MessageDocuments::toReaction).toList(),
                 doc.getDate(CREATE_TIME).toInstant(),

@@ -21,12 +21,12 @@ public final class MessageRows {
 
     /** A messages row; attachments and reactions come from their own tables. */
     record MessageRow(String id, String roomId, long seq, String senderId, String clientId, String text,
-            String replyToId, String threadRootId, int threadReplyCount, Instant createTime, Instant editTime,
-            Instant deleteTime) {
+            String replyToId, String threadRootId, int threadReplyCount, Instant threadLastReplyTime,
+            Instant createTime, Instant editTime, Instant deleteTime) {
 
         Message toMessage(List<Attachment> attachments, List<ReactionSummary> reactions) {
             return new Message(id, roomId, seq, senderId, clientId, text, replyToId, threadRootId, threadReplyCount,
-                    attachments, reactions, createTime, editTime, deleteTime);
+                    threadLastReplyTime, attachments, reactions, createTime, editTime, deleteTime);
         }
     }
 
@@ -42,7 +42,7 @@ public final class MessageRows {
             return new MessageRow(rs.getString("id"), rs.getString("room_id"), rs.getLong("seq"),
                     rs.getString("sender_id"), rs.getString("client_id"), rs.getString("text"),
                     rs.getString("reply_to_id"), rs.getString("thread_root_id"), rs.getInt("thread_reply_count"),
-                    instant(rs, "created_at"), instant(rs, "edited_at"), instant(rs, "deleted_at"));
+                    instant(rs, "thread_last_reply_at"), instant(rs, "created_at"), instant(rs, "edited_at"), instant(rs, "deleted_at"));
         }
     }
 

@@ -1,10 +1,14 @@
 package io.chatmesh.message.store;
 
+import static io.chatmesh.message.store.MessageDocuments.CREATE_TIME;
+import static io.chatmesh.message.store.MessageDocuments.DELETE_TIME;
 import static io.chatmesh.message.store.MessageDocuments.ID;
 import static io.chatmesh.message.store.MessageDocuments.LAST_READ_SEQ;
 import static io.chatmesh.message.store.MessageDocuments.ROOM_ID;
 import static io.chatmesh.message.store.MessageDocuments.SENDER_ID;
 import static io.chatmesh.message.store.MessageDocuments.SEQ;
+import static io.chatmesh.message.store.MessageDocuments.TEXT;
+import static io.chatmesh.message.store.MessageDocuments.THREAD_LAST_REPLY_TIME;
 import static io.chatmesh.message.store.MessageDocuments.THREAD_REPLY_COUNT;
 import static io.chatmesh.message.store.MessageDocuments.THREAD_ROOT_ID;
 import static io.chatmesh.message.store.MessageDocuments.USER_ID;
@@ -26,12 +30,14 @@ import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import io.chatmesh.message.domain.Message;
+import io.chatmesh.message.domain.MessageSearch;
 import io.chatmesh.message.domain.MessageStore;
 import io.chatmesh.message.domain.PageDirection;
 import io.chatmesh.message.domain.RoomUnread;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -52,6 +58,9 @@ public final class MongoMessageStore implements MessageStore {
     static final String ROOM_SEQ_INDEX = "room_seq";
     static final String THREAD_INDEX = "thread_root_seq";
     static final String READ_MARKER_INDEX = "room_user";
+    static final String TEXT_INDEX = "text_search";
+
+    private static final String LAST_REPLY = "last_reply";
 
     private static final String GROUP_VALUE = "value";
 
@@ -71,6 +80,8 @@ public final class MongoMessageStore implements MessageStore {
                 .partialFilterExpression(Filters.exists(THREAD_ROOT_ID)));
         readMarkers.createIndex(Indexes.ascending(ROOM_ID, USER_ID),
                 new IndexOptions().name(READ_MARKER_INDEX).unique(true));
+        // Language "none": no stemming or stop words, the same for every language (SearchMessages).
+        messages.createIndex(Indexes.text(TEXT), new IndexOptions().name(TEXT_INDEX).defaultLanguage("none"));
     }
 
     /**
@@ -128,10 +139,10 @@ public final class MongoMessageStore implements MessageStore {
     }
 
     /**
-     * Sets the stored reply count of each root to the number of replies stored now: one
-     * aggregation counts them all. {@code $max} keeps a concurrent, later recount from being
-     * overwritten by an earlier, smaller one (replies are never removed, deletion keeps the
-     * document).
+     * Sets the stored reply count and last reply time of each root to those of the replies
+     * stored now: one aggregation finds them all. {@code $max} keeps a concurrent, later recount
+     * from being overwritten by an earlier, smaller one (replies are never removed, deletion
+     * keeps the document).
      */
     private void recountReplies(Map<String, String> roomOfRoot) {
         if (roomOfRoot.isEmpty()) {
@@ -142,11 +153,15 @@ public final class MongoMessageStore implements MessageStore {
                 .toList();
         messages.aggregate(List.of(
                         Aggregates.match(Filters.or(replies)),
-                        Aggregates.group("$" + THREAD_ROOT_ID, Accumulators.sum(GROUP_VALUE, 1))))
+                        Aggregates.group("$" + THREAD_ROOT_ID, Accumulators.sum(GROUP_VALUE, 1),
+                                Accumulators.max(LAST_REPLY, "$" + CREATE_TIME))))
                 .forEach(group -> {
                     String rootId = group.getString(ID);
                     messages.updateOne(Filters.and(Filters.eq(ID, rootId), Filters.eq(ROOM_ID, roomOfRoot.get(rootId))),
-                            Updates.max(THREAD_REPLY_COUNT, Math.toIntExact(MessageDocuments.longValue(group, GROUP_VALUE))));
+                            Updates.combine(
+                                    Updates.max(THREAD_REPLY_COUNT,
+                                            Math.toIntExact(MessageDocuments.longValue(group, GROUP_VALUE))),
+                                    Updates.max(THREAD_LAST_REPLY_TIME, group.getDate(LAST_REPLY))));
                 });
     }
 
@@ -156,17 +171,45 @@ public final class MongoMessageStore implements MessageStore {
     }
 
     @Override
-    public List<Message> page(String roomId, PageDirection direction, long fromSeq, int limit) {
+    public List<Message> page(String roomId, PageDirection direction, long fromSeq, int limit,
+            boolean withThreadReplies) {
         long bound = direction.exclusiveBound(fromSeq);
         Bson filter = Filters.and(Filters.eq(ROOM_ID, roomId), switch (direction) {
             case FORWARD -> Filters.gt(SEQ, bound);
             case BACKWARD -> Filters.lt(SEQ, bound);
-        });
+        }, withThreadReplies ? Filters.empty() : Filters.exists(THREAD_ROOT_ID, false));
         Bson order = switch (direction) {
             case FORWARD -> Sorts.ascending(SEQ);
             case BACKWARD -> Sorts.descending(SEQ);
         };
         return messages.find(filter).sort(order).limit(limit).map(MessageDocuments::toMessage).into(new ArrayList<>());
+    }
+
+    @Override
+    public List<Message> threadPage(String roomId, String rootId, long afterSeq, int limit) {
+        return messages.find(Filters.and(Filters.eq(THREAD_ROOT_ID, rootId), Filters.eq(ROOM_ID, roomId),
+                        Filters.gt(SEQ, afterSeq)))
+                .sort(Sorts.ascending(SEQ)).limit(limit).map(MessageDocuments::toMessage).into(new ArrayList<>());
+    }
+
+    /**
+     * A {@code $text} query on the text index: whole words (any of the query's), case- and
+     * diacritic-insensitive, no substrings (docs/message-store.md compares it with PostgreSQL).
+     */
+    @Override
+    public List<Message> search(MessageSearch search, int limit) {
+        List<Bson> filters = new ArrayList<>(List.of(
+                Filters.text(search.query().strip()),
+                Filters.in(ROOM_ID, search.roomIds()),
+                Filters.exists(DELETE_TIME, false)));
+        MessageSearch.SearchCursor after = search.after();
+        if (after != null) {
+            Date time = Date.from(after.createTime());
+            filters.add(Filters.or(Filters.lt(CREATE_TIME, time),
+                    Filters.and(Filters.eq(CREATE_TIME, time), Filters.lt(ID, after.messageId()))));
+        }
+        return messages.find(Filters.and(filters)).sort(Sorts.descending(CREATE_TIME, ID)).limit(limit)
+                .map(MessageDocuments::toMessage).into(new ArrayList<>());
     }
 
     @Override

@@ -14,11 +14,9 @@ import io.chatmesh.proto.message.v1.GetMessageRequest;
 import io.chatmesh.proto.message.v1.GetUnreadCountsRequest;
 import io.chatmesh.proto.message.v1.ListMessagesRequest;
 import io.chatmesh.proto.message.v1.ListMessagesResponse;
-import io.chatmesh.proto.message.v1.ListThreadRequest;
 import io.chatmesh.proto.message.v1.MarkReadRequest;
 import io.chatmesh.proto.message.v1.Message;
 import io.chatmesh.proto.message.v1.RoomUnread;
-import io.chatmesh.proto.message.v1.SearchMessagesRequest;
 import io.chatmesh.proto.message.v1.StartAttachmentUploadRequest;
 import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
@@ -337,12 +335,6 @@ class MessageServiceGrpcTest extends MessageServiceTestSupport {
     void featuresOfLaterTasksAreUnimplemented() {
         User alice = newUser();
 
-        assertThat(codeOf(() -> messages(alice).listThread(
-                ListThreadRequest.newBuilder().setThreadRootId(Ids.newId()).build())))
-                .isEqualTo(Status.Code.UNIMPLEMENTED);
-        assertThat(codeOf(() -> messages(alice).searchMessages(
-                SearchMessagesRequest.newBuilder().setQuery("hello").build())))
-                .isEqualTo(Status.Code.UNIMPLEMENTED);
         assertThat(codeOf(() -> messages(alice).startAttachmentUpload(
                 StartAttachmentUploadRequest.newBuilder().setFileName("a.txt").setSizeBytes(1).build())))
                 .isEqualTo(Status.Code.UNIMPLEMENTED);

@@ -53,7 +53,8 @@ class RoomEventPersistenceTest extends MessageServiceTestSupport {
         publish(messageCreated(reply));
 
         assertThat(get(bob, reply.getId())).isEqualTo(reply);
-        assertThat(get(bob, root.getId())).isEqualTo(root.toBuilder().clearClientId().setThreadReplyCount(1).build());
+        assertThat(get(bob, root.getId())).isEqualTo(root.toBuilder().clearClientId().setThreadReplyCount(1)
+                .setThreadLastReplyTime(reply.getCreateTime()).build());
     }
 
     @Test

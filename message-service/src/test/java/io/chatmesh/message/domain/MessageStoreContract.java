@@ -1,6 +1,7 @@
 package io.chatmesh.message.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.chatmesh.platform.id.Ids;
 import java.time.Instant;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +26,28 @@ public abstract class MessageStoreContract {
     private String room;
     private String alice;
     private String bob;
+
+    /** Whether the store under test can search; false only for test servers without text search. */
+    protected boolean searches() {
+        return true;
+    }
+
+    @Nested
+    class Threads extends MessageThreadContract {
+        @Override
+        protected MessageStore store() {
+            return store;
+        }
+    }
+
+    @Nested
+    class Search extends MessageSearchContract {
+        @Override
+        protected MessageStore store() {
+            assumeTrue(searches(), "this test server has no text search");
+            return store;
+        }
+    }
 
     @BeforeEach
     void setUpContract() {
@@ -65,14 +89,14 @@ public abstract class MessageStoreContract {
     void insertingTheSameIdAgainIsADuplicateAndChangesNothing() {
         Message first = message(room, 1, alice, "first");
         store.insert(first);
-        Message replay = new Message(first.id(), room, 1, alice, first.clientId(), "changed", null, null, 0,
+        Message replay = new Message(first.id(), room, 1, alice, first.clientId(), "changed", null, null, 0, null,
                 List.of(), List.of(), time(2), null, null);
 
         assertThat(store.insert(replay)).isEqualTo(MessageStore.InsertOutcome.DUPLICATE);
         assertThat(store.insert(first)).isEqualTo(MessageStore.InsertOutcome.DUPLICATE);
 
         assertThat(store.get(first.id())).contains(first);
-        assertThat(store.page(room, PageDirection.FORWARD, 0, 10)).containsExactly(first);
+        assertThat(store.page(room, PageDirection.FORWARD, 0, 10, true)).containsExactly(first);
     }
 
     @Test
@@ -84,7 +108,7 @@ public abstract class MessageStoreContract {
         assertThat(store.insert(clash)).isEqualTo(MessageStore.InsertOutcome.SEQ_TAKEN);
 
         assertThat(store.get(clash.id())).isEmpty();
-        assertThat(store.page(room, PageDirection.FORWARD, 0, 10)).containsExactly(first);
+        assertThat(store.page(room, PageDirection.FORWARD, 0, 10, true)).containsExactly(first);
     }
 
     @Test
@@ -109,7 +133,7 @@ public abstract class MessageStoreContract {
                 MessageStore.InsertOutcome.SEQ_TAKEN, MessageStore.InsertOutcome.INSERTED,
                 MessageStore.InsertOutcome.DUPLICATE);
 
-        assertThat(store.page(room, PageDirection.FORWARD, 0, 10)).containsExactly(stored, fresh, withAttachment);
+        assertThat(store.page(room, PageDirection.FORWARD, 0, 10, true)).containsExactly(stored, fresh, withAttachment);
         assertThat(store.insertAll(List.of())).isEmpty();
     }
 
@@ -136,20 +160,20 @@ public abstract class MessageStoreContract {
     void pagesForwardFromTheStartAndFromAnExclusiveCursor() {
         List<Message> messages = insertSeqs(room, 5);
 
-        assertThat(store.page(room, PageDirection.FORWARD, 0, 3)).containsExactly(
+        assertThat(store.page(room, PageDirection.FORWARD, 0, 3, true)).containsExactly(
                 messages.get(0), messages.get(1), messages.get(2));
-        assertThat(store.page(room, PageDirection.FORWARD, 3, 3)).containsExactly(messages.get(3), messages.get(4));
-        assertThat(store.page(room, PageDirection.FORWARD, 5, 3)).isEmpty();
+        assertThat(store.page(room, PageDirection.FORWARD, 3, 3, true)).containsExactly(messages.get(3), messages.get(4));
+        assertThat(store.page(room, PageDirection.FORWARD, 5, 3, true)).isEmpty();
     }
 
     @Test
     void pagesBackwardFromTheEndAndFromAnExclusiveCursor() {
         List<Message> messages = insertSeqs(room, 5);
 
-        assertThat(store.page(room, PageDirection.BACKWARD, 0, 2)).containsExactly(messages.get(4), messages.get(3));
-        assertThat(store.page(room, PageDirection.BACKWARD, 4, 2)).containsExactly(messages.get(2), messages.get(1));
-        assertThat(store.page(room, PageDirection.BACKWARD, 2, 2)).containsExactly(messages.get(0));
-        assertThat(store.page(room, PageDirection.BACKWARD, 1, 2)).isEmpty();
+        assertThat(store.page(room, PageDirection.BACKWARD, 0, 2, true)).containsExactly(messages.get(4), messages.get(3));
+        assertThat(store.page(room, PageDirection.BACKWARD, 4, 2, true)).containsExactly(messages.get(2), messages.get(1));
+        assertThat(store.page(room, PageDirection.BACKWARD, 2, 2, true)).containsExactly(messages.get(0));
+        assertThat(store.page(room, PageDirection.BACKWARD, 1, 2, true)).isEmpty();
     }
 
     @Test
@@ -161,10 +185,10 @@ public abstract class MessageStoreContract {
         store.insert(first);
         store.insert(second);
 
-        assertThat(store.page(room, PageDirection.FORWARD, 0, 10)).containsExactly(first, second, third);
-        assertThat(store.page(room, PageDirection.BACKWARD, 0, 10)).containsExactly(third, second, first);
-        assertThat(store.page(room, PageDirection.FORWARD, 15, 1)).containsExactly(second);
-        assertThat(store.page(room, PageDirection.BACKWARD, 25, 1)).containsExactly(second);
+        assertThat(store.page(room, PageDirection.FORWARD, 0, 10, true)).containsExactly(first, second, third);
+        assertThat(store.page(room, PageDirection.BACKWARD, 0, 10, true)).containsExactly(third, second, first);
+        assertThat(store.page(room, PageDirection.FORWARD, 15, 1, true)).containsExactly(second);
+        assertThat(store.page(room, PageDirection.BACKWARD, 25, 1, true)).containsExactly(second);
     }
 
     @Test
@@ -173,9 +197,9 @@ public abstract class MessageStoreContract {
         store.insert(mine);
         store.insert(message(Ids.newId(), 2, alice, "other room"));
 
-        assertThat(store.page(room, PageDirection.FORWARD, 0, 10)).containsExactly(mine);
-        assertThat(store.page(room, PageDirection.BACKWARD, 0, 10)).containsExactly(mine);
-        assertThat(store.page(Ids.newId(), PageDirection.BACKWARD, 0, 10)).isEmpty();
+        assertThat(store.page(room, PageDirection.FORWARD, 0, 10, true)).containsExactly(mine);
+        assertThat(store.page(room, PageDirection.BACKWARD, 0, 10, true)).containsExactly(mine);
+        assertThat(store.page(Ids.newId(), PageDirection.BACKWARD, 0, 10, true)).isEmpty();
     }
 
     @Test
@@ -188,8 +212,8 @@ public abstract class MessageStoreContract {
         }
 
         assertThat(store.get(root.id()).orElseThrow().threadReplyCount()).isEqualTo(3);
-        assertThat(store.page(room, PageDirection.FORWARD, 0, 1).getFirst().threadReplyCount()).isEqualTo(3);
-        assertThat(store.page(room, PageDirection.BACKWARD, 0, 1).getFirst())
+        assertThat(store.page(room, PageDirection.FORWARD, 0, 1, true).getFirst().threadReplyCount()).isEqualTo(3);
+        assertThat(store.page(room, PageDirection.BACKWARD, 0, 1, true).getFirst())
                 .satisfies(reply -> {
                     assertThat(reply.threadRootId()).isEqualTo(root.id());
                     assertThat(reply.threadReplyCount()).isZero();

@@ -3,6 +3,7 @@ package io.chatmesh.message.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatmesh.message.domain.Message;
+import io.chatmesh.message.domain.MessageSearch;
 import io.chatmesh.message.domain.MessageStore;
 import io.chatmesh.message.domain.MessageStoreContract;
 import io.chatmesh.message.domain.PageDirection;
@@ -65,7 +66,7 @@ class JdbiMessageStoreTest extends MessageStoreContract {
         assertThat(store.get(message.id()).orElseThrow().reactions()).containsExactly(
                 new ReactionSummary("❤️", 1, List.of(heartUser)),
                 new ReactionSummary("👍", 12, thumbsUsers.subList(0, ReactionSummary.MAX_SAMPLE_USERS)));
-        assertThat(store.page(room, PageDirection.FORWARD, 0, 5).getFirst().reactions())
+        assertThat(store.page(room, PageDirection.FORWARD, 0, 5, true).getFirst().reactions())
                 .hasSize(2);
     }
 
@@ -78,5 +79,69 @@ class JdbiMessageStoreTest extends MessageStoreContract {
 
         assertThat(store.get(message.id()).orElseThrow().createTime())
                 .isEqualTo(Instant.parse("2026-03-04T05:06:07.123Z"));
+    }
+
+    @Test
+    void searchFindsKoreanAndOtherSubstringsThroughTrigrams() {
+        String room = Ids.newId();
+        Message seoul = message(room, 1, Ids.newId(), "서울에서 만나요");
+        Message busan = message(room, 2, Ids.newId(), "부산에서 봐요");
+        Message english = message(room, 3, Ids.newId(), "unbelievable");
+        List.of(seoul, busan, english).forEach(store::insert);
+
+        assertThat(search(room, "서울")).containsExactly(seoul.id());
+        assertThat(search(room, "에서")).containsExactly(busan.id(), seoul.id());
+        assertThat(search(room, "BELIEV")).containsExactly(english.id());
+    }
+
+    @Test
+    void searchFindsWordsInAnyOrderOrTheWholeQueryAsASubstring() {
+        String room = Ids.newId();
+        Message reversed = message(room, 1, Ids.newId(), "world, hello!");
+        Message phrase = message(room, 2, Ids.newId(), "say hello world-wide");
+        Message oneWord = message(room, 3, Ids.newId(), "hello there");
+        List.of(reversed, phrase, oneWord).forEach(store::insert);
+
+        assertThat(search(room, "hello world")).containsExactly(phrase.id(), reversed.id());
+        assertThat(search(room, "lo wor")).containsExactly(phrase.id());
+    }
+
+    @Test
+    void searchTakesLikeWildcardsLiterally() {
+        String room = Ids.newId();
+        Message percent = message(room, 1, Ids.newId(), "100% sure");
+        store.insert(percent);
+        store.insert(message(room, 2, Ids.newId(), "1000 times"));
+
+        assertThat(search(room, "0%")).containsExactly(percent.id());
+        assertThat(search(room, "_")).isEmpty();
+        assertThat(search(room, "\\")).isEmpty();
+    }
+
+    @Test
+    void searchUsesTheTextIndexes() {
+        String plan = jdbi.withHandle(handle -> {
+            handle.execute("SET enable_seqscan = off");
+            try {
+                return String.join("\n", handle.createQuery("""
+                        EXPLAIN SELECT id FROM messages
+                        WHERE to_tsvector('simple', text) @@ plainto_tsquery('simple', 'hello')
+                           OR text ILIKE '%서울에서%'
+                        """).mapTo(String.class).list());
+            } finally {
+                handle.execute("RESET enable_seqscan");
+            }
+        });
+
+        assertThat(plan).contains("messages_text_fts_idx").contains("messages_text_trgm_idx");
+        // Hangul counts as word characters for pg_trgm: a 4-character word gives 5 padded trigrams
+        // (shown as hashes, as pg_trgm keeps multibyte trigrams)
+        List<String> trigrams = jdbi.withHandle(handle -> handle.createQuery("SELECT unnest(show_trgm('서울에서'))")
+                .mapTo(String.class).list());
+        assertThat(trigrams).hasSize(5);
+    }
+
+    private static List<String> search(String room, String query) {
+        return store.search(new MessageSearch(query, List.of(room), null), 10).stream().map(Message::id).toList();
     }
 }

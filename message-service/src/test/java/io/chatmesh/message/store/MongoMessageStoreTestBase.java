@@ -86,13 +86,13 @@ abstract class MongoMessageStoreTestBase extends MessageStoreContract {
         List<ReactionSummary> expected = List.of(
                 new ReactionSummary("❤️", 1, List.of(heartUser)), new ReactionSummary("👍", 12, thumbsUsers));
         assertThat(store.get(message.id()).orElseThrow().reactions()).isEqualTo(expected);
-        assertThat(store.page(room, PageDirection.BACKWARD, 0, 5).getFirst().reactions()).isEqualTo(expected);
+        assertThat(store.page(room, PageDirection.BACKWARD, 0, 5, true).getFirst().reactions()).isEqualTo(expected);
     }
 
     @Test
     void timesAreKeptToTheMillisecond() {
         Instant precise = Instant.parse("2026-03-04T05:06:07.123456789Z");
-        Message message = new Message(Ids.newId(), Ids.newId(), 1, Ids.newId(), null, "t", null, null, 0, List.of(),
+        Message message = new Message(Ids.newId(), Ids.newId(), 1, Ids.newId(), null, "t", null, null, 0, null, List.of(),
                 List.of(), precise, precise.plusNanos(1_999_999), precise.plusSeconds(1));
         store.insert(message);
 
@@ -108,12 +108,13 @@ abstract class MongoMessageStoreTestBase extends MessageStoreContract {
 
         List<Document> messageIndexes = database.getCollection("messages").listIndexes().into(new ArrayList<>());
         assertThat(messageIndexes).extracting(index -> index.getString("name"))
-                .containsExactlyInAnyOrder("_id_", "room_seq", "thread_root_seq");
+                .containsExactlyInAnyOrder("_id_", "room_seq", "thread_root_seq", "text_search");
         assertThat(index(messageIndexes, "room_seq").get("key", Document.class))
                 .isEqualTo(new Document("room_id", 1).append("seq", 1));
         assertThat(index(messageIndexes, "room_seq").getBoolean("unique")).isTrue();
         assertThat(index(messageIndexes, "thread_root_seq").get("key", Document.class))
                 .isEqualTo(new Document("thread_root_id", 1).append("seq", 1));
+        assertThat(index(messageIndexes, "text_search").getString("default_language")).isEqualTo("none");
 
         List<Document> markerIndexes = database.getCollection("read_markers").listIndexes().into(new ArrayList<>());
         assertThat(markerIndexes).extracting(index -> index.getString("name"))

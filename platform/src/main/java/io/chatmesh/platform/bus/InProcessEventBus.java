@@ -1,5 +1,7 @@
 package io.chatmesh.platform.bus;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -29,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * event they fail fails its publication. A subscriber must not wait for a publish
  * to the topic it is serving (the dispatcher would wait for itself). A publication of no events
  * completes once every publication before it did.
+ *
+ * <p>Metrics ({@link BusMeters}): a publish is timed until it completes, an event's consumption
+ * from its enqueueing until each subscriber handled it, and the lag is the number of publications
+ * queued but not yet taken by the dispatcher.
  */
 public final class InProcessEventBus implements EventBus {
 
@@ -37,23 +43,41 @@ public final class InProcessEventBus implements EventBus {
     private static final int MAX_RUN = 1024;
 
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
+    private final BusMeters meters;
     private volatile boolean closed;
+
+    /** With its meters in Micrometer's global registry (which the services' registries join). */
+    public InProcessEventBus() {
+        this(Metrics.globalRegistry);
+    }
+
+    public InProcessEventBus(MeterRegistry registry) {
+        this.meters = new BusMeters(registry);
+    }
 
     private record Durable(String group, EventHandler handler) {}
 
-    private record Publication(List<Event> events, CompletableFuture<Void> accepted) {}
+    /** @param enqueuedAt System.nanoTime when it was published */
+    private record Publication(List<Event> events, CompletableFuture<Void> accepted, long enqueuedAt) {}
 
     @Override
     public CompletableFuture<Void> publishAll(String topic, List<Event> events) {
+        long start = System.nanoTime();
+        BusMeters.TopicMeters topicMeters = meters.topic(topic);
         if (closed) {
-            return CompletableFuture.failedFuture(new IllegalStateException("event bus closed"));
+            CompletableFuture<Void> refused = CompletableFuture.failedFuture(new IllegalStateException("event bus closed"));
+            topicMeters.timePublish(refused, start);
+            return refused;
         }
         Topic subscribers = topics.get(topic);
         if (subscribers == null) {
-            return CompletableFuture.completedFuture(null);
+            CompletableFuture<Void> accepted = CompletableFuture.completedFuture(null);
+            topicMeters.timePublish(accepted, start);
+            return accepted;
         }
-        Publication publication = new Publication(List.copyOf(events), new CompletableFuture<>());
+        Publication publication = new Publication(List.copyOf(events), new CompletableFuture<>(), start);
         subscribers.queue.add(publication);
+        topicMeters.timePublish(publication.accepted, start);
         return publication.accepted;
     }
 
@@ -88,27 +112,34 @@ public final class InProcessEventBus implements EventBus {
         closed = true;
         topics.values().forEach(Topic::stop);
         topics.clear();
+        meters.close();
     }
 
     private Topic topic(String name) {
         if (closed) {
             throw new IllegalStateException("event bus closed");
         }
-        return topics.computeIfAbsent(name, Topic::new);
+        return topics.computeIfAbsent(name, t -> {
+            Topic created = new Topic(t, meters.topic(t));
+            meters.lagOf(t, created.queue::size);
+            return created;
+        });
     }
 
     /** The subscribers of one topic and the thread that serves them. */
     private static final class Topic {
 
         final String name;
+        final BusMeters.TopicMeters meters;
         final List<Durable> durable = new CopyOnWriteArrayList<>();
         final List<EventHandler> live = new CopyOnWriteArrayList<>();
         final BlockingQueue<Publication> queue = new LinkedBlockingQueue<>();
         final Thread dispatcher;
         volatile boolean stopped;
 
-        Topic(String name) {
+        Topic(String name, BusMeters.TopicMeters meters) {
             this.name = name;
+            this.meters = meters;
             // daemon: a bus nobody closed must not keep the JVM alive
             this.dispatcher = Thread.ofPlatform().name("event-bus-" + name).daemon().start(this::dispatch);
         }
@@ -161,6 +192,12 @@ public final class InProcessEventBus implements EventBus {
                 } else {
                     open.forEach(publication -> handleOneByOne(subscription.handler, publication, failed));
                 }
+                long now = System.nanoTime();
+                for (Publication publication : open) {
+                    for (int i = 0; i < publication.events.size() && !failed.contains(publication); i++) {
+                        meters.consumed(now - publication.enqueuedAt);
+                    }
+                }
             }
             for (Publication publication : run) {
                 if (failed.contains(publication)) {
@@ -170,6 +207,7 @@ public final class InProcessEventBus implements EventBus {
                     for (EventHandler handler : live) {
                         try {
                             handler.handle(event.key(), event.payload());
+                            meters.consumed(System.nanoTime() - publication.enqueuedAt);
                         } catch (Exception e) {
                             // A live subscriber's trouble is its own; the event is accepted.
                             log.warn("live subscriber of {} failed on an event", name, e);

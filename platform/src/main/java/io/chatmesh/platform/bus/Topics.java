@@ -9,6 +9,11 @@ public final class Topics {
     public static final String ROOM_EVENTS_PROPERTY = "chatmesh.bus.room-events-topic";
     /** chatmesh.user.internal.v1.SessionEnded from user-service, keyed by user id. */
     public static final String SESSIONS = "chatmesh.sessions";
+    /**
+     * chatmesh.user.internal.v1.PresenceSignal, keyed by user id: device streams from
+     * chat-service, chosen statuses from user-service; every user-service instance reads all.
+     */
+    public static final String PRESENCE = "chatmesh.presence";
     /** Signaling relayed between signaling-service instances, keyed by room id. */
     public static final String SIGNALING = "chatmesh.signaling";
 

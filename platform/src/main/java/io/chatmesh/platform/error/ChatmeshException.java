@@ -96,6 +96,11 @@ public final class ChatmeshException extends RuntimeException {
         return new ChatmeshException(Kind.PERMISSION_DENIED, Reason.NOT_ALLOWED, message);
     }
 
+    /** One of two users blocked the other, so nothing may pass between them. */
+    public static ChatmeshException blocked(String message) {
+        return new ChatmeshException(Kind.PERMISSION_DENIED, Reason.BLOCKED, message);
+    }
+
     public static ChatmeshException notFound(String what) {
         return new ChatmeshException(Kind.NOT_FOUND, Reason.NOT_FOUND, what + " not found");
     }

@@ -10,10 +10,8 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -27,12 +25,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class CallMetrics implements ServerInterceptor {
 
     private final MeterRegistry registry;
-    private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
+    private final CallTimers calls;
     /** Held here: the registry only keeps a gauge's number weakly. */
     private final ConcurrentMap<String, AtomicInteger> openStreams = new ConcurrentHashMap<>();
 
     public CallMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.calls = new CallTimers(registry, "chatmesh.grpc.server.calls",
+                "gRPC calls served, by method and status; a stream is one call");
     }
 
     @Override
@@ -77,12 +77,7 @@ public final class CallMetrics implements ServerInterceptor {
             if (!recorded.compareAndSet(false, true)) {
                 return;
             }
-            timers.computeIfAbsent(method + ' ' + code, key -> Timer.builder("chatmesh.grpc.server.calls")
-                            .description("gRPC calls served, by method and status; a stream is one call")
-                            .tags("method", method, "code", code.name())
-                            .publishPercentileHistogram()
-                            .register(registry))
-                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            calls.record(method, code, System.nanoTime() - start);
             if (open != null) {
                 open.decrementAndGet();
             }

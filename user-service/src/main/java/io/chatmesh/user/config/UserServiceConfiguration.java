@@ -10,16 +10,23 @@ import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.http.HttpRoutes;
 import io.chatmesh.proto.user.v1.UserServiceGrpc;
 import io.chatmesh.user.api.CallDeadline;
+import io.chatmesh.user.bus.BusPresence;
 import io.chatmesh.user.bus.BusSessionEvents;
 import io.chatmesh.user.domain.AccessTokenIssuer;
 import io.chatmesh.user.domain.Accounts;
 import io.chatmesh.user.domain.BoundedPasswordHasher;
 import io.chatmesh.user.domain.PasswordHasher;
+import io.chatmesh.user.domain.PresenceDirectory;
+import io.chatmesh.user.domain.PresenceTracker;
+import io.chatmesh.user.domain.Privacy;
 import io.chatmesh.user.domain.RefreshTokenStore;
+import io.chatmesh.user.domain.RelationshipStore;
+import io.chatmesh.user.domain.Relationships;
 import io.chatmesh.user.domain.Sessions;
 import io.chatmesh.user.domain.SigningKeys;
 import io.chatmesh.user.domain.UserStore;
 import io.chatmesh.user.store.JdbiRefreshTokenStore;
+import io.chatmesh.user.store.JdbiRelationshipStore;
 import io.chatmesh.user.store.JdbiSigningKeyStore;
 import io.chatmesh.user.store.JdbiUserStore;
 import java.time.Clock;
@@ -32,7 +39,7 @@ import org.springframework.context.annotation.Configuration;
 
 /** Wires the domain to PostgreSQL, argon2id and the signing key; tells platform auth what is public. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(AuthProperties.class)
+@EnableConfigurationProperties({AuthProperties.class, PresenceProperties.class})
 class UserServiceConfiguration {
 
     /** Where the JWKS is served on the HTTP port (the conventional place). */
@@ -75,6 +82,37 @@ class UserServiceConfiguration {
     @Bean
     Accounts accounts(UserStore users, PasswordHasher hasher, Clock clock) {
         return new Accounts(users, hasher, clock);
+    }
+
+    @Bean
+    RelationshipStore relationshipStore(Jdbi jdbi) {
+        return new JdbiRelationshipStore(jdbi);
+    }
+
+    @Bean
+    Relationships relationships(RelationshipStore store, Accounts accounts, Clock clock) {
+        return new Relationships(store, accounts, clock);
+    }
+
+    @Bean
+    Privacy privacy(RelationshipStore store, Accounts accounts, Clock clock) {
+        return new Privacy(store, accounts, clock);
+    }
+
+    @Bean
+    PresenceTracker presenceTracker(PresenceProperties properties, Clock clock) {
+        return new PresenceTracker(properties.deviceTimeout(), clock);
+    }
+
+    @Bean(initMethod = "start", destroyMethod = "close")
+    BusPresence busPresence(EventBus bus, PresenceTracker tracker, PresenceProperties properties) {
+        return new BusPresence(bus, tracker, properties.expiryInterval());
+    }
+
+    @Bean
+    PresenceDirectory presenceDirectory(PresenceTracker tracker, Privacy privacy, BusPresence events,
+            PresenceProperties properties) {
+        return new PresenceDirectory(tracker, privacy, events, properties.publishTimeout());
     }
 
     @Bean

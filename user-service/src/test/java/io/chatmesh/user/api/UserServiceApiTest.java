@@ -16,7 +16,6 @@ import io.chatmesh.proto.user.v1.BatchGetUsersRequest;
 import io.chatmesh.proto.user.v1.GetJwksRequest;
 import io.chatmesh.proto.user.v1.GetMeRequest;
 import io.chatmesh.proto.user.v1.GetUserRequest;
-import io.chatmesh.proto.user.v1.ListBlockedUsersRequest;
 import io.chatmesh.proto.user.v1.LogInRequest;
 import io.chatmesh.proto.user.v1.LogInResponse;
 import io.chatmesh.proto.user.v1.LogOutRequest;
@@ -427,12 +426,6 @@ class UserServiceApiTest {
         assertThat(caller.searchUsers(search(prefix.toUpperCase()).toBuilder().setPageToken(token).build())
                 .getUsersList()).extracting(User::getUsername).containsExactly(prefix + "b");
         assertStatus(Status.Code.UNAUTHENTICATED, () -> users().searchUsers(search(prefix)));
-    }
-
-    @Test
-    void relationshipsBlocksAndPresenceAreNotImplementedYet() {
-        assertStatus(Status.Code.UNIMPLEMENTED,
-                () -> signedIn().listBlockedUsers(ListBlockedUsersRequest.getDefaultInstance()));
     }
 
     // --- helpers ----------------------------------------------------------------------------------

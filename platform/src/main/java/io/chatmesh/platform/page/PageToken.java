@@ -1,4 +1,4 @@
-package io.chatmesh.chat.domain;
+package io.chatmesh.platform.page;
 
 import io.chatmesh.platform.error.ChatmeshException;
 import java.nio.charset.StandardCharsets;

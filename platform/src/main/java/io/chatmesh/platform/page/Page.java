@@ -1,4 +1,4 @@
-package io.chatmesh.chat.domain;
+package io.chatmesh.platform.page;
 
 import java.util.List;
 import java.util.function.Function;
@@ -14,7 +14,7 @@ public record Page<T>(List<T> items, String nextPageToken) {
      * A page of what a query fetched: it asks for one more than {@code pageSize}, and that one
      * (if it came) says there is a next page, which starts after the last item kept.
      */
-    static <T> Page<T> of(List<T> fetched, int pageSize, Function<T, String> tokenOf) {
+    public static <T> Page<T> of(List<T> fetched, int pageSize, Function<T, String> tokenOf) {
         if (fetched.size() <= pageSize) {
             return new Page<>(fetched, "");
         }

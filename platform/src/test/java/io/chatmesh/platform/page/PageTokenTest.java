@@ -1,4 +1,4 @@
-package io.chatmesh.chat.domain;
+package io.chatmesh.platform.page;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,0 +1,199 @@
+package io.chatmesh.chat.store;
+
+import io.chatmesh.platform.db.HotStatements;
+import io.chatmesh.platform.db.JdbiStatementMetrics;
+import io.micrometer.core.instrument.Timer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The send path's three statements, run once per batch, prepared once on their pipeline
+ * connection and executed through JDBC. Why not Jdbi here: a Jdbi statement copies Jdbi's whole
+ * configuration, resolves an argument factory per parameter and builds a mapper per result
+ * before it reaches the driver; profiled at 500 messages/s (batches of ~5) that was a quarter of
+ * the JVM's CPU on the send path, more than the statements' own work. Kept prepared, they also
+ * run as server-side prepared statements from the first batch on. The rest of the log's SQL,
+ * run rarely, stays in {@link MessageLogDao}.
+ */
+final class MessageLogStatements {
+
+    /**
+     * One post's outcome.
+     *
+     * @param outcome LOGGED (seq is new), EARLIER (the sender's client_id was logged before:
+     *        its seq and message), NOT_MEMBER (of a PUBLIC room), NOT_MEMBER_HIDDEN_ROOM (of a room
+     *        that is unknown or not PUBLIC), BAD_REPLY_TO or BAD_THREAD_ROOT (the reference
+     *        names no logged message of the room), or RACED (logged at the same moment by
+     *        another transaction; read it again)
+     * @param seq the logged seq (LOGGED, EARLIER), else 0
+     * @param message the earlier message's bytes (EARLIER), else null
+     */
+    record Appended(String outcome, long seq, byte[] message) {}
+
+    /**
+     * Logs posts in one statement (one commit): posts whose (sender, client_id) is logged
+     * answer with that; posts of non-members, and posts referring to a message that is not in
+     * their room's log, are skipped; the others get consecutive seqs per room in position
+     * order. The rooms are locked in id order first (as relays lock them), so concurrent appends
+     * and relays of other instances cannot deadlock, and every room's seqs are taken in commit
+     * order. Parameters: room ids, sender ids, client ids, message ids, messages (bytea), create
+     * times, reply-to ids, thread root ids, one array element per post.
+     */
+    private static final String APPEND = """
+            WITH post AS (
+                SELECT *
+                FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                            CAST(? AS text[]), CAST(? AS bytea[]),
+                            CAST(? AS timestamptz[]), CAST(? AS text[]),
+                            CAST(? AS text[]))
+                     WITH ORDINALITY AS p (room_id, sender_id, client_id, message_id, message, created_at,
+                                           reply_to_id, thread_root_id, position)
+            ),
+            earlier AS (
+                SELECT p.position, l.seq, l.message
+                FROM post p
+                JOIN message_log l ON l.sender_id = p.sender_id AND l.client_id = p.client_id
+            ),
+            checked AS (
+                SELECT p.*,
+                       EXISTS (SELECT 1 FROM members m WHERE m.room_id = p.room_id AND m.user_id = p.sender_id)
+                           AS member,
+                       p.reply_to_id = '' OR EXISTS (SELECT 1 FROM message_log r
+                                                     WHERE r.message_id = p.reply_to_id AND r.room_id = p.room_id)
+                           AS reply_to_ok,
+                       p.thread_root_id = '' OR EXISTS (SELECT 1 FROM message_log r
+                                                        WHERE r.message_id = p.thread_root_id AND r.room_id = p.room_id)
+                           AS thread_root_ok
+                FROM post p
+                WHERE NOT EXISTS (SELECT 1 FROM earlier e WHERE e.position = p.position)
+            ),
+            fresh AS (
+                SELECT * FROM checked WHERE member AND reply_to_ok AND thread_root_ok
+            ),
+            counted AS (
+                SELECT room_id, count(*) AS posts, max(created_at) AS last_at FROM fresh GROUP BY room_id
+            ),
+            locked AS (
+                SELECT r.id FROM rooms r WHERE r.id IN (SELECT room_id FROM counted) ORDER BY r.id FOR NO KEY UPDATE
+            ),
+            taken AS (
+                UPDATE rooms r
+                SET last_seq = r.last_seq + c.posts, last_activity_at = GREATEST(r.last_activity_at, c.last_at)
+                FROM counted c
+                WHERE r.id = c.room_id AND r.id IN (SELECT id FROM locked)
+                RETURNING r.id, r.last_seq - c.posts AS seq_before
+            ),
+            numbered AS (
+                SELECT f.*, t.seq_before + row_number() OVER (PARTITION BY f.room_id ORDER BY f.position) AS seq
+                FROM fresh f
+                JOIN taken t ON t.id = f.room_id
+            ),
+            inserted AS (
+                INSERT INTO message_log (sender_id, client_id, room_id, message_id, seq, message, created_at)
+                SELECT sender_id, client_id, room_id, message_id, seq, message, created_at FROM numbered
+                ON CONFLICT (sender_id, client_id) DO NOTHING
+                RETURNING sender_id, client_id, seq
+            )
+            SELECT CASE WHEN e.position IS NOT NULL THEN 'EARLIER'
+                        WHEN NOT c.member AND EXISTS (SELECT 1 FROM rooms r WHERE r.id = c.room_id AND r.kind = 'PUBLIC')
+                            THEN 'NOT_MEMBER'
+                        WHEN NOT c.member THEN 'NOT_MEMBER_HIDDEN_ROOM'
+                        WHEN NOT c.reply_to_ok THEN 'BAD_REPLY_TO'
+                        WHEN NOT c.thread_root_ok THEN 'BAD_THREAD_ROOT'
+                        WHEN i.seq IS NULL THEN 'RACED'
+                        ELSE 'LOGGED' END AS outcome,
+                   COALESCE(e.seq, i.seq, 0) AS seq, e.message
+            FROM post p
+            LEFT JOIN earlier e ON e.position = p.position
+            LEFT JOIN checked c ON c.position = p.position
+            LEFT JOIN inserted i ON i.sender_id = p.sender_id AND i.client_id = p.client_id
+            ORDER BY p.position
+            """;
+
+    /** Locks the rooms (in id order, like {@link #APPEND}) and reads how far each is published. */
+    private static final String LOCK_PUBLISHED_SEQS =
+            "SELECT id, last_message_seq FROM rooms WHERE id = ANY(?) ORDER BY id FOR NO KEY UPDATE";
+
+    private static final String MARK_PUBLISHED = """
+            UPDATE rooms r SET last_message_seq = p.seq
+            FROM unnest(CAST(? AS text[]), CAST(? AS bigint[])) AS p (room_id, seq)
+            WHERE r.id = p.room_id AND r.last_message_seq < p.seq
+            """;
+
+    /** Each statement's {@code chatmesh_store_seconds} timer (Jdbi times only its own statements). */
+    record Timers(Timer append, Timer lockPublishedSeqs, Timer markPublished) {
+
+        static Timers of(Jdbi jdbi) {
+            return new Timers(JdbiStatementMetrics.timer(jdbi, "MessageLogStatements.append"),
+                    JdbiStatementMetrics.timer(jdbi, "MessageLogStatements.lockPublishedSeqs"),
+                    JdbiStatementMetrics.timer(jdbi, "MessageLogStatements.markPublished"));
+        }
+    }
+
+    private final Connection connection;
+    private final Timers timers;
+    private final PreparedStatement append;
+    private final PreparedStatement lockPublishedSeqs;
+    private final PreparedStatement markPublished;
+
+    /** Prepares the statements on the handle's connection; they close with it. */
+    MessageLogStatements(Handle handle, Timers timers) {
+        this.connection = handle.getConnection();
+        this.timers = timers;
+        this.append = HotStatements.prepare(connection, APPEND);
+        this.lockPublishedSeqs = HotStatements.prepare(connection, LOCK_PUBLISHED_SEQS);
+        this.markPublished = HotStatements.prepare(connection, MARK_PUBLISHED);
+    }
+
+    /** Runs {@link #APPEND}; one outcome per post, in position order. */
+    List<Appended> append(String[] roomIds, String[] senderIds, String[] clientIds, String[] messageIds,
+            byte[][] messages, String[] createTimes, String[] replyToIds, String[] threadRootIds) {
+        return HotStatements.run(timers.append, () -> {
+            append.setArray(1, connection.createArrayOf("text", roomIds));
+            append.setArray(2, connection.createArrayOf("text", senderIds));
+            append.setArray(3, connection.createArrayOf("text", clientIds));
+            append.setArray(4, connection.createArrayOf("text", messageIds));
+            append.setArray(5, connection.createArrayOf("bytea", messages));
+            append.setArray(6, connection.createArrayOf("text", createTimes));
+            append.setArray(7, connection.createArrayOf("text", replyToIds));
+            append.setArray(8, connection.createArrayOf("text", threadRootIds));
+            List<Appended> rows = new ArrayList<>(roomIds.length);
+            try (ResultSet result = append.executeQuery()) {
+                while (result.next()) {
+                    rows.add(new Appended(result.getString(1), result.getLong(2), result.getBytes(3)));
+                }
+            }
+            return rows;
+        });
+    }
+
+    /** Each existing room's last published seq, its row locked until the transaction ends. */
+    Map<String, Long> lockPublishedSeqs(String[] roomIds) {
+        return HotStatements.run(timers.lockPublishedSeqs, () -> {
+            lockPublishedSeqs.setArray(1, connection.createArrayOf("text", roomIds));
+            Map<String, Long> published = new HashMap<>();
+            try (ResultSet result = lockPublishedSeqs.executeQuery()) {
+                while (result.next()) {
+                    published.put(result.getString(1), result.getLong(2));
+                }
+            }
+            return published;
+        });
+    }
+
+    /** Raises each room's published seq to the one given (never lowers it). */
+    void markPublished(String[] roomIds, Long[] seqs) {
+        HotStatements.run(timers.markPublished, () -> {
+            markPublished.setArray(1, connection.createArrayOf("text", roomIds));
+            markPublished.setArray(2, connection.createArrayOf("bigint", seqs));
+            return markPublished.executeUpdate();
+        });
+    }
+}

@@ -1,0 +1,107 @@
+package io.chatmesh.chat.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chatmesh.chat.domain.MessageLog.Appended;
+import io.chatmesh.chat.domain.MessageLog.Post;
+import io.chatmesh.chat.domain.NewMessage;
+import io.chatmesh.chat.store.migration.V5__SeqsOfEarlierSends;
+import io.chatmesh.platform.db.JdbiStatementMetrics;
+import io.chatmesh.platform.db.StoreMetrics;
+import io.chatmesh.platform.id.Ids;
+import io.chatmesh.testkit.TestPostgres;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.postgres.PostgresPlugin;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The message log on real PostgreSQL through its prepared statements: outcomes of an append,
+ * a relay's lock and mark, and the statements timed under chatmesh_store_seconds like Jdbi's.
+ */
+class JdbiMessageLogTest {
+
+    private final String url = TestPostgres.newDatabase();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final Jdbi jdbi = JdbiStatementMetrics.installOn(
+            Jdbi.create(url, TestPostgres.USER, TestPostgres.PASSWORD)
+                    .installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin()),
+            new StoreMetrics(registry, "postgresql"));
+    private final JdbiMessageLog log;
+
+    JdbiMessageLogTest() {
+        Flyway.configure().dataSource(url, TestPostgres.USER, TestPostgres.PASSWORD)
+                .locations("classpath:db/migration/chat-service")
+                .javaMigrations(new V5__SeqsOfEarlierSends()).load().migrate();
+        log = new JdbiMessageLog(jdbi);
+    }
+
+    @AfterEach
+    void close() {
+        log.close();
+    }
+
+    @Test
+    void appendsRelaysAndTimesItsStatements() {
+        String alice = Ids.newId();
+        String room = room("GROUP", alice);
+        String publicRoom = room("PUBLIC");
+        String hiddenRoom = room("GROUP");
+
+        List<Appended> first = log.append(List.of(post(alice, room, "a1"), post(alice, room, "a2"),
+                post(alice, publicRoom, "p1"), post(alice, hiddenRoom, "h1")));
+        assertThat(first).containsExactly(new Appended.Logged(1), new Appended.Logged(2),
+                new Appended.NotMember(true), new Appended.NotMember(false));
+
+        List<Appended> again = log.append(List.of(post(alice, room, "a2"), post(alice, room, "a3")));
+        assertThat(again.getFirst()).isInstanceOfSatisfying(Appended.Earlier.class, earlier -> {
+            assertThat(earlier.message().seq()).isEqualTo(2);
+            assertThat(earlier.message().clientId()).isEqualTo("a2");
+        });
+        assertThat(again.get(1)).isEqualTo(new Appended.Logged(3));
+        assertThat(log.roomsWithUnpublishedMessages()).containsExactly(room);
+
+        Map<String, Long> published = log.relay(List.of(room, "no-such-room"), relay -> {
+            Map<String, Long> before = relay.publishedSeqs();
+            assertThat(relay.logged(room, 0, 3, 10)).extracting(m -> m.seq()).containsExactly(1L, 2L, 3L);
+            relay.markPublished(Map.of(room, 3L));
+            return before;
+        });
+        assertThat(published).isEqualTo(Map.of(room, 0L));
+        assertThat(log.roomsWithUnpublishedMessages()).isEmpty();
+
+        assertThat(count("MessageLogStatements.append")).isEqualTo(2);
+        assertThat(count("MessageLogStatements.lockPublishedSeqs")).isEqualTo(1);
+        assertThat(count("MessageLogStatements.markPublished")).isEqualTo(1);
+    }
+
+    private long count(String operation) {
+        return registry.get("chatmesh.store").tag("operation", operation).timer().count();
+    }
+
+    private static Post post(String sender, String room, String clientId) {
+        return new Post(sender, new NewMessage(room, clientId, "text " + clientId, "", ""), Ids.newId(),
+                Instant.now().truncatedTo(ChronoUnit.MILLIS));
+    }
+
+    private String room(String kind, String... members) {
+        String id = Ids.newId();
+        jdbi.useHandle(h -> {
+            h.execute("""
+                    INSERT INTO rooms (id, kind, name, name_key, topic, created_at, updated_at, last_activity_at)
+                    VALUES (?, ?, 'r', ?, '', now(), now(), now())""", id, kind, id);
+            for (String member : members) {
+                h.execute("INSERT INTO members (room_id, user_id, role, joined_at) VALUES (?, ?, 'MEMBER', now())",
+                        id, member);
+            }
+        });
+        return id;
+    }
+}

@@ -1,0 +1,98 @@
+package io.chatmesh.launcher;
+
+import static io.chatmesh.launcher.Accounts.as;
+import static io.chatmesh.launcher.Accounts.signUpAndLogIn;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.chatmesh.platform.auth.BearerCallCredentials;
+import io.chatmesh.platform.id.Ids;
+import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
+import io.chatmesh.proto.chat.v1.ClientEvent;
+import io.chatmesh.proto.chat.v1.Hello;
+import io.chatmesh.proto.chat.v1.RoomCursor;
+import io.chatmesh.proto.chat.v1.SendMessageEvent;
+import io.chatmesh.proto.chat.v1.SendMessageRequest;
+import io.chatmesh.proto.chat.v1.ServerEvent;
+import io.chatmesh.proto.message.v1.ListMessagesRequest;
+import io.chatmesh.proto.message.v1.ListThreadRequest;
+import io.chatmesh.proto.message.v1.ListThreadResponse;
+import io.chatmesh.proto.message.v1.Message;
+import io.chatmesh.proto.message.v1.MessageServiceGrpc;
+import io.chatmesh.proto.message.v1.SearchMessagesRequest;
+import io.chatmesh.proto.room.v1.CreateRoomRequest;
+import io.chatmesh.proto.room.v1.JoinRoomRequest;
+import io.chatmesh.proto.room.v1.Room;
+import io.chatmesh.proto.room.v1.RoomKind;
+import io.chatmesh.proto.room.v1.RoomServiceGrpc;
+import io.chatmesh.testkit.StreamRecorder;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Threads and search through the whole embedded stack (edge, chat-service, the event bus,
+ * message-service on PostgreSQL): a thread reply stays out of the main timeline but is in its
+ * thread, in search, and in what a resumed chat stream replays.
+ */
+class ThreadAndSearchSystemTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void aThreadReplyIsInItsThreadInSearchAndInAResumedStreamButNotInTheMainTimeline() {
+        try (Chatmesh stack = Chatmesh.start(LauncherSettings.forTests(dataDir))) {
+            ManagedChannel edge = NettyChannelBuilder.forAddress("127.0.0.1", stack.edgePort()).usePlaintext().build();
+            try {
+                String alice = signUpAndLogIn(edge, "alice");
+                String bob = signUpAndLogIn(edge, "bob");
+                Room room = as(RoomServiceGrpc.newBlockingStub(edge), alice).createRoom(CreateRoomRequest.newBuilder()
+                        .setKind(RoomKind.ROOM_KIND_PUBLIC).setName("threads").build()).getRoom();
+                as(RoomServiceGrpc.newBlockingStub(edge), bob).joinRoom(
+                        JoinRoomRequest.newBuilder().setRoomId(room.getId()).build());
+
+                Message root = send(edge, alice, SendMessageEvent.newBuilder().setRoomId(room.getId())
+                        .setText("who brings the snacks?"));
+                Message reply = send(edge, bob, SendMessageEvent.newBuilder().setRoomId(room.getId())
+                        .setText("I bring 떡볶이").setThreadRootId(root.getId()));
+                Message after = send(edge, alice, SendMessageEvent.newBuilder().setRoomId(room.getId())
+                        .setText("meeting at noon"));
+
+                MessageServiceGrpc.MessageServiceBlockingStub messages = as(MessageServiceGrpc.newBlockingStub(edge), bob);
+                await().atMost(StreamRecorder.PATIENCE).untilAsserted(() -> assertThat(messages.listMessages(
+                                ListMessagesRequest.newBuilder().setRoomId(room.getId()).build()).getMessagesList())
+                        .extracting(Message::getId).containsExactly(after.getId(), root.getId()));
+                ListThreadResponse thread = messages.listThread(
+                        ListThreadRequest.newBuilder().setThreadRootId(root.getId()).build());
+                assertThat(thread.getRoot().getThreadReplyCount()).isEqualTo(1);
+                assertThat(thread.getRoot().getThreadLastReplyTime()).isEqualTo(reply.getCreateTime());
+                assertThat(thread.getRepliesList()).extracting(Message::getId).containsExactly(reply.getId());
+                assertThat(messages.searchMessages(SearchMessagesRequest.newBuilder().setQuery("떡볶").build())
+                        .getMessagesList()).extracting(Message::getId).containsExactly(reply.getId());
+
+                // a stream resumed from the root replays every message after it, the reply included
+                StreamRecorder<ServerEvent> events = new StreamRecorder<>();
+                StreamObserver<ClientEvent> out = ChatServiceGrpc.newStub(edge)
+                        .withCallCredentials(BearerCallCredentials.of(bob)).connect(events);
+                out.onNext(ClientEvent.newBuilder().setHello(Hello.newBuilder().setDeviceId("bob-phone")
+                        .addResumeFrom(RoomCursor.newBuilder().setRoomId(room.getId()).setSeq(root.getSeq()))).build());
+                List<ServerEvent> replayed = events.awaitCount(ServerEvent::hasMessageCreated, 2);
+                assertThat(replayed).extracting(e -> e.getMessageCreated().getMessage().getId())
+                        .containsExactly(reply.getId(), after.getId());
+                out.onCompleted();
+            } finally {
+                edge.shutdownNow();
+            }
+        }
+    }
+
+    private static Message send(ManagedChannel edge, String token, SendMessageEvent.Builder message) {
+        return as(ChatServiceGrpc.newBlockingStub(edge), token).sendMessage(SendMessageRequest.newBuilder()
+                .setClientId(Ids.newId()).setMessage(message).build()).getMessage();
+    }
+}

@@ -1,0 +1,47 @@
+package io.chatmesh.platform.db;
+
+import io.micrometer.core.instrument.Timer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+/**
+ * For the few statements a hot path runs as plain JDBC, prepared once on a {@link DedicatedHandle}'s
+ * connection, instead of through Jdbi (whose per-statement work can cost more than a small
+ * statement: docs/send-path.md, "Database access"). Failures surface as Jdbi's, so the dedicated
+ * handle checks and replaces a broken connection as it does for its SqlObjects; runs are timed
+ * under {@code chatmesh_store_seconds} ({@link JdbiStatementMetrics#timer}).
+ */
+public final class HotStatements {
+
+    private HotStatements() {}
+
+    /** JDBC work that may fail. */
+    @FunctionalInterface
+    public interface JdbcWork<T> {
+        T run() throws SQLException;
+    }
+
+    /** Prepares {@code sql} on the connection; the statement closes with it. */
+    public static PreparedStatement prepare(Connection connection, String sql) {
+        try {
+            return connection.prepareStatement(sql);
+        } catch (SQLException e) {
+            throw new UnableToExecuteStatementException("cannot prepare a statement", e, null);
+        }
+    }
+
+    /** Runs {@code work} (binding, executing and reading one statement), timed by {@code timer}. */
+    public static <T> T run(Timer timer, JdbcWork<T> work) {
+        long start = System.nanoTime();
+        try {
+            return work.run();
+        } catch (SQLException e) {
+            throw new UnableToExecuteStatementException(e, null);
+        } finally {
+            timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.chatmesh.user.domain;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every user's presence, aggregated over their devices: online (with the status they chose)
+ * while any device holds a chat stream, kept by the streams' heartbeats; a device not heard of
+ * for the timeout counts as gone. Fed by what every chat-service instance publishes, so every
+ * user-service instance that follows the bus holds the same state. Changes go to the listeners.
+ */
+public final class PresenceTracker {
+
+    public enum Status { OFFLINE, ONLINE, AWAY, DO_NOT_DISTURB }
+
+    /** @param lastSeenTime when the user was last connected; null if never since this instance started */
+    public record Presence(String userId, Status status, String statusText, Instant lastSeenTime) {
+
+        /** What someone not allowed to see the user's presence sees. */
+        public static Presence hidden(String userId) {
+            return new Presence(userId, Status.OFFLINE, "", null);
+        }
+    }
+
+    @FunctionalInterface
+    public interface Listener {
+        void changed(Presence presence);
+    }
+
+    /** One user's devices (last heard of) and chosen status. Guarded by the tracker. */
+    private static final class UserState {
+        final Map<String, Instant> devices = new HashMap<>();
+        Status chosen = Status.ONLINE;
+        String statusText = "";
+        Instant lastSeen;
+        Presence shown;
+    }
+
+    private final Duration deviceTimeout;
+    private final Clock clock;
+    private final Map<String, UserState> users = new HashMap<>();
+    private final Set<Listener> listeners = ConcurrentHashMap.newKeySet();
+
+    public PresenceTracker(Duration deviceTimeout, Clock clock) {
+        this.deviceTimeout = deviceTimeout;
+        this.clock = clock;
+    }
+
+    /** A device's chat stream opened or is still open ({@code open}), or ended. */
+    public void deviceStream(String userId, String deviceId, boolean open, Instant time) {
+        Presence changed;
+        synchronized (this) {
+            UserState user = users.computeIfAbsent(userId, id -> new UserState());
+            if (open) {
+                user.devices.merge(deviceId, time, (a, b) -> a.isAfter(b) ? a : b);
+            } else {
+                user.devices.remove(deviceId);
+            }
+            user.lastSeen = user.lastSeen == null || time.isAfter(user.lastSeen) ? time : user.lastSeen;
+            changed = update(userId, user);
+        }
+        notify(changed);
+    }
+
+    /** The status (ONLINE, AWAY, DO_NOT_DISTURB) and text the user chose. */
+    public void statusChosen(String userId, Status status, String statusText) {
+        Presence changed;
+        synchronized (this) {
+            UserState user = users.computeIfAbsent(userId, id -> new UserState());
+            user.chosen = status;
+            user.statusText = statusText;
+            changed = update(userId, user);
+        }
+        notify(changed);
+    }
+
+    /** Drops devices not heard of within the timeout; called periodically. */
+    public void expire() {
+        Instant cutoff = clock.instant().minus(deviceTimeout);
+        List<Presence> changes = new ArrayList<>();
+        synchronized (this) {
+            users.forEach((userId, user) -> {
+                if (user.devices.values().removeIf(heard -> heard.isBefore(cutoff))) {
+                    Presence changed = update(userId, user);
+                    if (changed != null) {
+                        changes.add(changed);
+                    }
+                }
+            });
+        }
+        changes.forEach(this::notify);
+    }
+
+    public synchronized Presence presence(String userId) {
+        UserState user = users.get(userId);
+        return user == null ? Presence.hidden(userId) : shown(userId, user);
+    }
+
+    /** @return what stops the listening */
+    public Runnable listen(Listener listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /** The presence to show now, or null when it did not change. */
+    private Presence update(String userId, UserState user) {
+        Presence now = shown(userId, user);
+        if (now.equals(user.shown)) {
+            return null;
+        }
+        user.shown = now;
+        return now;
+    }
+
+    private static Presence shown(String userId, UserState user) {
+        return user.devices.isEmpty() ? new Presence(userId, Status.OFFLINE, "", user.lastSeen)
+                : new Presence(userId, user.chosen, user.statusText, user.lastSeen);
+    }
+
+    private void notify(Presence changed) {
+        if (changed != null) {
+            listeners.forEach(listener -> listener.changed(changed));
+        }
+    }
+}
