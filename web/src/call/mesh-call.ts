@@ -1,8 +1,11 @@
 // A call in a room over the signaling stream (/ws/signaling): Join with the token, then one
-// RTCPeerConnection per other participant, offers/answers/ICE addressed by participant_id. The
-// newcomer offers to everyone already there (Joined.participants); the others answer, so two
-// sides never offer to each other at once. Hanging up is Leave. If the socket drops, the call
-// joins again as a new participant and negotiates anew (the others see the old one leave).
+// RTCPeerConnection per other participant, offers/answers/ICE addressed by participant_id.
+// Roles follow the server's rule (W3C perfect negotiation): toward each peer, the side with the
+// greater participant id is impolite and makes the first offer (and the ICE-restart offers);
+// the other is polite and, when offers cross, rolls its own back and answers. Hanging up is
+// Leave. If the socket drops, the call joins again with its old participant id: within the
+// server's grace period it keeps its place (the others saw it "reconnecting", not leaving) and
+// every pair negotiates anew.
 import { create, fromBinary, toBinary, type MessageInitShape } from "@bufbuild/protobuf";
 import { durationMs, timestampMs } from "@bufbuild/protobuf/wkt";
 import { Code } from "@connectrpc/connect";
@@ -11,7 +14,7 @@ import {
   ServerEventSchema,
   type ServerEvent,
 } from "../gen/chatmesh/signaling/v1/signaling_service_pb.js";
-import type { IceServer } from "../gen/chatmesh/signaling/v1/signaling_pb.js";
+import type { IceServer, MediaState } from "../gen/chatmesh/signaling/v1/signaling_pb.js";
 import type { TokenSource } from "../api/clients.js";
 import { describeStreamError } from "../api/errors.js";
 import { EnvelopeSocket, type SocketState } from "../streams/envelope-socket.js";
@@ -24,6 +27,21 @@ export interface CallEvents {
   iceState(participantId: string, state: RTCIceConnectionState): void;
   /** The call cannot go on (e.g. the room refused the join), in words. */
   ended(reason?: string): void;
+  /** Who a participant is, as soon as it is known (before its media arrives). */
+  participant(participantId: string, userId: string): void;
+  /** A participant's media state (muted, camera off, screen, speaking). */
+  media(participantId: string, media: MediaState): void;
+  /** A participant's stream dropped (true) or it came back (false). */
+  reconnecting(participantId: string, reconnecting: boolean): void;
+}
+
+/** What this device sends, as the others are told. */
+export interface LocalMedia {
+  audio: boolean;
+  video: boolean;
+  screen: boolean;
+  /** Voice activity on the microphone (measured by the page). */
+  speaking: boolean;
 }
 
 interface Peer {
@@ -31,6 +49,10 @@ interface Peer {
   userId: string;
   /** Signaling work for this peer, one step at a time. */
   chain: Promise<void>;
+  /** Between createOffer and sending it (perfect negotiation's collision check). */
+  makingOffer: boolean;
+  /** The last offer from this peer was ignored (we are impolite): so are its candidates' errors. */
+  ignoringOffer: boolean;
 }
 
 export class MeshCall {
@@ -41,6 +63,7 @@ export class MeshCall {
   private participantId = "";
   private iceServers: RTCIceServer[] = [];
   private joinClientId = "";
+  private sending: LocalMedia;
 
   constructor(
     readonly roomId: string,
@@ -48,12 +71,14 @@ export class MeshCall {
     private readonly local: MediaStream,
     private readonly events: CallEvents,
   ) {
+    this.sending = { audio: hasTrack(local, "audio"), video: hasTrack(local, "video"), screen: false, speaking: false };
     this.socket = new EnvelopeSocket("/ws/signaling", tokens, {
       opening: (accessToken) => {
         this.joinClientId = newId();
         return this.encode({
           case: "join",
-          value: { roomId, accessToken, media: { audio: hasTrack(local, "audio"), video: hasTrack(local, "video") } },
+          // the previous participant id, if any: the server resumes it within its grace period
+          value: { roomId, accessToken, media: this.sending, participantId: this.participantId },
         }, this.joinClientId);
       },
       ping: (nonce) => this.encode({ case: "ping", value: { nonce } }),
@@ -61,7 +86,7 @@ export class MeshCall {
         this.encode({ case: "reauthenticate", value: { accessToken } }, clientId),
       receive: (bytes) => this.receive(fromBinary(ServerEventSchema, bytes)),
       closed: () => {
-        this.closePeers(); // on the next Joined this device is a new participant
+        this.closePeers(); // the next Joined resumes this participant id (or, after the grace period, a new one)
         return "reconnect";
       },
     });
@@ -74,6 +99,20 @@ export class MeshCall {
 
   onState(listener: (state: SocketState) => void): () => void {
     return this.socket.onState(listener);
+  }
+
+  /** Tells the others what this device sends now (after mute, camera off, screen share). */
+  setMedia(media: LocalMedia): void {
+    this.sending = media;
+    this.socket.send(this.encode({ case: "mediaState", value: media }));
+  }
+
+  /** The local camera track, to swap for a screen (and back) on every peer connection. */
+  async replaceVideo(track: MediaStreamTrack): Promise<void> {
+    await Promise.all([...this.peers.values()].map((peer) => {
+      const sender = peer.pc.getSenders().find((s) => s.track?.kind === "video");
+      return sender ? sender.replaceTrack(track) : Promise.resolve();
+    }));
   }
 
   /** Leave the call: tell the others, close the connections, release camera and microphone. */
@@ -95,27 +134,43 @@ export class MeshCall {
           e.value.tokenExpireTime ? timestampMs(e.value.tokenExpireTime) : undefined,
         );
         for (const participant of e.value.participants) {
-          this.userIds.set(participant.participantId, participant.userId);
-          const peer = this.peer(participant.participantId, participant.userId);
-          this.step(participant.participantId, peer, async () => {
-            await peer.pc.setLocalDescription(await peer.pc.createOffer());
-            this.signal("offer", participant.participantId, peer.pc.localDescription!.sdp);
-          });
+          this.known(participant.participantId, participant.userId);
+          if (participant.media) this.events.media(participant.participantId, participant.media);
+          this.events.reconnecting(participant.participantId, participant.reconnecting);
+          if (this.impoliteToward(participant.participantId)) this.offer(participant.participantId);
         }
         break;
       }
-      case "participantJoined":
-        if (e.value.participant) this.userIds.set(e.value.participant.participantId, e.value.participant.userId);
-        break; // they offer to us
+      case "participantJoined": {
+        const p = e.value.participant;
+        if (!p) break;
+        // back after a drop: its old connection is gone on its side, start over
+        if (e.value.resumed) this.closePeer(p.participantId, false);
+        this.known(p.participantId, p.userId);
+        if (p.media) this.events.media(p.participantId, p.media);
+        this.events.reconnecting(p.participantId, false);
+        if (this.impoliteToward(p.participantId)) this.offer(p.participantId);
+        break;
+      }
+      case "participantReconnecting":
+        this.events.reconnecting(e.value.participantId, true);
+        break;
+      case "mediaStateChanged":
+        if (e.value.media) this.events.media(e.value.participantId, e.value.media);
+        break;
       case "participantLeft":
-        this.closePeer(e.value.participantId);
+        this.closePeer(e.value.participantId, false);
+        this.events.remote(e.value.participantId, e.value.userId, null);
         break;
       case "offer": {
         const from = e.value.participantId;
         const sdp = e.value.sdp;
         const peer = this.peer(from, this.userIds.get(from) ?? "");
         this.step(from, peer, async () => {
-          await peer.pc.setRemoteDescription({ type: "offer", sdp });
+          const collision = peer.makingOffer || peer.pc.signalingState !== "stable";
+          peer.ignoringOffer = collision && this.impoliteToward(from);
+          if (peer.ignoringOffer) return; // glare: ours wins, they roll back
+          await peer.pc.setRemoteDescription({ type: "offer", sdp }); // rolls ours back if needed
           await peer.pc.setLocalDescription(await peer.pc.createAnswer());
           this.signal("answer", from, peer.pc.localDescription!.sdp);
         });
@@ -133,7 +188,9 @@ export class MeshCall {
         if (peer) {
           this.step(c.participantId, peer, () => peer.pc.addIceCandidate(c.candidate
             ? { candidate: c.candidate, sdpMid: c.sdpMid || null, sdpMLineIndex: c.sdpMLineIndex, usernameFragment: c.usernameFragment || null }
-            : null));
+            : null).catch((err) => {
+            if (!peer.ignoringOffer) throw err;
+          }));
         }
         break;
       }
@@ -153,7 +210,7 @@ export class MeshCall {
         this.socket.renewBefore(e.value.tokenExpireTime ? timestampMs(e.value.tokenExpireTime) : undefined);
         break;
       default:
-        break; // pongs, media state
+        break; // pongs
     }
   }
 
@@ -161,7 +218,7 @@ export class MeshCall {
     const existing = this.peers.get(participantId);
     if (existing) return existing;
     const pc = new RTCPeerConnection({ iceServers: this.iceServers });
-    const peer: Peer = { pc, userId, chain: Promise.resolve() };
+    const peer: Peer = { pc, userId, chain: Promise.resolve(), makingOffer: false, ignoringOffer: false };
     this.peers.set(participantId, peer);
     this.local.getTracks().forEach((track) => pc.addTrack(track, this.local));
     pc.onicecandidate = (e) => {
@@ -174,8 +231,35 @@ export class MeshCall {
       }));
     };
     pc.ontrack = (e) => this.events.remote(participantId, peer.userId, e.streams[0] ?? new MediaStream([e.track]));
-    pc.oniceconnectionstatechange = () => this.events.iceState(participantId, pc.iceConnectionState);
+    pc.oniceconnectionstatechange = () => {
+      this.events.iceState(participantId, pc.iceConnectionState);
+      // the impolite side restarts ICE when the path broke (network change)
+      if (pc.iceConnectionState === "failed" && this.impoliteToward(participantId)) this.offer(participantId, true);
+    };
     return peer;
+  }
+
+  /** Toward this peer, whether we make the offers (the greater participant id does). */
+  private impoliteToward(participantId: string): boolean {
+    return this.participantId > participantId;
+  }
+
+  private known(participantId: string, userId: string): void {
+    this.userIds.set(participantId, userId);
+    this.events.participant(participantId, userId);
+  }
+
+  private offer(participantId: string, iceRestart = false): void {
+    const peer = this.peer(participantId, this.userIds.get(participantId) ?? "");
+    this.step(participantId, peer, async () => {
+      peer.makingOffer = true;
+      try {
+        await peer.pc.setLocalDescription(await peer.pc.createOffer({ iceRestart }));
+        this.signal("offer", participantId, peer.pc.localDescription!.sdp);
+      } finally {
+        peer.makingOffer = false;
+      }
+    });
   }
 
   private step(participantId: string, peer: Peer, work: () => Promise<void>): void {
@@ -188,12 +272,13 @@ export class MeshCall {
     this.socket.send(this.encode({ case: kind, value: { participantId, sdp } }));
   }
 
-  private closePeer(participantId: string): void {
+  /** @param gone false when the participant is still in the call (resumed): its tile stays */
+  private closePeer(participantId: string, gone = true): void {
     const peer = this.peers.get(participantId);
     if (!peer) return;
     this.peers.delete(participantId);
     peer.pc.close();
-    this.events.remote(participantId, peer.userId, null);
+    if (gone) this.events.remote(participantId, peer.userId, null);
   }
 
   private closePeers(): void {

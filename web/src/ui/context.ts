@@ -1,6 +1,7 @@
 // What every screen of a signed-in person shares.
 import type { Room } from "../gen/chatmesh/room/v1/room_pb.js";
 import type { Clients } from "../api/clients.js";
+import type { Invitations } from "../call/invitations.js";
 import type { Session } from "../api/session.js";
 import type { ChatStream } from "../streams/chat-stream.js";
 import type { People } from "../state/people.js";
@@ -12,6 +13,8 @@ export interface AppContext {
   chat: ChatStream;
   timelines: Timelines;
   people: People;
+  /** Call invitations (ringing) of the person, live from WatchCalls. */
+  invitations: Invitations;
   /** The person's rooms as last listed (ListMyRooms), by id. */
   myRooms: Map<string, Room>;
   /** Lists the person's rooms again (after a create, join or membership change). */

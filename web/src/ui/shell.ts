@@ -11,7 +11,9 @@ import { People } from "../state/people.js";
 import { Timelines } from "../state/timeline.js";
 import { roomTitle, type AppContext } from "./context.js";
 import { fill, h } from "./dom.js";
+import { incomingCalls } from "./incoming-call.js";
 import { roomView } from "./room-view.js";
+import { Invitations } from "../call/invitations.js";
 import { directView, directoryView, newRoomView } from "./rooms-views.js";
 import { searchBox, searchView } from "./search-view.js";
 
@@ -71,6 +73,7 @@ export function shell(session: Session): Shell {
 
   const ctx: AppContext = {
     session, clients, chat, timelines, people,
+    invitations: new Invitations(clients),
     myRooms: new Map<string, Room>(),
     async refreshRooms() {
       try {
@@ -98,6 +101,7 @@ export function shell(session: Session): Shell {
     async signOut() {
       const user = session.user;
       chat.stop();
+      ctx.invitations.stop();
       let reason: string | undefined;
       try {
         if (user) await clients.users.logOut({ refreshToken: user.refreshToken });
@@ -129,6 +133,7 @@ export function shell(session: Session): Shell {
       h("span", { class: "me", text: `@${session.user?.username ?? ""}` }),
       logOut),
     banner,
+    incomingCalls(ctx),
     h("nav", { class: "side" },
       h("div", { class: "actions" },
         h("a", { class: "button", href: "#/new", text: "New room" }),
@@ -173,6 +178,7 @@ export function shell(session: Session): Shell {
     close() {
       closeView();
       chat.stop();
+      ctx.invitations.stop();
     },
   };
 }

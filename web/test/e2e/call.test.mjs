@@ -5,6 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { launch, personPage, screenshot, send, signUp, waitForTexts } from "../support/browser.mjs";
+import { uniqueName } from "../support/edge.mjs";
 import { befriend } from "../support/social.mjs";
 
 let browser;
@@ -42,9 +43,12 @@ test("a 1:1 video call in a direct room: both sides connect and see each other's
   await bob.locator(".room-list li a").filter({ hasText: "@callann" }).click();
   await waitForTexts(bob, ["call me?"]);
 
+  // ann's call rings bob; bob joins with the room's own button, which answers the ring
   await ann.getByRole("button", { name: "Video call" }).click();
-  await ann.getByText("Waiting for someone to join the call…").waitFor();
+  await ann.getByText("Ringing…").waitFor();
+  await bob.locator(".incoming-call").waitFor();
   await bob.getByRole("button", { name: "Video call" }).click();
+  await bob.locator(".incoming-call").waitFor({ state: "detached" });
 
   const [annSees, bobSees] = await Promise.all([remoteVideoPlays(ann), remoteVideoPlays(bob)]);
   assert.ok(annSees.width > 0 && annSees.height > 0 && annSees.frameWidth > 0, `ann sees bob's camera: ${JSON.stringify(annSees)}`);
@@ -57,6 +61,157 @@ test("a 1:1 video call in a direct room: both sides connect and see each other's
   await bob.getByText("Waiting for someone to join the call…").waitFor();
   assert.equal(await bob.locator(".call .remote").count(), 0);
   assert.equal(await ann.locator(".call").isVisible(), false);
+  await ann.context().close();
+  await bob.context().close();
+});
+
+/** ann opens a direct room with bob (by username); both pages end up in it. */
+async function directRoom(ann, bob, bobName, annName) {
+  await befriend(annName, bobName); // a direct room needs friendship
+  await ann.getByRole("link", { name: "Direct message" }).click();
+  await ann.getByLabel("Their username").fill(bobName);
+  await ann.getByRole("button", { name: "Open chat" }).click();
+  await ann.locator(".room-header h2", { hasText: `@${bobName}` }).waitFor();
+  await send(ann, "ring ring");
+  await bob.locator(".room-list li a").filter({ hasText: `@${annName}` }).click();
+  await waitForTexts(bob, ["ring ring"]);
+}
+
+test("a ring reaches every tab of the callee; accepting on one stops the other; mute shows on the tile", async () => {
+  const ann = await personPage(browser);
+  const bob = await personPage(browser);
+  const annName = await signUp(ann, "ringann");
+  const bobName = await signUp(bob, "ringbob");
+  await directRoom(ann, bob, bobName, annName);
+  // bob's second tab: same person (same storage), on the home screen
+  const bobTab = await bob.context().newPage();
+  await bobTab.goto("/#/");
+  await bobTab.locator(".connection[data-state=live]").waitFor();
+
+  await ann.getByRole("button", { name: "Video call" }).click();
+  await ann.getByText("Ringing…").waitFor();
+  for (const tab of [bob, bobTab]) {
+    await tab.locator(".incoming-call", { hasText: "is video calling you" }).waitFor();
+  }
+  await screenshot(bobTab, "07-incoming-call");
+
+  await bobTab.getByRole("button", { name: "Accept" }).click();
+  await bob.locator(".incoming-call").waitFor({ state: "detached" }); // the other tab stops ringing
+  const [annSees, bobSees] = await Promise.all([remoteVideoPlays(ann), remoteVideoPlays(bobTab)]);
+  assert.ok(annSees.width > 0 && annSees.frameWidth > 0, `ann sees bob: ${JSON.stringify(annSees)}`);
+  assert.ok(bobSees.width > 0 && bobSees.frameWidth > 0, `bob sees ann: ${JSON.stringify(bobSees)}`);
+  await ann.getByText("In a call with 1 person.").waitFor();
+
+  // ann mutes and turns her camera off: bob's tile of ann says so
+  await ann.getByRole("button", { name: "Mute" }).click();
+  await bobTab.locator('.call .remote[data-muted="true"] .indicators .muted').waitFor();
+  await ann.getByRole("button", { name: "Camera off" }).click();
+  await bobTab.locator('.call .remote[data-camera-off="true"] .indicators .camera-off').waitFor();
+  await ann.getByRole("button", { name: "Unmute" }).click();
+  await bobTab.locator('.call .remote[data-muted="false"]').waitFor();
+  await screenshot(bobTab, "08-call-indicators");
+
+  await bobTab.getByRole("button", { name: "Hang up" }).click();
+  await ann.getByText("Waiting for someone to join the call…").waitFor();
+  await ann.getByRole("button", { name: "Hang up" }).click();
+  await ann.context().close();
+  await bob.context().close();
+});
+
+test("a declined ring tells the caller; an unanswered one becomes a missed call in the banner and the history", async () => {
+  const ann = await personPage(browser);
+  const bob = await personPage(browser);
+  const annName = await signUp(ann, "declann");
+  const bobName = await signUp(bob, "declbob");
+  await directRoom(ann, bob, bobName, annName);
+
+  await ann.getByRole("button", { name: "Video call" }).click();
+  await bob.getByRole("button", { name: "Decline" }).click();
+  await ann.getByText("Declined.").waitFor();
+  await ann.getByRole("button", { name: "Hang up" }).click();
+
+  // nobody answers: after the ring timeout (30 s) bob has a missed call, the room a note
+  await ann.getByRole("button", { name: "Video call" }).click();
+  await bob.locator(".incoming-call").waitFor();
+  await bob.locator(".missed-call", { hasText: "Missed call from" }).waitFor({ timeout: 90_000 });
+  await ann.getByText("No answer.").waitFor();
+  await waitForTexts(bob, ["Missed video call"]);
+  await screenshot(bob, "09-missed-call");
+  await ann.getByRole("button", { name: "Hang up" }).click();
+  await ann.context().close();
+  await bob.context().close();
+});
+
+test("a three-person group call: every pair connects and plays the others' video", async () => {
+  const pages = [await personPage(browser), await personPage(browser), await personPage(browser)];
+  for (const [i, page] of pages.entries()) await signUp(page, `group${i}`);
+  const [owner, ...guests] = pages;
+  const roomName = uniqueName("callroom");
+  await owner.getByRole("link", { name: "New room" }).click();
+  await owner.getByLabel("Name").fill(roomName);
+  await owner.getByRole("button", { name: "Create room" }).click();
+  await owner.locator(".room-header h2", { hasText: roomName }).waitFor();
+  for (const guest of guests) {
+    await guest.getByRole("link", { name: "Public rooms" }).click();
+    await guest.getByLabel("Search public rooms").fill(roomName);
+    await guest.getByRole("button", { name: "Search" }).click();
+    await guest.locator(".directory li", { hasText: roomName }).getByRole("button", { name: "Join" }).click();
+    await guest.locator(".room-header h2", { hasText: roomName }).waitFor();
+  }
+  // the guests look elsewhere: the ring brings them to the room
+  for (const guest of guests) await guest.goto("/#/");
+
+  await owner.getByRole("button", { name: "Video call" }).click();
+  for (const guest of guests) {
+    await guest.locator(".incoming-call").waitFor();
+    await guest.getByRole("button", { name: "Accept" }).click();
+  }
+  for (const page of pages) {
+    await page.locator('.call .remote[data-ice="connected"], .call .remote[data-ice="completed"]').nth(1).waitFor();
+    assert.equal(await page.locator(".call .remote").count(), 2);
+  }
+  await owner.getByText("In a call with 2 people.").waitFor();
+  await screenshot(owner, "10-group-call");
+  for (const page of pages) await page.getByRole("button", { name: "Hang up" }).click();
+  for (const page of pages) await page.context().close();
+});
+
+test("a page that goes offline and comes back within the grace period keeps its place in the call", async () => {
+  const ann = await personPage(browser);
+  const bob = await personPage(browser);
+  const annName = await signUp(ann, "dropann");
+  const bobName = await signUp(bob, "dropbob");
+  await directRoom(ann, bob, bobName, annName);
+  await ann.getByRole("button", { name: "Video call" }).click();
+  await bob.locator(".incoming-call").waitFor();
+  await bob.getByRole("button", { name: "Accept" }).click();
+  await Promise.all([remoteVideoPlays(ann), remoteVideoPlays(bob)]);
+  const bobTile = ann.locator(".call .remote").first();
+  const bobParticipant = await bobTile.getAttribute("data-participant-id");
+
+  // ann's tile of bob is never removed while bob is away and back
+  await ann.evaluate(() => {
+    window.tileRemovals = 0;
+    new MutationObserver((records) => {
+      for (const record of records) window.tileRemovals += [...record.removedNodes].filter((n) => n.classList?.contains("remote")).length;
+    }).observe(document.querySelector(".call .remotes"), { childList: true });
+  });
+  // the browser says it went offline: bob's page gives its signaling socket up (the peer
+  // connection may well survive, as on a real network blip), then comes back online
+  await bob.evaluate(() => dispatchEvent(new Event("offline")));
+  await bob.locator('.call[data-signaling="offline"]').waitFor();
+  await ann.locator(`.call .remote[data-participant-id="${bobParticipant}"][data-reconnecting="true"]`).waitFor();
+  await ann.locator(".call .remote .indicators .reconnecting").waitFor();
+  await bob.evaluate(() => dispatchEvent(new Event("online")));
+  await bob.locator('.call[data-signaling="live"]').waitFor();
+
+  await ann.locator(`.call .remote[data-participant-id="${bobParticipant}"][data-reconnecting="false"]`).waitFor();
+  await remoteVideoPlays(ann);
+  await remoteVideoPlays(bob);
+  assert.equal(await ann.locator(".call .remote").count(), 1);
+  assert.equal(await ann.evaluate(() => window.tileRemovals), 0);
+  await ann.getByRole("button", { name: "Hang up" }).click();
+  await bob.getByRole("button", { name: "Hang up" }).click();
   await ann.context().close();
   await bob.context().close();
 });

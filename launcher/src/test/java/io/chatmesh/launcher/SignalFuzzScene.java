@@ -10,6 +10,7 @@ import io.chatmesh.proto.room.v1.RoomKind;
 import io.chatmesh.proto.signaling.v1.ClientEvent;
 import io.chatmesh.proto.signaling.v1.IceCandidate;
 import io.chatmesh.proto.signaling.v1.Join;
+import io.chatmesh.proto.signaling.v1.Leave;
 import io.chatmesh.proto.signaling.v1.Joined;
 import io.chatmesh.proto.signaling.v1.MediaState;
 import io.chatmesh.proto.signaling.v1.Participant;
@@ -43,6 +44,12 @@ final class SignalFuzzScene {
 
     /** One participant's stream, sent on by one thread at a time. */
     private record Call(StreamObserver<ClientEvent> out, StreamRecorder<ServerEvent> events, Joined joined) {
+
+        /** Leaves at once (a stream that only ends is a drop: reconnecting for the grace period). */
+        void leave() {
+            out.onNext(ClientEvent.newBuilder().setLeave(Leave.getDefaultInstance()).build());
+            out.onCompleted();
+        }
 
         static Call join(Channel channel, String token, String room, MediaState media) {
             StreamRecorder<ServerEvent> events = new StreamRecorder<>();
@@ -137,13 +144,13 @@ final class SignalFuzzScene {
                     .equals(bystander.participantId())).extracting(Participant::getMedia)
                     .as("%s: the bystander's media", seed).containsExactly(BYSTANDER_MEDIA);
         } finally {
-            newcomer.out().onCompleted();
+            newcomer.leave();
         }
     }
 
     void leave() {
-        bystander.out().onCompleted();
-        peer.out().onCompleted();
+        bystander.leave();
+        peer.leave();
     }
 
     private Set<String> othersInCallAsTheBystanderSeesIt() {

@@ -24,6 +24,13 @@ import io.chatmesh.proto.room.v1.CreateRoomRequest;
 import io.chatmesh.proto.room.v1.JoinRoomRequest;
 import io.chatmesh.proto.room.v1.RoomKind;
 import io.chatmesh.proto.room.v1.RoomServiceGrpc;
+import io.chatmesh.proto.signaling.v1.AcceptCallRequest;
+import io.chatmesh.proto.signaling.v1.Call;
+import io.chatmesh.proto.signaling.v1.CallState;
+import io.chatmesh.proto.signaling.v1.RingCallRequest;
+import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
+import io.chatmesh.proto.signaling.v1.WatchCallsRequest;
+import io.chatmesh.proto.signaling.v1.WatchCallsResponse;
 import io.chatmesh.proto.signaling.v1.IceCandidate;
 import io.chatmesh.proto.signaling.v1.Participant;
 import io.chatmesh.proto.signaling.v1.SessionDescription;
@@ -31,6 +38,7 @@ import io.chatmesh.proto.user.v1.LogInRequest;
 import io.chatmesh.proto.user.v1.SignUpRequest;
 import io.chatmesh.proto.user.v1.UserServiceGrpc;
 import io.chatmesh.systemtest.ProductionStack.Instance;
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -323,6 +331,94 @@ class KafkaProductionPathSystemTest {
         assertThat(toAlice.getCandidate()).contains("127.0.0.1 50001");
         assertThat(aliceCall.events.all(io.chatmesh.proto.signaling.v1.ServerEvent::hasError)).isEmpty();
         assertThat(bobCall.events.all(io.chatmesh.proto.signaling.v1.ServerEvent::hasError)).isEmpty();
+    }
+
+    /**
+     * Scenario 4b: ringing and a three-person group call over the real broker. Alice rings from
+     * signaling instance 1; Bob's watch on instance 2 rings and he accepts there, which Alice's
+     * watch on instance 1 sees. Then Alice (instance 1), Bob (instance 2) and Carol (instance 1)
+     * share one call and every pair completes offer, answer and ICE, the greater participant id
+     * offering (the negotiation rule).
+     */
+    @Test
+    @Order(6)
+    void aRingAndAThreePersonCallSpanTwoSignalingInstancesOverKafka() throws Exception {
+        String alice = signUpAndLogIn("alice6");
+        String bob = signUpAndLogIn("bob6");
+        String carol = signUpAndLogIn("carol6");
+        String roomId = roomOfBoth(alice, bob);
+        as(RoomServiceGrpc.newBlockingStub(channel(Instance.CHAT_1)), carol)
+                .joinRoom(JoinRoomRequest.newBuilder().setRoomId(roomId).build());
+
+        StreamRecorder<WatchCallsResponse> bobWatch = new StreamRecorder<>();
+        StreamRecorder<WatchCallsResponse> aliceWatch = new StreamRecorder<>();
+        Context.CancellableContext watching = Context.current().withCancellation();
+        try {
+            watching.run(() -> {
+                as(SignalingServiceGrpc.newStub(channel(Instance.SIGNALING_2)), bob)
+                        .withDeadlineAfter(5, TimeUnit.MINUTES).watchCalls(WatchCallsRequest.getDefaultInstance(), bobWatch);
+                as(SignalingServiceGrpc.newStub(channel(Instance.SIGNALING_1)), alice)
+                        .withDeadlineAfter(5, TimeUnit.MINUTES).watchCalls(WatchCallsRequest.getDefaultInstance(), aliceWatch);
+            });
+            Call rung = as(SignalingServiceGrpc.newBlockingStub(channel(Instance.SIGNALING_1)), alice)
+                    .ringCall(RingCallRequest.newBuilder().setRoomId(roomId).setVideo(true).build()).getCall();
+            assertThat(rung.getCalleeIdsList()).hasSize(2);
+            bobWatch.awaitFirst(r -> r.getCall().getCallId().equals(rung.getCallId())
+                    && r.getCall().getState() == CallState.CALL_STATE_RINGING);
+            Call accepted = as(SignalingServiceGrpc.newBlockingStub(channel(Instance.SIGNALING_2)), bob)
+                    .acceptCall(AcceptCallRequest.newBuilder().setCallId(rung.getCallId()).build()).getCall();
+            assertThat(accepted.getAcceptedUserIdsList()).hasSize(1);
+            aliceWatch.awaitFirst(r -> r.getCall().getCallId().equals(rung.getCallId())
+                    && r.getCall().getAcceptedUserIdsCount() == 1);
+        } finally {
+            watching.cancel(null);
+        }
+
+        List<SignalClient> clients = new ArrayList<>();
+        List<String> pids = new ArrayList<>();
+        for (var joining : List.of(Map.entry(Instance.SIGNALING_1, alice), Map.entry(Instance.SIGNALING_2, bob),
+                Map.entry(Instance.SIGNALING_1, carol))) {
+            SignalClient client = SignalClient.join(channel(joining.getKey()), joining.getValue(), roomId);
+            String pid = client.joined().getParticipantId();
+            for (SignalClient earlier : clients) {
+                earlier.events.awaitFirst(participantJoined(pid));
+            }
+            clients.add(client);
+            pids.add(pid);
+        }
+        for (int i = 0; i < 3; i++) {
+            for (int j = i + 1; j < 3; j++) {
+                boolean iOffers = pids.get(i).compareTo(pids.get(j)) > 0;
+                int offerer = iOffers ? i : j;
+                int answerer = iOffers ? j : i;
+                negotiate(clients.get(offerer), pids.get(offerer), clients.get(answerer), pids.get(answerer));
+            }
+        }
+        for (SignalClient client : clients) {
+            assertThat(client.events.all(io.chatmesh.proto.signaling.v1.ServerEvent::hasError)).isEmpty();
+        }
+    }
+
+    /** One pair's offer, answer and a candidate each way, checked at the receiving side. */
+    private static void negotiate(SignalClient offerer, String offererPid, SignalClient answerer, String answererPid) {
+        String offerSdp = SDP_OFFER + "a=from:" + offererPid + "\r\n";
+        String answerSdp = SDP_ANSWER + "a=from:" + answererPid + "\r\n";
+        offerer.send(io.chatmesh.proto.signaling.v1.ClientEvent.newBuilder().setClientId("offer")
+                .setOffer(SessionDescription.newBuilder().setParticipantId(answererPid).setSdp(offerSdp)).build());
+        answerer.events.awaitFirst(r -> r.hasOffer() && r.getOffer().getParticipantId().equals(offererPid)
+                && r.getOffer().getSdp().equals(offerSdp));
+        answerer.send(io.chatmesh.proto.signaling.v1.ClientEvent.newBuilder().setClientId("answer")
+                .setAnswer(SessionDescription.newBuilder().setParticipantId(offererPid).setSdp(answerSdp)).build());
+        offerer.events.awaitFirst(r -> r.hasAnswer() && r.getAnswer().getParticipantId().equals(answererPid)
+                && r.getAnswer().getSdp().equals(answerSdp));
+        offerer.send(io.chatmesh.proto.signaling.v1.ClientEvent.newBuilder().setClientId("ice").setIceCandidate(
+                IceCandidate.newBuilder().setParticipantId(answererPid).setSdpMid("0")
+                        .setCandidate("candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host")).build());
+        answerer.send(io.chatmesh.proto.signaling.v1.ClientEvent.newBuilder().setClientId("ice").setIceCandidate(
+                IceCandidate.newBuilder().setParticipantId(offererPid).setSdpMid("0")
+                        .setCandidate("candidate:2 1 udp 2122260223 127.0.0.1 50001 typ host")).build());
+        answerer.events.awaitFirst(r -> r.hasIceCandidate() && r.getIceCandidate().getParticipantId().equals(offererPid));
+        offerer.events.awaitFirst(r -> r.hasIceCandidate() && r.getIceCandidate().getParticipantId().equals(answererPid));
     }
 
     /**

@@ -5,11 +5,18 @@ import io.chatmesh.platform.auth.AuthContext;
 import io.chatmesh.platform.auth.AuthInterceptor;
 import io.chatmesh.platform.auth.AuthPolicy;
 import io.chatmesh.platform.auth.EndedSessions;
+import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
+import io.chatmesh.proto.chat.v1.SendMessageRequest;
+import io.chatmesh.proto.chat.v1.SendMessageResponse;
+import io.chatmesh.proto.message.v1.Message;
 import io.chatmesh.proto.room.internal.v1.CheckMembershipRequest;
 import io.chatmesh.proto.room.internal.v1.CheckMembershipResponse;
 import io.chatmesh.proto.room.internal.v1.MembershipServiceGrpc;
+import io.chatmesh.proto.room.v1.ListMembersRequest;
+import io.chatmesh.proto.room.v1.ListMembersResponse;
 import io.chatmesh.proto.room.v1.ListMyRoomsRequest;
 import io.chatmesh.proto.room.v1.ListMyRoomsResponse;
+import io.chatmesh.proto.room.v1.Member;
 import io.chatmesh.proto.room.v1.MemberRole;
 import io.chatmesh.proto.room.v1.Room;
 import io.chatmesh.proto.room.v1.RoomKind;
@@ -22,23 +29,30 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * chat-service's RoomService and internal MembershipService on a real loopback port, answering
- * ListMyRooms and CheckMembership from memberships a test sets, for testing message- and signaling-service without
+ * ListMyRooms, ListMembers and CheckMembership from memberships a test sets, for testing message- and signaling-service without
  * chat-service. Like the real one it requires the caller's forwarded token and only answers
  * about that caller. {@link #calls()} counts CheckMembership calls (to test caching).
+ * ChatService.SendMessage (members only, idempotent per caller and client_id) records the
+ * texts posted, for {@link #messages}.
  */
 public final class TestRoomService implements AutoCloseable {
 
 
     private final Map<String, Set<String>> membersByRoom = new ConcurrentHashMap<>();
     private final AtomicInteger calls = new AtomicInteger();
+    /** Posted texts by room; keys "sender/client_id" already posted. */
+    private final Map<String, List<String>> messagesByRoom = new ConcurrentHashMap<>();
+    private final Set<String> postedKeys = ConcurrentHashMap.newKeySet();
     private final Server server;
 
     public TestRoomService(AccessTokenVerifier verifier) {
@@ -48,6 +62,7 @@ public final class TestRoomService implements AutoCloseable {
             server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
                     .addService(ServerInterceptors.intercept(new Rooms(), auth))
                     .addService(ServerInterceptors.intercept(new Memberships(), auth))
+                    .addService(ServerInterceptors.intercept(new Chat(), auth))
                     .build().start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -75,6 +90,11 @@ public final class TestRoomService implements AutoCloseable {
 
     public int calls() {
         return calls.get();
+    }
+
+    /** The texts posted in a room through SendMessage, in order (each client_id once). */
+    public List<String> messages(String roomId) {
+        return List.copyOf(messagesByRoom.getOrDefault(roomId, List.of()));
     }
 
     @Override
@@ -112,6 +132,40 @@ public final class TestRoomService implements AutoCloseable {
                 }
             });
             response.onNext(rooms.build());
+            response.onCompleted();
+        }
+
+        @Override
+        public void listMembers(ListMembersRequest request, StreamObserver<ListMembersResponse> response) {
+            Set<String> members = membersByRoom.getOrDefault(request.getRoomId(), Set.of());
+            if (!members.contains(AuthContext.current().userId())) {
+                response.onError(Status.NOT_FOUND.asRuntimeException());
+                return;
+            }
+            ListMembersResponse.Builder page = ListMembersResponse.newBuilder();
+            members.forEach(userId -> page.addMembers(Member.newBuilder().setRoomId(request.getRoomId())
+                    .setUserId(userId).setRole(MemberRole.MEMBER_ROLE_MEMBER)));
+            response.onNext(page.build());
+            response.onCompleted();
+        }
+    }
+
+    private final class Chat extends ChatServiceGrpc.ChatServiceImplBase {
+        @Override
+        public void sendMessage(SendMessageRequest request, StreamObserver<SendMessageResponse> response) {
+            String caller = AuthContext.current().userId();
+            String roomId = request.getMessage().getRoomId();
+            if (!membersByRoom.getOrDefault(roomId, Set.of()).contains(caller)) {
+                response.onError(Status.NOT_FOUND.asRuntimeException());
+                return;
+            }
+            if (postedKeys.add(caller + "/" + request.getClientId())) {
+                messagesByRoom.computeIfAbsent(roomId, id -> new CopyOnWriteArrayList<>())
+                        .add(request.getMessage().getText());
+            }
+            response.onNext(SendMessageResponse.newBuilder().setMessage(Message.newBuilder().setRoomId(roomId)
+                    .setSenderId(caller).setClientId(request.getClientId())
+                    .setText(request.getMessage().getText())).build());
             response.onCompleted();
         }
     }

@@ -9,6 +9,7 @@ import io.chatmesh.proto.signaling.v1.MediaStateChanged;
 import io.chatmesh.proto.signaling.v1.Participant;
 import io.chatmesh.proto.signaling.v1.ParticipantJoined;
 import io.chatmesh.proto.signaling.v1.ParticipantLeft;
+import io.chatmesh.proto.signaling.v1.ParticipantReconnecting;
 import io.chatmesh.proto.signaling.v1.ServerEvent;
 import io.chatmesh.proto.signaling.v1.SessionDescription;
 import io.chatmesh.signaling.domain.CallEvent;
@@ -23,11 +24,12 @@ public final class SignalProtos {
     private SignalProtos() {}
 
     public static Media media(MediaState state) {
-        return new Media(state.getAudio(), state.getVideo(), state.getScreen());
+        return new Media(state.getAudio(), state.getVideo(), state.getScreen(), state.getSpeaking());
     }
 
     public static MediaState mediaState(Media media) {
-        return MediaState.newBuilder().setAudio(media.audio()).setVideo(media.video()).setScreen(media.screen()).build();
+        return MediaState.newBuilder().setAudio(media.audio()).setVideo(media.video()).setScreen(media.screen())
+                .setSpeaking(media.speaking()).build();
     }
 
     static Signal.Offer offer(SessionDescription offer) {
@@ -49,12 +51,13 @@ public final class SignalProtos {
                 .setUserId(participant.userId())
                 .setMedia(mediaState(participant.media()))
                 .setJoinTime(ApiTimes.timestamp(participant.joinTime()))
+                .setReconnecting(participant.reconnecting())
                 .build();
     }
 
     public static io.chatmesh.signaling.domain.Participant participant(Participant participant) {
         return new io.chatmesh.signaling.domain.Participant(participant.getParticipantId(), participant.getUserId(),
-                media(participant.getMedia()), ApiTimes.instant(participant.getJoinTime()));
+                media(participant.getMedia()), ApiTimes.instant(participant.getJoinTime()), participant.getReconnecting());
     }
 
     static List<IceServer> iceServers(IceServerDirectory.IceServers servers) {
@@ -78,9 +81,13 @@ public final class SignalProtos {
                     .addAllParticipants(joined.others().stream().map(SignalProtos::participant).toList())
                     .addAllIceServers(iceServers(join.iceServers()))
                     .setHeartbeatInterval(duration(join.heartbeat()))
-                    .setTokenExpireTime(ApiTimes.timestamp(join.tokenExpireTime())));
-            case CallEvent.ParticipantJoined joined -> response.setParticipantJoined(
-                    ParticipantJoined.newBuilder().setParticipant(participant(joined.participant())));
+                    .setTokenExpireTime(ApiTimes.timestamp(join.tokenExpireTime()))
+                    .setResumed(joined.resumed()));
+            case CallEvent.ParticipantJoined joined -> response.setParticipantJoined(ParticipantJoined.newBuilder()
+                    .setParticipant(participant(joined.participant())).setResumed(joined.resumed()));
+            case CallEvent.ParticipantReconnecting reconnecting -> response.setParticipantReconnecting(
+                    ParticipantReconnecting.newBuilder().setParticipantId(reconnecting.participantId())
+                            .setUserId(reconnecting.userId()));
             case CallEvent.ParticipantLeft left -> response.setParticipantLeft(ParticipantLeft.newBuilder()
                     .setParticipantId(left.participantId()).setUserId(left.userId()));
             case CallEvent.MediaChanged changed -> response.setMediaStateChanged(MediaStateChanged.newBuilder()
@@ -101,6 +108,8 @@ public final class SignalProtos {
                                     .setUsernameFragment(candidate.usernameFragment()));
                 }
             }
+            case CallEvent.CallEnded ended -> throw new IllegalArgumentException("CallEnded is not sent to clients");
+            case CallEvent.Replaced replaced -> throw new IllegalArgumentException("Replaced is not sent to clients");
         }
         return response.build();
     }

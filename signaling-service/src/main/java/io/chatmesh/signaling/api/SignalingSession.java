@@ -15,10 +15,13 @@ import io.chatmesh.proto.signaling.v1.ClientEvent;
 import io.chatmesh.proto.signaling.v1.Join;
 import io.chatmesh.proto.signaling.v1.Pong;
 import io.chatmesh.proto.signaling.v1.ServerEvent;
+import io.chatmesh.signaling.domain.CallEvent;
+import io.chatmesh.signaling.domain.CallNotices;
 import io.chatmesh.signaling.domain.CallRelay;
 import io.chatmesh.signaling.domain.IceServerDirectory;
 import io.chatmesh.signaling.domain.Participant;
 import io.chatmesh.signaling.domain.Signal;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Instant;
@@ -55,6 +58,7 @@ final class SignalingSession implements StreamObserver<ClientEvent> {
     private final IceServerDirectory iceServers;
     private final StreamSettings settings;
     private final StreamAuthentication auth;
+    private final CallNotices notices;
     private final AtomicBoolean ended = new AtomicBoolean();
     private int malformedFrames;
     private volatile Seat seat;
@@ -62,7 +66,7 @@ final class SignalingSession implements StreamObserver<ClientEvent> {
     /** @param headerPrincipal the caller from the authorization header; null when the token comes in Join */
     SignalingSession(Principal headerPrincipal, OutboundQueue<ServerEvent> out, CallRelay relay,
             MembershipClient memberships, AccessTokenVerifier verifier, EndedSessions endedSessions,
-            IceServerDirectory iceServers, StreamSettings settings) {
+            IceServerDirectory iceServers, StreamSettings settings, CallNotices notices) {
         this.headerPrincipal = headerPrincipal;
         this.out = out;
         this.relay = relay;
@@ -70,6 +74,7 @@ final class SignalingSession implements StreamObserver<ClientEvent> {
         this.verifier = verifier;
         this.iceServers = iceServers;
         this.settings = settings;
+        this.notices = notices;
         this.auth = new StreamAuthentication(verifier, endedSessions, Clock.systemUTC(), settings.joinTimeout(),
                 why -> endWith("", why));
     }
@@ -104,20 +109,24 @@ final class SignalingSession implements StreamObserver<ClientEvent> {
         }
     }
 
-    /** The client cancelled or the transport failed. */
+    /** The client cancelled or the transport failed: reconnecting, for the grace period. */
     @Override
     public void onError(Throwable t) {
-        end();
+        drop();
     }
 
-    /** The client half-closed: leaving, like Leave. */
+    /**
+     * The client half-closed without a Leave: a drop, like a cancel (the WebSocket bridge
+     * half-closes on any close frame, and a browser sends one whenever it gives up on a socket,
+     * e.g. going offline). Only Leave leaves at once.
+     */
     @Override
     public void onCompleted() {
-        end();
+        drop();
         out.complete();
     }
 
-    /** Leaves the call, once, whatever ends the session (leave, completion, error, cancel, server close). */
+    /** Leaves the call, once: Leave, or a rejected token. */
     void end() {
         if (!ended.compareAndSet(false, true)) {
             return;
@@ -126,6 +135,22 @@ final class SignalingSession implements StreamObserver<ClientEvent> {
         Seat current = seat;
         if (current != null) {
             relay.leave(current.roomId(), current.self().participantId());
+        }
+    }
+
+    /**
+     * The stream ended without a Leave (half-closed, cancelled, transport failure, closed by the
+     * server as a slow consumer): the participant is reconnecting and keeps its place for the
+     * grace period.
+     */
+    void drop() {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        auth.close();
+        Seat current = seat;
+        if (current != null) {
+            relay.disconnect(current.roomId(), current.self().participantId());
         }
     }
 
@@ -194,12 +219,24 @@ final class SignalingSession implements StreamObserver<ClientEvent> {
             throw e;
         }
         IceServerDirectory.IceServers servers = iceServers.forUser(principal.userId());
-        Participant self = relay.join(roomId, principal.userId(), SignalProtos.media(join.getMedia()),
-                event -> out.offer(SignalProtos.response(event, new SignalProtos.JoinDetails(roomId, servers,
-                        settings.heartbeatInterval(), auth.principal().expireTime()))));
+        Participant self = relay.join(roomId, principal.userId(), SignalProtos.media(join.getMedia()), event -> {
+            if (event instanceof CallEvent.Replaced) {
+                // a newer stream of this user took the participant over: end without leaving
+                if (ended.compareAndSet(false, true)) {
+                    auth.close();
+                    out.close(Status.ABORTED.withDescription("the participant rejoined on another stream"));
+                }
+            } else if (event instanceof CallEvent.CallEnded over) {
+                // this participant's leave ended the call: the room's note, posted as them
+                notices.callEnded(auth.principal(), roomId, over.callKey(), over.length());
+            } else {
+                out.offer(SignalProtos.response(event, new SignalProtos.JoinDetails(roomId, servers,
+                        settings.heartbeatInterval(), auth.principal().expireTime())));
+            }
+        }, join.getParticipantId().isEmpty() ? null : join.getParticipantId());
         seat = new Seat(roomId, self);
         if (ended.get()) {
-            // The session ended while joining: end() saw no seat, so leave here (leave is idempotent).
+            // The session ended while joining: end()/drop() saw no seat, so leave here (leave is idempotent).
             relay.leave(roomId, self.participantId());
         }
     }

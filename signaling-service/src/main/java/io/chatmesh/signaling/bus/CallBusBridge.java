@@ -6,10 +6,16 @@ import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.proto.signaling.internal.v1.CallBusEvent;
 import io.chatmesh.proto.signaling.internal.v1.CallMediaChanged;
 import io.chatmesh.proto.signaling.internal.v1.CallParticipantLeft;
+import io.chatmesh.proto.signaling.internal.v1.InvitationTransition;
 import io.chatmesh.proto.signaling.internal.v1.RelayedIceCandidate;
 import io.chatmesh.proto.signaling.internal.v1.RelayedSignal;
+import io.chatmesh.signaling.api.CallProtos;
 import io.chatmesh.signaling.api.SignalProtos;
 import io.chatmesh.signaling.domain.CallReplicator;
+import io.chatmesh.signaling.domain.CallRinging;
+import io.chatmesh.signaling.domain.Invitation;
+import io.chatmesh.signaling.domain.InvitationCommand;
+import io.chatmesh.signaling.domain.InvitationLog;
 import io.chatmesh.signaling.domain.InMemoryCallRelay;
 import io.chatmesh.signaling.domain.Media;
 import io.chatmesh.signaling.domain.Participant;
@@ -38,8 +44,12 @@ import org.slf4j.LoggerFactory;
  * (which is the order of its per-call locks), so other instances see a participant's join,
  * media changes and leave in that order; the bus keeps the order per room. The relay never
  * waits for the bus.
+ *
+ * <p>It is also the {@link InvitationLog} of ringing: invitation commands go out the same way
+ * and come back to every instance, the publishing one included, which applies them to
+ * {@link CallRinging} in bus order.
  */
-public final class CallBusBridge implements CallReplicator, AutoCloseable {
+public final class CallBusBridge implements CallReplicator, InvitationLog, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CallBusBridge.class);
     /** How long closing waits for queued events (leaves of the last sessions) to be published. */
@@ -50,6 +60,7 @@ public final class CallBusBridge implements CallReplicator, AutoCloseable {
     private final String instanceId;
     private final ExecutorService outbox;
     private volatile InMemoryCallRelay relay;
+    private volatile CallRinging ringing;
     private volatile EventBus.Subscription subscription;
     private volatile ScheduledExecutorService liveness;
 
@@ -70,9 +81,13 @@ public final class CallBusBridge implements CallReplicator, AutoCloseable {
                 Thread.ofPlatform().name("signaling-bus-outbox").daemon().factory());
     }
 
-    /** Starts applying the other instances' events to {@code relay} (the relay that reports to this bridge). */
-    public void connect(InMemoryCallRelay relay) {
+    /**
+     * Starts applying the other instances' events to {@code relay} (the relay that reports to
+     * this bridge) and every instance's invitation commands to {@code ringing}.
+     */
+    public void connect(InMemoryCallRelay relay, CallRinging ringing) {
         this.relay = relay;
+        this.ringing = ringing;
         subscription = bus.subscribeLive(topic, this::apply);
         log.info("signaling instance {} shares calls over bus topic {}", instanceId, topic);
     }
@@ -149,6 +164,20 @@ public final class CallBusBridge implements CallReplicator, AutoCloseable {
         });
     }
 
+    @Override
+    public CompletionStage<Void> append(String requestId, InvitationCommand command) {
+        io.chatmesh.proto.signaling.internal.v1.InvitationCommand.Builder built =
+                io.chatmesh.proto.signaling.internal.v1.InvitationCommand.newBuilder().setRequestId(requestId);
+        switch (command) {
+            case InvitationCommand.Ring ring -> built.setRing(CallProtos.call(ring.invitation()));
+            case InvitationCommand.Transition transition -> built.setTransition(InvitationTransition.newBuilder()
+                    .setCallId(transition.callId())
+                    .setUserId(transition.userId() == null ? "" : transition.userId())
+                    .setState(CallProtos.state(transition.state())));
+        }
+        return publishInOrder(event(command.roomId()).setInvitation(built));
+    }
+
     /** Stops applying events and publishes what is still queued (for at most a few seconds). */
     @Override
     public void close() {
@@ -174,20 +203,44 @@ public final class CallBusBridge implements CallReplicator, AutoCloseable {
 
     private void apply(String key, byte[] payload) throws InvalidProtocolBufferException {
         CallBusEvent event = CallBusEvent.parseFrom(payload);
+        String roomId = event.getRoomId();
+        if (event.getEventCase() == CallBusEvent.EventCase.INVITATION) {
+            applyInvitation(roomId, event.getInvitation()); // its own too: the bus order decides
+            return;
+        }
         if (event.getOriginInstanceId().equals(instanceId)) {
             return;
         }
-        String roomId = event.getRoomId();
         switch (event.getEventCase()) {
             case PARTICIPANT_PRESENT -> relay.remotePresent(roomId, SignalProtos.participant(event.getParticipantPresent()));
             case PARTICIPANT_LEFT -> relay.remoteLeft(roomId, event.getParticipantLeft().getParticipantId());
             case MEDIA_CHANGED -> relay.remoteMediaChanged(roomId, event.getMediaChanged().getParticipantId(),
                     SignalProtos.media(event.getMediaChanged().getMedia()));
             case SIGNAL -> applySignal(roomId, event.getSignal());
+            case INVITATION -> throw new IllegalStateException("handled above");
             // From a newer instance: nothing this one can do with it.
             case EVENT_NOT_SET -> log.debug("ignoring a call bus event of an unknown kind from {}",
                     event.getOriginInstanceId());
         }
+    }
+
+    private void applyInvitation(String roomId,
+            io.chatmesh.proto.signaling.internal.v1.InvitationCommand command) {
+        InvitationCommand applied = switch (command.getCommandCase()) {
+            case RING -> new InvitationCommand.Ring(CallProtos.invitation(command.getRing()));
+            case TRANSITION -> {
+                InvitationTransition transition = command.getTransition();
+                Invitation.State state = CallProtos.state(transition.getState());
+                yield state == null ? null : new InvitationCommand.Transition(roomId, transition.getCallId(),
+                        transition.getUserId().isEmpty() ? null : transition.getUserId(), state);
+            }
+            case COMMAND_NOT_SET -> null;
+        };
+        if (applied == null) {
+            log.debug("ignoring an invitation command of an unknown kind in room {}", roomId);
+            return;
+        }
+        ringing.apply(command.getRequestId(), applied);
     }
 
     private void applySignal(String roomId, RelayedSignal relayed) {

@@ -8,10 +8,17 @@ import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
 import io.chatmesh.signaling.api.StreamSettings;
 import io.chatmesh.signaling.bus.CallBusBridge;
+import io.chatmesh.signaling.client.ChatServiceNotices;
+import io.chatmesh.signaling.client.RoomServiceRoster;
+import io.chatmesh.signaling.domain.CallRinging;
 import io.chatmesh.signaling.domain.IceServerDirectory;
 import io.chatmesh.signaling.domain.InMemoryCallRelay;
 import java.time.Clock;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,7 +28,6 @@ import org.springframework.grpc.client.GrpcChannelFactory;
 @EnableConfigurationProperties(SignalingProperties.class)
 class SignalingConfig {
 
-    /** Browsers on the WebSocket bridge cannot set headers: Connect may carry the token in Join. */
     /** Browsers' signaling stream: /ws/signaling on the HTTP port, bridged to this service's Connect. */
     @Bean
     HttpRoutes signalingWebSocket() {
@@ -47,11 +53,46 @@ class SignalingConfig {
                 CallBusBridge.newOutbox(bus.outboxCapacity()));
     }
 
+    /** Ring timeouts, RPC confirmation timeouts, WatchCalls token expiry. */
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService callTimers() {
+        return Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("signaling-call-timers").daemon().factory());
+    }
+
+    /** Posts call notes (missed call, call ended) off the bus and relay threads. */
+    @Bean(destroyMethod = "close")
+    ExecutorService callNoteSender() {
+        return Executors.newVirtualThreadPerTaskExecutor();
+    }
+
     @Bean
-    InMemoryCallRelay callRelay(SignalingProperties properties, CallBusBridge bridge) {
-        InMemoryCallRelay relay = new InMemoryCallRelay(properties.maxParticipants(), Clock.systemUTC(), Ids::newId,
-                bridge);
-        bridge.connect(relay);
+    RoomServiceRoster roomRoster(GrpcChannelFactory channels, SignalingProperties properties) {
+        return new RoomServiceRoster(channels.createChannel("rooms"), properties.ringing().chatDeadline());
+    }
+
+    @Bean
+    ChatServiceNotices callNotices(GrpcChannelFactory channels, SignalingProperties properties,
+            ExecutorService callNoteSender) {
+        return new ChatServiceNotices(channels.createChannel("rooms"), properties.ringing().chatDeadline(),
+                callNoteSender);
+    }
+
+    @Bean
+    CallRinging callRinging(SignalingProperties properties, CallBusBridge bridge, ChatServiceNotices notices,
+            ScheduledExecutorService callTimers) {
+        return new CallRinging(Clock.systemUTC(), Ids::newId, properties.ringing().timeout(),
+                properties.ringing().confirmTimeout(), bridge, notices, callTimers);
+    }
+
+    @Bean
+    InMemoryCallRelay callRelay(SignalingProperties properties, CallBusBridge bridge, CallRinging ringing,
+            ScheduledExecutorService callTimers) {
+        InMemoryCallRelay relay = new InMemoryCallRelay(properties.maxParticipants(), properties.reconnectGrace(),
+                Clock.systemUTC(), Ids::newId, bridge);
+        // reconnecting participants leave within a second after their grace period
+        callTimers.scheduleWithFixedDelay(relay::expireReconnecting, 1, 1, TimeUnit.SECONDS);
+        bridge.connect(relay, ringing);
         bridge.scheduleLiveness(properties.bus().announceInterval(), properties.bus().presenceTtl());
         return relay;
     }

@@ -12,22 +12,26 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param maxParticipants most devices in one call, on all instances together (mesh: every pair
  *        has a peer connection)
+ * @param reconnectGrace how long a participant whose stream dropped keeps its id and place
  * @param heartbeatInterval how often WebSocket-bridge clients must ping (below Envoy's 5 min idle timeout)
  * @param outboundQueueCapacity events that may wait for one slow client before it is disconnected
  * @param joinTimeout a stream not authenticated by a Join this long after opening is closed
  * @param instanceId names this instance on the event bus (instances ignore their own events);
  *        unset or blank: random per start. Must differ between running instances.
+ * @param ringing RingCall and its answers
  */
 @ConfigurationProperties("chatmesh.signaling")
 public record SignalingProperties(
-        @DefaultValue("16") int maxParticipants,
+        @DefaultValue("8") int maxParticipants,
+        @DefaultValue("15s") Duration reconnectGrace,
         @DefaultValue("25s") Duration heartbeatInterval,
         @DefaultValue("256") int outboundQueueCapacity,
         @DefaultValue("15s") Duration joinTimeout,
         @DefaultValue Membership membership,
         @DefaultValue Ice ice,
         String instanceId,
-        @DefaultValue Bus bus) {
+        @DefaultValue Bus bus,
+        @DefaultValue Ringing ringing) {
 
     public SignalingProperties {
         if (instanceId == null || instanceId.isBlank()) {
@@ -46,6 +50,22 @@ public record SignalingProperties(
      */
     public record Ice(@DefaultValue List<String> stunUrls, @DefaultValue List<String> turnUrls, String turnSecret,
             @DefaultValue("1h") Duration turnTtl) {}
+
+    /**
+     * @param timeout an unanswered ring stops (MISSED, with a note in the room) this long after it started
+     * @param confirmTimeout how long a ringing RPC waits for its change to come back from the bus
+     *        before it answers UNAVAILABLE
+     * @param chatDeadline deadline of the calls to chat-service (ListMembers, SendMessage for call notes)
+     */
+    public record Ringing(@DefaultValue("30s") Duration timeout, @DefaultValue("10s") Duration confirmTimeout,
+            @DefaultValue("3s") Duration chatDeadline) {
+
+        public Ringing {
+            if (!timeout.isPositive() || !confirmTimeout.isPositive() || !chatDeadline.isPositive()) {
+                throw new IllegalArgumentException("chatmesh.signaling.ringing.* durations must be positive");
+            }
+        }
+    }
 
     /**
      * Calls spanning instances over the event bus.

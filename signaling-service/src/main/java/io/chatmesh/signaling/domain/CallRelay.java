@@ -21,7 +21,23 @@ public interface CallRelay {
      * @throws io.chatmesh.platform.error.ChatmeshException RESOURCE_EXHAUSTED when the call is full
      *         (participants on every instance count)
      */
-    Participant join(String roomId, String userId, Media media, CallListener listener);
+    default Participant join(String roomId, String userId, Media media, CallListener listener) {
+        return join(roomId, userId, media, listener, null);
+    }
+
+    /**
+     * Joins, or comes back: when {@code resumeParticipantId} names a reconnecting participant
+     * of the same user, it takes that id and place again ({@link CallEvent.Joined#resumed()};
+     * the others get {@link CallEvent.ParticipantJoined} with resumed). Otherwise an ordinary join.
+     */
+    Participant join(String roomId, String userId, Media media, CallListener listener, String resumeParticipantId);
+
+    /**
+     * The participant's stream dropped: it stays in the call as reconnecting for the grace
+     * period (the others get {@link CallEvent.ParticipantReconnecting}) and leaves when it ends
+     * without a rejoin. Nothing happens if it was not connected in the call.
+     */
+    void disconnect(String roomId, String participantId);
 
     /**
      * Relays a signal to another participant of the same call, who gets it as

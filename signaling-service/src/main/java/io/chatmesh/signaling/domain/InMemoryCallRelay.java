@@ -1,14 +1,14 @@
 package io.chatmesh.signaling.domain;
 
 import io.chatmesh.platform.error.ChatmeshException;
-import java.lang.System.Logger.Level;
+import io.chatmesh.signaling.domain.RelayCall.Local;
+import io.chatmesh.signaling.domain.RelayCall.Member;
+import io.chatmesh.signaling.domain.RelayCall.Remote;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,24 +28,29 @@ import java.util.function.Supplier;
  * serialized (which gives every local participant the same event order), different calls do
  * not contend. Events are delivered and replicated under that lock, which is fine because
  * listeners and the replicator only queue them.
+ *
+ * <p>A local participant whose stream drops stays, reconnecting, for {@code reconnectGrace}:
+ * it may rejoin on any instance with its id. {@link #expireReconnecting} (run periodically)
+ * lets the ones whose grace ran out leave.
  */
 public final class InMemoryCallRelay implements CallRelay {
 
-    private static final System.Logger log = System.getLogger(InMemoryCallRelay.class.getName());
     private static final CompletionStage<Void> DELIVERED = CompletableFuture.completedStage(null);
 
-    private final ConcurrentMap<String, Call> calls = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, RelayCall> calls = new ConcurrentHashMap<>();
     private final int maxParticipants;
+    private final Duration reconnectGrace;
     private final Clock clock;
     private final Supplier<String> participantIds;
     private final CallReplicator replicator;
 
-    public InMemoryCallRelay(int maxParticipants, Clock clock, Supplier<String> participantIds,
-            CallReplicator replicator) {
+    public InMemoryCallRelay(int maxParticipants, Duration reconnectGrace, Clock clock,
+            Supplier<String> participantIds, CallReplicator replicator) {
         if (maxParticipants < 1) {
             throw new IllegalArgumentException("maxParticipants must be at least 1");
         }
         this.maxParticipants = maxParticipants;
+        this.reconnectGrace = reconnectGrace;
         this.clock = clock;
         this.participantIds = participantIds;
         this.replicator = replicator;
@@ -53,23 +58,77 @@ public final class InMemoryCallRelay implements CallRelay {
 
     /** The call is full when local and remote participants together reach the maximum. */
     @Override
-    public Participant join(String roomId, String userId, Media media, CallListener listener) {
+    public Participant join(String roomId, String userId, Media media, CallListener listener,
+            String resumeParticipantId) {
         return inCall(roomId, call -> {
+            Member resumable = resumeParticipantId == null ? null : call.members.get(resumeParticipantId);
+            // reconnecting here or elsewhere, or still connected here: a drop this instance has not noticed yet
+            boolean mayResume = resumable != null && resumable.participant().userId().equals(userId)
+                    && (resumable.participant().reconnecting() || resumable instanceof Local);
+            if (mayResume) {
+                return resume(roomId, call, resumable.participant(), media, listener);
+            }
             if (call.members.size() >= maxParticipants) {
                 throw ChatmeshException.limitReached("the call is full (" + maxParticipants + " participants)");
             }
             Participant self = new Participant(participantIds.get(), userId, media, clock.instant());
-            deliver(listener, new CallEvent.Joined(self, call.participants()));
+            RelayCall.deliver(listener, new CallEvent.Joined(self, call.participants()));
             call.tellLocals(new CallEvent.ParticipantJoined(self));
-            call.members.put(self.participantId(), new Local(self, listener));
+            call.add(new Local(self, listener, null));
             replicator.present(roomId, self);
             return self;
         });
     }
 
+    /** Called holding the call's lock: the participant takes its place again (it may have dropped on another instance). */
+    private Participant resume(String roomId, RelayCall call, Participant old, Media media, CallListener listener) {
+        Participant self = new Participant(old.participantId(), old.userId(), media, old.joinTime());
+        if (call.members.remove(self.participantId()) instanceof Local stale && stale.disconnectedAt() == null) {
+            RelayCall.deliver(stale.listener(), new CallEvent.Replaced());
+        }
+        List<Participant> others = call.participants();
+        call.add(new Local(self, listener, null));
+        RelayCall.deliver(listener, new CallEvent.Joined(self, others, true));
+        call.tellLocalsBut(self.participantId(), new CallEvent.ParticipantJoined(self, true));
+        replicator.present(roomId, self);
+        return self;
+    }
+
+    @Override
+    public void disconnect(String roomId, String participantId) {
+        inExistingCall(roomId, call -> {
+            if (call.members.get(participantId) instanceof Local local && local.disconnectedAt() == null) {
+                Participant reconnecting = local.participant().withReconnecting(true);
+                call.members.put(participantId, new Local(reconnecting, local.listener(), clock.instant()));
+                call.tellLocals(new CallEvent.ParticipantReconnecting(participantId, reconnecting.userId()));
+                replicator.present(roomId, reconnecting);
+            }
+        });
+    }
+
+    /** Lets the local participants that did not come back within the grace period leave. */
+    public void expireReconnecting() {
+        Instant cutoff = clock.instant().minus(reconnectGrace);
+        calls.forEach((roomId, call) -> {
+            synchronized (call) {
+                List<Local> expired = new ArrayList<>();
+                call.members.values().forEach(member -> {
+                    if (member instanceof Local local && local.disconnectedAt() != null
+                            && !local.disconnectedAt().isAfter(cutoff)) {
+                        expired.add(local);
+                    }
+                });
+                expired.forEach(local -> {
+                    removeAndTell(roomId, call, local);
+                    replicator.left(roomId, local.participant());
+                });
+            }
+        });
+    }
+
     @Override
     public CompletionStage<Void> send(String roomId, String fromParticipantId, String toParticipantId, Signal signal) {
-        Call call = calls.get(roomId);
+        RelayCall call = calls.get(roomId);
         if (call == null) {
             throw ChatmeshException.notFound("participant " + toParticipantId);
         }
@@ -78,8 +137,10 @@ public final class InMemoryCallRelay implements CallRelay {
                 throw ChatmeshException.notFound("participant " + toParticipantId);
             }
             return switch (call.members.get(toParticipantId)) {
+                // a reconnecting target negotiates anew when it is back: nothing to deliver to
+                case Local target when target.disconnectedAt() != null -> DELIVERED;
                 case Local target -> {
-                    deliver(target.listener(), new CallEvent.SignalReceived(fromParticipantId, signal));
+                    RelayCall.deliver(target.listener(), new CallEvent.SignalReceived(fromParticipantId, signal));
                     yield DELIVERED;
                 }
                 case Remote target -> replicator.signal(roomId, fromParticipantId, toParticipantId, signal);
@@ -90,7 +151,7 @@ public final class InMemoryCallRelay implements CallRelay {
 
     @Override
     public void updateMedia(String roomId, String participantId, Media media) {
-        Call call = calls.get(roomId);
+        RelayCall call = calls.get(roomId);
         if (call == null) {
             throw ChatmeshException.notFound("participant " + participantId);
         }
@@ -98,7 +159,8 @@ public final class InMemoryCallRelay implements CallRelay {
             if (!(call.members.get(participantId) instanceof Local member)) {
                 throw ChatmeshException.notFound("participant " + participantId);
             }
-            call.members.put(participantId, new Local(member.participant().withMedia(media), member.listener()));
+            call.members.put(participantId, new Local(member.participant().withMedia(media), member.listener(),
+                    member.disconnectedAt()));
             call.tellLocalsBut(participantId, new CallEvent.MediaChanged(participantId, media));
             replicator.mediaChanged(roomId, participantId, media);
         }
@@ -107,7 +169,7 @@ public final class InMemoryCallRelay implements CallRelay {
     /** Only local participants leave through here; remote ones through {@link #remoteLeft}. */
     @Override
     public boolean leave(String roomId, String participantId) {
-        Call call = calls.get(roomId);
+        RelayCall call = calls.get(roomId);
         if (call == null) {
             return false;
         }
@@ -122,29 +184,44 @@ public final class InMemoryCallRelay implements CallRelay {
     }
 
     /**
-     * Another instance announced a participant (joined, or re-announced as still there). A
-     * participant not known yet counts as joined, whether this is its join or a re-announce
-     * (this instance started later, or had dropped it); a known one is kept alive and takes
-     * the announced media.
+     * Another instance announced a participant (joined, re-announced as still there, dropped
+     * and reconnecting, or back). A participant not known yet counts as joined, whether this is
+     * its join or a re-announce (this instance started later, or had dropped it); a known one
+     * is kept alive, and its changes (media, reconnecting, back) are told. A participant that
+     * was reconnecting here and came back on another instance becomes remote without leaving.
      */
     public void remotePresent(String roomId, Participant participant) {
         inCall(roomId, call -> {
             Remote seen = new Remote(participant, clock.instant());
-            switch (call.members.get(participant.participantId())) {
+            String id = participant.participantId();
+            switch (call.members.get(id)) {
                 case null -> {
                     call.tellLocals(new CallEvent.ParticipantJoined(participant));
-                    call.members.put(participant.participantId(), seen);
+                    call.add(seen);
                 }
                 case Remote known -> {
-                    call.members.put(participant.participantId(), seen);
-                    if (!known.participant().media().equals(participant.media())) {
-                        call.tellLocals(new CallEvent.MediaChanged(participant.participantId(), participant.media()));
-                    }
+                    call.members.put(id, seen);
+                    tellChanges(call, known.participant(), participant);
+                }
+                case Local local when local.disconnectedAt() != null && !participant.reconnecting() -> {
+                    call.members.put(id, seen); // it rejoined elsewhere
+                    call.tellLocals(new CallEvent.ParticipantJoined(participant, true));
                 }
                 case Local ignored -> {} // participant ids are unique: never another instance's
             }
             return null;
         });
+    }
+
+    private static void tellChanges(RelayCall call, Participant before, Participant now) {
+        String id = now.participantId();
+        if (!before.reconnecting() && now.reconnecting()) {
+            call.tellLocals(new CallEvent.ParticipantReconnecting(id, now.userId()));
+        } else if (before.reconnecting() && !now.reconnecting()) {
+            call.tellLocals(new CallEvent.ParticipantJoined(now, true));
+        } else if (!before.media().equals(now.media())) {
+            call.tellLocals(new CallEvent.MediaChanged(id, now.media()));
+        }
     }
 
     /** Another instance's participant left; unknown ones (already gone, never seen) are ignored. */
@@ -167,14 +244,15 @@ public final class InMemoryCallRelay implements CallRelay {
     }
 
     /**
-     * A signal relayed by another instance, delivered if its target is a local participant of
-     * that room (every instance sees every relayed signal). The sender was checked by its own
-     * instance; it may not be in this roster yet when this instance started only recently.
+     * A signal relayed by another instance, delivered if its target is a connected local
+     * participant of that room (every instance sees every relayed signal). The sender was
+     * checked by its own instance; it may not be in this roster yet when this instance started
+     * only recently.
      */
     public void deliverRemoteSignal(String roomId, String fromParticipantId, String toParticipantId, Signal signal) {
         inExistingCall(roomId, call -> {
-            if (call.members.get(toParticipantId) instanceof Local target) {
-                deliver(target.listener(), new CallEvent.SignalReceived(fromParticipantId, signal));
+            if (call.members.get(toParticipantId) instanceof Local target && target.disconnectedAt() == null) {
+                RelayCall.deliver(target.listener(), new CallEvent.SignalReceived(fromParticipantId, signal));
             }
         });
     }
@@ -213,7 +291,7 @@ public final class InMemoryCallRelay implements CallRelay {
 
     /** Participants of a room's call on every instance, in the order this instance learnt of them. */
     public List<Participant> participants(String roomId) {
-        Call call = calls.get(roomId);
+        RelayCall call = calls.get(roomId);
         if (call == null) {
             return List.of();
         }
@@ -223,9 +301,9 @@ public final class InMemoryCallRelay implements CallRelay {
     }
 
     /** Runs action under the lock of the room's call, starting the call if there is none. */
-    private <T> T inCall(String roomId, Function<Call, T> action) {
+    private <T> T inCall(String roomId, Function<RelayCall, T> action) {
         while (true) {
-            Call call = calls.computeIfAbsent(roomId, id -> new Call());
+            RelayCall call = calls.computeIfAbsent(roomId, id -> new RelayCall());
             synchronized (call) {
                 if (!call.ended) {
                     return action.apply(call);
@@ -236,8 +314,8 @@ public final class InMemoryCallRelay implements CallRelay {
     }
 
     /** Runs action under the lock of the room's call, if there is one. */
-    private void inExistingCall(String roomId, Consumer<Call> action) {
-        Call call = calls.get(roomId);
+    private void inExistingCall(String roomId, Consumer<RelayCall> action) {
+        RelayCall call = calls.get(roomId);
         if (call == null) {
             return;
         }
@@ -248,59 +326,21 @@ public final class InMemoryCallRelay implements CallRelay {
         }
     }
 
-    /** Called holding the call's lock; the call ends with its last participant. */
-    private void removeAndTell(String roomId, Call call, Member member) {
+    /**
+     * Called holding the call's lock; the call ends with its last participant, and a local
+     * last participant is told {@link CallEvent.CallEnded} (for the room's note).
+     */
+    private void removeAndTell(String roomId, RelayCall call, Member member) {
         Participant left = member.participant();
         call.members.remove(left.participantId());
         call.tellLocals(new CallEvent.ParticipantLeft(left.participantId(), left.userId()));
         if (call.members.isEmpty()) {
             call.ended = true;
             calls.remove(roomId, call);
-        }
-    }
-
-    /** A broken listener must not keep the event from the other participants. */
-    private static void deliver(CallListener listener, CallEvent event) {
-        try {
-            listener.deliver(event);
-        } catch (RuntimeException e) {
-            log.log(Level.WARNING, "call listener failed on " + event.getClass().getSimpleName(), e);
-        }
-    }
-
-    private sealed interface Member {
-        Participant participant();
-    }
-
-    /** Connected to this instance. */
-    private record Local(Participant participant, CallListener listener) implements Member {}
-
-    /** Connected to another instance, which last announced it at {@code lastSeen} (our clock). */
-    private record Remote(Participant participant, Instant lastSeen) implements Member {}
-
-    /** Guarded by its own monitor. */
-    private static final class Call {
-        /** Local and remote participants by participant id, in the order this instance learnt of them. */
-        final Map<String, Member> members = new LinkedHashMap<>();
-        /** Set when the last participant left and the call was dropped from the map. */
-        boolean ended;
-
-        List<Participant> participants() {
-            return members.values().stream().map(Member::participant).toList();
-        }
-
-        /** Remote participants are told by their own instance. */
-        void tellLocals(CallEvent event) {
-            tellLocalsBut(null, event);
-        }
-
-        /** @param participantId the one local participant not to tell (the one it is about); null for none */
-        void tellLocalsBut(String participantId, CallEvent event) {
-            members.forEach((id, member) -> {
-                if (member instanceof Local local && !id.equals(participantId)) {
-                    deliver(local.listener(), event);
-                }
-            });
+            if (member instanceof Local local) {
+                RelayCall.deliver(local.listener(), new CallEvent.CallEnded(
+                        roomId + "-" + call.startedAt.toEpochMilli(), Duration.between(call.startedAt, clock.instant())));
+            }
         }
     }
 }

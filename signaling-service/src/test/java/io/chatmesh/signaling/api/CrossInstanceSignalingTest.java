@@ -3,12 +3,18 @@ package io.chatmesh.signaling.api;
 import static io.chatmesh.signaling.api.Signals.SDP;
 import static io.chatmesh.signaling.api.Signals.sdp;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.chatmesh.platform.auth.BearerCallCredentials;
 import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.bus.InProcessEventBus;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.common.v1.StreamError;
+import io.chatmesh.proto.signaling.v1.AcceptCallRequest;
+import io.chatmesh.proto.signaling.v1.Call;
+import io.chatmesh.proto.signaling.v1.CallState;
+import io.chatmesh.proto.signaling.v1.CancelCallRequest;
 import io.chatmesh.proto.signaling.v1.ClientEvent;
 import io.chatmesh.proto.signaling.v1.Join;
 import io.chatmesh.proto.signaling.v1.Joined;
@@ -17,6 +23,8 @@ import io.chatmesh.proto.signaling.v1.MediaState;
 import io.chatmesh.proto.signaling.v1.MediaStateChanged;
 import io.chatmesh.proto.signaling.v1.Participant;
 import io.chatmesh.proto.signaling.v1.ParticipantLeft;
+import io.chatmesh.proto.signaling.v1.RingCallRequest;
+import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
 import io.chatmesh.signaling.SignalingServiceApplication;
 import io.chatmesh.signaling.bus.SwitchableEventBus;
 import io.chatmesh.signaling.domain.InMemoryCallRelay;
@@ -26,9 +34,12 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -59,6 +70,7 @@ class CrossInstanceSignalingTest {
     private static Instance two;
 
     private final List<SignalClient> clients = new ArrayList<>();
+    private final List<CallWatch> watches = new ArrayList<>();
     private String room;
 
     /** One running signaling-service and a channel to it. */
@@ -122,6 +134,7 @@ class CrossInstanceSignalingTest {
     void closeClients() {
         ONE_BUS.failPublishes(false);
         clients.forEach(SignalClient::close);
+        watches.forEach(CallWatch::close);
     }
 
     @Test
@@ -190,6 +203,86 @@ class CrossInstanceSignalingTest {
         assertThat(bob.next().getOffer()).isEqualTo(sdp(a, SDP + "a=sent\r\n").build());
         assertThat(bob.drainUntilPong()).isEmpty();
         assertThat(alice.drainUntilPong()).isEmpty();
+    }
+
+    @Test
+    void aRingStartedOnOneInstanceRingsDevicesOnBothAndIsAnsweredOnTheOther() {
+        String alice = member(room);
+        String bob = member(room);
+        CallWatch bobPhone = watch(one, bob);
+        CallWatch bobLaptop = watch(two, bob);
+        CallWatch aliceWatch = watch(two, alice);
+
+        Call rung = stub(one, alice).ringCall(RingCallRequest.newBuilder().setRoomId(room).build()).getCall();
+        bobPhone.await(rung, CallState.CALL_STATE_RINGING);
+        bobLaptop.await(rung, CallState.CALL_STATE_RINGING);
+
+        Call accepted = stub(two, bob).acceptCall(AcceptCallRequest.newBuilder().setCallId(rung.getCallId()).build())
+                .getCall();
+        assertThat(accepted.getState()).isEqualTo(CallState.CALL_STATE_ACCEPTED);
+        assertThat(bobPhone.await(rung, CallState.CALL_STATE_ACCEPTED).getAcceptedByUserId()).isEqualTo(bob);
+        aliceWatch.await(rung, CallState.CALL_STATE_ACCEPTED);
+        // the origin instance knows it is answered: cancelling there finds nothing ringing
+        assertThatThrownBy(() -> stub(one, alice).cancelCall(CancelCallRequest.newBuilder()
+                .setCallId(rung.getCallId()).build())).satisfies(e -> RingingTest.assertCode(e, Status.Code.NOT_FOUND));
+    }
+
+    @Test
+    void anAcceptAndACancelRacingOnTwoInstancesAreDecidedOnceTheSameWayEverywhere() throws Exception {
+        String alice = member(room);
+        String bob = member(room);
+        CallWatch aliceOnTwo = watch(two, alice);
+        CallWatch bobOnOne = watch(one, bob);
+        Call rung = stub(one, alice).ringCall(RingCallRequest.newBuilder().setRoomId(room).build()).getCall();
+        aliceOnTwo.await(rung, CallState.CALL_STATE_RINGING);
+
+        CompletableFuture<Call> cancel = CompletableFuture.supplyAsync(() -> stub(one, alice)
+                .cancelCall(CancelCallRequest.newBuilder().setCallId(rung.getCallId()).build()).getCall());
+        CompletableFuture<Call> accept = CompletableFuture.supplyAsync(() -> stub(two, bob)
+                .acceptCall(AcceptCallRequest.newBuilder().setCallId(rung.getCallId()).build()).getCall());
+        List<Call> won = new ArrayList<>();
+        for (CompletableFuture<Call> answer : List.of(cancel, accept)) {
+            try {
+                won.add(answer.get(30, TimeUnit.SECONDS));
+            } catch (ExecutionException e) {
+                // the loser: refused by the bus order, or already gone from its instance's copy
+                assertThat(((StatusRuntimeException) e.getCause()).getStatus().getCode())
+                        .isIn(Status.Code.FAILED_PRECONDITION, Status.Code.NOT_FOUND);
+            }
+        }
+        assertThat(won).hasSize(1);
+        CallState outcome = won.getFirst().getState();
+        // both instances' watchers saw the same final state
+        aliceOnTwo.await(rung, outcome);
+        bobOnOne.await(rung, outcome);
+    }
+
+    @Test
+    void aRingTheBusRefusesIsUnavailableAndRingsNobody() {
+        String alice = member(room);
+        String bob = member(room);
+        CallWatch bobWatch = watch(two, bob);
+        ONE_BUS.failPublishes(true);
+        assertThatThrownBy(() -> stub(one, alice).ringCall(RingCallRequest.newBuilder().setRoomId(room).build()))
+                .satisfies(e -> RingingTest.assertCode(e, Status.Code.UNAVAILABLE));
+        ONE_BUS.failPublishes(false);
+
+        Call rung = stub(one, alice).ringCall(RingCallRequest.newBuilder().setRoomId(room).build()).getCall();
+        bobWatch.await(rung, CallState.CALL_STATE_RINGING);
+        assertThat(bobWatch.events.all(response -> true)).hasSize(1);
+        stub(one, alice).cancelCall(CancelCallRequest.newBuilder().setCallId(rung.getCallId()).build());
+    }
+
+    private CallWatch watch(Instance instance, String userId) {
+        CallWatch watch = new CallWatch(instance.channel(), TOKENS.issue(userId, "user-" + userId));
+        watches.add(watch);
+        return watch;
+    }
+
+    private static SignalingServiceGrpc.SignalingServiceBlockingStub stub(Instance instance, String userId) {
+        return SignalingServiceGrpc.newBlockingStub(instance.channel())
+                .withCallCredentials(BearerCallCredentials.of(TOKENS.issue(userId, "user-" + userId)))
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     private static String member(String roomId) {

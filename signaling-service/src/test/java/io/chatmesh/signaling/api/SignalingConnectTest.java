@@ -22,7 +22,9 @@ import io.chatmesh.proto.signaling.v1.Join;
 import io.chatmesh.proto.signaling.v1.Joined;
 import io.chatmesh.proto.signaling.v1.Leave;
 import io.chatmesh.proto.signaling.v1.MediaState;
+import io.chatmesh.proto.signaling.v1.MediaStateChanged;
 import io.chatmesh.proto.signaling.v1.Participant;
+import io.chatmesh.proto.signaling.v1.ParticipantLeft;
 import io.chatmesh.proto.signaling.v1.Ping;
 import io.chatmesh.proto.signaling.v1.ServerEvent;
 import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
@@ -259,7 +261,8 @@ class SignalingConnectTest {
         StreamError unknown = alice.nextError();
         assertThat(unknown.getCode()).isEqualTo(Status.Code.NOT_FOUND.value());
         assertThat(unknown.getClientId()).isEqualTo("o1");
-        alice.send("c1", ClientEvent.newBuilder().setIceCandidate(candidate(d, "candidate:1")));
+        alice.send("c1", ClientEvent.newBuilder().setIceCandidate(
+                candidate(d, "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host")));
         assertThat(alice.nextError().getCode()).isEqualTo(Status.Code.NOT_FOUND.value());
         assertThat(daveClient.drainUntilPong()).isEmpty();
     }
@@ -287,17 +290,18 @@ class SignalingConnectTest {
 
         completer.send(ClientEvent.newBuilder().setOffer(sdp(b, SDP)).build());
         assertThat(bob.next().getOffer().getParticipantId()).isEqualTo(co);
+        // a stream that ends without Leave is a dropped one: reconnecting first, left once the
+        // grace period (15 s) is over
         completer.closeRequests();
         assertThat(completer.awaitClose().getCode()).isEqualTo(Status.Code.OK);
-        assertThat(bob.next().getParticipantLeft().getParticipantId()).isEqualTo(co);
-
+        assertThat(bob.next().getParticipantReconnecting().getParticipantId()).isEqualTo(co);
         canceller.cancel();
-        ServerEvent left = bob.next();
-        assertThat(left.getParticipantLeft().getParticipantId()).isEqualTo(ca);
-        assertThat(left.getParticipantLeft().getUserId()).isEqualTo(cancellerId);
-
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(((InMemoryCallRelay) relay)
+        assertThat(bob.next().getParticipantReconnecting().getParticipantId()).isEqualTo(ca);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(((InMemoryCallRelay) relay)
                 .participants(room)).extracting(p -> p.participantId()).containsExactly(b));
+        List<ParticipantLeft> lefts = List.of(bob.next().getParticipantLeft(), bob.next().getParticipantLeft());
+        assertThat(lefts).extracting(ParticipantLeft::getParticipantId).containsExactlyInAnyOrder(co, ca);
+        assertThat(lefts).extracting(ParticipantLeft::getUserId).containsExactlyInAnyOrder(completerId, cancellerId);
         assertThat(bob.drainUntilPong()).isEmpty();
     }
 
@@ -401,6 +405,113 @@ class SignalingConnectTest {
         assertThatThrownBy(() -> stub.getIceServers(GetIceServersRequest.getDefaultInstance()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+    }
+
+    @Test
+    void sdpAndCandidatesThatDoNotParseAreRefusedAndReachNobody() {
+        SignalClient alice = client(member(room));
+        SignalClient bob = client(member(room));
+        String a = alice.joined(room).getParticipantId();
+        String b = bob.joined(room).getParticipantId();
+        alice.next(); // bob joined
+
+        expectInvalid(alice, ClientEvent.newBuilder().setOffer(sdp(b, "v=0\r\nhello world\r\n")), "offer.sdp");
+        expectInvalid(alice, ClientEvent.newBuilder().setOffer(sdp(b, "v=0\r\ns=-\r\nt=0 0\r\n")), "offer.sdp"); // no o=
+        expectInvalid(alice, ClientEvent.newBuilder().setAnswer(sdp(b, SDP + "a=bad\u0001control\r\n")), "answer.sdp");
+        expectInvalid(alice, ClientEvent.newBuilder().setAnswer(sdp(b, "v=1\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\n")),
+                "answer.sdp");
+        expectInvalid(alice, ClientEvent.newBuilder().setIceCandidate(candidate(b, "candidate:garbage")),
+                "ice_candidate.candidate");
+        expectInvalid(alice, ClientEvent.newBuilder().setIceCandidate(
+                candidate(b, "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ wormhole")), "ice_candidate.candidate");
+        assertThat(bob.drainUntilPong()).isEmpty();
+
+        // what browsers send passes: mDNS host candidates, extensions
+        String mdns = "candidate:3 1 udp 2113937151 0b4a5f1c-7d0e-4c2b-9c7e-1f2a3b4c5d6e.local 54321 typ host"
+                + " generation 0 ufrag abcd network-cost 999";
+        alice.send("c", ClientEvent.newBuilder().setIceCandidate(candidate(b, mdns)));
+        assertThat(bob.next().getIceCandidate().getCandidate()).isEqualTo(mdns);
+        assertThat(a).isNotEqualTo(b);
+    }
+
+    @Test
+    void offersCrossingInGlareBothArriveAndTheRolesFollowTheParticipantIds() {
+        SignalClient alice = client(member(room));
+        SignalClient bob = client(member(room));
+        String a = alice.joined(room).getParticipantId();
+        String b = bob.joined(room).getParticipantId();
+        alice.next(); // bob joined
+
+        alice.send("oa", ClientEvent.newBuilder().setOffer(sdp(b, SDP + "a=from-alice\r\n")));
+        bob.send("ob", ClientEvent.newBuilder().setOffer(sdp(a, SDP + "a=from-bob\r\n")));
+        // the server relays both; the polite side (the smaller id) rolls back and answers
+        assertThat(bob.next().getOffer()).isEqualTo(sdp(a, SDP + "a=from-alice\r\n").build());
+        assertThat(alice.next().getOffer()).isEqualTo(sdp(b, SDP + "a=from-bob\r\n").build());
+        SignalClient polite = a.compareTo(b) < 0 ? alice : bob;
+        SignalClient impolite = polite == alice ? bob : alice;
+        String politeId = polite == alice ? a : b;
+        String impoliteId = polite == alice ? b : a;
+        polite.send("answer", ClientEvent.newBuilder().setAnswer(sdp(impoliteId, SDP + "a=polite-answer\r\n")));
+        assertThat(impolite.next().getAnswer()).isEqualTo(sdp(politeId, SDP + "a=polite-answer\r\n").build());
+        assertThat(polite.drainUntilPong()).isEmpty();
+    }
+
+    @Test
+    void aDroppedStreamRejoinsWithinTheGracePeriodKeepingItsParticipantId() {
+        String bobId = member(room);
+        SignalClient alice = client(member(room));
+        SignalClient bob = client(bobId);
+        alice.joined(room);
+        String b = bob.joined(room).getParticipantId();
+        alice.next(); // bob joined
+
+        bob.cancel(); // the network dropped, no Leave
+        ServerEvent reconnecting = alice.next();
+        assertThat(reconnecting.getParticipantReconnecting().getParticipantId()).isEqualTo(b);
+        assertThat(reconnecting.getParticipantReconnecting().getUserId()).isEqualTo(bobId);
+
+        SignalClient bobAgain = client(bobId);
+        bobAgain.send("join", ClientEvent.newBuilder().setJoin(Join.newBuilder().setRoomId(room).setParticipantId(b)));
+        Joined resumed = bobAgain.next().getJoined();
+        assertThat(resumed.getParticipantId()).isEqualTo(b);
+        assertThat(resumed.getResumed()).isTrue();
+        ServerEvent back = alice.next();
+        assertThat(back.getParticipantJoined().getParticipant().getParticipantId()).isEqualTo(b);
+        assertThat(back.getParticipantJoined().getResumed()).isTrue();
+        assertThat(alice.drainUntilPong()).isEmpty(); // no ParticipantLeft
+        assertThat(((InMemoryCallRelay) relay).participants(room)).hasSize(2);
+    }
+
+    @Test
+    void theNinthParticipantIsRefusedWithTheReason() {
+        for (int i = 0; i < 8; i++) {
+            client(member(room)).joined(room);
+        }
+        SignalClient ninth = client(member(room));
+        ninth.join(room);
+        StreamError full = ninth.nextError();
+        assertThat(full.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED.value());
+        assertThat(full.getReason()).isEqualTo("LIMIT_REACHED");
+        assertThat(((InMemoryCallRelay) relay).participants(room)).hasSize(8);
+    }
+
+    @Test
+    void speakingIsBroadcastAndTheLastLeaveLeavesACallEndedNote() {
+        SignalClient alice = client(member(room));
+        SignalClient bob = client(member(room));
+        alice.joined(room);
+        String b = bob.joined(room).getParticipantId();
+        alice.next(); // bob joined
+
+        MediaState speaking = MediaState.newBuilder().setAudio(true).setSpeaking(true).build();
+        bob.send("s", ClientEvent.newBuilder().setMediaState(speaking));
+        assertThat(alice.next().getMediaStateChanged())
+                .isEqualTo(MediaStateChanged.newBuilder().setParticipantId(b).setMedia(speaking).build());
+
+        alice.send("bye", ClientEvent.newBuilder().setLeave(Leave.getDefaultInstance()));
+        bob.send("bye", ClientEvent.newBuilder().setLeave(Leave.getDefaultInstance()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> !ROOMS.messages(room).isEmpty());
+        assertThat(ROOMS.messages(room)).containsExactly("Call ended, less than a minute");
     }
 
     private static void expectInvalid(SignalClient client, ClientEvent.Builder request, String field) {

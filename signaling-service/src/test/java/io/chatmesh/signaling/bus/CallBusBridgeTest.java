@@ -3,13 +3,17 @@ package io.chatmesh.signaling.bus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.bus.InProcessEventBus;
 import io.chatmesh.platform.bus.Topics;
 import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.signaling.domain.CallEvent;
 import io.chatmesh.signaling.domain.CallListener;
+import io.chatmesh.signaling.domain.CallNotices;
+import io.chatmesh.signaling.domain.CallRinging;
 import io.chatmesh.signaling.domain.InMemoryCallRelay;
+import io.chatmesh.signaling.domain.Invitation;
 import io.chatmesh.signaling.domain.Media;
 import io.chatmesh.signaling.domain.MutableClock;
 import io.chatmesh.signaling.domain.Participant;
@@ -23,6 +27,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.assertj.core.api.InstanceOfAssertFactories;
@@ -39,6 +45,18 @@ class CallBusBridgeTest {
 
     private static final String ROOM = "room-1";
     private static final Duration TTL = Duration.ofSeconds(30);
+    private static final Duration RING_TIMEOUT = Duration.ofSeconds(30);
+    /** These tests never ring long enough to miss a call, nor end a call with a note. */
+    private static final CallNotices NO_NOTES = new CallNotices() {
+        @Override
+        public void missedCall(Principal caller, Invitation invitation) {
+            throw new AssertionError("no ring times out here");
+        }
+
+        @Override
+        public void callEnded(Principal last, String roomId, String callKey, Duration length) {}
+    };
+    private static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor();
     private static final Instant START = Instant.parse("2026-01-02T03:04:05Z");
 
     private final InProcessEventBus bus = new InProcessEventBus();
@@ -51,14 +69,17 @@ class CallBusBridgeTest {
         final ExecutorService outbox;
         final CallBusBridge bridge;
         final InMemoryCallRelay relay;
+        final CallRinging ringing;
         final AtomicInteger nextParticipant = new AtomicInteger();
 
         Instance(String id, EventBus instanceBus, int outboxCapacity) {
             this.id = id;
             outbox = CallBusBridge.newOutbox(outboxCapacity);
             bridge = new CallBusBridge(instanceBus, Topics.SIGNALING, id, outbox);
-            relay = new InMemoryCallRelay(16, clock, () -> id + "-p" + nextParticipant.incrementAndGet(), bridge);
-            bridge.connect(relay);
+            relay = new InMemoryCallRelay(16, Duration.ofSeconds(15), clock, () -> id + "-p" + nextParticipant.incrementAndGet(), bridge);
+            ringing = new CallRinging(clock, () -> id + "-r" + nextParticipant.incrementAndGet(), RING_TIMEOUT,
+                    Duration.ofSeconds(10), bridge, NO_NOTES, TIMERS);
+            bridge.connect(relay, ringing);
             instances.add(this);
         }
 

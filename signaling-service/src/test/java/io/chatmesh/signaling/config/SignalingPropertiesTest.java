@@ -34,6 +34,6 @@ class SignalingPropertiesTest {
     }
 
     private static SignalingProperties properties(String instanceId, SignalingProperties.Bus bus) {
-        return new SignalingProperties(16, Duration.ofSeconds(25), 256, Duration.ofSeconds(15), null, null, instanceId, bus);
+        return new SignalingProperties(16, Duration.ofSeconds(15), Duration.ofSeconds(25), 256, Duration.ofSeconds(15), null, null, instanceId, bus, null);
     }
 }

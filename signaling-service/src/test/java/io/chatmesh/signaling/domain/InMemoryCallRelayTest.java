@@ -19,12 +19,13 @@ class InMemoryCallRelayTest {
 
     private static final String ROOM = "room-1";
     private static final Instant NOW = Instant.parse("2026-01-02T03:04:05Z");
+    private static final Duration GRACE = Duration.ofSeconds(15);
 
     private final AtomicInteger nextId = new AtomicInteger();
     private final Supplier<String> ids = () -> "p" + nextId.incrementAndGet();
     private final MutableClock clock = new MutableClock(NOW);
     private final Replicated replicated = new Replicated();
-    private final InMemoryCallRelay relay = new InMemoryCallRelay(3, clock, ids, replicated);
+    private final InMemoryCallRelay relay = new InMemoryCallRelay(3, GRACE, clock, ids, replicated);
 
     /** Records what the relay tells the other instances, in order. */
     private static final class Replicated implements CallReplicator {
@@ -358,5 +359,92 @@ class InMemoryCallRelayTest {
         relay.announceLocalParticipants();
 
         assertThat(replicated.events).containsExactlyInAnyOrder("present room-1 p1", "present room-2 p2");
+    }
+
+    @Test
+    void aDroppedParticipantIsReconnectingAndComesBackWithItsIdWithinTheGracePeriod() {
+        Inbox alice = new Inbox();
+        Inbox bob = new Inbox();
+        Participant a = relay.join(ROOM, "alice", Media.NONE, alice);
+        Participant b = relay.join(ROOM, "bob", Media.NONE, bob);
+
+        relay.disconnect(ROOM, b.participantId());
+        assertThat(alice.last()).isEqualTo(new CallEvent.ParticipantReconnecting(b.participantId(), "bob"));
+        assertThat(relay.participants(ROOM)).extracting(Participant::reconnecting).containsExactly(false, true);
+        // signals to it are dropped, not refused: it negotiates anew when back
+        relay.send(ROOM, a.participantId(), b.participantId(), new Signal.Offer("v=0 lost"));
+        assertThat(bob.events).noneMatch(event -> event instanceof CallEvent.SignalReceived);
+
+        clock.advance(GRACE.minusSeconds(1));
+        relay.expireReconnecting();
+        Inbox bobAgain = new Inbox();
+        Participant back = relay.join(ROOM, "bob", Media.NONE, bobAgain, b.participantId());
+
+        assertThat(back.participantId()).isEqualTo(b.participantId());
+        assertThat(back.reconnecting()).isFalse();
+        assertThat(bobAgain.events).containsExactly(new CallEvent.Joined(back, List.of(a), true));
+        assertThat(alice.last()).isEqualTo(new CallEvent.ParticipantJoined(back, true));
+        assertThat(alice.events).noneMatch(event -> event instanceof CallEvent.ParticipantLeft);
+        assertThat(replicated.events).endsWith("present room-1 " + b.participantId());
+    }
+
+    @Test
+    void afterTheGracePeriodTheDroppedParticipantLeavesAndItsIdIsNotResumed() {
+        Inbox alice = new Inbox();
+        Participant a = relay.join(ROOM, "alice", Media.NONE, alice);
+        Participant b = relay.join(ROOM, "bob", Media.NONE, new Inbox());
+        relay.disconnect(ROOM, b.participantId());
+
+        clock.advance(GRACE);
+        relay.expireReconnecting();
+        assertThat(alice.last()).isEqualTo(new CallEvent.ParticipantLeft(b.participantId(), "bob"));
+        assertThat(replicated.events).endsWith("left room-1 " + b.participantId() + " bob");
+
+        Participant again = relay.join(ROOM, "bob", Media.NONE, new Inbox(), b.participantId());
+        assertThat(again.participantId()).isNotEqualTo(b.participantId());
+        assertThat(relay.participants(ROOM)).extracting(Participant::participantId)
+                .containsExactly(a.participantId(), again.participantId());
+    }
+
+    @Test
+    void aRejoinBeforeTheDropWasNoticedTakesTheParticipantOverFromTheStaleStream() {
+        Inbox alice = new Inbox();
+        Inbox staleBob = new Inbox();
+        relay.join(ROOM, "alice", Media.NONE, alice);
+        Participant b = relay.join(ROOM, "bob", Media.NONE, staleBob);
+
+        Inbox bob = new Inbox();
+        Participant back = relay.join(ROOM, "bob", Media.NONE, bob, b.participantId());
+        assertThat(back.participantId()).isEqualTo(b.participantId());
+        assertThat(staleBob.last()).isEqualTo(new CallEvent.Replaced());
+        assertThat(alice.last()).isEqualTo(new CallEvent.ParticipantJoined(back, true));
+        assertThat(relay.participants(ROOM)).hasSize(2);
+    }
+
+    @Test
+    void onlyTheSameUserMayResumeAParticipantId() {
+        relay.join(ROOM, "alice", Media.NONE, new Inbox());
+        Participant b = relay.join(ROOM, "bob", Media.NONE, new Inbox());
+        relay.disconnect(ROOM, b.participantId());
+
+        Participant mallory = relay.join(ROOM, "mallory", Media.NONE, new Inbox(), b.participantId());
+        assertThat(mallory.participantId()).isNotEqualTo(b.participantId());
+        assertThat(relay.participants(ROOM)).filteredOn(Participant::reconnecting).extracting(Participant::participantId)
+                .containsExactly(b.participantId());
+    }
+
+    @Test
+    void theLastParticipantToLeaveIsToldHowLongTheCallLasted() {
+        Inbox alice = new Inbox();
+        Inbox bob = new Inbox();
+        Participant a = relay.join(ROOM, "alice", Media.NONE, alice);
+        clock.advance(Duration.ofMinutes(1));
+        Participant b = relay.join(ROOM, "bob", Media.NONE, bob);
+        clock.advance(Duration.ofMinutes(2));
+
+        relay.leave(ROOM, a.participantId());
+        assertThat(alice.events).noneMatch(event -> event instanceof CallEvent.CallEnded);
+        relay.leave(ROOM, b.participantId());
+        assertThat(bob.last()).isEqualTo(new CallEvent.CallEnded(ROOM + "-" + NOW.toEpochMilli(), Duration.ofMinutes(3)));
     }
 }

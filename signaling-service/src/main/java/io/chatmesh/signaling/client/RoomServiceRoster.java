@@ -1,0 +1,69 @@
+package io.chatmesh.signaling.client;
+
+import io.chatmesh.platform.auth.BearerCallCredentials;
+import io.chatmesh.platform.auth.Principal;
+import io.chatmesh.platform.error.ChatmeshException;
+import io.chatmesh.proto.room.v1.ListMembersRequest;
+import io.chatmesh.proto.room.v1.ListMembersResponse;
+import io.chatmesh.proto.room.v1.Member;
+import io.chatmesh.proto.room.v1.RoomServiceGrpc;
+import io.chatmesh.signaling.domain.RoomRoster;
+import io.grpc.Channel;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Who a ring reaches: chat-service's RoomService.ListMembers, asked with the caller's own token
+ * (so chat-service checks the caller's membership, as for any member). One page of at most
+ * {@link #MAX_MEMBERS} members: a larger room is not rung (FAILED_PRECONDITION).
+ *
+ * <p>Blocks: user-service has no block API yet (BlockUser and friends answer UNIMPLEMENTED), so
+ * {@link #blockedEitherWay} is the hook that must ask it once it has; see the README.
+ */
+public final class RoomServiceRoster implements RoomRoster {
+
+    /** ListMembers' largest page; rooms larger than this are not rung. */
+    public static final int MAX_MEMBERS = 500;
+
+    private final RoomServiceGrpc.RoomServiceBlockingStub rooms;
+    private final Duration deadline;
+
+    public RoomServiceRoster(Channel chatService, Duration deadline) {
+        this.rooms = RoomServiceGrpc.newBlockingStub(chatService);
+        this.deadline = deadline;
+    }
+
+    @Override
+    public List<String> otherMembers(Principal caller, String roomId) {
+        ListMembersResponse page;
+        try {
+            page = rooms.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                    .withCallCredentials(BearerCallCredentials.of(caller))
+                    .listMembers(ListMembersRequest.newBuilder().setRoomId(roomId).setPageSize(MAX_MEMBERS).build());
+        } catch (StatusRuntimeException e) {
+            throw switch (e.getStatus().getCode()) {
+                case NOT_FOUND -> ChatmeshException.notFound("room");
+                case PERMISSION_DENIED -> ChatmeshException.notMember(roomId);
+                case UNAUTHENTICATED -> ChatmeshException.unauthenticated("token rejected by room service");
+                default -> ChatmeshException.unavailable("room service: " + e.getStatus().getCode());
+            };
+        }
+        if (!page.getNextPageToken().isEmpty()) {
+            throw ChatmeshException.failedPrecondition("the room has more than " + MAX_MEMBERS + " members to ring");
+        }
+        return page.getMembersList().stream().map(Member::getUserId)
+                .filter(userId -> !userId.equals(caller.userId())).toList();
+    }
+
+    /**
+     * HOOK, not a check: user-service cannot answer whether two users blocked each other yet
+     * (its block RPCs answer UNIMPLEMENTED in this version), so no ring is refused for a block.
+     * Replace with a call to user-service's block check when it exists.
+     */
+    @Override
+    public boolean blockedEitherWay(Principal caller, String otherUserId) {
+        return false;
+    }
+}
