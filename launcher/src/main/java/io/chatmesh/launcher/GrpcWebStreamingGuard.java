@@ -15,7 +15,8 @@ import io.grpc.Status;
  * Refuses client- and bidi-streaming calls that arrive as gRPC-Web with UNIMPLEMENTED, before
  * they reach a backend. A browser sends a gRPC-Web request body whole, so such a call could only
  * pretend to stream: the chat and signaling streams reach browsers over WebSocket instead.
- * Server streaming works over gRPC-Web (WatchCalls); a browser ends it by going away.
+ * Server streaming works over gRPC-Web (WatchCalls); a browser ends it, or a long poll, by
+ * going away.
  */
 final class GrpcWebStreamingGuard implements ServerInterceptor {
 
@@ -23,10 +24,11 @@ final class GrpcWebStreamingGuard implements ServerInterceptor {
     public <I, O> ServerCall.Listener<I> interceptCall(ServerCall<I, O> call, Metadata headers,
             ServerCallHandler<I, O> next) {
         boolean grpcWeb = isGrpcWeb();
-        if (grpcWeb && call.getMethodDescriptor().getType() == MethodDescriptor.MethodType.SERVER_STREAMING) {
-            // a browser ends a server stream (WatchCalls) by going away, closing the tab or
-            // aborting the fetch: the CANCELLED that follows is how such a stream ends, not an
-            // edge failure worth a stack trace (the backend logs its own errors)
+        if (grpcWeb) {
+            // a browser ends a server stream (WatchCalls) or a long poll (MatchRandom) by going
+            // away, closing the tab or aborting the fetch, which over HTTP/1.1 closes the
+            // connection: the CANCELLED that follows is how such a call ends, not an edge failure
+            // worth a stack trace (the backend logs its own errors)
             ServiceRequestContext.current().setShouldReportUnloggedExceptions(false);
         }
         if (!call.getMethodDescriptor().getType().clientSendsOneMessage() && grpcWeb) {

@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
  * (so chat-service checks the caller's membership, as for any member). One page of at most
  * {@link #MAX_MEMBERS} members: a larger room is not rung (FAILED_PRECONDITION).
  *
- * <p>Blocks: user-service has no block API yet (BlockUser and friends answer UNIMPLEMENTED), so
- * {@link #blockedEitherWay} is the hook that must ask it once it has; see the README.
+ * <p>Blocks are NOT checked yet: {@link #blockedEitherWay} answers false for everyone. It must
+ * ask user-service's internal RelationshipService.CheckRelationships (as chat-service's
+ * GrpcUserDirectory does); see the README.
  */
 public final class RoomServiceRoster implements RoomRoster {
 
@@ -58,9 +59,8 @@ public final class RoomServiceRoster implements RoomRoster {
     }
 
     /**
-     * HOOK, not a check: user-service cannot answer whether two users blocked each other yet
-     * (its block RPCs answer UNIMPLEMENTED in this version), so no ring is refused for a block.
-     * Replace with a call to user-service's block check when it exists.
+     * Not a check yet: no ring is refused for a block until this asks user-service's
+     * CheckRelationships (issue 12 names it as not done).
      */
     @Override
     public boolean blockedEitherWay(Principal caller, String otherUserId) {
