@@ -158,8 +158,9 @@ final class ChatFuzzScene {
 
     private List<Message> history(String token, String room) {
         List<Message> history = new ArrayList<>();
+        // thread replies too: the fuzzer's sends may name a thread root, and every acked one counts
         ListMessagesRequest.Builder request = ListMessagesRequest.newBuilder().setRoomId(room)
-                .setDirection(Direction.DIRECTION_FORWARD).setPageSize(50);
+                .setDirection(Direction.DIRECTION_FORWARD).setPageSize(50).setIncludeThreadReplies(true);
         do {
             ListMessagesResponse page = as(MessageServiceGrpc.newBlockingStub(edge), token).listMessages(request.build());
             history.addAll(page.getMessagesList());
