@@ -4,42 +4,40 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The launcher in a child JVM, as {@code bin/chatmesh} runs it (main class, settings from the
- * environment), on free loopback ports. Its output is kept, to print when a test fails.
+ * environment), on loopback ports it picks itself (port 0: a port chosen here and passed in
+ * could be taken by another socket before the launcher binds it); the edge's is read from its
+ * startup output. Its output is kept, to print when a test fails.
  */
 final class LauncherProcess implements AutoCloseable {
 
-    private static final String UP = "chatmesh is up";
+    /** The startup line that says where the edge listens; it follows "chatmesh is up". */
+    private static final Pattern EDGE = Pattern.compile("^\\s*edge \\(all services\\)\\s+[0-9.]+:([0-9]+)\\b.*");
 
     private final Process process;
     private final Path dataDir;
-    private final int edgePort;
+    private volatile int edgePort;
     private final StringBuffer output = new StringBuffer();
     private final CompletableFuture<Void> up = new CompletableFuture<>();
     private volatile Optional<ProcessHandle> postmaster = Optional.empty();
 
     private LauncherProcess(Path dataDir, Map<String, String> env) throws IOException {
         this.dataDir = dataDir;
-        List<Integer> ports = freePorts(5);
-        this.edgePort = ports.get(0);
         ProcessBuilder builder = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
@@ -47,11 +45,11 @@ final class LauncherProcess implements AutoCloseable {
         builder.environment().putAll(Map.of(
                 "CHATMESH_DATA_DIR", dataDir.toString(),
                 "CHATMESH_HOST", "127.0.0.1",
-                "CHATMESH_EDGE_PORT", ports.get(0).toString(),
-                "CHATMESH_USER_PORT", ports.get(1).toString(),
-                "CHATMESH_CHAT_PORT", ports.get(2).toString(),
-                "CHATMESH_MESSAGE_PORT", ports.get(3).toString(),
-                "CHATMESH_SIGNALING_PORT", ports.get(4).toString()));
+                "CHATMESH_EDGE_PORT", "0",
+                "CHATMESH_USER_PORT", "0",
+                "CHATMESH_CHAT_PORT", "0",
+                "CHATMESH_MESSAGE_PORT", "0",
+                "CHATMESH_SIGNALING_PORT", "0"));
         builder.environment().putAll(env);
         builder.redirectErrorStream(true);
         this.process = builder.start();
@@ -146,7 +144,9 @@ final class LauncherProcess implements AutoCloseable {
             String line;
             while ((line = lines.readLine()) != null) {
                 output.append(line).append('\n');
-                if (line.startsWith(UP)) {
+                Matcher edge = EDGE.matcher(line);
+                if (edge.matches()) {
+                    edgePort = Integer.parseInt(edge.group(1));
                     up.complete(null);
                 }
             }
@@ -155,15 +155,5 @@ final class LauncherProcess implements AutoCloseable {
         } finally {
             up.completeExceptionally(new IllegalStateException("the launcher exited before it was up"));
         }
-    }
-
-    private static List<Integer> freePorts(int count) throws IOException {
-        Set<Integer> ports = new HashSet<>();
-        while (ports.size() < count) {
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                ports.add(socket.getLocalPort());
-            }
-        }
-        return List.copyOf(ports);
     }
 }
