@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * by one, so each fails or succeeds on its own. Other handlers get one event at a time; an
  * event they fail fails its publication. A subscriber must not wait for a publish
  * to the topic it is serving (the dispatcher would wait for itself). A publication of no events
- * completes once every publication before it did.
+ * is a barrier: it completes once every publication before it was handed to every subscriber.
  *
  * <p>Metrics ({@link BusMeters}): a publish is timed until it completes, an event's consumption
  * from its enqueueing until each subscriber handled it, and the lag is the number of publications
@@ -176,7 +176,16 @@ public final class InProcessEventBus implements EventBus {
                 run.forEach(p -> fail(p, e, failed));
                 throw e;
             }
-            run.stream().filter(p -> !failed.contains(p)).forEach(p -> p.accepted.complete(null));
+            for (Publication publication : run) {
+                if (failed.contains(publication)) {
+                    continue;
+                }
+                if (publication.events.isEmpty() && !live.isEmpty()) {
+                    liveDispatcher.add(publication); // a barrier: completes once the live ones got all before it
+                } else {
+                    publication.accepted.complete(null);
+                }
+            }
         }
 
         private void handOverToDurable(List<Publication> run, Set<Publication> failed) {
@@ -194,6 +203,9 @@ public final class InProcessEventBus implements EventBus {
         /** Each live subscriber gets every event, one publication at a time. */
         private void deliverLive(List<Publication> run) {
             for (Publication publication : run) {
+                if (publication.events.isEmpty()) {
+                    publication.accepted.complete(null);
+                }
                 for (Event event : publication.events) {
                     for (EventHandler handler : live) {
                         try {
