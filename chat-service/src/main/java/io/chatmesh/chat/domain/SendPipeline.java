@@ -182,6 +182,16 @@ public final class SendPipeline implements AutoCloseable {
                             ChatmeshException.invalid(bad.field(), "names no message of this room"));
                     yield null;
                 }
+                case MessageLog.Appended.MentionOutsideRoom outside -> {
+                    submission.result.completeExceptionally(
+                            ChatmeshException.invalid("mentioned_user_ids", "names a user who is not a member of the room"));
+                    yield null;
+                }
+                case MessageLog.Appended.RoomMentionNotAllowed notAllowed -> {
+                    submission.result.completeExceptionally(
+                            ChatmeshException.notAllowed("only the room's owner and admins may mention the whole room"));
+                    yield null;
+                }
             };
             if (message != null) {
                 messages[i] = message;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.chatmesh.chat.domain.MemberRole;
 import io.chatmesh.chat.domain.MembershipChange;
+import io.chatmesh.chat.domain.Mentions;
 import io.chatmesh.chat.domain.Message;
 import io.chatmesh.platform.bus.InProcessEventBus;
 import io.chatmesh.platform.bus.Topics;
@@ -124,7 +125,7 @@ class RoomEventFanoutTest {
     }
 
     private static Message message(String roomId, long seq) {
-        return new Message(Ids.newId(), roomId, seq, "alice", "c" + seq, "text", "", "", Instant.now());
+        return new Message(Ids.newId(), roomId, seq, "alice", "c" + seq, "text", "", "", Mentions.NONE, Instant.now());
     }
 
     private static final class RecordingSession implements LiveSession {

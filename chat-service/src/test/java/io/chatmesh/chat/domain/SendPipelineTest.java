@@ -156,7 +156,7 @@ class SendPipelineTest {
     }
 
     private static MessageLog.Post post(String sender, String room, String clientId) {
-        return new MessageLog.Post(sender, new NewMessage(room, clientId, "text", "", ""), "m-" + clientId,
+        return new MessageLog.Post(sender, new NewMessage(room, clientId, "text", "", "", Mentions.NONE), "m-" + clientId,
                 Instant.parse("2026-01-01T00:00:00Z"));
     }
 
