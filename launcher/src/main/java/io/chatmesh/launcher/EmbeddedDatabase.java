@@ -35,7 +35,7 @@ final class EmbeddedDatabase implements AutoCloseable {
      * sorting at once and the shared buffers full. maintenance_work_mem also bounds each
      * autovacuum worker.
      * <li>Search indexing: vacuum merges the search indexes' pending lists in the background
-     * (message-service's V3 migration); visiting each database every 10 s instead of every
+     * (message-service's V4 migration); visiting each database every 10 s instead of every
      * minute keeps the lists short enough that an INSERT on the send path never merges one.
      * </ul>
      */
