@@ -2,11 +2,14 @@ package io.chatmesh.signaling.config;
 
 import io.chatmesh.platform.auth.AuthPolicy;
 import io.chatmesh.platform.bus.EventBus;
+import io.chatmesh.platform.bus.Topics;
 import io.chatmesh.platform.client.MembershipClient;
+import io.chatmesh.platform.client.RelationshipClient;
 import io.chatmesh.platform.http.HttpRoutes;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
 import io.chatmesh.signaling.api.StreamSettings;
+import io.chatmesh.signaling.bus.BusRingBroadcast;
 import io.chatmesh.signaling.bus.CallBusBridge;
 import io.chatmesh.signaling.client.ChatServiceNotices;
 import io.chatmesh.signaling.client.RoomServiceRoster;
@@ -19,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -68,7 +72,8 @@ class SignalingConfig {
 
     @Bean
     RoomServiceRoster roomRoster(GrpcChannelFactory channels, SignalingProperties properties) {
-        return new RoomServiceRoster(channels.createChannel("rooms"), properties.ringing().chatDeadline());
+        return new RoomServiceRoster(channels.createChannel("rooms"), properties.ringing().chatDeadline(),
+                new RelationshipClient(channels.createChannel("users"), properties.ringing().usersDeadline()));
     }
 
     @Bean
@@ -78,11 +83,18 @@ class SignalingConfig {
                 callNoteSender);
     }
 
+    /** Rings for the chat streams: chat-service's fan-out reads the topic. */
+    @Bean(destroyMethod = "close")
+    BusRingBroadcast ringBroadcast(EventBus eventBus, SignalingProperties properties,
+            @Value("${" + Topics.CALL_RINGS_PROPERTY + ":" + Topics.CALL_RINGS + "}") String topic) {
+        return new BusRingBroadcast(eventBus, topic, CallBusBridge.newOutbox(properties.bus().outboxCapacity()));
+    }
+
     @Bean
     CallRinging callRinging(SignalingProperties properties, CallBusBridge bridge, ChatServiceNotices notices,
-            ScheduledExecutorService callTimers) {
+            BusRingBroadcast ringBroadcast, ScheduledExecutorService callTimers) {
         return new CallRinging(Clock.systemUTC(), Ids::newId, properties.ringing().timeout(),
-                properties.ringing().confirmTimeout(), bridge, notices, callTimers);
+                properties.ringing().confirmTimeout(), bridge, notices, ringBroadcast, callTimers);
     }
 
     @Bean
