@@ -118,7 +118,7 @@ public final class CallBusBridge implements CallReplicator, InvitationLog, AutoC
      */
     public void announceAndExpire(Duration presenceTtl) {
         relay.announceLocalParticipants();
-        relay.expireRemoteParticipants(presenceTtl);
+        relay.remote().expire(presenceTtl);
     }
 
     @Override
@@ -212,9 +212,9 @@ public final class CallBusBridge implements CallReplicator, InvitationLog, AutoC
             return;
         }
         switch (event.getEventCase()) {
-            case PARTICIPANT_PRESENT -> relay.remotePresent(roomId, SignalProtos.participant(event.getParticipantPresent()));
-            case PARTICIPANT_LEFT -> relay.remoteLeft(roomId, event.getParticipantLeft().getParticipantId());
-            case MEDIA_CHANGED -> relay.remoteMediaChanged(roomId, event.getMediaChanged().getParticipantId(),
+            case PARTICIPANT_PRESENT -> relay.remote().present(roomId, SignalProtos.participant(event.getParticipantPresent()));
+            case PARTICIPANT_LEFT -> relay.remote().left(roomId, event.getParticipantLeft().getParticipantId());
+            case MEDIA_CHANGED -> relay.remote().mediaChanged(roomId, event.getMediaChanged().getParticipantId(),
                     SignalProtos.media(event.getMediaChanged().getMedia()));
             case SIGNAL -> applySignal(roomId, event.getSignal());
             case INVITATION -> throw new IllegalStateException("handled above");
@@ -258,7 +258,7 @@ public final class CallBusBridge implements CallReplicator, InvitationLog, AutoC
             log.debug("ignoring a relayed signal of an unknown kind in room {}", roomId);
             return;
         }
-        relay.deliverRemoteSignal(roomId, relayed.getFromParticipantId(), relayed.getToParticipantId(), signal);
+        relay.remote().deliverSignal(roomId, relayed.getFromParticipantId(), relayed.getToParticipantId(), signal);
     }
 
     private CallBusEvent.Builder event(String roomId) {

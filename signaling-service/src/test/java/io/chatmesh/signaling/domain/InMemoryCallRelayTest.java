@@ -234,17 +234,17 @@ class InMemoryCallRelayTest {
         Inbox alice = new Inbox();
         Participant a = relay.join(ROOM, "alice", Media.NONE, alice);
 
-        relay.remotePresent(ROOM, RITA);
-        relay.remotePresent(ROOM, RITA); // a re-announce: nothing new
+        relay.remote().present(ROOM, RITA);
+        relay.remote().present(ROOM, RITA); // a re-announce: nothing new
         assertThat(alice.events).containsExactly(new CallEvent.Joined(a, List.of()), new CallEvent.ParticipantJoined(RITA));
 
         Inbox bob = new Inbox();
         Participant b = relay.join(ROOM, "bob", Media.NONE, bob);
         Media sharing = new Media(true, true, true);
-        relay.remoteMediaChanged(ROOM, RITA.participantId(), sharing);
-        relay.remotePresent(ROOM, RITA.withMedia(Media.NONE)); // an announce carries the current media
-        relay.remoteLeft(ROOM, RITA.participantId());
-        relay.remoteLeft(ROOM, RITA.participantId());
+        relay.remote().mediaChanged(ROOM, RITA.participantId(), sharing);
+        relay.remote().present(ROOM, RITA.withMedia(Media.NONE)); // an announce carries the current media
+        relay.remote().left(ROOM, RITA.participantId());
+        relay.remote().left(ROOM, RITA.participantId());
 
         assertThat(bob.events).containsExactly(
                 new CallEvent.Joined(b, List.of(a, RITA)),
@@ -260,16 +260,16 @@ class InMemoryCallRelayTest {
     void signalsToRemoteParticipantsGoThroughTheReplicatorAndRemoteSignalsReachOnlyTheirLocalTarget() {
         Inbox alice = new Inbox();
         Participant a = relay.join(ROOM, "alice", Media.NONE, alice);
-        relay.remotePresent(ROOM, RITA);
+        relay.remote().present(ROOM, RITA);
 
         CompletionStage<Void> sent = relay.send(ROOM, a.participantId(), RITA.participantId(), new Signal.Offer("v=0"));
         assertThat(sent).isSameAs(replicated.signalOutcome);
         assertThat(replicated.events).endsWith("signal room-1 p1->remote-1 " + new Signal.Offer("v=0"));
 
         Signal.Answer answer = new Signal.Answer("v=0 answer");
-        relay.deliverRemoteSignal(ROOM, RITA.participantId(), a.participantId(), answer);
-        relay.deliverRemoteSignal("room-2", RITA.participantId(), a.participantId(), answer); // not a's room
-        relay.deliverRemoteSignal(ROOM, RITA.participantId(), RAY.participantId(), answer); // for another instance
+        relay.remote().deliverSignal(ROOM, RITA.participantId(), a.participantId(), answer);
+        relay.remote().deliverSignal("room-2", RITA.participantId(), a.participantId(), answer); // not a's room
+        relay.remote().deliverSignal(ROOM, RITA.participantId(), RAY.participantId(), answer); // for another instance
         assertThat(alice.events).containsExactly(
                 new CallEvent.Joined(a, List.of()),
                 new CallEvent.ParticipantJoined(RITA),
@@ -284,7 +284,7 @@ class InMemoryCallRelayTest {
     void remoteParticipantsCannotBeActedForLocallyNorLocalOnesRemotely() {
         Inbox alice = new Inbox();
         Participant a = relay.join(ROOM, "alice", Media.NONE, alice);
-        relay.remotePresent(ROOM, RITA);
+        relay.remote().present(ROOM, RITA);
         int aliceSeen = alice.events.size();
 
         assertThatThrownBy(() -> relay.send(ROOM, RITA.participantId(), a.participantId(), new Signal.Offer("v=0")))
@@ -294,9 +294,9 @@ class InMemoryCallRelayTest {
                 .asInstanceOf(InstanceOfAssertFactories.type(ChatmeshException.class))
                 .extracting(ChatmeshException::kind).isEqualTo(ChatmeshException.Kind.NOT_FOUND);
         assertThat(relay.leave(ROOM, RITA.participantId())).isFalse();
-        relay.remoteLeft(ROOM, a.participantId());
-        relay.remoteMediaChanged(ROOM, a.participantId(), new Media(true, true, true));
-        relay.remotePresent(ROOM, new Participant(a.participantId(), "mallory", Media.NONE, NOW));
+        relay.remote().left(ROOM, a.participantId());
+        relay.remote().mediaChanged(ROOM, a.participantId(), new Media(true, true, true));
+        relay.remote().present(ROOM, new Participant(a.participantId(), "mallory", Media.NONE, NOW));
 
         assertThat(relay.participants(ROOM)).containsExactly(a, RITA);
         assertThat(alice.events).hasSize(aliceSeen);
@@ -305,15 +305,15 @@ class InMemoryCallRelayTest {
 
     @Test
     void theParticipantLimitCountsRemoteParticipants() {
-        relay.remotePresent(ROOM, RITA);
-        relay.remotePresent(ROOM, RAY);
+        relay.remote().present(ROOM, RITA);
+        relay.remote().present(ROOM, RAY);
         relay.join(ROOM, "alice", Media.NONE, new Inbox());
 
         assertThatThrownBy(() -> relay.join(ROOM, "bob", Media.NONE, new Inbox()))
                 .asInstanceOf(InstanceOfAssertFactories.type(ChatmeshException.class))
                 .extracting(ChatmeshException::kind).isEqualTo(ChatmeshException.Kind.RESOURCE_EXHAUSTED);
 
-        relay.remoteLeft(ROOM, RAY.participantId());
+        relay.remote().left(ROOM, RAY.participantId());
         assertThat(relay.join(ROOM, "bob", Media.NONE, new Inbox()).userId()).isEqualTo("bob");
     }
 
@@ -322,30 +322,30 @@ class InMemoryCallRelayTest {
         Duration ttl = Duration.ofSeconds(30);
         Inbox alice = new Inbox();
         Participant a = relay.join(ROOM, "alice", Media.NONE, alice);
-        relay.remotePresent(ROOM, RITA);
-        relay.remotePresent(ROOM, RAY);
-        relay.remotePresent("room-2", new Participant("remote-3", "rex", Media.NONE, NOW));
+        relay.remote().present(ROOM, RITA);
+        relay.remote().present(ROOM, RAY);
+        relay.remote().present("room-2", new Participant("remote-3", "rex", Media.NONE, NOW));
 
         clock.advance(Duration.ofSeconds(20));
-        relay.remotePresent(ROOM, RITA);
+        relay.remote().present(ROOM, RITA);
         clock.advance(Duration.ofSeconds(10));
-        relay.expireRemoteParticipants(ttl); // ray was announced exactly one ttl ago: still there
+        relay.remote().expire(ttl); // ray was announced exactly one ttl ago: still there
         assertThat(relay.participants(ROOM)).containsExactly(a, RITA, RAY);
 
         clock.advance(Duration.ofSeconds(1));
-        relay.expireRemoteParticipants(ttl);
+        relay.remote().expire(ttl);
         assertThat(relay.participants(ROOM)).containsExactly(a, RITA);
         assertThat(relay.participants("room-2")).isEmpty();
 
         clock.advance(Duration.ofSeconds(20));
-        relay.expireRemoteParticipants(ttl);
-        relay.expireRemoteParticipants(ttl);
+        relay.remote().expire(ttl);
+        relay.remote().expire(ttl);
         assertThat(relay.participants(ROOM)).containsExactly(a);
         assertThat(alice.events.stream().filter(CallEvent.ParticipantLeft.class::isInstance)).containsExactly(
                 new CallEvent.ParticipantLeft(RAY.participantId(), "ray"),
                 new CallEvent.ParticipantLeft(RITA.participantId(), "rita"));
 
-        relay.remotePresent(ROOM, RITA); // announced again (its instance was only cut off): joined again
+        relay.remote().present(ROOM, RITA); // announced again (its instance was only cut off): joined again
         assertThat(alice.last()).isEqualTo(new CallEvent.ParticipantJoined(RITA));
     }
 
@@ -353,7 +353,7 @@ class InMemoryCallRelayTest {
     void reannouncingCoversEveryLocalParticipantAndNoRemoteOne() {
         relay.join(ROOM, "alice", Media.NONE, new Inbox());
         relay.join("room-2", "dave", Media.NONE, new Inbox());
-        relay.remotePresent(ROOM, RITA);
+        relay.remote().present(ROOM, RITA);
         replicated.events.clear();
 
         relay.announceLocalParticipants();
