@@ -84,19 +84,33 @@ final class CallTable {
     /**
      * Called holding the call's lock: removes a participant and tells the local ones. The call
      * ends with its last participant, and a local last participant is told
-     * {@link CallEvent.CallEnded} (for the room's note).
+     * {@link CallEvent.CallEnded} (for the room's note). A local participant leaving only remote
+     * ones behind becomes the call's {@link RelayCall#departed}.
+     *
+     * @return whether the call ended
      */
-    void remove(String roomId, RelayCall call, Member member) {
+    boolean remove(String roomId, RelayCall call, Member member) {
         Participant left = member.participant();
         call.members.remove(left.participantId());
         call.tellLocals(new CallEvent.ParticipantLeft(left.participantId(), left.userId()));
-        if (call.members.isEmpty()) {
-            call.ended = true;
-            calls.remove(roomId, call);
-            if (member instanceof Local local) {
-                RelayCall.deliver(local.listener(), new CallEvent.CallEnded(
-                        roomId + "-" + call.startedAt.toEpochMilli(), Duration.between(call.startedAt, clock.instant())));
+        if (!call.members.isEmpty()) {
+            if (member instanceof Local local && !call.hasLocals()) {
+                call.departed = local;
+                call.racingLeavers.clear();
             }
+            return false;
         }
+        call.ended = true;
+        calls.remove(roomId, call);
+        if (member instanceof Local local) {
+            tellEnded(roomId, call, local);
+        }
+        return true;
+    }
+
+    /** The call-ended note is posted as {@code last}, by its session (a listener outlives its stream). */
+    void tellEnded(String roomId, RelayCall call, Local last) {
+        RelayCall.deliver(last.listener(), new CallEvent.CallEnded(
+                roomId + "-" + call.startedAt.toEpochMilli(), Duration.between(call.startedAt, clock.instant())));
     }
 }

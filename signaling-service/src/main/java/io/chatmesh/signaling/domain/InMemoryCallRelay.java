@@ -62,11 +62,9 @@ public final class InMemoryCallRelay implements CallRelay {
             String resumeParticipantId) {
         return calls.inCall(roomId, call -> {
             Member resumable = resumeParticipantId == null ? null : call.members.get(resumeParticipantId);
-            // reconnecting here or elsewhere, or still connected here: a drop this instance has not noticed yet
-            boolean mayResume = resumable != null && resumable.participant().userId().equals(userId)
-                    && (resumable.participant().reconnecting() || resumable instanceof Local);
-            if (mayResume) {
-                return resume(roomId, call, resumable.participant(), media, listener);
+            // reconnecting here or elsewhere, or still connected here or elsewhere: a drop not noticed yet
+            if (resumable != null && resumable.participant().userId().equals(userId)) {
+                return resume(roomId, call, resumable, media, listener);
             }
             if (call.members.size() >= maxParticipants) {
                 throw ChatmeshException.limitReached("the call is full (" + maxParticipants + " participants)");
@@ -74,23 +72,29 @@ public final class InMemoryCallRelay implements CallRelay {
             Participant self = new Participant(participantIds.get(), userId, media, clock.instant());
             RelayCall.deliver(listener, new CallEvent.Joined(self, call.participants()));
             call.tellLocals(new CallEvent.ParticipantJoined(self));
-            call.add(new Local(self, listener, null));
-            replicator.present(roomId, self);
+            call.add(new Local(self, listener, null, 0));
+            replicator.present(roomId, self, 0);
             return self;
         });
     }
 
-    /** Called holding the call's lock: the participant takes its place again (it may have dropped on another instance). */
-    private Participant resume(String roomId, RelayCall call, Participant old, Media media, CallListener listener) {
-        Participant self = new Participant(old.participantId(), old.userId(), media, old.joinTime());
+    /**
+     * Called holding the call's lock: the participant takes its place again. Its old stream may
+     * be here (dropped, or still open: it gets {@link CallEvent.Replaced}) or on another
+     * instance, which lets it go when it hears of the resume (one more resume than it knows).
+     */
+    private Participant resume(String roomId, RelayCall call, Member old, Media media, CallListener listener) {
+        Participant self = new Participant(old.participant().participantId(), old.participant().userId(), media,
+                old.participant().joinTime());
         if (call.members.remove(self.participantId()) instanceof Local stale && stale.disconnectedAt() == null) {
             RelayCall.deliver(stale.listener(), new CallEvent.Replaced());
         }
         List<Participant> others = call.participants();
-        call.add(new Local(self, listener, null));
+        int resumes = old.resumes() + 1;
+        call.add(new Local(self, listener, null, resumes));
         RelayCall.deliver(listener, new CallEvent.Joined(self, others, true));
         call.tellLocalsBut(self.participantId(), new CallEvent.ParticipantJoined(self, true));
-        replicator.present(roomId, self);
+        replicator.present(roomId, self, resumes);
         return self;
     }
 
@@ -99,9 +103,10 @@ public final class InMemoryCallRelay implements CallRelay {
         calls.inExistingCall(roomId, call -> {
             if (call.members.get(participantId) instanceof Local local && local.disconnectedAt() == null) {
                 Participant reconnecting = local.participant().withReconnecting(true);
-                call.members.put(participantId, new Local(reconnecting, local.listener(), clock.instant()));
+                call.members.put(participantId, new Local(reconnecting, local.listener(), clock.instant(),
+                        local.resumes()));
                 call.tellLocals(new CallEvent.ParticipantReconnecting(participantId, reconnecting.userId()));
-                replicator.present(roomId, reconnecting);
+                replicator.present(roomId, reconnecting, local.resumes());
             }
         });
     }
@@ -119,7 +124,7 @@ public final class InMemoryCallRelay implements CallRelay {
             });
             expired.forEach(local -> {
                 calls.remove(roomId, call, local);
-                replicator.left(roomId, local.participant());
+                replicator.left(roomId, local.participant(), call.participantIds());
             });
         });
     }
@@ -158,7 +163,7 @@ public final class InMemoryCallRelay implements CallRelay {
                 throw ChatmeshException.notFound("participant " + participantId);
             }
             call.members.put(participantId, new Local(member.participant().withMedia(media), member.listener(),
-                    member.disconnectedAt()));
+                    member.disconnectedAt(), member.resumes()));
             call.tellLocalsBut(participantId, new CallEvent.MediaChanged(participantId, media));
             replicator.mediaChanged(roomId, participantId, media);
         }
@@ -176,7 +181,7 @@ public final class InMemoryCallRelay implements CallRelay {
                 return false;
             }
             calls.remove(roomId, call, left);
-            replicator.left(roomId, left.participant());
+            replicator.left(roomId, left.participant(), call.participantIds());
             return true;
         }
     }
@@ -185,7 +190,7 @@ public final class InMemoryCallRelay implements CallRelay {
     public void announceLocalParticipants() {
         calls.forEachCall((roomId, call) -> call.members.values().forEach(member -> {
             if (member instanceof Local local) {
-                replicator.present(roomId, local.participant());
+                replicator.present(roomId, local.participant(), local.resumes());
             }
         }));
     }

@@ -28,35 +28,48 @@ public final class RemoteParticipants {
      * Another instance announced a participant (joined, re-announced as still there, dropped
      * and reconnecting, or back). A participant not known yet counts as joined, whether this is
      * its join or a re-announce (this instance started later, or had dropped it); a known one
-     * is kept alive, and its changes (media, reconnecting, back) are told. A participant that
-     * was reconnecting here and came back on another instance becomes remote without leaving.
+     * is kept alive, and its changes (media, reconnecting, back) are told.
+     *
+     * <p>{@code resumes} orders the claims on one participant: an announce with fewer resumes
+     * than known is stale (its old instance re-announced it before hearing of the resume) and
+     * ignored. One with more means it was resumed on the announcing instance: a local one here
+     * becomes remote without leaving — if its stream is still open here (the drop was not
+     * noticed yet), that stream is told {@link CallEvent.Replaced} — and the others see it
+     * come back.
      */
-    public void present(String roomId, Participant participant) {
+    public void present(String roomId, Participant participant, int resumes) {
         calls.inCall(roomId, call -> {
-            Remote seen = new Remote(participant, clock.instant());
+            Remote seen = new Remote(participant, clock.instant(), resumes);
             String id = participant.participantId();
             switch (call.members.get(id)) {
                 case null -> {
                     call.tellLocals(new CallEvent.ParticipantJoined(participant));
                     call.add(seen);
                 }
+                case Remote known when resumes < known.resumes() -> {} // stale
                 case Remote known -> {
                     call.members.put(id, seen);
-                    tellChanges(call, known.participant(), participant);
+                    tellChanges(call, known.participant(), participant, resumes > known.resumes());
                 }
-                case Local local when local.disconnectedAt() != null && !participant.reconnecting() -> {
+                case Local local when resumes > local.resumes()
+                        && local.participant().userId().equals(participant.userId()) -> {
+                    if (local.disconnectedAt() == null) {
+                        RelayCall.deliver(local.listener(), new CallEvent.Replaced());
+                    }
                     call.members.put(id, seen); // it rejoined elsewhere
-                    call.tellLocals(new CallEvent.ParticipantJoined(participant, true));
+                    tellChanges(call, local.participant().withReconnecting(true), participant, true);
                 }
-                case Local ignored -> {} // participant ids are unique: never another instance's
+                case Local ignored -> {} // its own stale announce, or a forged id: this instance holds it
             }
             return null;
         });
     }
 
-    private static void tellChanges(RelayCall call, Participant before, Participant now) {
+    private static void tellChanges(RelayCall call, Participant before, Participant now, boolean resumed) {
         String id = now.participantId();
-        if (!before.reconnecting() && now.reconnecting()) {
+        if (resumed && !now.reconnecting()) {
+            call.tellLocals(new CallEvent.ParticipantJoined(now, true));
+        } else if (!before.reconnecting() && now.reconnecting()) {
             call.tellLocals(new CallEvent.ParticipantReconnecting(id, now.userId()));
         } else if (before.reconnecting() && !now.reconnecting()) {
             call.tellLocals(new CallEvent.ParticipantJoined(now, true));
@@ -65,11 +78,31 @@ public final class RemoteParticipants {
         }
     }
 
-    /** Another instance's participant left; unknown ones (already gone, never seen) are ignored. */
-    public void left(String roomId, String participantId) {
+    /**
+     * Another instance's participant left; unknown ones (already gone, never seen) are ignored.
+     *
+     * <p>The call-ended note is posted by the instance whose local participant's leave empties
+     * the call. When the last participants leave on different instances at the same moment,
+     * each still sees the others when its own leaves, so none ends the call that way; then the
+     * leaves' {@code remainingParticipantIds} tell: a remote leave that still counted this
+     * instance's {@link RelayCall#departed} among those remaining raced with it. Of the racing
+     * last leavers, the one with the greatest participant id posts the note — every instance
+     * knows all of their ids, so exactly one does.
+     */
+    public void left(String roomId, String participantId, List<String> remainingParticipantIds) {
         calls.inExistingCall(roomId, call -> {
-            if (call.members.get(participantId) instanceof Remote left) {
-                calls.remove(roomId, call, left);
+            if (!(call.members.get(participantId) instanceof Remote left)) {
+                return;
+            }
+            Local departed = call.departed;
+            boolean raced = departed != null
+                    && remainingParticipantIds.contains(departed.participant().participantId());
+            if (raced) {
+                call.racingLeavers.add(participantId);
+            }
+            if (calls.remove(roomId, call, left) && raced && call.racingLeavers.stream()
+                    .allMatch(racer -> departed.participant().participantId().compareTo(racer) > 0)) {
+                calls.tellEnded(roomId, call, departed);
             }
         });
     }
@@ -78,7 +111,8 @@ public final class RemoteParticipants {
     public void mediaChanged(String roomId, String participantId, Media media) {
         calls.inExistingCall(roomId, call -> {
             if (call.members.get(participantId) instanceof Remote member) {
-                call.members.put(participantId, new Remote(member.participant().withMedia(media), member.lastSeen()));
+                call.members.put(participantId,
+                        new Remote(member.participant().withMedia(media), member.lastSeen(), member.resumes()));
                 call.tellLocals(new CallEvent.MediaChanged(participantId, media));
             }
         });
