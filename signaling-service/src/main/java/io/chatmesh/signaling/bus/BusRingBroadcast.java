@@ -5,30 +5,28 @@ import io.chatmesh.proto.signaling.internal.v1.CallRingChanged;
 import io.chatmesh.signaling.api.CallProtos;
 import io.chatmesh.signaling.domain.Invitation;
 import io.chatmesh.signaling.domain.RingBroadcast;
-import java.time.Duration;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Publishes ring changes on the call-rings topic (keyed by room id) for chat-service's fan-out,
- * as {@link CallRingChanged}. One publishing thread keeps the order of the changes; a change the
- * bus does not take is logged and lost (the chat stream's ringing also ends at expire_time, and
- * WatchCalls stays the complete source).
+ * as {@link CallRingChanged}, on the {@link CallBusBridge}'s outbox thread (which keeps their
+ * order, and is drained and stopped by the bridge). A change the bus does not take is logged
+ * and lost: the chat stream's ringing also ends at expire_time, and WatchCalls stays the
+ * complete source.
  */
-public final class BusRingBroadcast implements RingBroadcast, AutoCloseable {
+public final class BusRingBroadcast implements RingBroadcast {
 
     private static final Logger log = LoggerFactory.getLogger(BusRingBroadcast.class);
-    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
     private final EventBus bus;
     private final String topic;
-    private final ExecutorService outbox;
+    private final Executor outbox;
 
-    /** @param outbox runs the publishes in order (one thread, see {@link CallBusBridge#newOutbox}) */
-    public BusRingBroadcast(EventBus bus, String topic, ExecutorService outbox) {
+    /** @param outbox the bridge's outbox (one thread, see {@link CallBusBridge#newOutbox}) */
+    public BusRingBroadcast(EventBus bus, String topic, Executor outbox) {
         this.bus = bus;
         this.topic = topic;
         this.outbox = outbox;
@@ -46,21 +44,7 @@ public final class BusRingBroadcast implements RingBroadcast, AutoCloseable {
                 }
             });
         } catch (RejectedExecutionException e) {
-            lost(invitation, e);
-        }
-    }
-
-    /** Publishes what is still queued, for at most a few seconds. */
-    @Override
-    public void close() {
-        outbox.shutdown();
-        try {
-            if (!outbox.awaitTermination(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                outbox.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            outbox.shutdownNow();
-            Thread.currentThread().interrupt();
+            lost(invitation, e); // outbox full, or closed with the bridge
         }
     }
 

@@ -49,12 +49,16 @@ class SignalingConfig {
                 properties.membership().deadline(), properties.membership().cacheTtl());
     }
 
+    /** Publishes the bus events of calls and rings in order, one thread; the bridge stops it. */
+    @Bean(destroyMethod = "")
+    ExecutorService signalingBusOutbox(SignalingProperties properties) {
+        return CallBusBridge.newOutbox(properties.bus().outboxCapacity());
+    }
+
     /** Shares the calls with the other instances over the bus (an instance alone only hears itself). */
     @Bean(destroyMethod = "close")
-    CallBusBridge callBusBridge(EventBus eventBus, SignalingProperties properties) {
-        SignalingProperties.Bus bus = properties.bus();
-        return new CallBusBridge(eventBus, bus.topic(), properties.instanceId(),
-                CallBusBridge.newOutbox(bus.outboxCapacity()));
+    CallBusBridge callBusBridge(EventBus eventBus, SignalingProperties properties, ExecutorService signalingBusOutbox) {
+        return new CallBusBridge(eventBus, properties.bus().topic(), properties.instanceId(), signalingBusOutbox);
     }
 
     /** Ring timeouts, RPC confirmation timeouts, WatchCalls token expiry. */
@@ -84,10 +88,10 @@ class SignalingConfig {
     }
 
     /** Rings for the chat streams: chat-service's fan-out reads the topic. */
-    @Bean(destroyMethod = "close")
-    BusRingBroadcast ringBroadcast(EventBus eventBus, SignalingProperties properties,
+    @Bean
+    BusRingBroadcast ringBroadcast(EventBus eventBus, ExecutorService signalingBusOutbox,
             @Value("${" + Topics.CALL_RINGS_PROPERTY + ":" + Topics.CALL_RINGS + "}") String topic) {
-        return new BusRingBroadcast(eventBus, topic, CallBusBridge.newOutbox(properties.bus().outboxCapacity()));
+        return new BusRingBroadcast(eventBus, topic, signalingBusOutbox);
     }
 
     @Bean
