@@ -336,8 +336,9 @@ class KafkaProductionPathSystemTest {
 
     /**
      * Scenario 4b: ringing and a three-person group call over the real broker. Alice rings from
-     * signaling instance 1; Bob's watch on instance 2 rings and he accepts there, which Alice's
-     * watch on instance 1 sees. Then Alice (instance 1), Bob (instance 2) and Carol (instance 1)
+     * signaling instance 1; Bob's watch on instance 2 rings, and so does his chat stream on
+     * chat-service instance 2 (call_changed, from signaling over the bus), and he accepts there,
+     * which Alice's watch on instance 1 sees. Then Alice (instance 1), Bob (instance 2) and Carol (instance 1)
      * share one call and every pair completes offer, answer and ICE, the greater participant id
      * offering (the negotiation rule).
      */
@@ -351,6 +352,7 @@ class KafkaProductionPathSystemTest {
         as(RoomServiceGrpc.newBlockingStub(channel(Instance.CHAT_1)), carol)
                 .joinRoom(JoinRoomRequest.newBuilder().setRoomId(roomId).build());
 
+        ChatClient bobChat = ChatClient.connect(channel(Instance.CHAT_2), bob, "bob-laptop");
         StreamRecorder<WatchCallsResponse> bobWatch = new StreamRecorder<>();
         StreamRecorder<WatchCallsResponse> aliceWatch = new StreamRecorder<>();
         Context.CancellableContext watching = Context.current().withCancellation();
@@ -366,6 +368,8 @@ class KafkaProductionPathSystemTest {
             assertThat(rung.getCalleeIdsList()).hasSize(2);
             bobWatch.awaitFirst(r -> r.getCall().getCallId().equals(rung.getCallId())
                     && r.getCall().getState() == CallState.CALL_STATE_RINGING);
+            bobChat.events.awaitFirst(e -> e.getCallChanged().getCallId().equals(rung.getCallId())
+                    && e.getCallChanged().getState() == CallState.CALL_STATE_RINGING);
             Call accepted = as(SignalingServiceGrpc.newBlockingStub(channel(Instance.SIGNALING_2)), bob)
                     .acceptCall(AcceptCallRequest.newBuilder().setCallId(rung.getCallId()).build()).getCall();
             assertThat(accepted.getAcceptedUserIdsList()).hasSize(1);
