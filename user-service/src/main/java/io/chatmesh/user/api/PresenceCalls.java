@@ -49,7 +49,8 @@ final class PresenceCalls {
                 .require(!UserRules.hasControlCharacters(request.getStatusText()), "status_text",
                         "must not contain control characters")
                 .check();
-        var now = presence.choose(AuthContext.current().userId(), status, request.getStatusText().strip());
+        var now = presence.choose(AuthContext.current().userId(),
+                new PresenceTracker.Choice(status, request.getStatusText().strip()));
         return SetPresenceResponse.newBuilder().setPresence(proto(now)).build();
     }
 

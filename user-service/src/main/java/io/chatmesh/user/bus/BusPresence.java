@@ -63,7 +63,7 @@ public final class BusPresence implements PresenceEvents, AutoCloseable {
                 StatusChosen chosen = signal.getStatusChosen();
                 PresenceTracker.Status status = status(chosen.getStatus());
                 if (status != null) {
-                    tracker.statusChosen(chosen.getUserId(), status, chosen.getStatusText());
+                    tracker.statusChosen(chosen.getUserId(), new PresenceTracker.Choice(status, chosen.getStatusText()));
                 }
             }
             case SIGNAL_NOT_SET -> { }
@@ -71,10 +71,10 @@ public final class BusPresence implements PresenceEvents, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<Void> statusChosen(String userId, PresenceTracker.Status status, String statusText) {
+    public CompletableFuture<Void> statusChosen(String userId, PresenceTracker.Choice choice) {
         return bus.publish(Topics.PRESENCE, userId, PresenceSignal.newBuilder()
-                .setStatusChosen(StatusChosen.newBuilder().setUserId(userId).setStatus(proto(status))
-                        .setStatusText(statusText))
+                .setStatusChosen(StatusChosen.newBuilder().setUserId(userId).setStatus(proto(choice.status()))
+                        .setStatusText(choice.statusText()))
                 .build().toByteArray());
     }
 

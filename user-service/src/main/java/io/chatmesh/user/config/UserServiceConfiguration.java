@@ -16,6 +16,7 @@ import io.chatmesh.user.domain.AccessTokenIssuer;
 import io.chatmesh.user.domain.Accounts;
 import io.chatmesh.user.domain.BoundedPasswordHasher;
 import io.chatmesh.user.domain.PasswordHasher;
+import io.chatmesh.user.domain.PresenceChoiceStore;
 import io.chatmesh.user.domain.PresenceDirectory;
 import io.chatmesh.user.domain.PresenceTracker;
 import io.chatmesh.user.domain.Privacy;
@@ -25,6 +26,7 @@ import io.chatmesh.user.domain.Relationships;
 import io.chatmesh.user.domain.Sessions;
 import io.chatmesh.user.domain.SigningKeys;
 import io.chatmesh.user.domain.UserStore;
+import io.chatmesh.user.store.JdbiPresenceChoiceStore;
 import io.chatmesh.user.store.JdbiRefreshTokenStore;
 import io.chatmesh.user.store.JdbiRelationshipStore;
 import io.chatmesh.user.store.JdbiSigningKeyStore;
@@ -100,8 +102,13 @@ class UserServiceConfiguration {
     }
 
     @Bean
-    PresenceTracker presenceTracker(PresenceProperties properties, Clock clock) {
-        return new PresenceTracker(properties.deviceTimeout(), clock);
+    PresenceChoiceStore presenceChoiceStore(Jdbi jdbi) {
+        return new JdbiPresenceChoiceStore(jdbi);
+    }
+
+    @Bean
+    PresenceTracker presenceTracker(PresenceProperties properties, Clock clock, PresenceChoiceStore choices) {
+        return new PresenceTracker(properties.deviceTimeout(), clock, choices);
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")
@@ -111,8 +118,8 @@ class UserServiceConfiguration {
 
     @Bean
     PresenceDirectory presenceDirectory(PresenceTracker tracker, Privacy privacy, BusPresence events,
-            PresenceProperties properties) {
-        return new PresenceDirectory(tracker, privacy, events, properties.publishTimeout());
+            PresenceChoiceStore choices, PresenceProperties properties, Clock clock) {
+        return new PresenceDirectory(tracker, privacy, events, choices, clock, properties.publishTimeout());
     }
 
     @Bean

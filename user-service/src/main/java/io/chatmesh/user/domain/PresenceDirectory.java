@@ -2,6 +2,7 @@ package io.chatmesh.user.domain;
 
 import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.user.domain.PresenceTracker.Presence;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +21,17 @@ public final class PresenceDirectory {
     private final PresenceTracker tracker;
     private final Privacy privacy;
     private final PresenceEvents events;
+    private final PresenceChoiceStore choices;
+    private final Clock clock;
     private final Duration publishTimeout;
 
-    public PresenceDirectory(PresenceTracker tracker, Privacy privacy, PresenceEvents events, Duration publishTimeout) {
+    public PresenceDirectory(PresenceTracker tracker, Privacy privacy, PresenceEvents events,
+            PresenceChoiceStore choices, Clock clock, Duration publishTimeout) {
         this.tracker = tracker;
         this.privacy = privacy;
         this.events = events;
+        this.choices = choices;
+        this.clock = clock;
         this.publishTimeout = publishTimeout;
     }
 
@@ -47,11 +53,15 @@ public final class PresenceDirectory {
         return callerId.equals(userId) || relation != null && relation.friends() && !relation.blocked();
     }
 
-    /** Sets the caller's chosen status; every instance learns it over the bus. */
-    public Presence choose(String callerId, PresenceTracker.Status status, String statusText) {
-        tracker.statusChosen(callerId, status, statusText);
+    /**
+     * Sets the caller's chosen status: stored first (restarts and instances started later read
+     * it), then every running instance learns it over the bus.
+     */
+    public Presence choose(String callerId, PresenceTracker.Choice choice) {
+        choices.save(callerId, choice, Times.now(clock));
+        tracker.statusChosen(callerId, choice);
         try {
-            events.statusChosen(callerId, status, statusText).get(publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            events.statusChosen(callerId, choice).get(publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ChatmeshException.unavailable("interrupted");

@@ -5,5 +5,5 @@ import java.util.concurrent.CompletableFuture;
 /** Port: tells every user-service instance the status a user chose (the bus). */
 public interface PresenceEvents {
 
-    CompletableFuture<Void> statusChosen(String userId, PresenceTracker.Status status, String statusText);
+    CompletableFuture<Void> statusChosen(String userId, PresenceTracker.Choice choice);
 }
