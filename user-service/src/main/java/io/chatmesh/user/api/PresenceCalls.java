@@ -3,10 +3,8 @@ package io.chatmesh.user.api;
 import io.chatmesh.platform.auth.AuthContext;
 import io.chatmesh.platform.error.Validation;
 import io.chatmesh.platform.stream.OutboundQueue;
-import io.chatmesh.platform.time.ApiTimes;
 import io.chatmesh.proto.user.v1.GetPresenceRequest;
 import io.chatmesh.proto.user.v1.GetPresenceResponse;
-import io.chatmesh.proto.user.v1.Presence;
 import io.chatmesh.proto.user.v1.SetPresenceRequest;
 import io.chatmesh.proto.user.v1.SetPresenceResponse;
 import io.chatmesh.proto.user.v1.WatchPresenceRequest;
@@ -37,7 +35,7 @@ final class PresenceCalls {
         new Validation().ids("user_ids", request.getUserIdsList(), 1, UserGrpcService.BATCH_MAX).check();
         GetPresenceResponse.Builder reply = GetPresenceResponse.newBuilder();
         presence.visible(AuthContext.current().userId(), request.getUserIdsList())
-                .forEach(p -> reply.addPresences(proto(p)));
+                .forEach(p -> reply.addPresences(BusPresence.proto(p)));
         return reply.build();
     }
 
@@ -51,7 +49,7 @@ final class PresenceCalls {
                 .check();
         var now = presence.choose(AuthContext.current().userId(),
                 new PresenceTracker.Choice(status, request.getStatusText().strip()));
-        return SetPresenceResponse.newBuilder().setPresence(proto(now)).build();
+        return SetPresenceResponse.newBuilder().setPresence(BusPresence.proto(now)).build();
     }
 
     /**
@@ -87,17 +85,6 @@ final class PresenceCalls {
     }
 
     private static WatchPresenceResponse message(PresenceTracker.Presence presence) {
-        return WatchPresenceResponse.newBuilder().setPresence(proto(presence)).build();
-    }
-
-    static Presence proto(PresenceTracker.Presence presence) {
-        Presence.Builder proto = Presence.newBuilder()
-                .setUserId(presence.userId())
-                .setStatus(BusPresence.proto(presence.status()))
-                .setStatusText(presence.statusText());
-        if (presence.lastSeenTime() != null) {
-            proto.setLastSeenTime(ApiTimes.timestamp(presence.lastSeenTime()));
-        }
-        return proto.build();
+        return WatchPresenceResponse.newBuilder().setPresence(BusPresence.proto(presence)).build();
     }
 }

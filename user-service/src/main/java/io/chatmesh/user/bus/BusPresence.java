@@ -5,9 +5,12 @@ import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.bus.Topics;
 import io.chatmesh.platform.time.ApiTimes;
 import io.chatmesh.proto.user.internal.v1.DeviceStream;
+import io.chatmesh.proto.user.internal.v1.PresenceChanged;
 import io.chatmesh.proto.user.internal.v1.PresenceSignal;
 import io.chatmesh.proto.user.internal.v1.StatusChosen;
+import io.chatmesh.proto.user.v1.Presence;
 import io.chatmesh.proto.user.v1.PresenceStatus;
+import io.chatmesh.user.domain.PresenceAudience;
 import io.chatmesh.user.domain.PresenceEvents;
 import io.chatmesh.user.domain.PresenceTracker;
 import java.time.Duration;
@@ -76,6 +79,31 @@ public final class BusPresence implements PresenceEvents, AutoCloseable {
                 .setStatusChosen(StatusChosen.newBuilder().setUserId(userId).setStatus(proto(choice.status()))
                         .setStatusText(choice.statusText()))
                 .build().toByteArray());
+    }
+
+    @Override
+    public void changed(PresenceTracker.Presence presence, PresenceAudience audience) {
+        bus.publish(Topics.PRESENCE_CHANGES, presence.userId(), PresenceChanged.newBuilder()
+                .setPresence(proto(presence))
+                .addAllFriendIds(audience.friendIds())
+                .addAllBlockedUserIds(audience.blockedUserIds())
+                .build().toByteArray()).whenComplete((ok, failure) -> {
+                    if (failure != null) {
+                        log.warn("presence change not published: {}", failure.toString());
+                    }
+                });
+    }
+
+    /** The public form of a presence. */
+    public static Presence proto(PresenceTracker.Presence presence) {
+        Presence.Builder proto = Presence.newBuilder()
+                .setUserId(presence.userId())
+                .setStatus(proto(presence.status()))
+                .setStatusText(presence.statusText());
+        if (presence.lastSeenTime() != null) {
+            proto.setLastSeenTime(ApiTimes.timestamp(presence.lastSeenTime()));
+        }
+        return proto.build();
     }
 
     /** Null for what a user cannot choose. */

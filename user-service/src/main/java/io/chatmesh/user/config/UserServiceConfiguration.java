@@ -16,6 +16,7 @@ import io.chatmesh.user.domain.AccessTokenIssuer;
 import io.chatmesh.user.domain.Accounts;
 import io.chatmesh.user.domain.BoundedPasswordHasher;
 import io.chatmesh.user.domain.PasswordHasher;
+import io.chatmesh.user.domain.PresenceBroadcast;
 import io.chatmesh.user.domain.PresenceChoiceStore;
 import io.chatmesh.user.domain.PresenceDirectory;
 import io.chatmesh.user.domain.PresenceTracker;
@@ -120,6 +121,11 @@ class UserServiceConfiguration {
     PresenceDirectory presenceDirectory(PresenceTracker tracker, Privacy privacy, BusPresence events,
             PresenceChoiceStore choices, PresenceProperties properties, Clock clock) {
         return new PresenceDirectory(tracker, privacy, events, choices, clock, properties.publishTimeout());
+    }
+
+    @Bean(initMethod = "start", destroyMethod = "close")
+    PresenceBroadcast presenceBroadcast(PresenceTracker tracker, Privacy privacy, BusPresence events) {
+        return new PresenceBroadcast(tracker, privacy, events);
     }
 
     @Bean

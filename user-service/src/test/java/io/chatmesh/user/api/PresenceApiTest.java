@@ -10,6 +10,7 @@ import io.chatmesh.platform.bus.Topics;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.platform.time.ApiTimes;
 import io.chatmesh.proto.user.internal.v1.DeviceStream;
+import io.chatmesh.proto.user.internal.v1.PresenceChanged;
 import io.chatmesh.proto.user.internal.v1.PresenceSignal;
 import io.chatmesh.proto.user.v1.AcceptRelationshipRequestRequest;
 import io.chatmesh.proto.user.v1.BlockUserRequest;
@@ -142,6 +143,37 @@ class PresenceApiTest extends UserServiceApiTestSupport {
             assertThat(next(seen).getStatus()).isEqualTo(PresenceStatus.PRESENCE_STATUS_OFFLINE);
         } finally {
             watching.cancel(null);
+        }
+    }
+
+    @Test
+    void everyChangeIsAnnouncedOnTheBusWithTheFriendsAndTheUsersAcrossABlock() throws Exception {
+        Person alice = newUser("pres");
+        Person friend = newUser("pres");
+        Person blocker = newUser("pres");
+        Person blocked = newUser("pres");
+        befriend(alice, friend);
+        users(blocker).blockUser(BlockUserRequest.newBuilder().setUserId(alice.id()).build());
+        users(alice).blockUser(BlockUserRequest.newBuilder().setUserId(blocked.id()).build());
+        BlockingQueue<PresenceChanged> announced = new LinkedBlockingQueue<>();
+        try (EventBus.Subscription ignored = bus.subscribeLive(Topics.PRESENCE_CHANGES, (key, payload) -> {
+            PresenceChanged changed = PresenceChanged.parseFrom(payload);
+            if (changed.getPresence().getUserId().equals(alice.id())) {
+                announced.add(changed);
+            }
+        })) {
+            device(alice, "phone", true, Instant.now());
+            PresenceChanged online = announced.poll(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+            assertThat(online).as("announced within %s", PATIENCE).isNotNull();
+            assertThat(online.getPresence().getStatus()).isEqualTo(PresenceStatus.PRESENCE_STATUS_ONLINE);
+            assertThat(online.getFriendIdsList()).containsExactly(friend.id());
+            assertThat(online.getBlockedUserIdsList()).containsExactlyInAnyOrder(blocker.id(), blocked.id());
+
+            device(alice, "phone", false, Instant.now());
+            PresenceChanged offline = announced.poll(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+            assertThat(offline).as("announced within %s", PATIENCE).isNotNull();
+            assertThat(offline.getPresence().getStatus()).isEqualTo(PresenceStatus.PRESENCE_STATUS_OFFLINE);
+            assertThat(offline.getPresence().hasLastSeenTime()).isTrue();
         }
     }
 
