@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -128,14 +129,18 @@ public final class PresenceTracker {
         return () -> listeners.remove(listener);
     }
 
-    /** The presence to show now, or null when it did not change. */
+    /**
+     * The presence to show now, or null when nothing worth telling changed: while the user is
+     * online a newer last-seen time (every heartbeat moves it) is shown but not announced.
+     */
     private Presence update(String userId, UserState user) {
+        Presence before = user.shown;
         Presence now = shown(userId, user);
-        if (now.equals(user.shown)) {
-            return null;
-        }
         user.shown = now;
-        return now;
+        boolean changed = before == null || before.status() != now.status()
+                || !before.statusText().equals(now.statusText())
+                || now.status() == Status.OFFLINE && !Objects.equals(before.lastSeenTime(), now.lastSeenTime());
+        return changed ? now : null;
     }
 
     private static Presence shown(String userId, UserState user) {
