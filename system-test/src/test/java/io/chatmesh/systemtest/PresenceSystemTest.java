@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Presence end to end on the production path: user-service, two chat-service instances and
  * message-service, each with its own Kafka clients on one real broker. A user with two devices
  * on the two chat instances; a friend and a room co-member watching on their chat streams (each
- * on another instance than some of the user's devices); a co-member the user blocked. Short
+ * on another instance than some of the user's devices; GetPresence shows the co-member what
+ * the friend sees: user-service asks chat-service who shares a room); a co-member the user blocked. Short
  * presence timeouts so the test is quick; it waits for states, never for a time.
  */
 class PresenceSystemTest {
@@ -107,6 +108,12 @@ class PresenceSystemTest {
             assertThat(watcher.awaitPresence(ann.id(), PresenceStatus.PRESENCE_STATUS_AWAY).getStatusText())
                     .isEqualTo("in a meeting");
         }
+
+        // user-service asks chat-service (over gRPC) who shares a room with cyd: ann does
+        Presence seenByCoMember = presenceOf(cyd, ann);
+        assertThat(seenByCoMember.getStatus()).isEqualTo(PresenceStatus.PRESENCE_STATUS_AWAY);
+        assertThat(seenByCoMember.getStatusText()).isEqualTo("in a meeting");
+        assertThat(presenceOf(dan, ann).getStatus()).as("across a block").isEqualTo(PresenceStatus.PRESENCE_STATUS_OFFLINE);
 
         // one device closes: the other keeps ann online. Once her last-seen time (moved by the
         // laptop's heartbeats) is a device timeout past the close, the phone is gone for good:

@@ -1,17 +1,25 @@
 package io.chatmesh.chat.api;
 
+import static io.chatmesh.testkit.GrpcErrors.violatedFields;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatmesh.chat.ChatClient;
 import io.chatmesh.chat.ChatServiceTestBase;
+import io.chatmesh.platform.auth.BearerCallCredentials;
 import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.bus.Topics;
+import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.chat.v1.ServerEvent;
+import io.chatmesh.proto.room.internal.v1.CheckCoMembersRequest;
+import io.chatmesh.proto.room.internal.v1.MembershipServiceGrpc;
 import io.chatmesh.proto.room.v1.RoomKind;
 import io.chatmesh.proto.user.internal.v1.PresenceChanged;
 import io.chatmesh.proto.user.v1.Presence;
 import io.chatmesh.proto.user.v1.PresenceStatus;
+import io.grpc.Status;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -86,6 +94,37 @@ class PresenceChangedTest extends ChatServiceTestBase {
             assertThat(seen.getUserId()).isEqualTo(alice.id());
             assertThat(seen.getStatus()).isEqualTo(PresenceStatus.PRESENCE_STATUS_DO_NOT_DISTURB);
         }
+    }
+
+    @Test
+    void checkCoMembersNamesWhoSharesARoomSmallEnoughForPresenceAboutTheCallerOnly() {
+        TestUser alice = newUser();
+        TestUser coMember = newUser();
+        TestUser bigRoomMember = newUser();
+        TestUser stranger = newUser();
+        createRoom(alice, RoomKind.ROOM_KIND_PRIVATE, coMember);
+        // four members: more than the test's presence-room-limit (3)
+        createRoom(bigRoomMember, RoomKind.ROOM_KIND_GROUP, alice, newUser(), newUser());
+
+        assertThat(memberships(alice).checkCoMembers(CheckCoMembersRequest.newBuilder().setUserId(alice.id())
+                .addOtherUserIds(coMember.id()).addOtherUserIds(bigRoomMember.id()).addOtherUserIds(stranger.id())
+                .addOtherUserIds(Ids.newId()).build()).getCoMemberUserIdsList())
+                .containsExactly(coMember.id());
+
+        assertStatus(Status.Code.PERMISSION_DENIED, () -> memberships(stranger).checkCoMembers(
+                CheckCoMembersRequest.newBuilder().setUserId(alice.id()).addOtherUserIds(coMember.id()).build()));
+        assertThat(violatedFields(() -> memberships(alice).checkCoMembers(
+                CheckCoMembersRequest.newBuilder().setUserId(alice.id()).build()))).containsExactly("other_user_ids");
+        assertThat(violatedFields(() -> memberships(alice).checkCoMembers(CheckCoMembersRequest.newBuilder()
+                .setUserId(alice.id()).addAllOtherUserIds(IntStream.range(0, 101).mapToObj(i -> Ids.newId()).toList())
+                .build()))).containsExactly("other_user_ids");
+        assertThat(violatedFields(() -> memberships(alice).checkCoMembers(CheckCoMembersRequest.newBuilder()
+                .setUserId(alice.id()).addOtherUserIds("not an id").build()))).containsExactly("other_user_ids[0]");
+    }
+
+    private MembershipServiceGrpc.MembershipServiceBlockingStub memberships(TestUser user) {
+        return MembershipServiceGrpc.newBlockingStub(channel).withCallCredentials(BearerCallCredentials.of(user.token()))
+                .withDeadlineAfter(20, TimeUnit.SECONDS);
     }
 
     private void announce(TestUser user, PresenceStatus status, List<TestUser> friends, List<TestUser> blocked) {

@@ -12,6 +12,7 @@ import io.chatmesh.proto.user.v1.UserServiceGrpc;
 import io.chatmesh.user.api.CallDeadline;
 import io.chatmesh.user.bus.BusPresence;
 import io.chatmesh.user.bus.BusSessionEvents;
+import io.chatmesh.user.client.GrpcRoomCoMembers;
 import io.chatmesh.user.domain.AccessTokenIssuer;
 import io.chatmesh.user.domain.Accounts;
 import io.chatmesh.user.domain.BoundedPasswordHasher;
@@ -35,6 +36,7 @@ import io.chatmesh.user.store.JdbiUserStore;
 import java.time.Clock;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
+import org.springframework.grpc.client.GrpcChannelFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
@@ -119,8 +121,10 @@ class UserServiceConfiguration {
 
     @Bean
     PresenceDirectory presenceDirectory(PresenceTracker tracker, Privacy privacy, BusPresence events,
-            PresenceChoiceStore choices, PresenceProperties properties, Clock clock) {
-        return new PresenceDirectory(tracker, privacy, events, choices, clock, properties.publishTimeout());
+            PresenceChoiceStore choices, GrpcChannelFactory channels, PresenceProperties properties, Clock clock) {
+        return new PresenceDirectory(tracker, privacy, events, choices,
+                new GrpcRoomCoMembers(channels.createChannel("rooms"), properties.roomsDeadline()), clock,
+                properties.publishTimeout());
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")
