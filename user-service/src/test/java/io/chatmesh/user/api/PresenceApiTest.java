@@ -188,6 +188,13 @@ class PresenceApiTest extends UserServiceApiTestSupport {
         assertThat(violatedFields(() -> users(alice).getPresence(GetPresenceRequest.newBuilder()
                 .addAllUserIds(IntStream.range(0, 101).mapToObj(i -> Ids.newId()).toList()).build())))
                 .containsExactly("user_ids");
+        assertThat(violatedFields(() -> UserServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .withCallCredentials(BearerCallCredentials.of(alice.token()))
+                .watchPresence(WatchPresenceRequest.getDefaultInstance()).hasNext()))
+                .containsExactly("user_ids");
+        assertThat(violatedFields(() -> users(alice).setPresence(SetPresenceRequest.newBuilder()
+                .setStatus(PresenceStatus.PRESENCE_STATUS_AWAY).setStatusText("tab\there").build())))
+                .containsExactly("status_text");
         assertThat(presenceOf(alice, alice).getStatus()).isEqualTo(PresenceStatus.PRESENCE_STATUS_OFFLINE);
     }
 
