@@ -152,6 +152,11 @@ final class ProductionStack implements AutoCloseable {
         return options.ports().get(instance);
     }
 
+    /** JDBC URL of the database the chat instances share (user {@link TestPostgres#USER}). */
+    String chatDatabase() {
+        return chatDatabase;
+    }
+
     KafkaBroker kafka() {
         return kafka;
     }

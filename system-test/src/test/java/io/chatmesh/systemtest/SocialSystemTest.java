@@ -3,9 +3,12 @@ package io.chatmesh.systemtest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.common.util.concurrent.ListenableFuture;
 import io.chatmesh.platform.auth.BearerCallCredentials;
 import io.chatmesh.platform.time.ApiTimes;
 import io.chatmesh.proto.room.v1.CreateRoomRequest;
+import io.chatmesh.proto.room.v1.MatchRandomRequest;
+import io.chatmesh.proto.room.v1.MatchRandomResponse;
 import io.chatmesh.proto.room.v1.RoomKind;
 import io.chatmesh.proto.room.v1.RoomServiceGrpc;
 import io.chatmesh.proto.user.v1.AcceptRelationshipRequestRequest;
@@ -21,6 +24,7 @@ import io.chatmesh.proto.user.v1.SignUpRequest;
 import io.chatmesh.proto.user.v1.UserServiceGrpc;
 import io.chatmesh.systemtest.ProductionStack.Instance;
 import io.chatmesh.testkit.StreamRecorder;
+import io.chatmesh.testkit.TestPostgres;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
@@ -30,20 +34,23 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Presence end to end on the production path: user-service, two chat-service instances and
+ * Presence and random matching end to end on the production path: user-service, two chat-service instances and
  * message-service, each with its own Kafka clients on one real broker. A user with two devices
  * on the two chat instances; a friend and a room co-member watching on their chat streams (each
  * on another instance than some of the user's devices; GetPresence shows the co-member what
  * the friend sees: user-service asks chat-service who shares a room); a co-member the user blocked. Short
- * presence timeouts so the test is quick; it waits for states, never for a time.
+ * presence timeouts so the test is quick; it waits for states, never for a time. And
+ * MatchRandom across the two chat instances: of three waiting users the first two are matched,
+ * the third keeps waiting until a fourth comes.
  */
-class PresenceSystemTest {
+class SocialSystemTest {
 
     private static final String PASSWORD = "correct horse battery";
     private static final Duration PATIENCE = StreamRecorder.PATIENCE;
@@ -147,6 +154,53 @@ class PresenceSystemTest {
         for (ChatClient stream : List.of(again, bobStream, cydStream, danStream)) {
             stream.close();
         }
+    }
+
+    @Test
+    void matchRandomPairsTheFirstTwoWaitingUsersOnTwoInstancesWhileTheThirdKeepsWaiting() throws Exception {
+        Account ann = signUpAndLogIn("match-ann");
+        Account ben = signUpAndLogIn("match-ben");
+        Account cyd = signUpAndLogIn("match-cyd");
+        Account dan = signUpAndLogIn("match-dan");
+
+        ListenableFuture<MatchRandomResponse> annWaits = match(Instance.CHAT_1, ann);
+        awaitWaiting(ann);
+        ListenableFuture<MatchRandomResponse> benWaits = match(Instance.CHAT_2, ben);
+        MatchRandomResponse annMatch = annWaits.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        MatchRandomResponse benMatch = benWaits.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        ListenableFuture<MatchRandomResponse> cydWaits = match(Instance.CHAT_1, cyd);
+        awaitWaiting(cyd);
+
+        assertThat(annMatch.getMatchedUserId()).isEqualTo(ben.id());
+        assertThat(benMatch.getMatchedUserId()).isEqualTo(ann.id());
+        assertThat(annMatch.getRoom().getId()).isEqualTo(benMatch.getRoom().getId());
+        assertThat(annMatch.getRoom().getDirectUserIdsList()).containsExactlyInAnyOrder(ann.id(), ben.id());
+        assertThat(cydWaits.isDone()).as("cyd has nobody to match").isFalse();
+        assertThat(waiting()).containsExactly(cyd.id());
+
+        // the next one to come, on the other instance, is matched with cyd
+        MatchRandomResponse danMatch = match(Instance.CHAT_2, dan).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        assertThat(danMatch.getMatchedUserId()).isEqualTo(cyd.id());
+        assertThat(cydWaits.get(PATIENCE.toSeconds(), TimeUnit.SECONDS).getRoom().getId())
+                .isEqualTo(danMatch.getRoom().getId());
+        assertThat(waiting()).isEmpty();
+    }
+
+    private static ListenableFuture<MatchRandomResponse> match(Instance chat, Account account) {
+        return RoomServiceGrpc.newFutureStub(channels.get(chat))
+                .withCallCredentials(BearerCallCredentials.of(account.token()))
+                .withDeadlineAfter(2, TimeUnit.MINUTES)
+                .matchRandom(MatchRandomRequest.getDefaultInstance());
+    }
+
+    private static void awaitWaiting(Account account) {
+        await().atMost(PATIENCE).until(() -> waiting().contains(account.id()));
+    }
+
+    /** Users with a ticket in the queue the chat instances share (a table of their database), oldest first. */
+    private static List<String> waiting() {
+        return Jdbi.create(stack.chatDatabase(), TestPostgres.USER, TestPostgres.PASSWORD).withHandle(handle -> handle
+                .createQuery("SELECT user_id FROM random_match_queue ORDER BY ticket_id").mapTo(String.class).list());
     }
 
     private static Presence awaitStatus(Account viewer, Account user, PresenceStatus status) {
