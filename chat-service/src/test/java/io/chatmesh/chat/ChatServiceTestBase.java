@@ -59,7 +59,9 @@ import org.springframework.test.context.DynamicPropertySource;
         // a failed publish stays unpublished until the test publishes the room again;
         // RelayRetryTest checks the retries
         "chatmesh.chat.relay-retry-interval=1h",
-        "chatmesh.chat.relay-sweep-interval=1h"})
+        "chatmesh.chat.relay-sweep-interval=1h",
+        // rooms of up to 3 members share presence, so a test can build a bigger one cheaply
+        "chatmesh.chat.presence-room-limit=3"})
 @Import(ChatServiceTestBase.TestServices.class)
 public abstract class ChatServiceTestBase {
 

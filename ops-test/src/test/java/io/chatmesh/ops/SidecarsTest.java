@@ -97,6 +97,7 @@ class SidecarsTest {
             assertThat(egress).as(service.serviceName()).isEqualTo(expectedEgress);
         }
         assertThat(calls).as("who calls whom (the services' prod profiles)").isEqualTo(Map.of(
+                "user-service", Set.of("chat-service"),
                 "chat-service", Set.of("user-service", "message-service"),
                 "message-service", Set.of("user-service", "chat-service"),
                 "signaling-service", Set.of("user-service", "chat-service")));

@@ -11,6 +11,8 @@ import io.chatmesh.proto.chat.v1.Hello;
 import io.chatmesh.proto.chat.v1.SendMessageEvent;
 import io.chatmesh.proto.chat.v1.ServerEvent;
 import io.chatmesh.proto.message.v1.Message;
+import io.chatmesh.proto.user.v1.Presence;
+import io.chatmesh.proto.user.v1.PresenceStatus;
 import io.grpc.Channel;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
@@ -80,6 +82,27 @@ final class ChatClient {
         events.awaitFirst(e -> e.hasMessageCreated() && e.getMessageCreated().getMessage().getRoomId().equals(roomId)
                 && e.getMessageCreated().getMessage().getText().equals(text));
         return messages(roomId);
+    }
+
+    /** The presence changes of the user received so far, in the order they arrived. */
+    List<Presence> presences(String userId) {
+        return events.all(e -> e.hasPresenceChanged() && e.getPresenceChanged().getUserId().equals(userId)).stream()
+                .map(ServerEvent::getPresenceChanged)
+                .toList();
+    }
+
+    /** Waits for a presence change of the user with this status and returns it. */
+    Presence awaitPresence(String userId, PresenceStatus status) {
+        return events.awaitFirst(e -> e.hasPresenceChanged() && e.getPresenceChanged().getUserId().equals(userId)
+                && e.getPresenceChanged().getStatus() == status).getPresenceChanged();
+    }
+
+    /** Ends the stream from the client's side (as a device closing the app), and waits for the server's end. */
+    void close() {
+        synchronized (out) {
+            out.onCompleted();
+        }
+        events.awaitEnd();
     }
 
     boolean ended() {

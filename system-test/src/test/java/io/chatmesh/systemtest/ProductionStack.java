@@ -79,6 +79,13 @@ final class ProductionStack implements AutoCloseable {
                     Instance.SIGNALING_1, Instance.SIGNALING_2), TEST_KAFKA_TIMEOUTS, ports, LoopbackPorts.free(),
                     LoopbackPorts.free(), KafkaBroker.TEST_JVM, MessageStore.MONGODB, TestPostgres::newDatabase);
         }
+
+        /** These options with only {@code running} started, each given {@code moreArgs} too. */
+        Options only(List<Instance> running, String... moreArgs) {
+            List<String> args = new ArrayList<>(serviceArgs);
+            args.addAll(List.of(moreArgs));
+            return new Options(running, args, ports, brokerPort, controllerPort, brokerJvm, messageStore, newDatabase);
+        }
     }
 
     /** Database holding message-service's collections. */
@@ -143,6 +150,11 @@ final class ProductionStack implements AutoCloseable {
 
     int port(Instance instance) {
         return options.ports().get(instance);
+    }
+
+    /** JDBC URL of the database the chat instances share (user {@link TestPostgres#USER}). */
+    String chatDatabase() {
+        return chatDatabase;
     }
 
     KafkaBroker kafka() {

@@ -2,11 +2,14 @@ package io.chatmesh.chat.api;
 
 import io.chatmesh.chat.bus.MessageProtos;
 import io.chatmesh.chat.domain.Membership;
+import io.chatmesh.chat.domain.PresenceReach;
 import io.chatmesh.chat.domain.Rooms;
 import io.chatmesh.platform.auth.AuthContext;
 import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.error.Validation;
+import io.chatmesh.proto.room.internal.v1.CheckCoMembersRequest;
+import io.chatmesh.proto.room.internal.v1.CheckCoMembersResponse;
 import io.chatmesh.proto.room.internal.v1.CheckMembershipRequest;
 import io.chatmesh.proto.room.internal.v1.CheckMembershipResponse;
 import io.chatmesh.proto.room.internal.v1.MembershipServiceGrpc;
@@ -16,15 +19,21 @@ import org.springframework.grpc.server.service.GrpcService;
 /**
  * chatmesh.room.internal.v1.MembershipService, for chatmesh's own services (message- and
  * signaling-service ask it before serving a room): internal, never routed by the edge or the
- * gateway. Callers forward the end user's token and may ask about that user only.
+ * gateway. Callers forward the end user's token and may ask about that user only. user-service
+ * asks which users share a presence-sharing room with the caller ({@link PresenceReach}).
  */
 @GrpcService
 public class MembershipGrpcService extends MembershipServiceGrpc.MembershipServiceImplBase {
 
-    private final Rooms rooms;
+    /** Most ids one CheckCoMembers call may name. */
+    static final int CO_MEMBERS_MAX = 100;
 
-    public MembershipGrpcService(Rooms rooms) {
+    private final Rooms rooms;
+    private final PresenceReach presenceReach;
+
+    public MembershipGrpcService(Rooms rooms, PresenceReach presenceReach) {
         this.rooms = rooms;
+        this.presenceReach = presenceReach;
     }
 
     @Override
@@ -39,6 +48,20 @@ public class MembershipGrpcService extends MembershipServiceGrpc.MembershipServi
                 .setIsMember(membership.member())
                 .setRole(MessageProtos.toProto(membership.role()))
                 .setRoomKind(MessageProtos.toProto(membership.roomKind()))
+                .build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void checkCoMembers(CheckCoMembersRequest request, StreamObserver<CheckCoMembersResponse> response) {
+        Principal caller = AuthContext.current();
+        new Validation().id("user_id", request.getUserId())
+                .ids("other_user_ids", request.getOtherUserIdsList(), 1, CO_MEMBERS_MAX).check();
+        if (!request.getUserId().equals(caller.userId())) {
+            throw ChatmeshException.notAllowed("callers may only ask about the user whose token they forward");
+        }
+        response.onNext(CheckCoMembersResponse.newBuilder()
+                .addAllCoMemberUserIds(presenceReach.coMembers(caller.userId(), request.getOtherUserIdsList()))
                 .build());
         response.onCompleted();
     }

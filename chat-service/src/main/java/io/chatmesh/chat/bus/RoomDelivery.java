@@ -18,6 +18,11 @@ public record RoomDelivery(String roomId, long seq, long prevSeq, ServerFrame fr
         this(roomId, seq, prevSeq, frame, null, null);
     }
 
+    /** An event about a user rather than of a room (presence), for the sessions chosen to get it. */
+    public static RoomDelivery aboutUser(ServerFrame frame) {
+        return new RoomDelivery("", 0, 0, frame);
+    }
+
     public boolean isMessage() {
         return seq > 0;
     }

@@ -111,6 +111,16 @@ public final class RoomEventFanout implements AutoCloseable {
         }
     }
 
+    /** The user's live sessions on this instance (a live view). */
+    public Collection<LiveSession> sessionsOf(String userId) {
+        return sessionsByUser.getOrDefault(userId, Set.of());
+    }
+
+    /** The live sessions on this instance that receive the room (a live view). */
+    public Collection<LiveSession> sessionsIn(String roomId) {
+        return sessionsByRoom.getOrDefault(roomId, Set.of());
+    }
+
     /** Number of registered sessions. */
     public int sessionCount() {
         return roomsBySession.size();

@@ -6,10 +6,12 @@ import io.chatmesh.chat.api.StreamSettings;
 import io.chatmesh.chat.bus.BusDevicePresence;
 import io.chatmesh.chat.bus.BusRoomEventPublisher;
 import io.chatmesh.chat.bus.CallRingFanout;
+import io.chatmesh.chat.bus.PresenceFanout;
 import io.chatmesh.chat.bus.RoomEventFanout;
 import io.chatmesh.chat.domain.Memberships;
 import io.chatmesh.chat.domain.MessageLog;
 import io.chatmesh.chat.domain.Messaging;
+import io.chatmesh.chat.domain.PresenceReach;
 import io.chatmesh.chat.domain.RandomMatching;
 import io.chatmesh.chat.domain.RoomEventPublisher;
 import io.chatmesh.chat.domain.RoomStore;
@@ -137,6 +139,19 @@ public class ChatServiceConfiguration {
     BusDevicePresence devicePresence(EventBus bus, Clock clock,
             @Value("${chatmesh.chat.presence-heartbeat:15s}") Duration heartbeat) {
         return new BusDevicePresence(bus, clock, heartbeat);
+    }
+
+    /** Co-members of rooms of at most this many members see each other's presence. */
+    @Bean
+    PresenceReach presenceReach(RoomStore store, @Value("${chatmesh.chat.presence-room-limit:100}") int memberLimit) {
+        return new PresenceReach(store, memberLimit);
+    }
+
+    /** Presence changes onto the chat streams of those who may see them, coalesced per user. */
+    @Bean(initMethod = "start", destroyMethod = "close")
+    PresenceFanout presenceFanout(EventBus bus, RoomEventFanout sessions, PresenceReach reach,
+            @Value("${chatmesh.chat.presence-coalesce:250ms}") Duration coalesce) {
+        return new PresenceFanout(bus, sessions, reach, coalesce);
     }
 
     @Bean

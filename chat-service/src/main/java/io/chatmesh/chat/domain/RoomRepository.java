@@ -51,6 +51,12 @@ public interface RoomRepository {
 
     List<String> roomIdsOf(String userId);
 
+    /** The user's rooms that have at most {@code memberLimit} members. */
+    List<String> smallRoomIdsOf(String userId, int memberLimit);
+
+    /** Those of {@code otherIds} who share a room of at most {@code memberLimit} members with the user. */
+    List<String> smallRoomCoMembers(String userId, Collection<String> otherIds, int memberLimit);
+
     /** The seq of the newest message of each of these rooms that exists. */
     Map<String, Long> lastMessageSeqs(Collection<String> roomIds);
 

@@ -112,6 +112,16 @@ public final class JdbiRoomStore implements RoomStore {
         }
 
         @Override
+        public List<String> smallRoomIdsOf(String userId, int memberLimit) {
+            return dao.smallRoomIdsOf(userId, memberLimit);
+        }
+
+        @Override
+        public List<String> smallRoomCoMembers(String userId, Collection<String> otherIds, int memberLimit) {
+            return otherIds.isEmpty() ? List.of() : dao.smallRoomCoMembers(userId, otherIds, memberLimit);
+        }
+
+        @Override
         public Map<String, Long> lastMessageSeqs(Collection<String> roomIds) {
             return roomIds.isEmpty() ? Map.of() : dao.lastMessageSeqs(roomIds);
         }

@@ -93,6 +93,18 @@ public interface RoomDao {
     @SqlQuery("SELECT room_id FROM members WHERE user_id = :userId")
     List<String> roomIdsOf(@Bind("userId") String userId);
 
+    /** A room's members counted up to one past the limit: one short index range per room. */
+    String AT_MOST_LIMIT_MEMBERS = "(SELECT count(*) FROM (SELECT 1 FROM members c WHERE c.room_id = m.room_id"
+            + " LIMIT :memberLimit + 1) n) <= :memberLimit";
+
+    @SqlQuery("SELECT m.room_id FROM members m WHERE m.user_id = :userId AND " + AT_MOST_LIMIT_MEMBERS)
+    List<String> smallRoomIdsOf(@Bind("userId") String userId, @Bind("memberLimit") int memberLimit);
+
+    @SqlQuery("SELECT DISTINCT o.user_id FROM members m JOIN members o ON o.room_id = m.room_id"
+            + " WHERE m.user_id = :userId AND o.user_id IN (<otherIds>) AND " + AT_MOST_LIMIT_MEMBERS)
+    List<String> smallRoomCoMembers(@Bind("userId") String userId, @BindList("otherIds") Collection<String> otherIds,
+            @Bind("memberLimit") int memberLimit);
+
     @SqlQuery("SELECT id, last_message_seq FROM rooms WHERE id IN (<ids>)")
     @KeyColumn("id")
     @ValueColumn("last_message_seq")

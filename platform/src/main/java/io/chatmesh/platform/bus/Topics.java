@@ -14,6 +14,11 @@ public final class Topics {
      * chat-service, chosen statuses from user-service; every user-service instance reads all.
      */
     public static final String PRESENCE = "chatmesh.presence";
+    /**
+     * chatmesh.user.internal.v1.PresenceChanged from user-service, keyed by user id: aggregated
+     * presence with who may see it, for chat-service's streams.
+     */
+    public static final String PRESENCE_CHANGES = "chatmesh.presence-changes";
     /** Signaling relayed between signaling-service instances, keyed by room id. */
     public static final String SIGNALING = "chatmesh.signaling";
     /**

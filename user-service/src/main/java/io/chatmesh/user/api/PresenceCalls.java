@@ -1,12 +1,11 @@
 package io.chatmesh.user.api;
 
 import io.chatmesh.platform.auth.AuthContext;
+import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.error.Validation;
 import io.chatmesh.platform.stream.OutboundQueue;
-import io.chatmesh.platform.time.ApiTimes;
 import io.chatmesh.proto.user.v1.GetPresenceRequest;
 import io.chatmesh.proto.user.v1.GetPresenceResponse;
-import io.chatmesh.proto.user.v1.Presence;
 import io.chatmesh.proto.user.v1.SetPresenceRequest;
 import io.chatmesh.proto.user.v1.SetPresenceResponse;
 import io.chatmesh.proto.user.v1.WatchPresenceRequest;
@@ -16,9 +15,12 @@ import io.chatmesh.user.domain.PresenceDirectory;
 import io.chatmesh.user.domain.PresenceTracker;
 import io.chatmesh.user.domain.UserRules;
 import io.grpc.stub.ServerCallStreamObserver;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** UserService's presence RPCs: validation and translation around {@link PresenceDirectory}. */
 final class PresenceCalls {
@@ -36,8 +38,8 @@ final class PresenceCalls {
     GetPresenceResponse get(GetPresenceRequest request) {
         new Validation().ids("user_ids", request.getUserIdsList(), 1, UserGrpcService.BATCH_MAX).check();
         GetPresenceResponse.Builder reply = GetPresenceResponse.newBuilder();
-        presence.visible(AuthContext.current().userId(), request.getUserIdsList())
-                .forEach(p -> reply.addPresences(proto(p)));
+        presence.visible(AuthContext.current(), request.getUserIdsList())
+                .forEach(p -> reply.addPresences(BusPresence.proto(p)));
         return reply.build();
     }
 
@@ -49,54 +51,57 @@ final class PresenceCalls {
                 .require(!UserRules.hasControlCharacters(request.getStatusText()), "status_text",
                         "must not contain control characters")
                 .check();
-        var now = presence.choose(AuthContext.current().userId(), status, request.getStatusText().strip());
-        return SetPresenceResponse.newBuilder().setPresence(proto(now)).build();
+        var now = presence.choose(AuthContext.current().userId(),
+                new PresenceTracker.Choice(status, request.getStatusText().strip()));
+        return SetPresenceResponse.newBuilder().setPresence(BusPresence.proto(now)).build();
     }
 
     /**
      * Current presence of every watched user first, then each change the caller may see (the
-     * right to see is checked again at every change: a block or an unfriending hides later ones).
+     * right to see is checked again at every change: a block, an unfriending or leaving the
+     * shared room hides later ones). The checks (database, chat-service) run on the stream's own
+     * virtual thread, one at a time in order, never on the thread that reported the change.
      */
     void watch(WatchPresenceRequest request, ServerCallStreamObserver<WatchPresenceResponse> response) {
         new Validation().ids("user_ids", request.getUserIdsList(), 1, UserGrpcService.BATCH_MAX).check();
-        String callerId = AuthContext.current().userId();
+        Principal caller = AuthContext.current();
         Set<String> watched = Set.copyOf(request.getUserIdsList());
         OutboundQueue<WatchPresenceResponse> queue = new OutboundQueue<>(response, WATCH_QUEUE_CAPACITY);
-        // changes that come while the current states are read wait for them, so those go first
-        List<PresenceTracker.Presence> early = new ArrayList<>();
-        boolean[] started = {false};
-        Runnable stop = presence.listen(changed -> {
-            if (!watched.contains(changed.userId()) || !presence.maySee(callerId, changed.userId())) {
-                return;
-            }
-            synchronized (early) {
-                if (!started[0]) {
-                    early.add(changed);
+        ExecutorService checks = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("watch-presence").factory());
+        AtomicReference<Runnable> stopListening = new AtomicReference<>(() -> { });
+        Runnable end = () -> {
+            checks.shutdownNow();
+            stopListening.get().run();
+        };
+        response.setOnCancelHandler(end::run);
+        // listening starts in the same task that reads the current states, so every change after
+        // the read is checked after it (a change just before may come twice; none is lost)
+        checks.execute(() -> {
+            stopListening.set(presence.listen(changed -> {
+                if (!watched.contains(changed.userId())) {
                     return;
                 }
+                try {
+                    checks.execute(() -> {
+                        if (queue.isClosed()) {
+                            end.run();
+                        } else if (presence.maySee(caller, changed.userId())) {
+                            queue.offer(message(changed));
+                        }
+                    });
+                } catch (RejectedExecutionException ended) {
+                    // the stream ended meanwhile; its listener is being removed
+                }
+            }));
+            if (checks.isShutdown()) {
+                end.run();
+                return;
             }
-            queue.offer(message(changed));
+            presence.visible(caller, List.copyOf(request.getUserIdsList())).forEach(p -> queue.offer(message(p)));
         });
-        response.setOnCancelHandler(stop::run);
-        presence.visible(callerId, List.copyOf(request.getUserIdsList())).forEach(p -> queue.offer(message(p)));
-        synchronized (early) {
-            early.forEach(p -> queue.offer(message(p)));
-            started[0] = true;
-        }
     }
 
     private static WatchPresenceResponse message(PresenceTracker.Presence presence) {
-        return WatchPresenceResponse.newBuilder().setPresence(proto(presence)).build();
-    }
-
-    static Presence proto(PresenceTracker.Presence presence) {
-        Presence.Builder proto = Presence.newBuilder()
-                .setUserId(presence.userId())
-                .setStatus(BusPresence.proto(presence.status()))
-                .setStatusText(presence.statusText());
-        if (presence.lastSeenTime() != null) {
-            proto.setLastSeenTime(ApiTimes.timestamp(presence.lastSeenTime()));
-        }
-        return proto.build();
+        return WatchPresenceResponse.newBuilder().setPresence(BusPresence.proto(presence)).build();
     }
 }

@@ -5,9 +5,12 @@ import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.bus.Topics;
 import io.chatmesh.platform.time.ApiTimes;
 import io.chatmesh.proto.user.internal.v1.DeviceStream;
+import io.chatmesh.proto.user.internal.v1.PresenceChanged;
 import io.chatmesh.proto.user.internal.v1.PresenceSignal;
 import io.chatmesh.proto.user.internal.v1.StatusChosen;
+import io.chatmesh.proto.user.v1.Presence;
 import io.chatmesh.proto.user.v1.PresenceStatus;
+import io.chatmesh.user.domain.PresenceAudience;
 import io.chatmesh.user.domain.PresenceEvents;
 import io.chatmesh.user.domain.PresenceTracker;
 import java.time.Duration;
@@ -63,7 +66,7 @@ public final class BusPresence implements PresenceEvents, AutoCloseable {
                 StatusChosen chosen = signal.getStatusChosen();
                 PresenceTracker.Status status = status(chosen.getStatus());
                 if (status != null) {
-                    tracker.statusChosen(chosen.getUserId(), status, chosen.getStatusText());
+                    tracker.statusChosen(chosen.getUserId(), new PresenceTracker.Choice(status, chosen.getStatusText()));
                 }
             }
             case SIGNAL_NOT_SET -> { }
@@ -71,11 +74,36 @@ public final class BusPresence implements PresenceEvents, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<Void> statusChosen(String userId, PresenceTracker.Status status, String statusText) {
+    public CompletableFuture<Void> statusChosen(String userId, PresenceTracker.Choice choice) {
         return bus.publish(Topics.PRESENCE, userId, PresenceSignal.newBuilder()
-                .setStatusChosen(StatusChosen.newBuilder().setUserId(userId).setStatus(proto(status))
-                        .setStatusText(statusText))
+                .setStatusChosen(StatusChosen.newBuilder().setUserId(userId).setStatus(proto(choice.status()))
+                        .setStatusText(choice.statusText()))
                 .build().toByteArray());
+    }
+
+    @Override
+    public void changed(PresenceTracker.Presence presence, PresenceAudience audience) {
+        bus.publish(Topics.PRESENCE_CHANGES, presence.userId(), PresenceChanged.newBuilder()
+                .setPresence(proto(presence))
+                .addAllFriendIds(audience.friendIds())
+                .addAllBlockedUserIds(audience.blockedUserIds())
+                .build().toByteArray()).whenComplete((ok, failure) -> {
+                    if (failure != null) {
+                        log.warn("presence change not published: {}", failure.toString());
+                    }
+                });
+    }
+
+    /** The public form of a presence. */
+    public static Presence proto(PresenceTracker.Presence presence) {
+        Presence.Builder proto = Presence.newBuilder()
+                .setUserId(presence.userId())
+                .setStatus(proto(presence.status()))
+                .setStatusText(presence.statusText());
+        if (presence.lastSeenTime() != null) {
+            proto.setLastSeenTime(ApiTimes.timestamp(presence.lastSeenTime()));
+        }
+        return proto.build();
     }
 
     /** Null for what a user cannot choose. */

@@ -11,9 +11,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *        than chat-service's presence heartbeat interval ({@code chatmesh.chat.presence-heartbeat})
  * @param expiryInterval how often devices are checked against the timeout
  * @param publishTimeout how long SetPresence waits for the bus to take the chosen status
+ * @param roomsDeadline deadline of the calls asking chat-service who shares a room with a user
  */
 @ConfigurationProperties("chatmesh.presence")
 public record PresenceProperties(
         @DefaultValue("45s") Duration deviceTimeout,
         @DefaultValue("1s") Duration expiryInterval,
-        @DefaultValue("5s") Duration publishTimeout) {}
+        @DefaultValue("5s") Duration publishTimeout,
+        @DefaultValue("3s") Duration roomsDeadline) {}

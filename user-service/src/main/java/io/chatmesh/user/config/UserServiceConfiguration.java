@@ -12,10 +12,13 @@ import io.chatmesh.proto.user.v1.UserServiceGrpc;
 import io.chatmesh.user.api.CallDeadline;
 import io.chatmesh.user.bus.BusPresence;
 import io.chatmesh.user.bus.BusSessionEvents;
+import io.chatmesh.user.client.GrpcRoomCoMembers;
 import io.chatmesh.user.domain.AccessTokenIssuer;
 import io.chatmesh.user.domain.Accounts;
 import io.chatmesh.user.domain.BoundedPasswordHasher;
 import io.chatmesh.user.domain.PasswordHasher;
+import io.chatmesh.user.domain.PresenceBroadcast;
+import io.chatmesh.user.domain.PresenceChoiceStore;
 import io.chatmesh.user.domain.PresenceDirectory;
 import io.chatmesh.user.domain.PresenceTracker;
 import io.chatmesh.user.domain.Privacy;
@@ -25,6 +28,7 @@ import io.chatmesh.user.domain.Relationships;
 import io.chatmesh.user.domain.Sessions;
 import io.chatmesh.user.domain.SigningKeys;
 import io.chatmesh.user.domain.UserStore;
+import io.chatmesh.user.store.JdbiPresenceChoiceStore;
 import io.chatmesh.user.store.JdbiRefreshTokenStore;
 import io.chatmesh.user.store.JdbiRelationshipStore;
 import io.chatmesh.user.store.JdbiSigningKeyStore;
@@ -32,6 +36,7 @@ import io.chatmesh.user.store.JdbiUserStore;
 import java.time.Clock;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
+import org.springframework.grpc.client.GrpcChannelFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
@@ -100,8 +105,13 @@ class UserServiceConfiguration {
     }
 
     @Bean
-    PresenceTracker presenceTracker(PresenceProperties properties, Clock clock) {
-        return new PresenceTracker(properties.deviceTimeout(), clock);
+    PresenceChoiceStore presenceChoiceStore(Jdbi jdbi) {
+        return new JdbiPresenceChoiceStore(jdbi);
+    }
+
+    @Bean
+    PresenceTracker presenceTracker(PresenceProperties properties, Clock clock, PresenceChoiceStore choices) {
+        return new PresenceTracker(properties.deviceTimeout(), clock, choices);
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")
@@ -111,8 +121,15 @@ class UserServiceConfiguration {
 
     @Bean
     PresenceDirectory presenceDirectory(PresenceTracker tracker, Privacy privacy, BusPresence events,
-            PresenceProperties properties) {
-        return new PresenceDirectory(tracker, privacy, events, properties.publishTimeout());
+            PresenceChoiceStore choices, GrpcChannelFactory channels, PresenceProperties properties, Clock clock) {
+        return new PresenceDirectory(tracker, privacy, events, choices,
+                new GrpcRoomCoMembers(channels.createChannel("rooms"), properties.roomsDeadline()), clock,
+                properties.publishTimeout());
+    }
+
+    @Bean(initMethod = "start", destroyMethod = "close")
+    PresenceBroadcast presenceBroadcast(PresenceTracker tracker, Privacy privacy, BusPresence events) {
+        return new PresenceBroadcast(tracker, privacy, events);
     }
 
     @Bean

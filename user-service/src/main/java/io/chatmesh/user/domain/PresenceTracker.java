@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * while any device holds a chat stream, kept by the streams' heartbeats; a device not heard of
  * for the timeout counts as gone. Fed by what every chat-service instance publishes, so every
  * user-service instance that follows the bus holds the same state. Changes go to the listeners.
+ * The chosen status is kept in a {@link PresenceChoiceStore} too: a user first heard of here
+ * (after a restart, or on an instance started after their choice) shows what they chose.
  */
 public final class PresenceTracker {
 
@@ -29,6 +33,12 @@ public final class PresenceTracker {
         }
     }
 
+    /** What a user chose: ONLINE, AWAY or DO_NOT_DISTURB, and a status text. */
+    public record Choice(Status status, String statusText) {
+
+        static final Choice DEFAULT = new Choice(Status.ONLINE, "");
+    }
+
     @FunctionalInterface
     public interface Listener {
         void changed(Presence presence);
@@ -37,27 +47,34 @@ public final class PresenceTracker {
     /** One user's devices (last heard of) and chosen status. Guarded by the tracker. */
     private static final class UserState {
         final Map<String, Instant> devices = new HashMap<>();
-        Status chosen = Status.ONLINE;
-        String statusText = "";
+        Choice chosen;
         Instant lastSeen;
         Presence shown;
+
+        UserState(Choice chosen) {
+            this.chosen = chosen;
+        }
     }
 
     private final Duration deviceTimeout;
     private final Clock clock;
+    private final PresenceChoiceStore choices;
     private final Map<String, UserState> users = new HashMap<>();
     private final Set<Listener> listeners = ConcurrentHashMap.newKeySet();
 
-    public PresenceTracker(Duration deviceTimeout, Clock clock) {
+    public PresenceTracker(Duration deviceTimeout, Clock clock, PresenceChoiceStore choices) {
         this.deviceTimeout = deviceTimeout;
         this.clock = clock;
+        this.choices = choices;
     }
 
     /** A device's chat stream opened or is still open ({@code open}), or ended. */
     public void deviceStream(String userId, String deviceId, boolean open, Instant time) {
+        // read outside the lock; a choice that arrives meanwhile creates the state and wins
+        Choice stored = known(userId) ? null : choices.find(userId).orElse(Choice.DEFAULT);
         Presence changed;
         synchronized (this) {
-            UserState user = users.computeIfAbsent(userId, id -> new UserState());
+            UserState user = users.computeIfAbsent(userId, id -> new UserState(stored));
             if (open) {
                 user.devices.merge(deviceId, time, (a, b) -> a.isAfter(b) ? a : b);
             } else {
@@ -70,12 +87,11 @@ public final class PresenceTracker {
     }
 
     /** The status (ONLINE, AWAY, DO_NOT_DISTURB) and text the user chose. */
-    public void statusChosen(String userId, Status status, String statusText) {
+    public void statusChosen(String userId, Choice choice) {
         Presence changed;
         synchronized (this) {
-            UserState user = users.computeIfAbsent(userId, id -> new UserState());
-            user.chosen = status;
-            user.statusText = statusText;
+            UserState user = users.computeIfAbsent(userId, id -> new UserState(choice));
+            user.chosen = choice;
             changed = update(userId, user);
         }
         notify(changed);
@@ -98,6 +114,10 @@ public final class PresenceTracker {
         changes.forEach(this::notify);
     }
 
+    private synchronized boolean known(String userId) {
+        return users.containsKey(userId);
+    }
+
     public synchronized Presence presence(String userId) {
         UserState user = users.get(userId);
         return user == null ? Presence.hidden(userId) : shown(userId, user);
@@ -109,19 +129,23 @@ public final class PresenceTracker {
         return () -> listeners.remove(listener);
     }
 
-    /** The presence to show now, or null when it did not change. */
+    /**
+     * The presence to show now, or null when nothing worth telling changed: while the user is
+     * online a newer last-seen time (every heartbeat moves it) is shown but not announced.
+     */
     private Presence update(String userId, UserState user) {
+        Presence before = user.shown;
         Presence now = shown(userId, user);
-        if (now.equals(user.shown)) {
-            return null;
-        }
         user.shown = now;
-        return now;
+        boolean changed = before == null || before.status() != now.status()
+                || !before.statusText().equals(now.statusText())
+                || now.status() == Status.OFFLINE && !Objects.equals(before.lastSeenTime(), now.lastSeenTime());
+        return changed ? now : null;
     }
 
     private static Presence shown(String userId, UserState user) {
         return user.devices.isEmpty() ? new Presence(userId, Status.OFFLINE, "", user.lastSeen)
-                : new Presence(userId, user.chosen, user.statusText, user.lastSeen);
+                : new Presence(userId, user.chosen.status(), user.chosen.statusText(), user.lastSeen);
     }
 
     private void notify(Presence changed) {

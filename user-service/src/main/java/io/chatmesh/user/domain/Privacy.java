@@ -69,6 +69,11 @@ public final class Privacy {
         return user;
     }
 
+    /** Who may be told of the user's presence changes beyond room co-members, and who never. */
+    public PresenceAudience presenceAudience(String userId) {
+        return store.transaction(repo -> new PresenceAudience(repo.friendIds(userId), repo.blockedEitherWayIds(userId)));
+    }
+
     /** How the caller stands to each existing user among {@code otherIds}. */
     public List<Relation> relations(String callerId, Collection<String> otherIds) {
         return store.transaction(repo -> repo.relations(callerId, otherIds));

@@ -64,6 +64,12 @@ public interface RelationshipRepository {
 
     void updateSettings(String userId, UserSettings settings, Instant now);
 
+    /** Every friend of the user. */
+    List<String> friendIds(String userId);
+
+    /** Every user the user blocked or who blocked the user. */
+    List<String> blockedEitherWayIds(String userId);
+
     /** How {@code userId} stands to each existing user among {@code otherIds}. */
     List<Relation> relations(String userId, Collection<String> otherIds);
 }

@@ -169,6 +169,17 @@ public interface RelationshipDao extends RelationshipRepository {
     void updateSettingsRow(String userId, boolean acceptAnyone, boolean approval, Instant now);
 
     @Override
+    @SqlQuery("SELECT friend_id FROM friendships WHERE user_id = :userId")
+    List<String> friendIds(String userId);
+
+    @Override
+    @SqlQuery("""
+            SELECT blocked_id FROM blocks WHERE blocker_id = :userId
+            UNION
+            SELECT blocker_id FROM blocks WHERE blocked_id = :userId""")
+    List<String> blockedEitherWayIds(String userId);
+
+    @Override
     default List<Relation> relations(String userId, Collection<String> otherIds) {
         return otherIds.isEmpty() ? List.of() : relationsOf(userId, otherIds);
     }

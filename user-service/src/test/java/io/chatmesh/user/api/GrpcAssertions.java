@@ -3,12 +3,9 @@ package io.chatmesh.user.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import com.google.protobuf.Any;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.rpc.BadRequest;
+import io.chatmesh.testkit.GrpcErrors;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import java.util.List;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
@@ -26,21 +23,6 @@ final class GrpcAssertions {
 
     /** The fields named in the BadRequest detail of an INVALID_ARGUMENT failure. */
     static List<String> violatedFields(ThrowingCallable call) {
-        StatusRuntimeException e = assertStatus(Status.Code.INVALID_ARGUMENT, call);
-        com.google.rpc.Status status = StatusProto.fromThrowable(e);
-        assertThat(status).isNotNull();
-        return status.getDetailsList().stream()
-                .filter(any -> any.is(BadRequest.class))
-                .flatMap(any -> unpack(any).getFieldViolationsList().stream())
-                .map(BadRequest.FieldViolation::getField)
-                .toList();
-    }
-
-    private static BadRequest unpack(Any any) {
-        try {
-            return any.unpack(BadRequest.class);
-        } catch (InvalidProtocolBufferException e) {
-            throw new AssertionError(e);
-        }
+        return GrpcErrors.violatedFields(call::call);
     }
 }

@@ -10,6 +10,7 @@ import io.chatmesh.platform.bus.Topics;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.platform.time.ApiTimes;
 import io.chatmesh.proto.user.internal.v1.DeviceStream;
+import io.chatmesh.proto.user.internal.v1.PresenceChanged;
 import io.chatmesh.proto.user.internal.v1.PresenceSignal;
 import io.chatmesh.proto.user.v1.AcceptRelationshipRequestRequest;
 import io.chatmesh.proto.user.v1.BlockUserRequest;
@@ -146,6 +147,37 @@ class PresenceApiTest extends UserServiceApiTestSupport {
     }
 
     @Test
+    void everyChangeIsAnnouncedOnTheBusWithTheFriendsAndTheUsersAcrossABlock() throws Exception {
+        Person alice = newUser("pres");
+        Person friend = newUser("pres");
+        Person blocker = newUser("pres");
+        Person blocked = newUser("pres");
+        befriend(alice, friend);
+        users(blocker).blockUser(BlockUserRequest.newBuilder().setUserId(alice.id()).build());
+        users(alice).blockUser(BlockUserRequest.newBuilder().setUserId(blocked.id()).build());
+        BlockingQueue<PresenceChanged> announced = new LinkedBlockingQueue<>();
+        try (EventBus.Subscription ignored = bus.subscribeLive(Topics.PRESENCE_CHANGES, (key, payload) -> {
+            PresenceChanged changed = PresenceChanged.parseFrom(payload);
+            if (changed.getPresence().getUserId().equals(alice.id())) {
+                announced.add(changed);
+            }
+        })) {
+            device(alice, "phone", true, Instant.now());
+            PresenceChanged online = announced.poll(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+            assertThat(online).as("announced within %s", PATIENCE).isNotNull();
+            assertThat(online.getPresence().getStatus()).isEqualTo(PresenceStatus.PRESENCE_STATUS_ONLINE);
+            assertThat(online.getFriendIdsList()).containsExactly(friend.id());
+            assertThat(online.getBlockedUserIdsList()).containsExactlyInAnyOrder(blocker.id(), blocked.id());
+
+            device(alice, "phone", false, Instant.now());
+            PresenceChanged offline = announced.poll(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+            assertThat(offline).as("announced within %s", PATIENCE).isNotNull();
+            assertThat(offline.getPresence().getStatus()).isEqualTo(PresenceStatus.PRESENCE_STATUS_OFFLINE);
+            assertThat(offline.getPresence().hasLastSeenTime()).isTrue();
+        }
+    }
+
+    @Test
     void badPresenceRequestsAreRefused() {
         Person alice = newUser("pres");
         assertThat(violatedFields(() -> users(alice).setPresence(SetPresenceRequest.newBuilder()
@@ -156,6 +188,13 @@ class PresenceApiTest extends UserServiceApiTestSupport {
         assertThat(violatedFields(() -> users(alice).getPresence(GetPresenceRequest.newBuilder()
                 .addAllUserIds(IntStream.range(0, 101).mapToObj(i -> Ids.newId()).toList()).build())))
                 .containsExactly("user_ids");
+        assertThat(violatedFields(() -> UserServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .withCallCredentials(BearerCallCredentials.of(alice.token()))
+                .watchPresence(WatchPresenceRequest.getDefaultInstance()).hasNext()))
+                .containsExactly("user_ids");
+        assertThat(violatedFields(() -> users(alice).setPresence(SetPresenceRequest.newBuilder()
+                .setStatus(PresenceStatus.PRESENCE_STATUS_AWAY).setStatusText("tab\there").build())))
+                .containsExactly("status_text");
         assertThat(presenceOf(alice, alice).getStatus()).isEqualTo(PresenceStatus.PRESENCE_STATUS_OFFLINE);
     }
 

@@ -28,6 +28,8 @@ import org.springframework.test.context.DynamicPropertySource;
         properties = {
                 "spring.config.name=" + UserServiceApplication.CONFIG_NAME,
                 "spring.grpc.server.port=0",
+                // chat-service does not run here: co-member presence checks fail closed
+                TestDatabase.NO_CHAT_SERVICE,
                 TestDatabase.CHEAP_HASH_MEMORY,
                 TestDatabase.CHEAP_HASH_ITERATIONS})
 abstract class UserServiceApiTestSupport {
