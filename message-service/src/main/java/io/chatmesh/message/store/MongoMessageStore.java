@@ -30,6 +30,7 @@ import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import io.chatmesh.message.domain.Message;
+import io.chatmesh.message.domain.MessageChange;
 import io.chatmesh.message.domain.MessageSearch;
 import io.chatmesh.message.domain.MessageStore;
 import io.chatmesh.message.domain.PageDirection;
@@ -66,10 +67,17 @@ public final class MongoMessageStore implements MessageStore {
 
     private final MongoCollection<Document> messages;
     private final MongoCollection<Document> readMarkers;
+    private final MongoMessageChanges changes;
 
     public MongoMessageStore(MongoDatabase database) {
         this.messages = database.getCollection(MessageDocuments.MESSAGES);
         this.readMarkers = database.getCollection(MessageDocuments.READ_MARKERS);
+        this.changes = new MongoMessageChanges(database);
+    }
+
+    @Override
+    public void applyChanges(List<MessageChange> changes) {
+        this.changes.apply(changes);
     }
 
     /** Creates the indexes the store relies on; indexes that already exist as defined are left as they are. */
@@ -82,6 +90,7 @@ public final class MongoMessageStore implements MessageStore {
                 new IndexOptions().name(READ_MARKER_INDEX).unique(true));
         // Language "none": no stemming or stop words, the same for every language (SearchMessages).
         messages.createIndex(Indexes.text(TEXT), new IndexOptions().name(TEXT_INDEX).defaultLanguage("none"));
+        changes.createIndexes();
     }
 
     /**
