@@ -1,4 +1,4 @@
-package io.chatmesh.chat.api;
+package io.chatmesh.testkit;
 
 import io.chatmesh.proto.chat.v1.ServerEvent;
 import io.chatmesh.proto.message.v1.Message;
@@ -15,22 +15,22 @@ import java.util.TreeSet;
  * and the seqs of every sequenced event received. Changes of messages it never got (older than
  * where it started) only count as received.
  */
-final class RoomTimeline {
+public final class RoomTimeline {
 
     /** What a client shows of a message. */
-    record Shown(String id, String text, boolean deleted, TreeSet<String> reactions) {}
+    public record Shown(String id, String text, boolean deleted, TreeSet<String> reactions) {}
 
     private final String roomId;
     private final Map<String, Shown> byId = new TreeMap<>();
     private final Map<Long, String> idBySeq = new TreeMap<>();
     private final List<Long> seqs = new ArrayList<>();
 
-    RoomTimeline(String roomId) {
+    public RoomTimeline(String roomId) {
         this.roomId = roomId;
     }
 
     /** Applies the event when it is about this room; returns its seq in the room's sequence (0: none). */
-    long apply(ServerEvent event) {
+    public long apply(ServerEvent event) {
         switch (event.getEventCase()) {
             case MESSAGE_CREATED -> {
                 Message m = event.getMessageCreated().getMessage();
@@ -93,11 +93,11 @@ final class RoomTimeline {
     }
 
     /** The messages in seq order. */
-    List<Shown> messages() {
+    public List<Shown> messages() {
         return idBySeq.values().stream().map(byId::get).toList();
     }
 
-    List<Long> seqs() {
+    public List<Long> seqs() {
         return seqs;
     }
 }

@@ -22,6 +22,7 @@ import io.chatmesh.proto.common.v1.StreamError;
 import io.chatmesh.proto.message.v1.Message;
 import io.chatmesh.proto.room.v1.Room;
 import io.chatmesh.proto.room.v1.RoomKind;
+import io.chatmesh.testkit.RoomTimeline;
 import io.grpc.Status;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
