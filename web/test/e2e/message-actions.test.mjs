@@ -14,7 +14,9 @@ after(async () => {
   await browser?.close();
 });
 
-const message = (page, text) => page.locator('.messages .msg[data-state="sent"]', { hasText: text });
+/** The confirmed message whose own text is exactly this (not one quoting it). */
+const message = (page, text) => page.locator('.messages .msg[data-state="sent"]')
+  .filter({ has: page.locator(`.text:text-is(${JSON.stringify(text)})`) });
 const button = (scope, name) => scope.getByRole("button", { name, exact: true });
 
 test("reply, react, edit and delete show live on both sides and in history", async () => {
@@ -46,7 +48,7 @@ test("reply, react, edit and delete show live on both sides and in history", asy
 
   // bob reacts with the picker; ann adds hers with the chip; bob takes his back
   await button(message(bob, "hello bob"), "React").click();
-  await button(message(bob, "hello bob"), "React with 👍").click();
+  await message(bob, "hello bob").getByRole("menuitem", { name: "React with 👍" }).click();
   await button(message(ann, "hello bob"), "👍 1").waitFor();
   await button(message(ann, "hello bob"), "👍 1").click();
   await button(message(bob, "hello bob"), "👍 2").waitFor();
