@@ -1,11 +1,15 @@
 package io.chatmesh.chat.api;
 
+import io.chatmesh.chat.domain.MessageChange;
+import io.chatmesh.chat.domain.MessageEditing;
 import io.chatmesh.platform.error.Validation;
+import io.chatmesh.proto.chat.v1.ClientEvent;
 import io.chatmesh.proto.chat.v1.DeleteMessageEvent;
 import io.chatmesh.proto.chat.v1.EditMessageEvent;
 import io.chatmesh.proto.chat.v1.ReactEvent;
 import java.nio.charset.StandardCharsets;
 import java.text.BreakIterator;
+import java.util.concurrent.CompletableFuture;
 
 /** Field rules of edit, delete and react, on the stream and their unary twins (fields under {@code prefix}). */
 final class ChangeRequests {
@@ -35,6 +39,28 @@ final class ChangeRequests {
                         prefix + ".emoji", "must be 1-" + EMOJI_MAX_BYTES + " bytes of UTF-8")
                 .require(emoji.isEmpty() || isOneEmoji(emoji), prefix + ".emoji", "must be exactly one emoji")
                 .check();
+    }
+
+    /** Validates the stream's edit, delete or react and submits it. */
+    static CompletableFuture<MessageChange> submit(MessageEditing editing, String userId, ClientEvent event) {
+        return switch (event.getEventCase()) {
+            case EDIT -> {
+                EditMessageEvent edit = event.getEdit();
+                checkEdit("edit", edit);
+                yield editing.edit(userId, edit.getRoomId(), edit.getMessageId(), edit.getText());
+            }
+            case DELETE -> {
+                DeleteMessageEvent delete = event.getDelete();
+                checkDelete("delete", delete);
+                yield editing.delete(userId, delete.getRoomId(), delete.getMessageId());
+            }
+            case REACT -> {
+                ReactEvent react = event.getReact();
+                checkReact("react", react);
+                yield editing.react(userId, react.getRoomId(), react.getMessageId(), react.getEmoji(), react.getRemove());
+            }
+            default -> throw new IllegalStateException("not a change: " + event.getEventCase());
+        };
     }
 
     private static Validation target(String prefix, String roomId, String messageId) {

@@ -4,7 +4,6 @@ import io.chatmesh.chat.bus.RoomEventFanout;
 import io.chatmesh.chat.bus.ServerFrame;
 import io.chatmesh.chat.domain.ChangeLog;
 import io.chatmesh.chat.domain.DevicePresence;
-import io.chatmesh.chat.domain.MessageChange;
 import io.chatmesh.chat.domain.MessageEditing;
 import io.chatmesh.chat.domain.Messaging;
 import io.chatmesh.chat.domain.NewMessage;
@@ -238,25 +237,7 @@ final class ChatStream implements StreamObserver<ClientEvent> {
     /** Edit, delete or react: acked with the change's seq once it is logged and published. */
     private void change(StreamSession current, String clientId, ClientEvent event) {
         new Validation().length("client_id", clientId, 1, Requests.CLIENT_ID_MAX).check();
-        String userId = current.userId();
-        CompletableFuture<MessageChange> changed = switch (event.getEventCase()) {
-            case EDIT -> {
-                ChangeRequests.checkEdit("edit", event.getEdit());
-                yield deps.editing().edit(userId, event.getEdit().getRoomId(), event.getEdit().getMessageId(),
-                        event.getEdit().getText());
-            }
-            case DELETE -> {
-                ChangeRequests.checkDelete("delete", event.getDelete());
-                yield deps.editing().delete(userId, event.getDelete().getRoomId(), event.getDelete().getMessageId());
-            }
-            case REACT -> {
-                ChangeRequests.checkReact("react", event.getReact());
-                yield deps.editing().react(userId, event.getReact().getRoomId(), event.getReact().getMessageId(),
-                        event.getReact().getEmoji(), event.getReact().getRemove());
-            }
-            default -> throw new IllegalStateException("not a change: " + event.getEventCase());
-        };
-        changed.whenComplete((change, failure) -> {
+        ChangeRequests.submit(deps.editing(), current.userId(), event).whenComplete((change, failure) -> {
             if (failure != null) {
                 offerError(clientId, Requests.sendFailure(event.getEventCase().name().toLowerCase(Locale.ROOT), failure));
                 return;

@@ -1,7 +1,6 @@
 package io.chatmesh.chat.store;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.chatmesh.chat.bus.MessageProtos;
 import io.chatmesh.chat.domain.ChangeLog;
 import io.chatmesh.chat.domain.Message;
 import io.chatmesh.chat.domain.MessageChange;
@@ -166,7 +165,7 @@ public final class JdbiChangeLog implements ChangeLog {
     static MessageChange toDomain(ChangeLogDao.ChangeRow row, java.time.Instant time) {
         return switch (Kind.valueOf(row.kind())) {
             case EDIT -> {
-                Message target = message(row.messageSeq(), row.message());
+                Message target = JdbiMessageLog.message(row.messageSeq(), row.message());
                 // the event goes to every member: the sender's client_id stays the sender's
                 yield new MessageChange.Edited(row.changeId(), row.seq(), new Message(target.id(), target.roomId(),
                         target.seq(), target.senderId(), "", row.text(), target.replyToId(), target.threadRootId(),
@@ -177,15 +176,6 @@ public final class JdbiChangeLog implements ChangeLog {
             case REACT -> new MessageChange.Reacted(row.changeId(), row.seq(), row.roomId(), row.messageId(),
                     row.actorId(), row.emoji(), row.added(), time);
         };
-    }
-
-    private static Message message(long seq, byte[] stored) {
-        try {
-            return MessageProtos.fromProto(io.chatmesh.proto.message.v1.Message.parseFrom(stored).toBuilder()
-                    .setSeq(seq).build());
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("corrupt row in message_log", e);
-        }
     }
 
     /** The logged message without its text: what the log keeps of a deleted message. */

@@ -131,7 +131,8 @@ public final class JdbiMessageLog implements MessageLog, AutoCloseable {
         relays.close();
     }
 
-    private static Message message(long seq, byte[] stored) {
+    /** A logged message from its row: the stored bytes under the row's seq. */
+    static Message message(long seq, byte[] stored) {
         try {
             return MessageProtos.fromProto(io.chatmesh.proto.message.v1.Message.parseFrom(stored).toBuilder()
                     .setSeq(seq).build());
