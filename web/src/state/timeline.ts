@@ -11,6 +11,8 @@ export interface SendOptions {
   mentionRoom?: boolean;
   /** A reply in this message's thread: shown in the thread pane, not the room's timeline. */
   threadRootId?: string;
+  /** The message this one quotes (same room). */
+  replyToId?: string;
 }
 
 export interface PendingSend extends SendOptions {
@@ -25,6 +27,7 @@ export type TimelineChange =
   | { kind: "added"; message: Message }
   | { kind: "pending"; pending: PendingSend }
   | { kind: "settled"; clientId: string }
+  | { kind: "changed"; message: Message }
   | { kind: "history" };
 
 export class Timeline {
@@ -82,6 +85,15 @@ export class Timeline {
     if (complete) this.historyComplete = true;
     this.emit({ kind: "history" });
     return added;
+  }
+
+  /** Changes a known message in place (edit, deletion, reaction: state/message-changes.ts); whether it was known. */
+  update(messageId: string, change: (message: Message) => void): boolean {
+    const message = this.messages.find((m) => m.id === messageId);
+    if (!message) return false;
+    change(message);
+    this.emit({ kind: "changed", message });
+    return true;
   }
 
   addPending(pending: PendingSend): void {

@@ -17,6 +17,7 @@ import type { StreamError } from "../gen/chatmesh/common/v1/common_pb.js";
 import type { TokenSource } from "../api/clients.js";
 import { describeStreamError } from "../api/errors.js";
 import type { SendOptions, Timelines } from "../state/timeline.js";
+import { applyDeleted, applyEdited, applyReaction } from "../state/message-changes.js";
 import { EnvelopeSocket, type SocketState } from "./envelope-socket.js";
 import { newId } from "./ids.js";
 
@@ -42,6 +43,8 @@ export class ChatStream {
   private readonly cursors = new Map<string, bigint>();
   /** Sends not acked yet, in the order they were made. */
   private readonly unacked = new Map<string, UnackedSend>();
+  /** Edits, deletions and reactions waiting for their Ack (resolve) or StreamError (reject). */
+  private readonly changes = new Map<string, { resolve: () => void; reject: (error: StreamError) => void }>();
   private readonly socket: EnvelopeSocket;
   private userId = "";
   private readies = 0;
@@ -104,13 +107,23 @@ export class ChatStream {
     this.socket.stop();
   }
 
+  /** Edits, deletes or reacts (ui/message-actions.ts); settles with the Ack, fails with the StreamError. */
+  change(event: MessageInitShape<typeof ClientEventSchema>["event"]): Promise<void> {
+    if (this.socket.state !== "live") return Promise.reject(new Error("Not connected; try again in a moment."));
+    const clientId = newId();
+    return new Promise((resolve, reject) => {
+      this.changes.set(clientId, { resolve, reject });
+      this.socket.send(this.encode(event, clientId));
+    });
+  }
+
   private sendMessage(clientId: string): void {
     const send = this.unacked.get(clientId);
     if (send && this.socket.state === "live") {
       this.socket.send(this.encode({
         case: "send",
         value: {
-          roomId: send.roomId, text: send.text, threadRootId: send.threadRootId ?? "",
+          roomId: send.roomId, text: send.text, threadRootId: send.threadRootId ?? "", replyToId: send.replyToId ?? "",
           mentionedUserIds: send.mentionedUserIds ?? [], mentionRoom: send.mentionRoom ?? false,
         },
       }, clientId));
@@ -141,8 +154,20 @@ export class ChatStream {
         if (message.clientId) this.unacked.delete(message.clientId);
         break;
       }
+      case "messageEdited":
+      case "messageDeleted":
+      case "reactionChanged": {
+        const roomId = e.case === "messageEdited" ? e.value.message?.roomId ?? "" : e.value.roomId;
+        this.know(roomId, e.value.eventSeq);
+        if (e.case === "messageEdited") applyEdited(this.timelines, e.value);
+        else if (e.case === "messageDeleted") applyDeleted(this.timelines, e.value);
+        else applyReaction(this.timelines, e.value);
+        break;
+      }
       case "ack": {
         const ack = e.value;
+        this.changes.get(ack.clientId)?.resolve();
+        if (this.changes.delete(ack.clientId)) break;
         const send = this.unacked.get(ack.clientId);
         if (!send) break;
         this.unacked.delete(ack.clientId);
@@ -154,6 +179,7 @@ export class ChatStream {
           clientId: ack.clientId,
           text: send.text,
           threadRootId: send.threadRootId ?? "",
+          replyToId: send.replyToId ?? "",
           mentionedUserIds: send.mentionedUserIds ?? [],
           mentionRoom: send.mentionRoom ?? false,
           createTime: ack.serverTime,
@@ -177,6 +203,11 @@ export class ChatStream {
   }
 
   private failed(error: StreamError): void {
+    const change = this.changes.get(error.clientId);
+    if (change && this.changes.delete(error.clientId)) {
+      change.reject(error);
+      return;
+    }
     const send = this.unacked.get(error.clientId);
     if (!send) {
       if (!error.clientId) this.events.notice(describeStreamError(error));

@@ -8,6 +8,7 @@ import type { Message } from "../gen/chatmesh/message/v1/message_pb.js";
 import { describe } from "../api/errors.js";
 import type { PendingSend } from "../state/timeline.js";
 import { callPanel } from "./call-panel.js";
+import { decorateMessage, quoting, ReplyBar } from "./message-actions.js";
 import { roomTitle, type AppContext } from "./context.js";
 import { errorLine, fill, h } from "./dom.js";
 import { mentionInput, mentionText, mentionsMe } from "./mention-input.js";
@@ -45,15 +46,34 @@ export function roomView(ctx: AppContext, roomId: string, focusSeq?: bigint): [H
     fill(threadSlot, pane);
   });
   let olderLoad: Promise<boolean> | null = null;
+  let myRole = MemberRole.UNSPECIFIED;
+  const replyBar = new ReplyBar(ctx, () => composer.querySelector("textarea")?.focus());
+  const actionOptions = {
+    roomId, timeline, reply: (m: Message) => replyBar.set(m),
+    canModerate: () => myRole === MemberRole.OWNER || myRole === MemberRole.ADMIN,
+  };
 
   function messageItem(message: Message): HTMLElement {
     const mine = message.senderId === ctx.session.user?.userId;
     const time = message.createTime ? timestampDate(message.createTime) : new Date();
-    return h("li", { class: `msg${mine ? " mine" : ""}${mentionsMe(ctx, message) ? " mentions-me" : ""}`, data: { seq: String(message.seq), state: "sent" } },
+    const item = h("li", { class: `msg${mine ? " mine" : ""}${mentionsMe(ctx, message) ? " mentions-me" : ""}`, data: { seq: String(message.seq), state: "sent" } },
       h("span", { class: "who", text: mine ? "You" : ctx.people.name(message.senderId) }),
       mentionText(ctx, message),
       h("time", { dateTime: time.toISOString(), text: time.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) }),
       threads.link(message));
+    decorateMessage(ctx, item, message, actionOptions);
+    return item;
+  }
+
+  /** Renders a changed message again, and the replies quoting it. */
+  function rerender(message: Message): void {
+    for (const m of [message, ...quoting(timeline, message.id)]) {
+      const old = rendered.get(m.seq);
+      if (!old) continue;
+      const item = messageItem(m);
+      old.replaceWith(item);
+      rendered.set(m.seq, item);
+    }
   }
 
   function pendingItem(pending: PendingSend): HTMLElement {
@@ -109,6 +129,8 @@ export function roomView(ctx: AppContext, roomId: string, focusSeq?: bigint): [H
       insert(change.message);
     } else if (change.kind === "pending") {
       renderPending(change.pending);
+    } else if (change.kind === "changed") {
+      rerender(change.message);
     } else if (change.kind === "settled") {
       list.querySelector(`[data-client-id="${change.clientId}"]`)?.remove();
     }
@@ -165,6 +187,7 @@ export function roomView(ctx: AppContext, roomId: string, focusSeq?: bigint): [H
       const got = await ctx.clients.rooms.getRoom({ roomId });
       room = got.room!;
       member = got.myRole !== MemberRole.UNSPECIFIED;
+      myRole = got.myRole;
       await ctx.people.load(room.directUserIds);
     } catch (err) {
       error.show(describe(err));
@@ -221,7 +244,8 @@ export function roomView(ctx: AppContext, roomId: string, focusSeq?: bigint): [H
     const send = () => {
       const text = input.value.trim();
       if (!text) return;
-      ctx.chat.send(roomId, text, mentions.mentions(text));
+      ctx.chat.send(roomId, text, { ...mentions.mentions(text), replyToId: replyBar.replyToId });
+      replyBar.clear();
       input.value = "";
       scroller.scrollTop = scroller.scrollHeight;
     };
@@ -235,7 +259,7 @@ export function roomView(ctx: AppContext, roomId: string, focusSeq?: bigint): [H
       e.preventDefault();
       send();
     };
-    fill(composer, mentions.element, input, h("button", { type: "submit", text: "Send" }));
+    fill(composer, replyBar.element, mentions.element, input, h("button", { type: "submit", text: "Send" }));
   }
 
   void open();

@@ -196,7 +196,7 @@ final class ChatEventFuzzer {
         return new FuzzEvent("ping", frame, clientId, false, true, "ping nonce=" + nonce);
     }
 
-    /** Edit, delete and react are documented as UNIMPLEMENTED for now; each is answered. */
+    /** Edit, delete and react (docs/chat.md, "Edits, deletions and reactions"); each is answered. */
     private FuzzEvent editDeleteReact() {
         Value<String> clientId = values.clientId("e", n);
         Value<String> room = roomId(values);

@@ -31,13 +31,36 @@ final class ChatClient {
 
     /** Opens the stream with Hello and waits for Ready. */
     static ChatClient connect(Channel channel, String token, String device) {
+        return connect(channel, token, Hello.newBuilder().setDeviceId(device).build());
+    }
+
+    /** Opens the stream with this Hello (e.g. with resume cursors) and waits for Ready. */
+    static ChatClient connect(Channel channel, String token, Hello hello) {
         StreamRecorder<ServerEvent> events = new StreamRecorder<>();
         StreamObserver<ClientEvent> out = ChatServiceGrpc.newStub(channel)
                 .withCallCredentials(BearerCallCredentials.of(token)).connect(events);
         ChatClient client = new ChatClient(out, events);
-        client.write(ClientEvent.newBuilder().setHello(Hello.newBuilder().setDeviceId(device)).build());
+        client.write(ClientEvent.newBuilder().setHello(hello).build());
         events.awaitFirst(ServerEvent::hasReady);
         return client;
+    }
+
+    /** Every event received so far, in order. */
+    List<ServerEvent> events() {
+        return events.all(e -> true);
+    }
+
+    /** Waits for an event matching {@code until} and returns every event received up to then. */
+    List<ServerEvent> awaitEvent(Predicate<ServerEvent> until) {
+        events.awaitFirst(until);
+        return events();
+    }
+
+    /** Drops the connection as a client that loses its network would (the call is cancelled). */
+    void disconnect() {
+        synchronized (out) {
+            out.onError(new IllegalStateException("network gone"));
+        }
     }
 
     /** Sends a message without waiting; its answer comes later ({@link #awaitAnswers}). */

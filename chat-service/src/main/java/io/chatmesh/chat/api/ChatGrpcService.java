@@ -1,9 +1,13 @@
 package io.chatmesh.chat.api;
 
+import io.chatmesh.chat.bus.ChangeProtos;
 import io.chatmesh.chat.bus.MessageProtos;
 import io.chatmesh.chat.bus.RoomEventFanout;
 import io.chatmesh.chat.bus.ServerFrame;
+import io.chatmesh.chat.domain.ChangeLog;
 import io.chatmesh.chat.domain.DevicePresence;
+import io.chatmesh.chat.domain.MessageChange;
+import io.chatmesh.chat.domain.MessageEditing;
 import io.chatmesh.chat.domain.Messaging;
 import io.chatmesh.chat.domain.NewMessage;
 import io.chatmesh.chat.domain.Rooms;
@@ -15,6 +19,15 @@ import io.chatmesh.platform.grpc.GrpcErrors;
 import io.chatmesh.platform.stream.OutboundQueue;
 import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
 import io.chatmesh.proto.chat.v1.ClientEvent;
+import io.chatmesh.proto.chat.v1.DeleteMessageEvent;
+import io.chatmesh.proto.chat.v1.DeleteMessageRequest;
+import io.chatmesh.proto.chat.v1.DeleteMessageResponse;
+import io.chatmesh.proto.chat.v1.EditMessageEvent;
+import io.chatmesh.proto.chat.v1.EditMessageRequest;
+import io.chatmesh.proto.chat.v1.EditMessageResponse;
+import io.chatmesh.proto.chat.v1.ReactEvent;
+import io.chatmesh.proto.chat.v1.ReactToMessageRequest;
+import io.chatmesh.proto.chat.v1.ReactToMessageResponse;
 import io.chatmesh.proto.chat.v1.SendMessageRequest;
 import io.chatmesh.proto.chat.v1.SendMessageResponse;
 import io.grpc.BindableService;
@@ -22,23 +35,25 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.springframework.grpc.server.service.GrpcService;
 
 /**
  * chatmesh.chat.v1.ChatService: the live stream ({@link ChatStream}) and SendMessage, which
  * posts through the same {@link Messaging#send} as the stream. EditMessage, DeleteMessage and
- * ReactToMessage are not implemented yet (UNIMPLEMENTED).
+ * ReactToMessage go through {@link MessageEditing}, as the stream's edit, delete and react.
  */
 @GrpcService
 public class ChatGrpcService implements ChatServiceGrpc.AsyncService, BindableService {
 
     private final ChatStream.Dependencies deps;
 
-    public ChatGrpcService(Messaging messaging, Rooms rooms, RoomEventFanout fanout, MessageHistoryClient history,
-            AccessTokenVerifier verifier, EndedSessions endedSessions, StreamSettings settings, Clock clock,
-            DevicePresence devices) {
-        this.deps = new ChatStream.Dependencies(messaging, rooms, fanout, history, verifier, endedSessions, settings,
-                clock, devices);
+    public ChatGrpcService(Messaging messaging, MessageEditing editing, ChangeLog changeLog, Rooms rooms,
+            RoomEventFanout fanout, MessageHistoryClient history, AccessTokenVerifier verifier,
+            EndedSessions endedSessions, StreamSettings settings, Clock clock, DevicePresence devices) {
+        this.deps = new ChatStream.Dependencies(messaging, editing, changeLog, rooms, fanout, history, verifier,
+                endedSessions, settings, clock, devices);
     }
 
     /** Connect, bound by {@link ConnectBinding}: its outbound messages are encoded ServerEvents. */
@@ -64,6 +79,49 @@ public class ChatGrpcService implements ChatServiceGrpc.AsyncService, BindableSe
                 return;
             }
             response.onNext(SendMessageResponse.newBuilder().setMessage(MessageProtos.toProto(posted)).build());
+            response.onCompleted();
+        });
+    }
+
+    /** Answers with the message as it now is once the edit is logged and published. */
+    @Override
+    public void editMessage(EditMessageRequest request, StreamObserver<EditMessageResponse> response) {
+        Principal caller = AuthContext.current();
+        EditMessageEvent edit = request.getEdit();
+        ChangeRequests.checkEdit("edit", edit);
+        answer(deps.editing().edit(caller.userId(), edit.getRoomId(), edit.getMessageId(), edit.getText()), "edit",
+                response, change -> EditMessageResponse.newBuilder()
+                        .setMessage(ChangeProtos.edited((MessageChange.Edited) change).getMessage()).build());
+    }
+
+    /** Answers once the deletion is logged and published. */
+    @Override
+    public void deleteMessage(DeleteMessageRequest request, StreamObserver<DeleteMessageResponse> response) {
+        Principal caller = AuthContext.current();
+        DeleteMessageEvent delete = request.getDelete();
+        ChangeRequests.checkDelete("delete", delete);
+        answer(deps.editing().delete(caller.userId(), delete.getRoomId(), delete.getMessageId()), "delete", response,
+                change -> DeleteMessageResponse.getDefaultInstance());
+    }
+
+    /** Answers once the reaction change is logged and published. */
+    @Override
+    public void reactToMessage(ReactToMessageRequest request, StreamObserver<ReactToMessageResponse> response) {
+        Principal caller = AuthContext.current();
+        ReactEvent react = request.getReact();
+        ChangeRequests.checkReact("react", react);
+        answer(deps.editing().react(caller.userId(), react.getRoomId(), react.getMessageId(), react.getEmoji(),
+                react.getRemove()), "react", response, change -> ReactToMessageResponse.getDefaultInstance());
+    }
+
+    private static <T> void answer(CompletableFuture<MessageChange> changed, String prefix, StreamObserver<T> response,
+            Function<MessageChange, T> toResponse) {
+        changed.whenComplete((change, failure) -> {
+            if (failure != null) {
+                response.onError(GrpcErrors.toStatusException(Requests.sendFailure(prefix, failure)));
+                return;
+            }
+            response.onNext(toResponse.apply(change));
             response.onCompleted();
         });
     }

@@ -2,7 +2,9 @@ package io.chatmesh.chat.api;
 
 import io.chatmesh.chat.bus.RoomEventFanout;
 import io.chatmesh.chat.bus.ServerFrame;
+import io.chatmesh.chat.domain.ChangeLog;
 import io.chatmesh.chat.domain.DevicePresence;
+import io.chatmesh.chat.domain.MessageEditing;
 import io.chatmesh.chat.domain.Messaging;
 import io.chatmesh.chat.domain.NewMessage;
 import io.chatmesh.chat.domain.Rooms;
@@ -27,7 +29,6 @@ import io.chatmesh.proto.chat.v1.ServerEvent;
 import io.chatmesh.proto.chat.v1.TypingEvent;
 import io.chatmesh.proto.common.v1.Reauthenticated;
 import io.chatmesh.proto.common.v1.StreamError;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
@@ -73,9 +74,9 @@ import org.slf4j.LoggerFactory;
 final class ChatStream implements StreamObserver<ClientEvent> {
 
     /** Collaborators shared by every stream. */
-    record Dependencies(Messaging messaging, Rooms rooms, RoomEventFanout fanout, MessageHistoryClient history,
-            AccessTokenVerifier verifier, EndedSessions endedSessions, StreamSettings settings, Clock clock,
-            DevicePresence devices) {}
+    record Dependencies(Messaging messaging, MessageEditing editing, ChangeLog changeLog, Rooms rooms,
+            RoomEventFanout fanout, MessageHistoryClient history, AccessTokenVerifier verifier,
+            EndedSessions endedSessions, StreamSettings settings, Clock clock, DevicePresence devices) {}
 
     private static final Logger log = LoggerFactory.getLogger(ChatStream.class);
 
@@ -185,10 +186,7 @@ final class ChatStream implements StreamObserver<ClientEvent> {
                 queue.offer(ServerFrame.of(ServerEvent.newBuilder().setReauthenticated(Reauthenticated.newBuilder()
                         .setClientId(clientId).setTokenExpireTime(ApiTimes.timestamp(fresh.expireTime()))).build()));
             }
-            // Message ownership lives in message-service; these arrive with a later version.
-            case EDIT, DELETE, REACT -> throw Status.UNIMPLEMENTED
-                    .withDescription(event.getEventCase().name().toLowerCase(Locale.ROOT) + " is not supported yet")
-                    .asRuntimeException();
+            case EDIT, DELETE, REACT -> change(current, clientId, event);
             case EVENT_NOT_SET -> throw ChatmeshException.invalid("event", "exactly one known event is required");
             case HELLO -> throw new IllegalStateException("handled above");
         }
@@ -233,6 +231,23 @@ final class ChatStream implements StreamObserver<ClientEvent> {
                     // the message's time, so a retry gets exactly the first Ack
                     .setServerTime(ApiTimes.timestamp(posted.createTime())))
                     .build()));
+        });
+    }
+
+    /** Edit, delete or react: acked with the change's seq once it is logged and published. */
+    private void change(StreamSession current, String clientId, ClientEvent event) {
+        new Validation().length("client_id", clientId, 1, Requests.CLIENT_ID_MAX).check();
+        ChangeRequests.submit(deps.editing(), current.userId(), event).whenComplete((change, failure) -> {
+            if (failure != null) {
+                offerError(clientId, Requests.sendFailure(event.getEventCase().name().toLowerCase(Locale.ROOT), failure));
+                return;
+            }
+            queue.offer(ServerFrame.of(ServerEvent.newBuilder().setAck(Ack.newBuilder()
+                    .setClientId(clientId)
+                    .setMessageId(change.messageId())
+                    .setRoomId(change.roomId())
+                    .setSeq(change.seq())
+                    .setServerTime(now())).build()));
         });
     }
 

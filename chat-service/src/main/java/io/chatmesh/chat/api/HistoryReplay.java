@@ -1,6 +1,9 @@
 package io.chatmesh.chat.api;
 
+import io.chatmesh.chat.bus.ChangeProtos;
 import io.chatmesh.chat.bus.ServerFrame;
+import io.chatmesh.chat.domain.ChangeLog;
+import io.chatmesh.chat.domain.MessageChange;
 import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.stream.OutboundQueue;
@@ -8,12 +11,16 @@ import io.chatmesh.proto.chat.v1.MessageCreated;
 import io.chatmesh.proto.chat.v1.ServerEvent;
 import io.chatmesh.proto.message.v1.ListMessagesResponse;
 import io.chatmesh.proto.message.v1.Message;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The replay of one resume: each resumed room's stored messages after the client's cursor,
- * read from message-service a page at a time and written to the stream, at least up to the
- * room's seq as of Ready. With Kafka, message-service may not have stored the newest of them
+ * read from message-service a page at a time and written to the stream, up to the room's seq
+ * as of Ready, with the room's changes of messages (edits, deletions, reactions: chat-service's
+ * own log, {@link ChangeLog}) in between, in seq order. With Kafka, message-service may not have stored the newest of them
  * yet: while history ends below that seq it asks again after short pauses that grow, for at
  * most the catch-up timeout in all (then UNAVAILABLE: the client resumes again).
  */
@@ -23,49 +30,95 @@ final class HistoryReplay {
     private static final long MAX_PAUSE_MILLIS = 500;
 
     private final MessageHistoryClient history;
+    private final ChangeLog changeLog;
     private final StreamSettings settings;
     private final OutboundQueue<ServerFrame> queue;
     private final Principal principal;
     private long giveUpAt;
     private long pauseMillis;
 
-    HistoryReplay(MessageHistoryClient history, StreamSettings settings, OutboundQueue<ServerFrame> queue,
-            Principal principal) {
+    HistoryReplay(MessageHistoryClient history, ChangeLog changeLog, StreamSettings settings,
+            OutboundQueue<ServerFrame> queue, Principal principal) {
         this.history = history;
+        this.changeLog = changeLog;
         this.settings = settings;
         this.queue = queue;
         this.principal = principal;
     }
 
     /**
-     * Sends the room's stored messages after {@code afterSeq} in order, waiting for the client to
-     * read when the queue fills up, until it has sent seq {@code upTo} or later.
+     * Sends the room's stored messages and logged changes with seqs in ({@code afterSeq},
+     * {@code upTo}] in seq order, waiting for the client to read when the queue fills up. Later
+     * ones come from the session's buffer of live events.
      *
-     * @return the seq of the last message sent (afterSeq when none)
+     * @return {@code upTo} (everything up to it was sent), or less when the stream closed meanwhile
      */
     long replay(String roomId, long afterSeq, long upTo) {
+        long messagesUpTo = changeLog.newestMessageSeq(roomId, upTo);
+        Changes changes = new Changes(roomId, afterSeq, upTo);
         long last = afterSeq;
-        while (true) {
+        long lastMessage = afterSeq;
+        while (lastMessage < messagesUpTo) {
             awaitQueueRoom();
             if (queue.isClosed()) {
                 return last;
             }
-            ListMessagesResponse page = history.forward(principal, roomId, last, settings.replayPageSize());
+            ListMessagesResponse page = history.forward(principal, roomId, lastMessage, settings.replayPageSize());
             for (Message message : page.getMessagesList()) {
-                if (message.getSeq() > last) {
+                if (message.getSeq() > lastMessage && message.getSeq() <= upTo) {
+                    changes.sendBefore(message.getSeq());
                     queue.offer(ServerFrame.of(ServerEvent.newBuilder()
                             .setMessageCreated(MessageCreated.newBuilder().setMessage(message)).build()));
-                    last = message.getSeq();
+                    lastMessage = message.getSeq();
+                    last = lastMessage;
                 }
             }
             boolean moreStored = page.getMessagesCount() > 0 && !page.getNextPageToken().isEmpty();
-            if (!moreStored) {
-                if (last >= upTo) {
-                    return last;
-                }
+            if (!moreStored && lastMessage < messagesUpTo) {
                 pause();
             }
         }
+        changes.sendBefore(upTo + 1);
+        return queue.isClosed() ? last : upTo;
+    }
+
+    /** A room's logged changes in (afterSeq, upTo], read a page at a time as the replay reaches them. */
+    private final class Changes {
+        private final String roomId;
+        private final long upTo;
+        private final Deque<MessageChange> page = new ArrayDeque<>();
+        private long readUpTo;
+
+        Changes(String roomId, long afterSeq, long upTo) {
+            this.roomId = roomId;
+            this.readUpTo = afterSeq;
+            this.upTo = upTo;
+        }
+
+        /** Sends every change with a seq below {@code seq}. */
+        void sendBefore(long seq) {
+            while (true) {
+                if (page.isEmpty() && readUpTo < upTo) {
+                    awaitQueueRoom();
+                    List<MessageChange> read = changeLog.changes(roomId, readUpTo, upTo, settings.replayPageSize());
+                    page.addAll(read);
+                    readUpTo = read.size() < settings.replayPageSize() ? upTo : read.getLast().seq();
+                }
+                if (page.isEmpty() || page.peekFirst().seq() >= seq) {
+                    return;
+                }
+                queue.offer(ServerFrame.of(frame(page.removeFirst())));
+            }
+        }
+    }
+
+    private static ServerEvent frame(MessageChange change) {
+        ServerEvent.Builder event = ServerEvent.newBuilder();
+        return switch (change) {
+            case MessageChange.Edited edited -> event.setMessageEdited(ChangeProtos.edited(edited)).build();
+            case MessageChange.Deleted deleted -> event.setMessageDeleted(ChangeProtos.deleted(deleted)).build();
+            case MessageChange.Reacted reacted -> event.setReactionChanged(ChangeProtos.reacted(reacted)).build();
+        };
     }
 
     /** Pauses before the next look at history; UNAVAILABLE once the catch-up time is up. */

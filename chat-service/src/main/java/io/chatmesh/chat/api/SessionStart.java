@@ -64,7 +64,7 @@ final class SessionStart {
             Map<String, Long> published = deps.rooms().lastMessageSeqsAfterSendsInFlight(rooms);
             queue.offer(ready(deps.settings(), started, principal, published));
             Map<String, Long> clientSeqs = new HashMap<>(published);
-            HistoryReplay replay = new HistoryReplay(deps.history(), deps.settings(), queue, principal);
+            HistoryReplay replay = new HistoryReplay(deps.history(), deps.changeLog(), deps.settings(), queue, principal);
             for (Map.Entry<String, Long> cursor : cursors.entrySet()) {
                 String roomId = cursor.getKey();
                 long upTo = published.getOrDefault(roomId, 0L);

@@ -3,6 +3,7 @@ package io.chatmesh.chat.bus;
 import io.chatmesh.chat.domain.MemberRole;
 import io.chatmesh.chat.domain.MembershipChange;
 import io.chatmesh.chat.domain.Message;
+import io.chatmesh.chat.domain.MessageChange;
 import io.chatmesh.chat.domain.RoomEventPayload;
 import io.chatmesh.chat.domain.RoomEventPublisher;
 import io.chatmesh.platform.bus.EventBus;
@@ -39,6 +40,24 @@ public final class BusRoomEventPublisher implements RoomEventPublisher {
                 .setPrevSeq(prevSeq)
                 .setMessageCreated(MessageCreated.newBuilder().setMessage(MessageProtos.toProto(message)))
                 .build().toByteArray());
+    }
+
+    /** Event id = change id and time = the change's time: the same change always makes the same event. */
+    @Override
+    public RoomEventPayload changed(MessageChange change, long prevSeq) {
+        RoomEvent.Builder event = RoomEvent.newBuilder()
+                .setEventId(change.changeId())
+                .setRoomId(change.roomId())
+                .setPrevSeq(prevSeq);
+        switch (change) {
+            case MessageChange.Edited edited -> event.setTime(ApiTimes.timestamp(edited.editTime()))
+                    .setMessageEdited(ChangeProtos.edited(edited));
+            case MessageChange.Deleted deleted -> event.setTime(ApiTimes.timestamp(deleted.deleteTime()))
+                    .setMessageDeleted(ChangeProtos.deleted(deleted));
+            case MessageChange.Reacted reacted -> event.setTime(ApiTimes.timestamp(reacted.time()))
+                    .setReactionChanged(ChangeProtos.reacted(reacted));
+        }
+        return new RoomEventPayload(change.roomId(), event.build().toByteArray());
     }
 
     @Override

@@ -3,8 +3,9 @@ package io.chatmesh.chat.bus;
 /**
  * One room event on its way to the local sessions of the room's members.
  *
- * @param seq for a new message its seq, else 0
- * @param prevSeq for a new message the seq of the room's message before it on the bus (0: none)
+ * @param seq for a new message or a change of one (edit, deletion, reaction) its seq in the
+ *        room's sequence, else 0
+ * @param prevSeq for those the seq of the room's entry before it on the bus (0: none)
  * @param frame the ServerEvent, encoded once for all sessions (a new message without its client_id)
  * @param senderId for a new message with a client_id its sender, else null
  * @param senderFrame for a new message with a client_id the ServerEvent as its sender's sessions

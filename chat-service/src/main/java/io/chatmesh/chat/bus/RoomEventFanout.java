@@ -263,9 +263,19 @@ public final class RoomEventFanout implements AutoCloseable {
                 return new RoomDelivery(event.getRoomId(), seq, event.getPrevSeq(), withoutClientId,
                         created.getMessage().getSenderId(), ServerFrame.of(out.setMessageCreated(created).build()));
             }
-            case MESSAGE_EDITED -> out.setMessageEdited(event.getMessageEdited());
-            case MESSAGE_DELETED -> out.setMessageDeleted(event.getMessageDeleted());
-            case REACTION_CHANGED -> out.setReactionChanged(event.getReactionChanged());
+            // changes are in the room's sequence like messages: repeats dropped, gaps detected
+            case MESSAGE_EDITED -> {
+                return new RoomDelivery(event.getRoomId(), event.getMessageEdited().getEventSeq(), event.getPrevSeq(),
+                        ServerFrame.of(out.setMessageEdited(event.getMessageEdited()).build()));
+            }
+            case MESSAGE_DELETED -> {
+                return new RoomDelivery(event.getRoomId(), event.getMessageDeleted().getEventSeq(), event.getPrevSeq(),
+                        ServerFrame.of(out.setMessageDeleted(event.getMessageDeleted()).build()));
+            }
+            case REACTION_CHANGED -> {
+                return new RoomDelivery(event.getRoomId(), event.getReactionChanged().getEventSeq(),
+                        event.getPrevSeq(), ServerFrame.of(out.setReactionChanged(event.getReactionChanged()).build()));
+            }
             case TYPING_CHANGED -> out.setTypingChanged(event.getTypingChanged());
             case RECEIPT_UPDATED -> out.setReceiptUpdated(event.getReceiptUpdated());
             case MEMBERSHIP_CHANGED -> out.setMembershipChanged(event.getMembershipChanged());

@@ -10,6 +10,8 @@ import io.chatmesh.chat.bus.PresenceFanout;
 import io.chatmesh.chat.bus.RoomEventFanout;
 import io.chatmesh.chat.domain.Memberships;
 import io.chatmesh.chat.domain.MessageLog;
+import io.chatmesh.chat.domain.ChangeLog;
+import io.chatmesh.chat.domain.MessageEditing;
 import io.chatmesh.chat.domain.Messaging;
 import io.chatmesh.chat.domain.PresenceReach;
 import io.chatmesh.chat.domain.RandomMatching;
@@ -20,6 +22,7 @@ import io.chatmesh.chat.domain.SendLimiter;
 import io.chatmesh.chat.domain.SendPipeline;
 import io.chatmesh.chat.domain.UserDirectory;
 import io.chatmesh.chat.store.GrpcUserDirectory;
+import io.chatmesh.chat.store.JdbiChangeLog;
 import io.chatmesh.chat.store.JdbiMessageLog;
 import io.chatmesh.chat.store.JdbiRoomStore;
 import io.chatmesh.chat.store.MatchQueueDao;
@@ -84,6 +87,11 @@ public class ChatServiceConfiguration {
     @Bean
     JdbiMessageLog messageLog(Jdbi jdbi) {
         return new JdbiMessageLog(jdbi);
+    }
+
+    @Bean
+    ChangeLog changeLog(Jdbi jdbi) {
+        return new JdbiChangeLog(jdbi);
     }
 
     /** Copies seqs out of the message bytes of sends logged before the message log existed. */
@@ -169,18 +177,28 @@ public class ChatServiceConfiguration {
     /** Its thread starts by sweeping the message log, so the schema must be migrated first. */
     @Bean(initMethod = "start", destroyMethod = "close")
     @DependsOnDatabaseInitialization
-    SendPipeline sendPipeline(MessageLog messageLog, RoomEventPublisher events, ChatProperties properties,
-            EventBus bus, Environment environment) {
-        return new SendPipeline(messageLog, events, publishTimeout(properties, bus, environment),
+    SendPipeline sendPipeline(MessageLog messageLog, ChangeLog changeLog, RoomEventPublisher events,
+            ChatProperties properties, EventBus bus, Environment environment) {
+        return new SendPipeline(messageLog, changeLog, events, publishTimeout(properties, bus, environment),
                 new SendPipeline.Settings(properties.sendQueueCapacity(), properties.sendBatchMax(),
                         properties.sendLinger(), properties.relayRetryInterval(), properties.relaySweepInterval()));
     }
 
+    /** One budget per user for sends and changes of messages. */
+    @Bean
+    SendLimiter sendLimiter(ChatProperties properties) {
+        return new SendLimiter(properties.sendRate(), properties.sendBurst(), System::nanoTime);
+    }
+
     @Bean
     Messaging messaging(RoomStore store, RoomEventPublisher events, SendPipeline pipeline, Clock clock,
-            ChatProperties properties) {
-        SendLimiter limiter = new SendLimiter(properties.sendRate(), properties.sendBurst(), System::nanoTime);
+            SendLimiter limiter) {
         return new Messaging(store, events, pipeline, limiter, clock);
+    }
+
+    @Bean
+    MessageEditing messageEditing(SendPipeline pipeline, SendLimiter limiter, Clock clock) {
+        return new MessageEditing(pipeline, limiter, clock);
     }
 
     /**

@@ -86,8 +86,11 @@ public interface MessageLog {
         /** Each room's last published seq (0 when none; rooms that do not exist are left out). */
         Map<String, Long> publishedSeqs();
 
-        /** The room's logged messages with seqs in (afterSeq, upToSeq], in seq order, at most {@code limit}. */
-        List<Message> logged(String roomId, long afterSeq, long upToSeq, int limit);
+        /**
+         * The room's log entries (messages and their changes) with seqs in (afterSeq, upToSeq], in
+         * seq order, at most {@code limit}.
+         */
+        List<LogEntry> logged(String roomId, long afterSeq, long upToSeq, int limit);
 
         /** Records that the room's messages up to {@code seq} are published. */
         void markPublished(Map<String, Long> seqByRoom);

@@ -19,6 +19,14 @@ public interface RoomEventPublisher {
      */
     RoomEventPayload messageCreated(Message message, long prevSeq);
 
+    /**
+     * The event of a logged change (MessageEdited, MessageDeleted or ReactionChanged), built the
+     * same way every time (its event id is the change id), with the change's seq as event_seq.
+     *
+     * @param prevSeq the seq of the room's log entry published just before it
+     */
+    RoomEventPayload changed(MessageChange change, long prevSeq);
+
     /** Publishes the events in this order; completes once the bus accepted all of them. */
     CompletableFuture<Void> publishAll(List<RoomEventPayload> events);
 

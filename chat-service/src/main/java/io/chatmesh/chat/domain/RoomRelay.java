@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes logged messages on the bus: per room, in seq order, starting right after the
+ * Publishes logged messages and their changes on the bus: per room, in seq order, starting right after the
  * room's last published seq, while holding the room's lock (so one relay at a time, on any
  * instance, publishes a room). Each event names the seq published before it (prev_seq), so a
  * consumer can tell a gap from a seq that was never used. What a relay publishes is committed
@@ -45,17 +45,26 @@ final class RoomRelay {
      * What to publish of one room.
      *
      * @param upToSeq publish at least through this seq
-     * @param inHand messages of the room just logged (consecutive seqs, ascending): when they
-     *        start right after the published seq they need not be read back from the log
+     * @param inHand entries of the room just logged (ascending): when their seqs are consecutive
+     *        and start right after the published seq they need not be read back from the log
      */
-    record Target(long upToSeq, List<Message> inHand) {
+    record Target(long upToSeq, List<? extends LogEntry> inHand) {
 
         static Target everything() {
             return new Target(EVERYTHING, List.of());
         }
 
         boolean inHandFollows(long publishedSeq) {
-            return !inHand.isEmpty() && inHand.getFirst().seq() == publishedSeq + 1 && inHand.getLast().seq() >= upToSeq;
+            if (inHand.isEmpty() || inHand.getLast().seq() < upToSeq) {
+                return false;
+            }
+            long expected = publishedSeq + 1;
+            for (LogEntry entry : inHand) {
+                if (entry.seq() != expected++) {
+                    return false; // another instance logged in between
+                }
+            }
+            return true;
         }
     }
 
@@ -85,15 +94,19 @@ final class RoomRelay {
                 if (publishedSeq >= target.upToSeq()) {
                     continue;
                 }
-                List<Message> messages = target.inHandFollows(publishedSeq) ? target.inHand()
+                List<? extends LogEntry> entries = target.inHandFollows(publishedSeq) ? target.inHand()
                         : transaction.logged(room.getKey(), publishedSeq, target.upToSeq(), MAX_READ_BACK);
-                if (messages.size() == MAX_READ_BACK) {
+                if (entries.size() == MAX_READ_BACK) {
                     moreWaiting.add(room.getKey());
                 }
                 long prevSeq = publishedSeq;
-                for (Message message : messages) {
-                    toPublish.add(events.messageCreated(message, prevSeq));
-                    prevSeq = message.seq();
+                for (LogEntry entry : entries) {
+                    toPublish.add(switch (entry) {
+                        case Message message -> events.messageCreated(message, prevSeq);
+                        case MessageChange change -> events.changed(change, prevSeq);
+                        default -> throw new IllegalStateException("unknown log entry " + entry);
+                    });
+                    prevSeq = entry.seq();
                 }
                 if (prevSeq > publishedSeq) {
                     advanced.put(room.getKey(), prevSeq);

@@ -40,12 +40,23 @@ public final class SendPipeline implements AutoCloseable {
     public record Settings(int queueCapacity, int maxBatch, Duration linger, Duration retryInterval,
             Duration sweepInterval) {}
 
-    private record Submission(MessageLog.Post post, CompletableFuture<Message> result) {}
+    /** Something waiting in the pipeline's queue: a post, or a change of a message ({@link ChangeBatch}). */
+    interface Pending {
+        void fail(Throwable failure);
+    }
+
+    private record Submission(MessageLog.Post post, CompletableFuture<Message> result) implements Pending {
+        @Override
+        public void fail(Throwable failure) {
+            result.completeExceptionally(failure);
+        }
+    }
 
     private final MessageLog messageLog;
     private final RoomRelay relay;
     private final Settings settings;
-    private final BlockingQueue<Submission> queue;
+    private final ChangeBatch changes;
+    private final BlockingQueue<Pending> queue;
     /** Rooms whose publish failed; only the pipeline thread touches it. */
     private final Set<String> roomsToRetry = new HashSet<>();
     private final Thread thread;
@@ -56,8 +67,10 @@ public final class SendPipeline implements AutoCloseable {
     private long lastBatchAt;
     private volatile boolean stopped;
 
-    public SendPipeline(MessageLog messageLog, RoomEventPublisher events, Duration publishTimeout, Settings settings) {
+    public SendPipeline(MessageLog messageLog, ChangeLog changeLog, RoomEventPublisher events, Duration publishTimeout,
+            Settings settings) {
         this.messageLog = messageLog;
+        this.changes = new ChangeBatch(changeLog);
         this.relay = new RoomRelay(messageLog, events, publishTimeout);
         this.settings = settings;
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
@@ -76,14 +89,30 @@ public final class SendPipeline implements AutoCloseable {
      * @throws ChatmeshException RESOURCE_EXHAUSTED when the queue is full (the instance is overloaded)
      */
     public CompletableFuture<Message> submit(MessageLog.Post post) {
+        Submission submission = new Submission(post, new CompletableFuture<>());
+        enqueue(submission);
+        return submission.result;
+    }
+
+    /**
+     * Queues a change of a message; the future completes with the logged change once it is
+     * published, or fails with the refusal ({@link ChangeBatch}) or UNAVAILABLE.
+     *
+     * @throws ChatmeshException RESOURCE_EXHAUSTED when the queue is full
+     */
+    public CompletableFuture<MessageChange> submit(ChangeLog.Request request) {
+        ChangeBatch.Submission submission = new ChangeBatch.Submission(request, new CompletableFuture<>());
+        enqueue(submission);
+        return submission.result();
+    }
+
+    private void enqueue(Pending pending) {
         if (stopped) {
             throw ChatmeshException.unavailable("shutting down");
         }
-        Submission submission = new Submission(post, new CompletableFuture<>());
-        if (!queue.offer(submission)) {
+        if (!queue.offer(pending)) {
             throw ChatmeshException.overloaded("too many messages waiting to be stored", Duration.ofMillis(100));
         }
-        return submission.result;
     }
 
     /** Stops the thread; posts still queued fail with UNAVAILABLE. */
@@ -96,19 +125,19 @@ public final class SendPipeline implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        List<Submission> left = new ArrayList<>();
+        List<Pending> left = new ArrayList<>();
         queue.drainTo(left);
-        left.forEach(s -> s.result.completeExceptionally(ChatmeshException.unavailable("shutting down")));
+        left.forEach(s -> s.fail(ChatmeshException.unavailable("shutting down")));
     }
 
     private void run() {
-        List<Submission> batch = new ArrayList<>();
+        List<Pending> batch = new ArrayList<>();
         sweepAt = System.nanoTime();
         lastBatchAt = sweepAt - settings.linger().toNanos();
         while (!stopped) {
             try {
                 retryDueRooms();
-                Submission first = queue.poll(nanosUntilNextRetry(), TimeUnit.NANOSECONDS);
+                Pending first = queue.poll(nanosUntilNextRetry(), TimeUnit.NANOSECONDS);
                 if (first == null) {
                     continue;
                 }
@@ -119,7 +148,7 @@ public final class SendPipeline implements AutoCloseable {
                 break;
             } catch (RuntimeException e) {
                 log.error("send pipeline failed on a batch of {}", batch.size(), e);
-                batch.forEach(s -> s.result.completeExceptionally(ChatmeshException.unavailable("send failed; retry")));
+                batch.forEach(s -> s.fail(ChatmeshException.unavailable("send failed; retry")));
             } finally {
                 batch.clear();
             }
@@ -134,7 +163,7 @@ public final class SendPipeline implements AutoCloseable {
      * at once, and a lone send after a quiet spell is not held up at all. The wait is a plain
      * sleep: sends arriving meanwhile do not wake the thread one by one.
      */
-    private void gather(List<Submission> batch) throws InterruptedException {
+    private void gather(List<Pending> batch) throws InterruptedException {
         long lingerUntil = lastBatchAt + settings.linger().toNanos();
         long left;
         while ((left = lingerUntil - System.nanoTime()) > 0 && queue.size() < settings.maxBatch()) {
@@ -147,7 +176,45 @@ public final class SendPipeline implements AutoCloseable {
         lastBatchAt = System.nanoTime();
     }
 
-    private void process(List<Submission> batch) {
+    /** Logs the batch's posts, then its changes (so a change may name a post of the same batch), and publishes all. */
+    private void process(List<Pending> pending) {
+        List<Submission> batch = new ArrayList<>();
+        List<ChangeBatch.Submission> changed = new ArrayList<>();
+        for (Pending p : pending) {
+            switch (p) {
+                case Submission post -> batch.add(post);
+                case ChangeBatch.Submission change -> changed.add(change);
+                default -> throw new IllegalStateException("unknown submission " + p);
+            }
+        }
+        Map<String, List<LogEntry>> inHand = new LinkedHashMap<>();
+        Map<String, Long> upTo = new LinkedHashMap<>();
+        Message[] messages = batch.isEmpty() ? new Message[0] : logPosts(batch, inHand, upTo);
+        List<MessageChange> loggedChanges = changes.log(changed, inHand, upTo);
+        Map<String, Long> published = publish(upTo, inHand);
+        for (int i = 0; i < batch.size(); i++) {
+            Message message = messages[i];
+            if (message == null) {
+                continue;
+            }
+            if (published.getOrDefault(message.roomId(), 0L) >= message.seq()) {
+                batch.get(i).result.complete(message);
+            } else {
+                roomsToRetry.add(message.roomId());
+                batch.get(i).result.completeExceptionally(
+                        ChatmeshException.unavailable("message stored but not delivered yet; retry with the same client_id"));
+            }
+        }
+        roomsToRetry.addAll(changes.complete(changed, loggedChanges, published));
+    }
+
+    /**
+     * Logs the posts and adds the new ones to {@code inHand} and {@code upTo}; completes refused
+     * posts' futures.
+     *
+     * @return per post its message (new or earlier), null when refused
+     */
+    private Message[] logPosts(List<Submission> batch, Map<String, List<LogEntry>> inHand, Map<String, Long> upTo) {
         List<MessageLog.Appended> appended;
         try {
             appended = messageLog.append(batch.stream().map(Submission::post).toList());
@@ -156,11 +223,9 @@ public final class SendPipeline implements AutoCloseable {
             log.warn("could not log a batch of {} messages", batch.size(), e);
             batch.forEach(s -> s.result.completeExceptionally(
                     ChatmeshException.unavailable("message could not be stored; retry with the same client_id")));
-            return;
+            return new Message[batch.size()];
         }
         Message[] messages = new Message[batch.size()];
-        Map<String, List<Message>> inHand = new LinkedHashMap<>();
-        Map<String, Long> upTo = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             Submission submission = batch.get(i);
             Message message = switch (appended.get(i)) {
@@ -200,24 +265,11 @@ public final class SendPipeline implements AutoCloseable {
                 submission.result.completeExceptionally(ChatmeshException.unavailable("send failed; retry"));
             }
         }
-        Map<String, Long> published = publish(upTo, inHand);
-        for (int i = 0; i < batch.size(); i++) {
-            Message message = messages[i];
-            if (message == null) {
-                continue;
-            }
-            if (published.getOrDefault(message.roomId(), 0L) >= message.seq()) {
-                batch.get(i).result.complete(message);
-            } else {
-                roomsToRetry.add(message.roomId());
-                batch.get(i).result.completeExceptionally(
-                        ChatmeshException.unavailable("message stored but not delivered yet; retry with the same client_id"));
-            }
-        }
+        return messages;
     }
 
     /** Publishes the batch's rooms; on failure they are retried later and nothing counts as published. */
-    private Map<String, Long> publish(Map<String, Long> upTo, Map<String, List<Message>> inHand) {
+    private Map<String, Long> publish(Map<String, Long> upTo, Map<String, List<LogEntry>> inHand) {
         if (upTo.isEmpty()) {
             return Map.of();
         }

@@ -2,11 +2,13 @@ package io.chatmesh.chat.store;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.chatmesh.chat.bus.MessageProtos;
+import io.chatmesh.chat.domain.LogEntry;
 import io.chatmesh.chat.domain.Message;
 import io.chatmesh.chat.domain.MessageLog;
 import io.chatmesh.platform.db.DedicatedHandle;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +25,7 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class JdbiMessageLog implements MessageLog, AutoCloseable {
 
-    private record Attached(MessageLogStatements statements, MessageLogDao dao) {}
+    private record Attached(MessageLogStatements statements, MessageLogDao dao, ChangeLogDao changes) {}
 
     private final DedicatedHandle<Attached> appends;
     private final DedicatedHandle<Attached> relays;
@@ -31,7 +33,8 @@ public final class JdbiMessageLog implements MessageLog, AutoCloseable {
     public JdbiMessageLog(Jdbi jdbi) {
         MessageLogStatements.Timers timers = MessageLogStatements.Timers.of(jdbi);
         Function<Handle, Attached> attach = handle ->
-                new Attached(new MessageLogStatements(handle, timers), handle.attach(MessageLogDao.class));
+                new Attached(new MessageLogStatements(handle, timers), handle.attach(MessageLogDao.class),
+                        handle.attach(ChangeLogDao.class));
         this.appends = new DedicatedHandle<>(jdbi, attach, handle -> {});
         this.relays = new DedicatedHandle<>(jdbi, attach, handle -> handle.execute("SET synchronous_commit = off"));
     }
@@ -106,9 +109,15 @@ public final class JdbiMessageLog implements MessageLog, AutoCloseable {
                 }
 
                 @Override
-                public List<Message> logged(String roomId, long afterSeq, long upToSeq, int limit) {
-                    return log.dao.logged(roomId, afterSeq, upToSeq, limit).stream()
-                            .map(row -> message(row.seq(), row.message())).toList();
+                public List<LogEntry> logged(String roomId, long afterSeq, long upToSeq, int limit) {
+                    // the first `limit` entries of the room are among the first `limit` of each table
+                    List<LogEntry> entries = new ArrayList<>();
+                    log.dao.logged(roomId, afterSeq, upToSeq, limit)
+                            .forEach(row -> entries.add(message(row.seq(), row.message())));
+                    log.changes.changes(roomId, afterSeq, upToSeq, limit)
+                            .forEach(row -> entries.add(JdbiChangeLog.toDomain(row, row.createdAt().toInstant())));
+                    entries.sort(Comparator.comparingLong(LogEntry::seq));
+                    return entries.size() > limit ? List.copyOf(entries.subList(0, limit)) : entries;
                 }
 
                 @Override
@@ -133,7 +142,8 @@ public final class JdbiMessageLog implements MessageLog, AutoCloseable {
         relays.close();
     }
 
-    private static Message message(long seq, byte[] stored) {
+    /** A logged message from its row: the stored bytes under the row's seq. */
+    static Message message(long seq, byte[] stored) {
         try {
             return MessageProtos.fromProto(io.chatmesh.proto.message.v1.Message.parseFrom(stored).toBuilder()
                     .setSeq(seq).build());

@@ -31,6 +31,7 @@ public interface MessageLogDao {
     @SqlQuery("""
             SELECT r.id FROM rooms r
             WHERE EXISTS (SELECT 1 FROM message_log l WHERE l.room_id = r.id AND l.seq > r.last_message_seq)
+               OR EXISTS (SELECT 1 FROM message_changes c WHERE c.room_id = r.id AND c.seq > r.last_message_seq)
             """)
     List<String> roomsWithUnpublishedMessages();
 }

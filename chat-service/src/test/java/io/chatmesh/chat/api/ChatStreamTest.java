@@ -170,13 +170,13 @@ class ChatStreamTest extends ChatServiceTestBase {
 
             aliceClient.send(ClientEvent.newBuilder().setClientId("edit").setEdit(EditMessageEvent.newBuilder()
                     .setRoomId(room.getId()).setMessageId(Ids.newId()).setText("x")).build());
-            assertError(aliceClient.next(), "edit", Status.Code.UNIMPLEMENTED);
+            assertError(aliceClient.next(), "edit", Status.Code.NOT_FOUND);
             aliceClient.send(ClientEvent.newBuilder().setClientId("delete").setDelete(DeleteMessageEvent.newBuilder()
                     .setRoomId(room.getId()).setMessageId(Ids.newId())).build());
-            assertError(aliceClient.next(), "delete", Status.Code.UNIMPLEMENTED);
+            assertError(aliceClient.next(), "delete", Status.Code.NOT_FOUND);
             aliceClient.send(ClientEvent.newBuilder().setClientId("react").setReact(ReactEvent.newBuilder()
                     .setRoomId(room.getId()).setMessageId(Ids.newId()).setEmoji("+1")).build());
-            assertError(aliceClient.next(), "react", Status.Code.UNIMPLEMENTED);
+            assertError(aliceClient.next(), "react", Status.Code.INVALID_ARGUMENT);
 
             aliceClient.sendMessage("fine", room.getId(), "still here");
             assertThat(aliceClient.next(ServerEvent.EventCase.ACK).getAck().getSeq()).isEqualTo(1);

@@ -80,11 +80,11 @@ class SendMessageTest extends ChatServiceTestBase {
     }
 
     @Test
-    void editDeleteAndReactAreNotImplementedYet() {
+    void emptyEditDeleteAndReactRequestsAreInvalid() {
         TestUser alice = newUser();
-        assertStatus(Status.Code.UNIMPLEMENTED, () -> chat(alice).editMessage(EditMessageRequest.getDefaultInstance()));
-        assertStatus(Status.Code.UNIMPLEMENTED, () -> chat(alice).deleteMessage(DeleteMessageRequest.getDefaultInstance()));
-        assertStatus(Status.Code.UNIMPLEMENTED, () -> chat(alice).reactToMessage(ReactToMessageRequest.getDefaultInstance()));
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> chat(alice).editMessage(EditMessageRequest.getDefaultInstance()));
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> chat(alice).deleteMessage(DeleteMessageRequest.getDefaultInstance()));
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> chat(alice).reactToMessage(ReactToMessageRequest.getDefaultInstance()));
     }
 
     private long lastSeq(TestUser member, Room room) {

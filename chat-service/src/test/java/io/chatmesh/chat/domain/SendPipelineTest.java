@@ -46,7 +46,7 @@ class SendPipelineTest {
     }
 
     private SendPipeline start(int queueCapacity, Duration retryInterval, Duration linger) {
-        pipeline = new SendPipeline(log, bus, Duration.ofSeconds(1), new SendPipeline.Settings(queueCapacity, 100,
+        pipeline = new SendPipeline(log, new NoChanges(), bus, Duration.ofSeconds(1), new SendPipeline.Settings(queueCapacity, 100,
                 linger, retryInterval, Duration.ofHours(1)));
         pipeline.start();
         return pipeline;
@@ -168,6 +168,24 @@ class SendPipelineTest {
         }
     }
 
+    /** These tests post messages only (changes are tested against PostgreSQL in MessageChangesTest). */
+    private static final class NoChanges implements ChangeLog {
+        @Override
+        public List<Outcome> append(List<Request> requests) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<MessageChange> changes(String roomId, long afterSeq, long upToSeq, int limit) {
+            return List.of();
+        }
+
+        @Override
+        public long newestMessageSeq(String roomId, long upToSeq) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
     /** The log in memory: members are given, every room exists. */
     private static final class MemoryLog implements MessageLog {
 
@@ -247,8 +265,8 @@ class SendPipelineTest {
                 }
 
                 @Override
-                public List<Message> logged(String roomId, long afterSeq, long upToSeq, int limit) {
-                    return logged.stream().filter(m -> m.roomId().equals(roomId) && m.seq() > afterSeq
+                public List<LogEntry> logged(String roomId, long afterSeq, long upToSeq, int limit) {
+                    return logged.stream().<LogEntry>map(m -> m).filter(m -> m.roomId().equals(roomId) && m.seq() > afterSeq
                             && m.seq() <= upToSeq).limit(limit).toList();
                 }
 
@@ -281,6 +299,11 @@ class SendPipelineTest {
         public RoomEventPayload messageCreated(Message message, long prevSeq) {
             return new RoomEventPayload(message.roomId(),
                     (message.roomId() + ":" + message.seq() + "<-" + prevSeq).getBytes());
+        }
+
+        @Override
+        public RoomEventPayload changed(MessageChange change, long prevSeq) {
+            throw new UnsupportedOperationException("these tests post messages only");
         }
 
         @Override

@@ -5,6 +5,7 @@ import com.google.protobuf.Timestamp;
 import io.chatmesh.message.domain.Attachment;
 import io.chatmesh.message.domain.Mentions;
 import io.chatmesh.message.domain.Message;
+import io.chatmesh.message.domain.MessageChange;
 import io.chatmesh.message.domain.MessageStore;
 import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.error.ChatmeshException;
@@ -20,11 +21,12 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Persists what chat-service publishes on the room-events topic (durable group
  * chatmesh.message.persister-group, default message-persister): MessageCreated inserts the
- * message (a replay is a no-op). The bus hands over runs of events; a run's messages are
- * stored with one insert.
+ * message (a replay is a no-op); MessageEdited, MessageDeleted and ReactionChanged are applied
+ * to the stored message ({@link MessageStore#applyChanges}, in their order, after the run's
+ * inserts: a change always follows the message it changes in the room's sequence). The bus hands
+ * over runs of events; a run's messages are stored with one insert, its changes in one batch.
  *
- * <p>Every other kind is ignored: edits, deletions and reactions until those features are
- * stored here; typing is never stored; membership lives in chat-service; read markers have
+ * <p>Every other kind is ignored: typing is never stored; membership lives in chat-service; read markers have
  * one writer, MessageService.MarkRead, whose ReceiptUpdated events only tell live sessions. A
  * payload that cannot be parsed or misses required fields is logged and skipped, since no
  * retry could ever store it and it must not block the topic. A store failure propagates, so the bus reports the event
@@ -77,6 +79,7 @@ public final class RoomEventPersister implements SmartLifecycle, EventBus.RunHan
     @Override
     public void handleAll(List<EventBus.Event> events) {
         List<Message> created = new ArrayList<>();
+        List<MessageChange> changes = new ArrayList<>();
         for (EventBus.Event raw : events) {
             RoomEvent event;
             try {
@@ -88,6 +91,7 @@ public final class RoomEventPersister implements SmartLifecycle, EventBus.RunHan
             try {
                 switch (event.getEventCase()) {
                     case MESSAGE_CREATED -> created.add(toDomain(event));
+                    case MESSAGE_EDITED, MESSAGE_DELETED, REACTION_CHANGED -> changes.add(RoomEventChanges.toDomain(event));
                     default -> {
                         // not stored (yet): see the class comment
                     }
@@ -97,6 +101,7 @@ public final class RoomEventPersister implements SmartLifecycle, EventBus.RunHan
             }
         }
         persist(created);
+        store.applyChanges(changes);
     }
 
     private void persist(List<Message> created) {

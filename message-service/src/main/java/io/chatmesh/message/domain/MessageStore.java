@@ -36,6 +36,14 @@ public interface MessageStore {
         return insertAll(List.of(message)).getFirst();
     }
 
+    /**
+     * Applies changes in the given order (a run of one room's events, or several rooms'), each
+     * to the message of its room named by id; a change to a message that is not stored, or
+     * (edits, reactions) that is deleted, changes nothing. Replaying changes in their order
+     * ends in the same state.
+     */
+    void applyChanges(List<MessageChange> changes);
+
     Optional<Message> get(String messageId);
 
     /**

@@ -3,6 +3,7 @@ package io.chatmesh.message.store;
 import io.chatmesh.message.domain.Attachment;
 import io.chatmesh.message.domain.Mentions;
 import io.chatmesh.message.domain.Message;
+import io.chatmesh.message.domain.MessageChange;
 import io.chatmesh.message.domain.MessageSearch;
 import io.chatmesh.message.domain.MessageStore;
 import io.chatmesh.message.domain.PageDirection;
@@ -36,6 +37,7 @@ public final class JdbiMessageStore implements MessageStore, AutoCloseable {
     private final MessageDao dao;
     private final ReadStateDao readState;
     private final DedicatedHandle<Writer> writer;
+    private final JdbiMessageChanges changes;
 
     public JdbiMessageStore(Jdbi jdbi) {
         this.jdbi = jdbi;
@@ -45,6 +47,12 @@ public final class JdbiMessageStore implements MessageStore, AutoCloseable {
         this.writer = new DedicatedHandle<>(jdbi,
                 handle -> new Writer(new MessageInserts(handle, insertTimer), handle.attach(MessageDao.class)),
                 handle -> {});
+        this.changes = new JdbiMessageChanges(jdbi);
+    }
+
+    @Override
+    public void applyChanges(List<MessageChange> changes) {
+        this.changes.apply(changes);
     }
 
     /**

@@ -26,6 +26,7 @@ import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import io.chatmesh.message.domain.Message;
+import io.chatmesh.message.domain.MessageChange;
 import io.chatmesh.message.domain.MessageSearch;
 import io.chatmesh.message.domain.MessageStore;
 import io.chatmesh.message.domain.PageDirection;
@@ -62,11 +63,18 @@ public final class MongoMessageStore implements MessageStore {
     private final MongoCollection<Document> messages;
     private final MongoCollection<Document> readMarkers;
     private final MongoReadState readState;
+    private final MongoMessageChanges changes;
 
     public MongoMessageStore(MongoDatabase database) {
         this.messages = database.getCollection(MessageDocuments.MESSAGES);
         this.readMarkers = database.getCollection(MessageDocuments.READ_MARKERS);
         this.readState = new MongoReadState(database);
+        this.changes = new MongoMessageChanges(database);
+    }
+
+    @Override
+    public void applyChanges(List<MessageChange> changes) {
+        this.changes.apply(changes);
     }
 
     /** Creates the indexes the store relies on; indexes that already exist as defined are left as they are. */
@@ -80,6 +88,7 @@ public final class MongoMessageStore implements MessageStore {
         // Language "none": no stemming or stop words, the same for every language (SearchMessages).
         messages.createIndex(Indexes.text(TEXT), new IndexOptions().name(TEXT_INDEX).defaultLanguage("none"));
         readState.createIndexes();
+        changes.createIndexes();
     }
 
     /**

@@ -41,6 +41,19 @@ public abstract class MessageStoreContract {
     }
 
     @Nested
+    class Changes extends MessageChangeContract {
+        @Override
+        protected MessageStore store() {
+            return store;
+        }
+
+        @Override
+        protected boolean searches() {
+            return MessageStoreContract.this.searches();
+        }
+    }
+
+    @Nested
     class Search extends MessageSearchContract {
         @Override
         protected MessageStore store() {
