@@ -39,7 +39,10 @@ export function sentence(code: Code, reason: string, violations: Violation[], wo
     case Code.Unauthenticated:
       return "You are not signed in any more. Please log in again.";
     case Code.PermissionDenied:
-      return reason === "NOT_A_MEMBER" ? "Join the room first." : "You are not allowed to do that.";
+      if (reason === "NOT_A_MEMBER") return "Join the room first.";
+      if (reason === "BLOCKED") return "Not possible: one of you has blocked the other.";
+      if (reason === "NOT_ALLOWED") return "Only friends can message each other directly. Send a friend request first.";
+      return "You are not allowed to do that.";
     case Code.NotFound:
       return "That does not exist, or you cannot see it.";
     case Code.AlreadyExists:

@@ -5,6 +5,8 @@ import type { Invitations } from "../call/invitations.js";
 import type { Session } from "../api/session.js";
 import type { ChatStream } from "../streams/chat-stream.js";
 import type { People } from "../state/people.js";
+import type { Presences } from "../state/presence.js";
+import type { Social } from "../state/social.js";
 import type { Timelines } from "../state/timeline.js";
 
 export interface AppContext {
@@ -13,6 +15,10 @@ export interface AppContext {
   chat: ChatStream;
   timelines: Timelines;
   people: People;
+  /** Presence of the people shown, live from WatchPresence. */
+  presences: Presences;
+  /** Friends, followers, requests and blocks as last listed. */
+  social: Social;
   /** Call invitations (ringing) of the person, live from WatchCalls. */
   invitations: Invitations;
   /** The person's rooms as last listed (ListMyRooms), by id. */

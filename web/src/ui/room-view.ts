@@ -10,6 +10,7 @@ import type { PendingSend } from "../state/timeline.js";
 import { callPanel } from "./call-panel.js";
 import { roomTitle, type AppContext } from "./context.js";
 import { errorLine, fill, h } from "./dom.js";
+import { memberList } from "./member-list.js";
 
 const PAGE = 50;
 const BEGINNING = "This is the beginning of the room.";
@@ -28,6 +29,7 @@ export function roomView(ctx: AppContext, roomId: string, focusSeq?: bigint): [H
   const historyState = scroller.firstElementChild as HTMLElement;
   const composer = h("form", { class: "composer" });
   const call = callPanel(ctx, roomId);
+  const members = memberList(ctx, roomId);
   const view = h("section", { class: "room", data: { roomId } }, header, call.element, error, scroller, composer);
   const rendered = new Map<bigint, HTMLElement>();
   let olderLoad: Promise<boolean> | null = null;
@@ -157,7 +159,8 @@ export function roomView(ctx: AppContext, roomId: string, focusSeq?: bigint): [H
       h("h2", { text: roomTitle(ctx, room) }),
       room.topic && h("p", { class: "topic", text: room.topic }),
       h("span", { class: "kind", text: kindName(room.kind) }),
-      member && call.button);
+      member && call.button,
+      member && members.element);
     if (!member) {
       fill(composer, h("p", {}, "You are not in this room yet. "),
         h("button", { type: "button", text: "Join room", on: { click: () => void join() } }));
@@ -224,6 +227,7 @@ export function roomView(ctx: AppContext, roomId: string, focusSeq?: bigint): [H
   return [view, () => {
     stopListening();
     call.close();
+    members.close();
   }];
 }
 

@@ -16,6 +16,12 @@ import { roomView } from "./room-view.js";
 import { Invitations } from "../call/invitations.js";
 import { directView, directoryView, newRoomView } from "./rooms-views.js";
 import { searchBox, searchView } from "./search-view.js";
+import { Presences } from "../state/presence.js";
+import { Social } from "../state/social.js";
+import { friendsView } from "./friends-view.js";
+import { matchView } from "./match-view.js";
+import { presenceDot, lastSeen, showPresenceChanges } from "./presence-dot.js";
+import { statusSelect } from "./status-select.js";
 
 const STATE_TEXT: Record<SocketState, string> = {
   connecting: "Connecting…",
@@ -36,6 +42,9 @@ export function shell(session: Session): Shell {
   const clients = authedClients(session);
   const timelines = new Timelines();
   const people = new People(clients);
+  const presences = new Presences(clients);
+  showPresenceChanges(presences);
+  presences.watch([session.user?.userId ?? ""]);
   const unread = new Map<string, number>();
   let openRoomId = "";
   const roomList = h("ul", { class: "room-list", "aria-label": "Your rooms" });
@@ -72,7 +81,8 @@ export function shell(session: Session): Shell {
   });
 
   const ctx: AppContext = {
-    session, clients, chat, timelines, people,
+    session, clients, chat, timelines, people, presences,
+    social: new Social(clients, people, presences, () => session.user?.userId),
     invitations: new Invitations(clients),
     myRooms: new Map<string, Room>(),
     async refreshRooms() {
@@ -85,6 +95,7 @@ export function shell(session: Session): Shell {
           pageToken = page.nextPageToken;
         } while (pageToken);
         await people.load(rooms.flatMap((room) => room.directUserIds));
+        presences.watch(rooms.flatMap((room) => room.directUserIds));
         ctx.myRooms = new Map(rooms.map((room) => [room.id, room]));
         renderRooms();
       } catch (err) {
@@ -102,6 +113,7 @@ export function shell(session: Session): Shell {
       const user = session.user;
       chat.stop();
       ctx.invitations.stop();
+      presences.stop();
       let reason: string | undefined;
       try {
         if (user) await clients.users.logOut({ refreshToken: user.refreshToken });
@@ -112,11 +124,17 @@ export function shell(session: Session): Shell {
     },
   };
 
+  /** A direct room's other person: presence dot and last seen; nothing for other rooms. */
+  function directPresence(room: Room): HTMLElement | null {
+    const other = room.directUserIds.find((id) => id !== session.user?.userId);
+    return other ? h("span", { class: "direct-presence" }, presenceDot(presences, other), lastSeen(presences, other)) : null;
+  }
+
   function renderRooms(): void {
     const items = [...ctx.myRooms.values()].map((room) => {
       const count = unread.get(room.id) ?? 0;
       return h("li", { class: room.id === openRoomId ? "active" : "", data: { roomId: room.id } },
-        h("a", { href: `#/room/${room.id}` }, roomTitle(ctx, room), count > 0 && h("span", { class: "badge", text: String(count) })));
+        h("a", { href: `#/room/${room.id}` }, directPresence(room), roomTitle(ctx, room), count > 0 && h("span", { class: "badge", text: String(count) })));
     });
     if (items.length === 0) items.push(h("li", { class: "empty", text: "No rooms yet: create one or join a public room." }));
     fill(roomList, ...items);
@@ -131,6 +149,7 @@ export function shell(session: Session): Shell {
       h("a", { class: "brand", href: "#/", text: "chatmesh" }),
       connection,
       h("span", { class: "me", text: `@${session.user?.username ?? ""}` }),
+      statusSelect(ctx),
       logOut),
     banner,
     incomingCalls(ctx),
@@ -138,7 +157,9 @@ export function shell(session: Session): Shell {
       h("div", { class: "actions" },
         h("a", { class: "button", href: "#/new", text: "New room" }),
         h("a", { class: "button secondary", href: "#/directory", text: "Public rooms" }),
-        h("a", { class: "button secondary", href: "#/direct", text: "Direct message" })),
+        h("a", { class: "button secondary", href: "#/direct", text: "Direct message" }),
+        h("a", { class: "button secondary", href: "#/friends", text: "Friends" }),
+        h("a", { class: "button secondary", href: "#/match", text: "Find someone to chat with" })),
       searchBox(ctx),
       h("h2", { text: "Your rooms" }),
       roomList),
@@ -168,6 +189,10 @@ export function shell(session: Session): Shell {
         fill(main, newRoomView(ctx));
       } else if (screen === "direct") {
         fill(main, directView(ctx));
+      } else if (screen === "friends" || screen === "match") {
+        const [view, close] = screen === "friends" ? friendsView(ctx) : matchView(ctx);
+        closeView = close;
+        fill(main, view);
       } else {
         fill(main, h("section", { class: "panel welcome" },
           h("h2", { text: `Hello, ${session.user?.displayName ?? ""}` }),
@@ -179,6 +204,7 @@ export function shell(session: Session): Shell {
       closeView();
       chat.stop();
       ctx.invitations.stop();
+      presences.stop();
     },
   };
 }
