@@ -48,7 +48,7 @@ export class Presences {
     }
   }
 
-  /** Takes a presence learnt elsewhere (the person's own SetPresence answer). */
+  /** Takes a presence learnt elsewhere (the person's own SetPresence answer, the chat stream's presence_changed). */
   heard(presence: Presence): void {
     this.known.set(presence.userId, presence);
     this.listeners.forEach((listener) => listener(presence));

@@ -1,7 +1,7 @@
 // The friends page (#/friends): add someone by username (friend request, follow, block), the
 // requests waiting for the person (accept, decline) and those they sent (cancel), their friends
 // with presence (message, unfriend, block), following and followers, and the users they blocked
-// (unblock). Relationship changes are not pushed by the server: the page lists them again after
+// (unblock), and their privacy settings. Relationship changes are not pushed by the server: the page lists them again after
 // each action and every few seconds while it is open.
 import "./social.css";
 import { Code } from "@connectrpc/connect";
@@ -11,6 +11,7 @@ import { describe } from "../api/errors.js";
 import type { AppContext } from "./context.js";
 import { errorLine, field, fill, h, onSubmit } from "./dom.js";
 import { lastSeen, presenceDot } from "./presence-dot.js";
+import { privacySettings } from "./privacy-settings.js";
 import { actionButton, openDirect } from "./social-actions.js";
 
 const REFRESH_MS = 5_000;
@@ -118,7 +119,8 @@ export function friendsView(ctx: AppContext): [HTMLElement, () => void] {
     h("h2", { text: "Friends" }),
     h("div", { class: "card wide" }, h("h3", { text: "Add someone" }), add, added),
     error,
-    ...Object.values(sections).map((s) => s.element));
+    ...Object.values(sections).map((s) => s.element),
+    privacySettings(ctx));
   return [view, () => {
     stopListening();
     clearInterval(timer);

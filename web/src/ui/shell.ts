@@ -69,6 +69,7 @@ export function shell(session: Session): Shell {
       }
     },
     notice: (text) => ctx.notify(text),
+    presence: (presence) => presences.heard(presence),
     counted: (readies, reauthentications) => {
       // for the curious (and the browser tests): sessions opened, tokens renewed in-band
       connection.dataset.sessions = String(readies);

@@ -1,8 +1,8 @@
 // The social layer in the app, each person in a browser context of their own: a friend request
 // sent from the friends page and accepted by the other person, presence (dots, a chosen status,
 // offline with "last seen" once the other context closes), a random match between two waiting
-// people while a third keeps waiting, "Add friend" from a room's member list, and a block that
-// refuses a direct room.
+// people while a third keeps waiting, "Add friend" from a room's member list, a block that
+// refuses a direct room, and the privacy setting that lets anyone open one.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { auth, newUser, rooms } from "../support/edge.mjs";
@@ -156,6 +156,16 @@ test("a blocked person cannot open a direct room, and sees why", async () => {
   await bob.getByRole("list", { name: "Blocked" }).locator("li.empty").waitFor();
   await tryDirect();
   await ann.getByRole("alert").getByText("Only friends can message each other directly").waitFor();
+
+  // bob lets anyone message him (once the server took it, the box is enabled again): ann's
+  // direct room opens
+  await bob.getByLabel("Anyone may message me directly").check();
+  await bob.waitForFunction(() => {
+    const box = document.querySelector('input[name="acceptDirectMessagesFromAnyone"]');
+    return box.checked && !box.disabled;
+  });
+  await ann.getByRole("button", { name: "Open chat" }).click();
+  await ann.locator(".room-header h2", { hasText: `@${bobName}` }).waitFor();
   await ann.context().close();
   await bob.context().close();
 });
