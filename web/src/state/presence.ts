@@ -48,6 +48,17 @@ export class Presences {
     }
   }
 
+  /**
+   * Asks again for these users' presence (GetPresence): after a friendship began or ended, what
+   * the person may see of them changed, and WatchPresence tells only at their next change.
+   */
+  async recheck(userIds: string[]): Promise<void> {
+    for (let i = 0; i < userIds.length; i += PER_STREAM) {
+      const { presences } = await this.clients.users.getPresence({ userIds: userIds.slice(i, i + PER_STREAM) });
+      presences.forEach((presence) => this.heard(presence));
+    }
+  }
+
   /** Takes a presence learnt elsewhere (the person's own SetPresence answer, the chat stream's presence_changed). */
   heard(presence: Presence): void {
     this.known.set(presence.userId, presence);

@@ -73,8 +73,12 @@ export class Social {
     const lists = { friends, followers, following, incoming, outgoing, blocked };
     // listeners re-render: only when something changed (the friends page refreshes every few seconds)
     const changed = !this.loaded || JSON.stringify(ids(lists)) !== JSON.stringify(ids(this));
+    const before = new Set(this.friends.map((u) => u.id));
+    const after = new Set(friends.map((u) => u.id));
+    const newOrFormerFriends = [...after, ...before].filter((id) => before.has(id) !== after.has(id));
     Object.assign(this, lists, { loaded: true });
-    this.presences.watch(friends.map((u) => u.id));
+    this.presences.watch(after);
+    if (newOrFormerFriends.length) await this.presences.recheck(newOrFormerFriends);
     if (changed) this.listeners.forEach((listener) => listener());
   }
 }

@@ -112,6 +112,11 @@ test("a random match pairs two waiting people while a third keeps waiting; a mem
   await openFriends(bob);
   await entry(bob, "Requests for you", annName).getByRole("button", { name: "Accept" }).click();
   await entry(bob, "Your friends", annName).waitFor();
+  // ann's member list, opened again: bob is a friend now, and she sees he is online
+  await ann.locator(".members summary").click();
+  await ann.locator(".members summary").click();
+  await bobMember.getByText("Friend", { exact: true }).waitFor();
+  await bobMember.locator('.presence-dot[data-status="online"]').waitFor();
 
   // someone who likes chess comes along (over the API): cat, who waited all along, is matched
   const dan = await newUser("mdan");
