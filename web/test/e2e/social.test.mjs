@@ -2,7 +2,8 @@
 // sent from the friends page and accepted by the other person, presence (dots, a chosen status,
 // offline with "last seen" once the other context closes), a random match between two waiting
 // people while a third keeps waiting, "Add friend" from a room's member list, a block that
-// refuses a direct room, and the privacy setting that lets anyone open one.
+// refuses a direct room, the privacy setting that lets anyone open one, and the other actions
+// of the friends page (follow, remove a follower, cancel, decline, unfriend).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { auth, newUser, rooms } from "../support/edge.mjs";
@@ -171,6 +172,55 @@ test("a blocked person cannot open a direct room, and sees why", async () => {
   });
   await ann.getByRole("button", { name: "Open chat" }).click();
   await ann.locator(".room-header h2", { hasText: `@${bobName}` }).waitFor();
+  await ann.context().close();
+  await bob.context().close();
+});
+
+test("follow and remove a follower, cancel and decline requests, unfriend; do not disturb", async () => {
+  const ann = await personPage(browser);
+  const bob = await personPage(browser);
+  const annName = await signUp(ann, "fann");
+  const bobName = await signUp(bob, "fbob");
+  await openFriends(ann);
+  await openFriends(bob);
+  const add = async (page, username, button) => {
+    await page.getByLabel("Username").fill(username);
+    await page.getByRole("button", { name: button, exact: true }).click();
+  };
+
+  // bob needs no approval: ann follows him at once, he removes her as a follower
+  await add(ann, bobName, "Follow");
+  await ann.getByText(`You follow @${bobName}.`).waitFor();
+  await entry(ann, "Following", bobName).waitFor();
+  await entry(bob, "Followers", annName).getByRole("button", { name: "Remove follower" }).click();
+  await bob.getByRole("list", { name: "Followers" }).locator("li.empty").waitFor();
+  await ann.getByRole("list", { name: "Following" }).locator("li.empty").waitFor();
+
+  // a friend request withdrawn: gone on both sides
+  await add(ann, bobName, "Send friend request");
+  await entry(bob, "Requests for you", annName).waitFor();
+  await entry(ann, "Requests you sent", bobName).getByRole("button", { name: "Cancel request" }).click();
+  await ann.getByRole("list", { name: "Requests you sent" }).locator("li.empty").waitFor();
+  await bob.getByRole("list", { name: "Requests for you" }).locator("li.empty").waitFor();
+
+  // bob asks, ann declines; a second request of the same kind while one is pending is refused
+  await add(bob, annName, "Send friend request");
+  await bob.getByText(`Request sent to @${annName}.`).waitFor();
+  await add(bob, annName, "Send friend request");
+  await bob.getByRole("alert").getByText("There is already a request between you").waitFor();
+  await entry(ann, "Requests for you", bobName).getByRole("button", { name: "Decline" }).click();
+  await ann.getByRole("list", { name: "Requests for you" }).locator("li.empty").waitFor();
+  await bob.getByRole("list", { name: "Requests you sent" }).locator("li.empty").waitFor();
+  assert.equal(await entry(bob, "Your friends", annName).count(), 0);
+
+  // asked again and accepted: friends, with ann's "do not disturb" shown to bob; then unfriended
+  await add(bob, annName, "Send friend request");
+  await entry(ann, "Requests for you", bobName).getByRole("button", { name: "Accept" }).click();
+  await ann.getByLabel("Your status").selectOption({ label: "Do not disturb" });
+  await entry(bob, "Your friends", annName).locator('.presence-dot[data-status="dnd"]').waitFor();
+  await entry(bob, "Your friends", annName).getByRole("button", { name: "Unfriend" }).click();
+  await bob.getByRole("list", { name: "Your friends" }).locator("li.empty").waitFor();
+  await ann.getByRole("list", { name: "Your friends" }).locator("li.empty").waitFor();
   await ann.context().close();
   await bob.context().close();
 });
