@@ -18,6 +18,7 @@ import { directView, directoryView, newRoomView } from "./rooms-views.js";
 import { searchBox, searchView } from "./search-view.js";
 import { Presences } from "../state/presence.js";
 import { Social } from "../state/social.js";
+import { friendsLink } from "./friends-link.js";
 import { friendsView } from "./friends-view.js";
 import { matchView } from "./match-view.js";
 import { presenceDot, lastSeen, showPresenceChanges } from "./presence-dot.js";
@@ -115,6 +116,7 @@ export function shell(session: Session): Shell {
       chat.stop();
       ctx.invitations.stop();
       presences.stop();
+      stopFriends();
       let reason: string | undefined;
       try {
         if (user) await clients.users.logOut({ refreshToken: user.refreshToken });
@@ -141,6 +143,7 @@ export function shell(session: Session): Shell {
     fill(roomList, ...items);
   }
 
+  const [friends, stopFriends] = friendsLink(ctx);
   const logOut = h("button", { type: "button", class: "secondary", text: "Log out" });
   logOut.addEventListener("click", () => void ctx.signOut());
   banner.addEventListener("click", () => (banner.hidden = true));
@@ -159,7 +162,7 @@ export function shell(session: Session): Shell {
         h("a", { class: "button", href: "#/new", text: "New room" }),
         h("a", { class: "button secondary", href: "#/directory", text: "Public rooms" }),
         h("a", { class: "button secondary", href: "#/direct", text: "Direct message" }),
-        h("a", { class: "button secondary", href: "#/friends", text: "Friends" }),
+        friends,
         h("a", { class: "button secondary", href: "#/match", text: "Find someone to chat with" })),
       searchBox(ctx),
       h("h2", { text: "Your rooms" }),
@@ -206,6 +209,7 @@ export function shell(session: Session): Shell {
       chat.stop();
       ctx.invitations.stop();
       presences.stop();
+      stopFriends();
     },
   };
 }

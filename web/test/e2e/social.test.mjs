@@ -24,7 +24,7 @@ function entry(page, listName, username) {
 }
 
 async function openFriends(page) {
-  await page.getByRole("link", { name: "Friends", exact: true }).click();
+  await page.locator("a.friends-link").click();
   await page.getByRole("heading", { name: "Friends", exact: true }).waitFor();
 }
 
@@ -41,6 +41,9 @@ test("a friend request accepted in another context; presence live until that con
   await entry(ann, "Requests you sent", bobName).waitFor();
   await screenshot(ann, "social-01-request-sent");
 
+  // bob's side bar counts the requests waiting for him (listed when the app starts, then every 30 s)
+  await bob.reload();
+  await bob.locator(".friends-link .badge:not([hidden])", { hasText: "1" }).waitFor();
   await openFriends(bob);
   const request = entry(bob, "Requests for you", annName);
   await request.getByText("friend request").waitFor();
@@ -48,6 +51,7 @@ test("a friend request accepted in another context; presence live until that con
   // bob sees ann as a friend, online (her page holds a chat stream)
   await entry(bob, "Your friends", annName).locator('.presence-dot[data-status="online"]').waitFor();
   assert.equal(await bob.getByRole("list", { name: "Requests for you" }).locator("li.empty").count(), 1);
+  assert.equal(await bob.locator(".friends-link .badge").isHidden(), true);
 
   // ann's page lists again by itself: bob is a friend, the request is gone
   const bobOnAnnsPage = entry(ann, "Your friends", bobName);
