@@ -15,14 +15,14 @@ export interface AppContext {
   chat: ChatStream;
   timelines: Timelines;
   people: People;
-  /** Presence of the people shown, live from WatchPresence. */
-  presences: Presences;
-  /** Friends, followers, requests and blocks as last listed. */
-  social: Social;
   /** Call invitations (ringing) of the person, live from WatchCalls. */
   invitations: Invitations;
   /** The person's rooms as last listed (ListMyRooms), by id. */
   myRooms: Map<string, Room>;
+  /** Presence of the people shown, live from WatchPresence. */
+  presences: Presences;
+  /** Friends, followers, requests and blocks as last listed. */
+  social: Social;
   /** Lists the person's rooms again (after a create, join or membership change). */
   refreshRooms(): Promise<void>;
   navigate(hash: string): void;

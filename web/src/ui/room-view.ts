@@ -8,9 +8,9 @@ import type { Message } from "../gen/chatmesh/message/v1/message_pb.js";
 import { describe } from "../api/errors.js";
 import type { PendingSend } from "../state/timeline.js";
 import { callPanel } from "./call-panel.js";
+import { memberList } from "./member-list.js";
 import { roomTitle, type AppContext } from "./context.js";
 import { errorLine, fill, h } from "./dom.js";
-import { memberList } from "./member-list.js";
 
 const PAGE = 50;
 const BEGINNING = "This is the beginning of the room.";
@@ -28,8 +28,8 @@ export function roomView(ctx: AppContext, roomId: string, focusSeq?: bigint): [H
   const scroller = h("div", { class: "scroller" }, h("p", { class: "history-state", text: "" }), list);
   const historyState = scroller.firstElementChild as HTMLElement;
   const composer = h("form", { class: "composer" });
-  const call = callPanel(ctx, roomId);
   const members = memberList(ctx, roomId);
+  const call = callPanel(ctx, roomId);
   const view = h("section", { class: "room", data: { roomId } }, header, call.element, error, scroller, composer);
   const rendered = new Map<bigint, HTMLElement>();
   let olderLoad: Promise<boolean> | null = null;

@@ -42,10 +42,10 @@ export interface Shell {
 export function shell(session: Session): Shell {
   const clients = authedClients(session);
   const timelines = new Timelines();
-  const people = new People(clients);
   const presences = new Presences(clients);
   showPresenceChanges(presences);
   presences.watch([session.user?.userId ?? ""]);
+  const people = new People(clients);
   const unread = new Map<string, number>();
   let openRoomId = "";
   const roomList = h("ul", { class: "room-list", "aria-label": "Your rooms" });
@@ -83,10 +83,11 @@ export function shell(session: Session): Shell {
   });
 
   const ctx: AppContext = {
-    session, clients, chat, timelines, people, presences,
-    social: new Social(clients, people, presences, () => session.user?.userId),
+    session, clients, chat, timelines, people,
     invitations: new Invitations(clients),
     myRooms: new Map<string, Room>(),
+    presences,
+    social: new Social(clients, people, presences, () => session.user?.userId),
     async refreshRooms() {
       try {
         const rooms: Room[] = [];
@@ -127,26 +128,30 @@ export function shell(session: Session): Shell {
     },
   };
 
-  /** A direct room's other person: presence dot and last seen; nothing for other rooms. */
-  function directPresence(room: Room): HTMLElement | null {
-    const other = room.directUserIds.find((id) => id !== session.user?.userId);
-    return other ? h("span", { class: "direct-presence" }, presenceDot(presences, other), lastSeen(presences, other)) : null;
+  /** Each direct room's other person in the list: presence dot and last seen. */
+  function showDirectPresence(): void {
+    for (const link of roomList.querySelectorAll<HTMLElement>("li[data-room-id] > a")) {
+      const room = ctx.myRooms.get(link.parentElement!.dataset.roomId!);
+      const other = room?.directUserIds.find((id) => id !== session.user?.userId);
+      if (other) link.prepend(h("span", { class: "direct-presence" }, presenceDot(presences, other), lastSeen(presences, other)));
+    }
   }
 
   function renderRooms(): void {
     const items = [...ctx.myRooms.values()].map((room) => {
       const count = unread.get(room.id) ?? 0;
       return h("li", { class: room.id === openRoomId ? "active" : "", data: { roomId: room.id } },
-        h("a", { href: `#/room/${room.id}` }, directPresence(room), roomTitle(ctx, room), count > 0 && h("span", { class: "badge", text: String(count) })));
+        h("a", { href: `#/room/${room.id}` }, roomTitle(ctx, room), count > 0 && h("span", { class: "badge", text: String(count) })));
     });
     if (items.length === 0) items.push(h("li", { class: "empty", text: "No rooms yet: create one or join a public room." }));
     fill(roomList, ...items);
+    showDirectPresence();
   }
 
-  const [friends, stopFriends] = friendsLink(ctx);
   const logOut = h("button", { type: "button", class: "secondary", text: "Log out" });
   logOut.addEventListener("click", () => void ctx.signOut());
   banner.addEventListener("click", () => (banner.hidden = true));
+  const [friends, stopFriends] = friendsLink(ctx);
 
   const element = h("div", { class: "app" },
     h("header", { class: "top" },
@@ -205,11 +210,11 @@ export function shell(session: Session): Shell {
       renderRooms();
     },
     close() {
+      presences.stop();
+      stopFriends();
       closeView();
       chat.stop();
       ctx.invitations.stop();
-      presences.stop();
-      stopFriends();
     },
   };
 }
