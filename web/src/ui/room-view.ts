@@ -8,8 +8,8 @@ import type { Message } from "../gen/chatmesh/message/v1/message_pb.js";
 import { describe } from "../api/errors.js";
 import type { PendingSend } from "../state/timeline.js";
 import { callPanel } from "./call-panel.js";
-import { memberList } from "./member-list.js";
 import { roomTitle, type AppContext } from "./context.js";
+import { memberList } from "./member-list.js";
 import { errorLine, fill, h } from "./dom.js";
 
 const PAGE = 50;
