@@ -128,12 +128,15 @@ export function shell(session: Session): Shell {
     },
   };
 
-  /** Each direct room's other person in the list: presence dot and last seen. */
+  /** Each direct room's other person in the list: presence dot before the name, last seen after. */
   function showDirectPresence(): void {
     for (const link of roomList.querySelectorAll<HTMLElement>("li[data-room-id] > a")) {
       const room = ctx.myRooms.get(link.parentElement!.dataset.roomId!);
       const other = room?.directUserIds.find((id) => id !== session.user?.userId);
-      if (other) link.prepend(h("span", { class: "direct-presence" }, presenceDot(presences, other), lastSeen(presences, other)));
+      if (other) {
+        link.prepend(presenceDot(presences, other));
+        link.querySelector(".badge")?.before(lastSeen(presences, other)) ?? link.append(lastSeen(presences, other));
+      }
     }
   }
 

@@ -72,6 +72,7 @@ test("a friend request accepted in another context; presence live until that con
   // bob's browser context closes: his only device is gone, he turns offline with a last-seen time
   await bob.context().close();
   await roomEntry.locator('.presence-dot[data-status="offline"]').waitFor({ timeout: 60_000 });
+  await roomEntry.getByText(/^last seen /).waitFor();
   await openFriends(ann);
   await bobOnAnnsPage.locator('.presence-dot[data-status="offline"]').waitFor();
   await bobOnAnnsPage.getByText(/^last seen /).waitFor();
