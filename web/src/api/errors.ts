@@ -23,6 +23,8 @@ const FIELD_LABELS: Record<string, string> = {
   text: "Message",
   "send.text": "Message",
   "message.text": "Message",
+  interests: "Interests",
+  status_text: "Status text",
 };
 
 /** One sentence for a gRPC code, its chatmesh reason (ErrorInfo / StreamError) and bad fields. */
@@ -33,7 +35,8 @@ export function sentence(code: Code, reason: string, violations: Violation[], wo
   switch (code) {
     case Code.InvalidArgument:
       if (violations.length > 0) {
-        return violations.map((v) => `${FIELD_LABELS[v.field] ?? v.field}: ${v.description}.`).join(" ");
+        // a list's element (interests[2]) is labelled as its list
+        return violations.map((v) => `${FIELD_LABELS[v.field.replace(/\[\d+\]$/, "")] ?? v.field}: ${v.description}.`).join(" ");
       }
       return reason === "TOO_LARGE" ? "That is too large to send." : "That was not accepted: please check what you entered.";
     case Code.Unauthenticated:

@@ -130,6 +130,13 @@ test("a random match pairs two waiting people while a third keeps waiting; a mem
   await cat.locator(".room-header h2", { hasText: `@${dan.user.username}` }).waitFor();
   assert.equal(await cat.locator(".room").getAttribute("data-room-id"), danMatch.room.id);
 
+  // too many interests: refused in words, nobody waits
+  await cat.getByRole("link", { name: "Find someone to chat with" }).click();
+  await cat.getByLabel(/^Interests/).fill("a, b, c, d, e, f");
+  await cat.getByRole("button", { name: "Find someone to chat with" }).click();
+  await cat.getByRole("alert").getByText(/^Interests: /).waitFor();
+  await cat.locator('form[data-state="idle"]').waitFor();
+
   // waiting again, then cancelling: the page stops waiting and says so
   await findSomeone(cat, "");
   await cat.getByRole("button", { name: "Cancel" }).click();
