@@ -8,6 +8,7 @@ import type { People } from "../state/people.js";
 import type { Presences } from "../state/presence.js";
 import type { Social } from "../state/social.js";
 import type { Timelines } from "../state/timeline.js";
+import type { UnreadCounts } from "../state/unread.js";
 
 export interface AppContext {
   session: Session;
@@ -15,6 +16,8 @@ export interface AppContext {
   chat: ChatStream;
   timelines: Timelines;
   people: People;
+  /** Unread and mention counts per room (GetUnreadCounts), and marking rooms read. */
+  unread: UnreadCounts;
   /** Call invitations (ringing) of the person, live from WatchCalls. */
   invitations: Invitations;
   /** The person's rooms as last listed (ListMyRooms), by id. */

@@ -1,9 +1,11 @@
 package io.chatmesh.chat.api;
 
+import io.chatmesh.chat.domain.Mentions;
 import io.chatmesh.chat.domain.NewMessage;
 import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.error.Validation;
 import io.chatmesh.proto.chat.v1.SendMessageEvent;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 
 /** Field rules shared by the RPCs and the chat stream (sizes as documented in the protos). */
@@ -12,6 +14,8 @@ final class Requests {
     static final int CLIENT_ID_MAX = 64;
     static final int TEXT_MAX = 4000;
     static final int ATTACHMENTS_MAX = 10;
+    /** Distinct users one message may mention (@room reaches everyone without listing them). */
+    static final int MENTIONS_MAX = 50;
     static final int ROOM_NAME_MAX = 80;
     static final int ROOM_TOPIC_MAX = 512;
 
@@ -54,7 +58,10 @@ final class Requests {
                 .length(prefix + ".text", send.getText(), send.getAttachmentIdsCount() > 0 ? 0 : 1, TEXT_MAX)
                 .optionalId(prefix + ".reply_to_id", send.getReplyToId())
                 .optionalId(prefix + ".thread_root_id", send.getThreadRootId())
-                .count(prefix + ".attachment_ids", send.getAttachmentIdsList(), 0, ATTACHMENTS_MAX);
+                .count(prefix + ".attachment_ids", send.getAttachmentIdsList(), 0, ATTACHMENTS_MAX)
+                .ids(prefix + ".mentioned_user_ids", send.getMentionedUserIdsList(), 0, MENTIONS_MAX);
+        validation.require(Set.copyOf(send.getMentionedUserIdsList()).size() == send.getMentionedUserIdsCount(),
+                prefix + ".mentioned_user_ids", "must not repeat a user");
         noNul(validation, clientIdField, clientId);
         // Text is not stored here, but message-service stores it and cannot refuse it later.
         noNul(validation, prefix + ".text", send.getText());
@@ -63,6 +70,7 @@ final class Requests {
         validation.require(send.getAttachmentIdsCount() == 0, prefix + ".attachment_ids",
                 "attachments are not supported yet; they arrive with a later version");
         validation.check();
-        return new NewMessage(send.getRoomId(), clientId, send.getText(), send.getReplyToId(), send.getThreadRootId());
+        return new NewMessage(send.getRoomId(), clientId, send.getText(), send.getReplyToId(), send.getThreadRootId(),
+                new Mentions(send.getMentionedUserIdsList(), send.getMentionRoom()));
     }
 }

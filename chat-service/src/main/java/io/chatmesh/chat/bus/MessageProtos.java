@@ -1,6 +1,7 @@
 package io.chatmesh.chat.bus;
 
 import io.chatmesh.chat.domain.MemberRole;
+import io.chatmesh.chat.domain.Mentions;
 import io.chatmesh.chat.domain.Message;
 import io.chatmesh.chat.domain.RoomKind;
 import io.chatmesh.platform.time.ApiTimes;
@@ -20,6 +21,8 @@ public final class MessageProtos {
                 .setText(message.text())
                 .setReplyToId(message.replyToId())
                 .setThreadRootId(message.threadRootId())
+                .addAllMentionedUserIds(message.mentions().userIds())
+                .setMentionRoom(message.mentions().room())
                 .setCreateTime(ApiTimes.timestamp(message.createTime()))
                 .build();
     }
@@ -27,7 +30,7 @@ public final class MessageProtos {
     public static Message fromProto(io.chatmesh.proto.message.v1.Message message) {
         return new Message(message.getId(), message.getRoomId(), message.getSeq(), message.getSenderId(),
                 message.getClientId(), message.getText(), message.getReplyToId(), message.getThreadRootId(),
-                ApiTimes.instant(message.getCreateTime()));
+                new Mentions(message.getMentionedUserIdsList(), message.getMentionRoom()), ApiTimes.instant(message.getCreateTime()));
     }
 
     public static io.chatmesh.proto.room.v1.MemberRole toProto(MemberRole role) {

@@ -10,4 +10,4 @@ import java.time.Instant;
  * @param threadRootId empty for top-level messages
  */
 public record Message(String id, String roomId, long seq, String senderId, String clientId, String text,
-        String replyToId, String threadRootId, Instant createTime) {}
+        String replyToId, String threadRootId, Mentions mentions, Instant createTime) {}
