@@ -1,6 +1,6 @@
 // The app: signed out, the log-in and sign-up screens; signed in, the shell with its rooms. Routes
-// live in the URL's hash (#/login, #/signup, #/room/<id>, #/directory, #/new, #/direct), so any
-// static file server can serve the app.
+// live in the URL's hash (#/login, #/signup, #/room/<id>, #/directory, #/new, #/direct,
+// #/friends, #/match), so any static file server can serve the app.
 import "./style.css";
 import { Session } from "./api/session.js";
 import { authView } from "./ui/auth-view.js";

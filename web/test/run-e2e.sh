@@ -43,8 +43,12 @@ log="$results/launcher.log"
 # Access tokens live 30 s instead of 15 min, so that the app's silent renewal (reauthenticate on
 # the stream, RefreshToken for calls) happens during the run and test/e2e/session.test.mjs sees
 # a stream outlive its first token. The chat stream's heartbeat is 2 s instead of 30 s, so that
-# the app notices a network gone silent (test/e2e/chat.test.mjs) within seconds.
+# the app notices a network gone silent (test/e2e/chat.test.mjs) within seconds. A device whose
+# stream went silent counts as gone after 10 s instead of 45 s (heard of every 3 s instead of
+# 15 s), so that test/e2e/social.test.mjs sees a closed browser turn offline soon even if its
+# socket's close never reached the server.
 start_test_launcher "$log" CHATMESH_AUTH_ACCESSTOKENTTL=30s CHATMESH_CHAT_HEARTBEATINTERVAL=2s \
+  CHATMESH_PRESENCE_DEVICETIMEOUT=10s CHATMESH_CHAT_PRESENCEHEARTBEAT=3s \
   CHATMESH_WEB_DIR="$root/web/dist"
 export CHATMESH_EDGE_URL="http://$edge"
 node -e '

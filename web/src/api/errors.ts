@@ -23,6 +23,8 @@ const FIELD_LABELS: Record<string, string> = {
   text: "Message",
   "send.text": "Message",
   "message.text": "Message",
+  interests: "Interests",
+  status_text: "Status text",
 };
 
 /** One sentence for a gRPC code, its chatmesh reason (ErrorInfo / StreamError) and bad fields. */
@@ -33,13 +35,17 @@ export function sentence(code: Code, reason: string, violations: Violation[], wo
   switch (code) {
     case Code.InvalidArgument:
       if (violations.length > 0) {
-        return violations.map((v) => `${FIELD_LABELS[v.field] ?? v.field}: ${v.description}.`).join(" ");
+        // a list's element (interests[2]) is labelled as its list
+        return violations.map((v) => `${FIELD_LABELS[v.field.replace(/\[\d+\]$/, "")] ?? v.field}: ${v.description}.`).join(" ");
       }
       return reason === "TOO_LARGE" ? "That is too large to send." : "That was not accepted: please check what you entered.";
     case Code.Unauthenticated:
       return "You are not signed in any more. Please log in again.";
     case Code.PermissionDenied:
-      return reason === "NOT_A_MEMBER" ? "Join the room first." : "You are not allowed to do that.";
+      if (reason === "NOT_A_MEMBER") return "Join the room first.";
+      if (reason === "BLOCKED") return "Not possible: one of you has blocked the other.";
+      if (reason === "NOT_ALLOWED") return "Only friends can message each other directly. Send a friend request first.";
+      return "You are not allowed to do that.";
     case Code.NotFound:
       return "That does not exist, or you cannot see it.";
     case Code.AlreadyExists:

@@ -21,6 +21,15 @@ export class People {
     }
   }
 
+  /** The user with exactly this username (SearchUsers is a prefix search), remembered. */
+  async byUsername(username: string): Promise<User | undefined> {
+    const wanted = username.trim().toLowerCase();
+    const { users } = await this.clients.users.searchUsers({ query: wanted, pageSize: 100 });
+    const user = users.find((u) => u.username === wanted);
+    if (user) this.remember(user);
+    return user;
+  }
+
   name(id: string): string {
     const user = this.known.get(id);
     return user ? user.displayName || user.username : "someone";

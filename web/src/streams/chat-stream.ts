@@ -14,6 +14,7 @@ import {
 import { MessageSchema, type Message } from "../gen/chatmesh/message/v1/message_pb.js";
 import type { MembershipChanged } from "../gen/chatmesh/chat/v1/room_event_pb.js";
 import type { StreamError } from "../gen/chatmesh/common/v1/common_pb.js";
+import type { Presence } from "../gen/chatmesh/user/v1/user_pb.js";
 import type { TokenSource } from "../api/clients.js";
 import { describeStreamError } from "../api/errors.js";
 import type { SendOptions, Timelines } from "../state/timeline.js";
@@ -25,6 +26,8 @@ export interface ChatStreamEvents {
   /** A new message in a room (not one already known). */
   message(message: Message): void;
   membership(change: MembershipChanged): void;
+  /** A friend's or room co-member's presence changed (presence_changed). */
+  presence(presence: Presence): void;
   /** A problem with the stream as a whole, in words. */
   notice(text: string): void;
   /** How many sessions this stream opened (Ready) and how often it renewed its token in-band. */
@@ -192,6 +195,9 @@ export class ChatStream {
         break;
       case "membershipChanged":
         this.events.membership(e.value);
+        break;
+      case "presenceChanged":
+        this.events.presence(e.value);
         break;
       case "reauthenticated":
         this.socket.renewBefore(e.value.tokenExpireTime ? timestampMs(e.value.tokenExpireTime) : undefined);

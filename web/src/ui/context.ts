@@ -5,6 +5,8 @@ import type { Invitations } from "../call/invitations.js";
 import type { Session } from "../api/session.js";
 import type { ChatStream } from "../streams/chat-stream.js";
 import type { People } from "../state/people.js";
+import type { Presences } from "../state/presence.js";
+import type { Social } from "../state/social.js";
 import type { Timelines } from "../state/timeline.js";
 import type { UnreadCounts } from "../state/unread.js";
 
@@ -20,6 +22,10 @@ export interface AppContext {
   invitations: Invitations;
   /** The person's rooms as last listed (ListMyRooms), by id. */
   myRooms: Map<string, Room>;
+  /** Presence of the people shown, live from WatchPresence. */
+  presences: Presences;
+  /** Friends, followers, requests and blocks as last listed. */
+  social: Social;
   /** Lists the person's rooms again (after a create, join or membership change). */
   refreshRooms(): Promise<void>;
   navigate(hash: string): void;

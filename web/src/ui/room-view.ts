@@ -10,6 +10,7 @@ import type { PendingSend } from "../state/timeline.js";
 import { callPanel } from "./call-panel.js";
 import { decorateMessage, quoting, ReplyBar } from "./message-actions.js";
 import { roomTitle, type AppContext } from "./context.js";
+import { memberList } from "./member-list.js";
 import { errorLine, fill, h } from "./dom.js";
 import { mentionInput, mentionText, mentionsMe } from "./mention-input.js";
 import { ThreadLinks, threadPane } from "./thread-pane.js";
@@ -30,6 +31,7 @@ export function roomView(ctx: AppContext, roomId: string, focusSeq?: bigint): [H
   const scroller = h("div", { class: "scroller" }, h("p", { class: "history-state", text: "" }), list);
   const historyState = scroller.firstElementChild as HTMLElement;
   const composer = h("form", { class: "composer" });
+  const members = memberList(ctx, roomId);
   const call = callPanel(ctx, roomId);
   const threadSlot = h("div", { class: "thread-slot" });
   const view = h("section", { class: "room", data: { roomId } }, header, call.element, error, scroller, composer, threadSlot);
@@ -197,7 +199,8 @@ export function roomView(ctx: AppContext, roomId: string, focusSeq?: bigint): [H
       h("h2", { text: roomTitle(ctx, room) }),
       room.topic && h("p", { class: "topic", text: room.topic }),
       h("span", { class: "kind", text: kindName(room.kind) }),
-      member && call.button);
+      member && call.button,
+      member && members.element);
     if (!member) {
       fill(composer, h("p", {}, "You are not in this room yet. "),
         h("button", { type: "button", text: "Join room", on: { click: () => void join() } }));
@@ -267,6 +270,7 @@ export function roomView(ctx: AppContext, roomId: string, focusSeq?: bigint): [H
     stopListening();
     closeThread();
     call.close();
+    members.close();
   }];
 }
 

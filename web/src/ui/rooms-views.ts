@@ -5,6 +5,7 @@ import { describe } from "../api/errors.js";
 import type { RoomCounts } from "../state/unread.js";
 import type { AppContext } from "./context.js";
 import { errorLine, field, fill, h, onSubmit } from "./dom.js";
+import { openDirect } from "./social-actions.js";
 
 export function directoryView(ctx: AppContext): HTMLElement {
   const error = errorLine();
@@ -101,8 +102,7 @@ export function directView(ctx: AppContext): HTMLElement {
     error.clear();
     const username = field(form, "username").toLowerCase();
     try {
-      const { users } = await ctx.clients.users.searchUsers({ query: username, pageSize: 100 });
-      const user = users.find((u) => u.username === username);
+      const user = await ctx.people.byUsername(username);
       if (!user) {
         error.show(`Nobody is called “${username}”.`);
         return;
@@ -111,11 +111,7 @@ export function directView(ctx: AppContext): HTMLElement {
         error.show("That is you. Pick someone else.");
         return;
       }
-      ctx.people.remember(user);
-      const { room } = await ctx.clients.rooms.openDirectRoom({ userId: user.id });
-      ctx.chat.know(room!.id, room!.lastMessageSeq);
-      await ctx.refreshRooms();
-      ctx.navigate(`#/room/${room!.id}`);
+      await openDirect(ctx, user.id);
     } catch (err) {
       error.show(describe(err));
     }

@@ -17,6 +17,13 @@ import { roomView } from "./room-view.js";
 import { Invitations } from "../call/invitations.js";
 import { directView, directoryView, newRoomView, roomBadges } from "./rooms-views.js";
 import { searchBox, searchView } from "./search-view.js";
+import { Presences } from "../state/presence.js";
+import { Social } from "../state/social.js";
+import { friendsLink } from "./friends-link.js";
+import { friendsView } from "./friends-view.js";
+import { matchView } from "./match-view.js";
+import { presenceDot, lastSeen, showPresenceChanges } from "./presence-dot.js";
+import { statusSelect } from "./status-select.js";
 
 const STATE_TEXT: Record<SocketState, string> = {
   connecting: "Connecting…",
@@ -36,6 +43,9 @@ export interface Shell {
 export function shell(session: Session): Shell {
   const clients = authedClients(session);
   const timelines = new Timelines();
+  const presences = new Presences(clients);
+  showPresenceChanges(presences);
+  presences.watch([session.user?.userId ?? ""]);
   const people = new People(clients);
   const unread = new UnreadCounts(clients);
   let openRoomId = "";
@@ -59,6 +69,7 @@ export function shell(session: Session): Shell {
       }
     },
     notice: (text) => ctx.notify(text),
+    presence: (presence) => presences.heard(presence),
     counted: (readies, reauthentications) => {
       // for the curious (and the browser tests): sessions opened, tokens renewed in-band
       connection.dataset.sessions = String(readies);
@@ -74,6 +85,8 @@ export function shell(session: Session): Shell {
     session, clients, chat, timelines, people, unread,
     invitations: new Invitations(clients),
     myRooms: new Map<string, Room>(),
+    presences,
+    social: new Social(clients, people, presences, () => session.user?.userId),
     async refreshRooms() {
       try {
         const rooms: Room[] = [];
@@ -84,6 +97,7 @@ export function shell(session: Session): Shell {
           pageToken = page.nextPageToken;
         } while (pageToken);
         await people.load(rooms.flatMap((room) => room.directUserIds));
+        presences.watch(rooms.flatMap((room) => room.directUserIds));
         ctx.myRooms = new Map(rooms.map((room) => [room.id, room]));
         renderRooms();
         await unread.track(rooms.map((room) => room.id));
@@ -102,6 +116,8 @@ export function shell(session: Session): Shell {
       const user = session.user;
       chat.stop();
       ctx.invitations.stop();
+      presences.stop();
+      stopFriends();
       let reason: string | undefined;
       try {
         if (user) await clients.users.logOut({ refreshToken: user.refreshToken });
@@ -112,6 +128,18 @@ export function shell(session: Session): Shell {
     },
   };
 
+  /** Each direct room's other person in the list: presence dot before the name, last seen after. */
+  function showDirectPresence(): void {
+    for (const link of roomList.querySelectorAll<HTMLElement>("li[data-room-id] > a")) {
+      const room = ctx.myRooms.get(link.parentElement!.dataset.roomId!);
+      const other = room?.directUserIds.find((id) => id !== session.user?.userId);
+      if (other) {
+        link.prepend(presenceDot(presences, other));
+        link.querySelector(".badge")?.before(lastSeen(presences, other)) ?? link.append(lastSeen(presences, other));
+      }
+    }
+  }
+
   function renderRooms(): void {
     const items = [...ctx.myRooms.values()].map((room) => {
       const open = room.id === openRoomId;
@@ -120,6 +148,7 @@ export function shell(session: Session): Shell {
     });
     if (items.length === 0) items.push(h("li", { class: "empty", text: "No rooms yet: create one or join a public room." }));
     fill(roomList, ...items);
+    showDirectPresence();
   }
 
   unread.onChange(renderRooms);
@@ -127,12 +156,14 @@ export function shell(session: Session): Shell {
   const logOut = h("button", { type: "button", class: "secondary", text: "Log out" });
   logOut.addEventListener("click", () => void ctx.signOut());
   banner.addEventListener("click", () => (banner.hidden = true));
+  const [friends, stopFriends] = friendsLink(ctx);
 
   const element = h("div", { class: "app" },
     h("header", { class: "top" },
       h("a", { class: "brand", href: "#/", text: "chatmesh" }),
       connection,
       h("span", { class: "me", text: `@${session.user?.username ?? ""}` }),
+      statusSelect(ctx),
       logOut),
     banner,
     incomingCalls(ctx),
@@ -140,7 +171,9 @@ export function shell(session: Session): Shell {
       h("div", { class: "actions" },
         h("a", { class: "button", href: "#/new", text: "New room" }),
         h("a", { class: "button secondary", href: "#/directory", text: "Public rooms" }),
-        h("a", { class: "button secondary", href: "#/direct", text: "Direct message" })),
+        h("a", { class: "button secondary", href: "#/direct", text: "Direct message" }),
+        friends,
+        h("a", { class: "button secondary", href: "#/match", text: "Find someone to chat with" })),
       searchBox(ctx),
       h("h2", { text: "Your rooms" }),
       roomList),
@@ -170,6 +203,10 @@ export function shell(session: Session): Shell {
         fill(main, newRoomView(ctx));
       } else if (screen === "direct") {
         fill(main, directView(ctx));
+      } else if (screen === "friends" || screen === "match") {
+        const [view, close] = screen === "friends" ? friendsView(ctx) : matchView(ctx);
+        closeView = close;
+        fill(main, view);
       } else {
         fill(main, h("section", { class: "panel welcome" },
           h("h2", { text: `Hello, ${session.user?.displayName ?? ""}` }),
@@ -178,6 +215,8 @@ export function shell(session: Session): Shell {
       renderRooms();
     },
     close() {
+      presences.stop();
+      stopFriends();
       closeView();
       chat.stop();
       ctx.invitations.stop();

@@ -1,5 +1,5 @@
 // Friends, blocks, presence and random matching through the edge's gRPC-Web route with
-// Connect-ES, as the browser reaches them (the app's screens for them are not built yet).
+// Connect-ES, as the browser reaches them (test/e2e/social.test.mjs drives the app's screens).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Code, ConnectError } from "@connectrpc/connect";
