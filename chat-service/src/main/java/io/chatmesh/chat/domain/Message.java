@@ -1,6 +1,7 @@
 package io.chatmesh.chat.domain;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A posted chat message as chat-service knows it (message-service owns everything that
@@ -10,4 +11,15 @@ import java.time.Instant;
  * @param threadRootId empty for top-level messages
  */
 public record Message(String id, String roomId, long seq, String senderId, String clientId, String text,
-        String replyToId, String threadRootId, Instant createTime) {}
+        String replyToId, String threadRootId, Instant createTime, List<Attachment> attachments) {
+
+    public Message {
+        attachments = List.copyOf(attachments);
+    }
+
+    /** Without attachments. */
+    public Message(String id, String roomId, long seq, String senderId, String clientId, String text,
+            String replyToId, String threadRootId, Instant createTime) {
+        this(id, roomId, seq, senderId, clientId, text, replyToId, threadRootId, createTime, List.of());
+    }
+}

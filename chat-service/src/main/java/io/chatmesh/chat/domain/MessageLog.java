@@ -20,7 +20,7 @@ public interface MessageLog {
         /** The message as posted under {@code seq}. */
         public Message withSeq(long seq) {
             return new Message(messageId, message.roomId(), seq, senderId, message.clientId(), message.text(),
-                    message.replyToId(), message.threadRootId(), createTime);
+                    message.replyToId(), message.threadRootId(), createTime, message.attachments());
         }
     }
 
