@@ -7,6 +7,7 @@ import { MemberRole, RoomKind, type Room } from "../gen/chatmesh/room/v1/room_pb
 import type { Message } from "../gen/chatmesh/message/v1/message_pb.js";
 import { describe } from "../api/errors.js";
 import type { PendingSend } from "../state/timeline.js";
+import { attachmentList, attachmentPicker } from "./attachments.js";
 import { callPanel } from "./call-panel.js";
 import { roomTitle, type AppContext } from "./context.js";
 import { errorLine, fill, h } from "./dom.js";
@@ -38,6 +39,7 @@ export function roomView(ctx: AppContext, roomId: string, focusSeq?: bigint): [H
     return h("li", { class: mine ? "msg mine" : "msg", data: { seq: String(message.seq), state: "sent" } },
       h("span", { class: "who", text: mine ? "You" : ctx.people.name(message.senderId) }),
       h("span", { class: "text", text: message.text }),
+      message.attachments.length > 0 && attachmentList(ctx, message.attachments),
       h("time", { dateTime: time.toISOString(), text: time.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) }));
   }
 
@@ -200,8 +202,14 @@ export function roomView(ctx: AppContext, roomId: string, focusSeq?: bigint): [H
 
   function composeForm(): void {
     const input = h("textarea", { name: "text", rows: 1, placeholder: "Write a message…", "aria-label": "Message", maxLength: 4000 });
+    const files = attachmentPicker(ctx, roomId, (text) => error.show(text));
     const send = () => {
       const text = input.value.trim();
+      if (files.hasFiles()) {
+        void files.send(text);
+        input.value = "";
+        return;
+      }
       if (!text) return;
       ctx.chat.send(roomId, text);
       input.value = "";
@@ -217,7 +225,7 @@ export function roomView(ctx: AppContext, roomId: string, focusSeq?: bigint): [H
       e.preventDefault();
       send();
     };
-    fill(composer, input, h("button", { type: "submit", text: "Send" }));
+    fill(composer, files.element, input, h("button", { type: "submit", text: "Send" }));
   }
 
   void open();
