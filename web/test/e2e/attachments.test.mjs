@@ -7,8 +7,8 @@ import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { deflateSync } from "node:zlib";
 import { RoomKind } from "../../src/gen/chatmesh/room/v1/room_pb.js";
-import { auth, newUser, PASSWORD, rooms, uniqueName } from "../support/edge.mjs";
-import { launch, personPage, screenshot } from "../support/browser.mjs";
+import { auth, newUser, rooms, uniqueName } from "../support/edge.mjs";
+import { launch, logIn, personPage, screenshot } from "../support/browser.mjs";
 
 let browser;
 before(async () => {
@@ -17,14 +17,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-async function logIn(page, user) {
-  await page.goto("/#/login");
-  await page.getByLabel("Username").fill(user.username);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.locator('.connection[data-state="live"]').waitFor();
-}
 
 test("an image and a file sent by one person are previewed and downloaded, byte for byte, by the other", async () => {
   const ann = await newUser("ann");

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -128,7 +129,7 @@ public final class Attachments {
      *         (the upload stays as it was), NOT_FOUND as for {@link #append}
      */
     public AttachmentUpload finish(String uploaderId, String uploadId, String sha256) {
-        String expected = sha256.toLowerCase(java.util.Locale.ROOT);
+        String expected = sha256.toLowerCase(Locale.ROOT);
         synchronized (lockOf(uploadId)) {
             AttachmentUpload upload = own(uploaderId, uploadId);
             if (upload.finished()) {

@@ -27,13 +27,9 @@ public final class FileBlobStore implements BlobStore {
 
     private final Path root;
 
+    /** The directory is created with the first upload. */
     public FileBlobStore(Path root) {
         this.root = root;
-        try {
-            Files.createDirectories(root);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the attachment directory " + root, e);
-        }
     }
 
     @Override

@@ -12,8 +12,10 @@ import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
 import io.chatmesh.message.domain.BlobStore;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.util.Enumeration;
 import java.util.HexFormat;
@@ -76,8 +78,8 @@ public final class GridFsBlobStore implements BlobStore {
         deleteSealed(id);
         try (InputStream content = partsStream(id, size)) {
             bucket.uploadFromStream(new BsonString(id), id, content);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         parts.deleteMany(Filters.eq(UPLOAD_ID, id));
     }
@@ -121,7 +123,7 @@ public final class GridFsBlobStore implements BlobStore {
         };
         return new SequenceInputStream(pieces) {
             @Override
-            public void close() throws java.io.IOException {
+            public void close() throws IOException {
                 cursor.close();
                 super.close();
             }
