@@ -17,17 +17,23 @@ import io.chatmesh.proto.message.v1.GetAttachmentUploadRequest;
 import io.chatmesh.proto.message.v1.GetAttachmentUploadResponse;
 import io.chatmesh.proto.message.v1.ListMessagesRequest;
 import io.chatmesh.proto.message.v1.Message;
+import io.chatmesh.proto.message.v1.MessageServiceGrpc;
 import io.chatmesh.proto.message.v1.StartAttachmentUploadRequest;
 import io.chatmesh.proto.message.v1.StartAttachmentUploadResponse;
 import io.chatmesh.proto.message.v1.UploadAttachmentChunkRequest;
 import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -155,6 +161,64 @@ class AttachmentGrpcTest extends MessageServiceTestSupport {
         assertThat(claims(alice).claimAttachments(claim).getAttachmentsCount()).isEqualTo(1);
         assertThat(codeOf(() -> claims(alice).claimAttachments(claim.toBuilder().setClientId("c2").build())))
                 .isEqualTo(Status.Code.FAILED_PRECONDITION);
+    }
+
+    /**
+     * A reader that takes one message at a time, with pauses the server cannot see through: the
+     * server's writes stop when the transport's window is full and go on from its onReady, and
+     * the content arrives whole and in order.
+     */
+    @Test
+    void aSlowReaderGetsTheWholeContentAsItAsksForIt() throws Exception {
+        User alice = newUser();
+        String room = newRoom(alice);
+        byte[] content = bytes(3 * MIB + 7);
+        String id = messages(alice).startAttachmentUpload(StartAttachmentUploadRequest.newBuilder().setRoomId(room)
+                .setFileName("big.bin").setContentType("application/octet-stream").setSizeBytes(content.length)
+                .build()).getUploadId();
+        upload(alice, id, content, 0, content.length);
+        finish(alice, id, sha256(content));
+
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        AtomicReference<ClientCallStreamObserver<DownloadAttachmentRequest>> call = new AtomicReference<>();
+        AtomicInteger messagesSeen = new AtomicInteger();
+        MessageServiceGrpc.newStub(channel)
+                .withCallCredentials(BearerCallCredentials.of(alice.token()))
+                .withDeadlineAfter(60, TimeUnit.SECONDS)
+                .downloadAttachment(DownloadAttachmentRequest.newBuilder().setAttachmentId(id).build(),
+                        new ClientResponseObserver<DownloadAttachmentRequest, DownloadAttachmentResponse>() {
+                            @Override
+                            public void beforeStart(ClientCallStreamObserver<DownloadAttachmentRequest> stream) {
+                                stream.disableAutoRequestWithInitial(1);
+                                call.set(stream);
+                            }
+
+                            @Override
+                            public void onNext(DownloadAttachmentResponse part) {
+                                messagesSeen.incrementAndGet();
+                                received.writeBytes(part.getChunk().toByteArray());
+                                // the next one only a moment later, from another thread
+                                CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS)
+                                        .execute(() -> call.get().request(1));
+                            }
+
+                            @Override
+                            public void onError(Throwable t) {
+                                done.completeExceptionally(t);
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                                done.complete(null);
+                            }
+                        });
+        done.get(60, TimeUnit.SECONDS);
+
+        assertThat(received.toByteArray()).isEqualTo(content);
+        // the metadata, then 256 KiB chunks
+        assertThat(messagesSeen.get()).isEqualTo(1 + (content.length + AttachmentDownload.CHUNK_BYTES - 1)
+                / AttachmentDownload.CHUNK_BYTES);
     }
 
     private void upload(User user, String id, byte[] content, int from, int to) {
