@@ -3,7 +3,17 @@
 // are not acked yet (by client_id).
 import type { Message } from "../gen/chatmesh/message/v1/message_pb.js";
 
-export interface PendingSend {
+/** What a send may carry besides its text. */
+export interface SendOptions {
+  /** Members the message mentions (ids). */
+  mentionedUserIds?: string[];
+  /** Mentions the whole room (@room: owners and admins only). */
+  mentionRoom?: boolean;
+  /** A reply in this message's thread: shown in the thread pane, not the room's timeline. */
+  threadRootId?: string;
+}
+
+export interface PendingSend extends SendOptions {
   clientId: string;
   roomId: string;
   text: string;

@@ -16,7 +16,7 @@ import type { MembershipChanged } from "../gen/chatmesh/chat/v1/room_event_pb.js
 import type { StreamError } from "../gen/chatmesh/common/v1/common_pb.js";
 import type { TokenSource } from "../api/clients.js";
 import { describeStreamError } from "../api/errors.js";
-import type { Timelines } from "../state/timeline.js";
+import type { SendOptions, Timelines } from "../state/timeline.js";
 import { EnvelopeSocket, type SocketState } from "./envelope-socket.js";
 import { newId } from "./ids.js";
 
@@ -32,11 +32,16 @@ export interface ChatStreamEvents {
 
 const DEVICE_KEY = "chatmesh.device";
 
+interface UnackedSend extends SendOptions {
+  roomId: string;
+  text: string;
+}
+
 export class ChatStream {
   /** Per room, the newest seq the app has: what Hello.resume_from sends. */
   private readonly cursors = new Map<string, bigint>();
   /** Sends not acked yet, in the order they were made. */
-  private readonly unacked = new Map<string, { roomId: string; text: string }>();
+  private readonly unacked = new Map<string, UnackedSend>();
   private readonly socket: EnvelopeSocket;
   private userId = "";
   private readies = 0;
@@ -78,10 +83,10 @@ export class ChatStream {
   }
 
   /** Posts a message; it shows as pending until acked. */
-  send(roomId: string, text: string): void {
+  send(roomId: string, text: string, options: SendOptions = {}): void {
     const clientId = newId();
-    this.unacked.set(clientId, { roomId, text });
-    this.timelines.get(roomId).addPending({ clientId, roomId, text });
+    this.unacked.set(clientId, { roomId, text, ...options });
+    this.timelines.get(roomId).addPending({ clientId, roomId, text, ...options });
     this.sendMessage(clientId);
   }
 
@@ -90,7 +95,7 @@ export class ChatStream {
     const pending = this.timelines.get(roomId).pending.get(clientId);
     if (!pending) return;
     pending.error = undefined;
-    this.unacked.set(clientId, { roomId, text: pending.text });
+    this.unacked.set(clientId, { ...pending, roomId, text: pending.text });
     this.timelines.get(roomId).addPending(pending);
     this.sendMessage(clientId);
   }
@@ -102,7 +107,13 @@ export class ChatStream {
   private sendMessage(clientId: string): void {
     const send = this.unacked.get(clientId);
     if (send && this.socket.state === "live") {
-      this.socket.send(this.encode({ case: "send", value: { roomId: send.roomId, text: send.text } }, clientId));
+      this.socket.send(this.encode({
+        case: "send",
+        value: {
+          roomId: send.roomId, text: send.text, threadRootId: send.threadRootId ?? "",
+          mentionedUserIds: send.mentionedUserIds ?? [], mentionRoom: send.mentionRoom ?? false,
+        },
+      }, clientId));
     } // else: sent once the stream is live again (Ready)
   }
 
@@ -142,6 +153,9 @@ export class ChatStream {
           senderId: this.userId,
           clientId: ack.clientId,
           text: send.text,
+          threadRootId: send.threadRootId ?? "",
+          mentionedUserIds: send.mentionedUserIds ?? [],
+          mentionRoom: send.mentionRoom ?? false,
           createTime: ack.serverTime,
         });
         if (this.timelines.get(ack.roomId).add(message)) this.events.message(message);

@@ -6,6 +6,7 @@ import type { Session } from "../api/session.js";
 import type { ChatStream } from "../streams/chat-stream.js";
 import type { People } from "../state/people.js";
 import type { Timelines } from "../state/timeline.js";
+import type { UnreadCounts } from "../state/unread.js";
 
 export interface AppContext {
   session: Session;
@@ -13,6 +14,8 @@ export interface AppContext {
   chat: ChatStream;
   timelines: Timelines;
   people: People;
+  /** Unread and mention counts per room (GetUnreadCounts), and marking rooms read. */
+  unread: UnreadCounts;
   /** Call invitations (ringing) of the person, live from WatchCalls. */
   invitations: Invitations;
   /** The person's rooms as last listed (ListMyRooms), by id. */

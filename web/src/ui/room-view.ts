@@ -11,6 +11,8 @@ import { attachmentList, attachmentPicker } from "./attachments.js";
 import { callPanel } from "./call-panel.js";
 import { roomTitle, type AppContext } from "./context.js";
 import { errorLine, fill, h } from "./dom.js";
+import { mentionInput, mentionText, mentionsMe } from "./mention-input.js";
+import { ThreadLinks, threadPane } from "./thread-pane.js";
 
 const PAGE = 50;
 const BEGINNING = "This is the beginning of the room.";
@@ -29,18 +31,31 @@ export function roomView(ctx: AppContext, roomId: string, focusSeq?: bigint): [H
   const historyState = scroller.firstElementChild as HTMLElement;
   const composer = h("form", { class: "composer" });
   const call = callPanel(ctx, roomId);
-  const view = h("section", { class: "room", data: { roomId } }, header, call.element, error, scroller, composer);
+  const threadSlot = h("div", { class: "thread-slot" });
+  const view = h("section", { class: "room", data: { roomId } }, header, call.element, error, scroller, composer, threadSlot);
   const rendered = new Map<bigint, HTMLElement>();
+  let closeThread = () => {};
+  const threads = new ThreadLinks((root) => {
+    closeThread();
+    const [pane, stop] = threadPane(ctx, roomId, root, () => closeThread());
+    closeThread = () => {
+      stop();
+      fill(threadSlot);
+      closeThread = () => {};
+    };
+    fill(threadSlot, pane);
+  });
   let olderLoad: Promise<boolean> | null = null;
 
   function messageItem(message: Message): HTMLElement {
     const mine = message.senderId === ctx.session.user?.userId;
     const time = message.createTime ? timestampDate(message.createTime) : new Date();
-    return h("li", { class: mine ? "msg mine" : "msg", data: { seq: String(message.seq), state: "sent" } },
+    return h("li", { class: `msg${mine ? " mine" : ""}${mentionsMe(ctx, message) ? " mentions-me" : ""}`, data: { seq: String(message.seq), state: "sent" } },
       h("span", { class: "who", text: mine ? "You" : ctx.people.name(message.senderId) }),
-      h("span", { class: "text", text: message.text }),
+      mentionText(ctx, message),
       message.attachments.length > 0 && attachmentList(ctx, message.attachments),
-      h("time", { dateTime: time.toISOString(), text: time.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) }));
+      h("time", { dateTime: time.toISOString(), text: time.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) }),
+      threads.link(message));
   }
 
   function pendingItem(pending: PendingSend): HTMLElement {
@@ -59,6 +74,7 @@ export function roomView(ctx: AppContext, roomId: string, focusSeq?: bigint): [H
   }
 
   function insert(message: Message): void {
+    if (message.threadRootId) return threads.replyAdded(message); // shown in its thread
     if (rendered.has(message.seq)) return;
     const item = messageItem(message);
     rendered.set(message.seq, item);
@@ -75,6 +91,7 @@ export function roomView(ctx: AppContext, roomId: string, focusSeq?: bigint): [H
   }
 
   function renderPending(pending: PendingSend): void {
+    if (pending.threadRootId) return; // shown in the thread pane
     const existing = list.querySelector(`[data-client-id="${pending.clientId}"]`);
     const item = pendingItem(pending);
     if (existing) existing.replaceWith(item);
@@ -82,7 +99,7 @@ export function roomView(ctx: AppContext, roomId: string, focusSeq?: bigint): [H
   }
 
   async function renderAll(messages: Message[]): Promise<void> {
-    await ctx.people.load(messages.map((m) => m.senderId)).catch(() => undefined);
+    await ctx.people.load(messages.flatMap((m) => [m.senderId, ...m.mentionedUserIds])).catch(() => undefined);
     messages.forEach(insert);
   }
 
@@ -90,7 +107,7 @@ export function roomView(ctx: AppContext, roomId: string, focusSeq?: bigint): [H
     const stick = nearBottom();
     if (historyState.textContent === EMPTY) historyState.textContent = BEGINNING;
     if (change.kind === "added") {
-      await ctx.people.load([change.message.senderId]).catch(() => undefined);
+      await ctx.people.load([change.message.senderId, ...change.message.mentionedUserIds]).catch(() => undefined);
       insert(change.message);
     } else if (change.kind === "pending") {
       renderPending(change.pending);
@@ -203,6 +220,7 @@ export function roomView(ctx: AppContext, roomId: string, focusSeq?: bigint): [H
   function composeForm(): void {
     const input = h("textarea", { name: "text", rows: 1, placeholder: "Write a message…", "aria-label": "Message", maxLength: 4000 });
     const files = attachmentPicker(ctx, roomId, (text) => error.show(text));
+    const mentions = mentionInput(ctx, roomId, input); // before Enter-to-send: it takes Enter while suggesting
     const send = () => {
       const text = input.value.trim();
       if (files.hasFiles()) {
@@ -211,7 +229,7 @@ export function roomView(ctx: AppContext, roomId: string, focusSeq?: bigint): [H
         return;
       }
       if (!text) return;
-      ctx.chat.send(roomId, text);
+      ctx.chat.send(roomId, text, mentions.mentions(text));
       input.value = "";
       scroller.scrollTop = scroller.scrollHeight;
     };
@@ -225,12 +243,13 @@ export function roomView(ctx: AppContext, roomId: string, focusSeq?: bigint): [H
       e.preventDefault();
       send();
     };
-    fill(composer, files.element, input, h("button", { type: "submit", text: "Send" }));
+    fill(composer, mentions.element, files.element, input, h("button", { type: "submit", text: "Send" }));
   }
 
   void open();
   return [view, () => {
     stopListening();
+    closeThread();
     call.close();
   }];
 }

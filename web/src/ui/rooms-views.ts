@@ -2,6 +2,7 @@
 // (CreateRoom) and a direct room with someone by username (SearchUsers, OpenDirectRoom).
 import { RoomKind, type Room } from "../gen/chatmesh/room/v1/room_pb.js";
 import { describe } from "../api/errors.js";
+import type { RoomCounts } from "../state/unread.js";
 import type { AppContext } from "./context.js";
 import { errorLine, field, fill, h, onSubmit } from "./dom.js";
 
@@ -120,4 +121,12 @@ export function directView(ctx: AppContext): HTMLElement {
     }
   });
   return h("section", { class: "panel" }, form);
+}
+
+/** A room's unread badge and, when someone mentioned the person, its mention badge ("@3"). */
+export function roomBadges(counts: RoomCounts): HTMLElement | false {
+  if (counts.unread === 0 && counts.mentions === 0) return false;
+  return h("span", { class: "badges" },
+    counts.unread > 0 && h("span", { class: "badge", title: "Unread messages", text: String(counts.unread) }),
+    counts.mentions > 0 && h("span", { class: "badge mention", title: "Mentions of you", text: `@${counts.mentions}` }));
 }

@@ -9,12 +9,13 @@ import { ChatStream } from "../streams/chat-stream.js";
 import type { SocketState } from "../streams/envelope-socket.js";
 import { People } from "../state/people.js";
 import { Timelines } from "../state/timeline.js";
+import { UnreadCounts } from "../state/unread.js";
 import { roomTitle, type AppContext } from "./context.js";
 import { fill, h } from "./dom.js";
 import { incomingCalls } from "./incoming-call.js";
 import { roomView } from "./room-view.js";
 import { Invitations } from "../call/invitations.js";
-import { directView, directoryView, newRoomView } from "./rooms-views.js";
+import { directView, directoryView, newRoomView, roomBadges } from "./rooms-views.js";
 import { searchBox, searchView } from "./search-view.js";
 
 const STATE_TEXT: Record<SocketState, string> = {
@@ -36,7 +37,7 @@ export function shell(session: Session): Shell {
   const clients = authedClients(session);
   const timelines = new Timelines();
   const people = new People(clients);
-  const unread = new Map<string, number>();
+  const unread = new UnreadCounts(clients);
   let openRoomId = "";
   const roomList = h("ul", { class: "room-list", "aria-label": "Your rooms" });
   const connection = h("span", { class: "connection", data: { state: "connecting" }, text: STATE_TEXT.connecting });
@@ -46,10 +47,8 @@ export function shell(session: Session): Shell {
 
   const chat = new ChatStream(session, timelines, {
     message: (message) => {
-      if (message.roomId !== openRoomId && message.senderId !== session.user?.userId) {
-        unread.set(message.roomId, (unread.get(message.roomId) ?? 0) + 1);
-        renderRooms();
-      }
+      if (message.roomId === openRoomId) void unread.read(message.roomId, message.seq);
+      else if (message.senderId !== session.user?.userId) unread.refreshSoon();
       if (!ctx.myRooms.has(message.roomId)) void ctx.refreshRooms();
     },
     membership: (change) => {
@@ -72,7 +71,7 @@ export function shell(session: Session): Shell {
   });
 
   const ctx: AppContext = {
-    session, clients, chat, timelines, people,
+    session, clients, chat, timelines, people, unread,
     invitations: new Invitations(clients),
     myRooms: new Map<string, Room>(),
     async refreshRooms() {
@@ -87,6 +86,7 @@ export function shell(session: Session): Shell {
         await people.load(rooms.flatMap((room) => room.directUserIds));
         ctx.myRooms = new Map(rooms.map((room) => [room.id, room]));
         renderRooms();
+        await unread.track(rooms.map((room) => room.id));
       } catch (err) {
         ctx.notify(describe(err));
       }
@@ -114,13 +114,15 @@ export function shell(session: Session): Shell {
 
   function renderRooms(): void {
     const items = [...ctx.myRooms.values()].map((room) => {
-      const count = unread.get(room.id) ?? 0;
-      return h("li", { class: room.id === openRoomId ? "active" : "", data: { roomId: room.id } },
-        h("a", { href: `#/room/${room.id}` }, roomTitle(ctx, room), count > 0 && h("span", { class: "badge", text: String(count) })));
+      const open = room.id === openRoomId;
+      return h("li", { class: open ? "active" : "", data: { roomId: room.id } },
+        h("a", { href: `#/room/${room.id}` }, roomTitle(ctx, room), !open && roomBadges(unread.of(room.id))));
     });
     if (items.length === 0) items.push(h("li", { class: "empty", text: "No rooms yet: create one or join a public room." }));
     fill(roomList, ...items);
   }
+
+  unread.onChange(renderRooms);
 
   const logOut = h("button", { type: "button", class: "secondary", text: "Log out" });
   logOut.addEventListener("click", () => void ctx.signOut());
@@ -155,7 +157,7 @@ export function shell(session: Session): Shell {
       const [screen, id, at] = path.split("/");
       openRoomId = screen === "room" && id ? id : "";
       if (openRoomId) {
-        unread.delete(openRoomId);
+        void unread.read(openRoomId);
         // #/room/<id>/<seq>: opened at that message (a search result)
         const [view, close] = roomView(ctx, openRoomId, at && /^[1-9][0-9]*$/.test(at) ? BigInt(at) : undefined);
         closeView = close;
@@ -179,6 +181,7 @@ export function shell(session: Session): Shell {
       closeView();
       chat.stop();
       ctx.invitations.stop();
+      unread.stop();
     },
   };
 }

@@ -1,10 +1,12 @@
 package io.chatmesh.chat.api;
 
+import io.chatmesh.chat.domain.Mentions;
 import io.chatmesh.chat.domain.NewMessage;
 import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.error.Validation;
 import io.chatmesh.proto.chat.v1.SendMessageEvent;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 
 /** Field rules shared by the RPCs and the chat stream (sizes as documented in the protos). */
@@ -13,6 +15,8 @@ final class Requests {
     static final int CLIENT_ID_MAX = 64;
     static final int TEXT_MAX = 4000;
     static final int ATTACHMENTS_MAX = 10;
+    /** Distinct users one message may mention (@room reaches everyone without listing them). */
+    static final int MENTIONS_MAX = 50;
     static final int ROOM_NAME_MAX = 80;
     static final int ROOM_TOPIC_MAX = 512;
 
@@ -58,6 +62,9 @@ final class Requests {
                 .optionalId(prefix + ".thread_root_id", send.getThreadRootId())
                 .require(send.getAttachmentIdsList().stream().distinct().count() == send.getAttachmentIdsCount(),
                         prefix + ".attachment_ids", "must not repeat an id");
+        validation.ids(prefix + ".mentioned_user_ids", send.getMentionedUserIdsList(), 0, MENTIONS_MAX);
+        validation.require(Set.copyOf(send.getMentionedUserIdsList()).size() == send.getMentionedUserIdsCount(),
+                prefix + ".mentioned_user_ids", "must not repeat a user");
         if (send.getAttachmentIdsCount() <= ATTACHMENTS_MAX) {
             validation.ids(prefix + ".attachment_ids", send.getAttachmentIdsList(), 0, ATTACHMENTS_MAX);
         }
@@ -71,6 +78,7 @@ final class Requests {
                     prefix + ".attachment_ids: " + description,
                     List.of(new ChatmeshException.Violation(prefix + ".attachment_ids", description)));
         }
-        return new NewMessage(send.getRoomId(), clientId, send.getText(), send.getReplyToId(), send.getThreadRootId());
+        return new NewMessage(send.getRoomId(), clientId, send.getText(), send.getReplyToId(), send.getThreadRootId(),
+                new Mentions(send.getMentionedUserIdsList(), send.getMentionRoom()));
     }
 }

@@ -2,6 +2,7 @@ package io.chatmesh.chat.bus;
 
 import io.chatmesh.chat.domain.Attachment;
 import io.chatmesh.chat.domain.MemberRole;
+import io.chatmesh.chat.domain.Mentions;
 import io.chatmesh.chat.domain.Message;
 import io.chatmesh.chat.domain.RoomKind;
 import io.chatmesh.platform.time.ApiTimes;
@@ -21,6 +22,8 @@ public final class MessageProtos {
                 .setText(message.text())
                 .setReplyToId(message.replyToId())
                 .setThreadRootId(message.threadRootId())
+                .addAllMentionedUserIds(message.mentions().userIds())
+                .setMentionRoom(message.mentions().room())
                 .setCreateTime(ApiTimes.timestamp(message.createTime()));
         message.attachments().forEach(a -> proto.addAttachments(toProto(a)));
         return proto.build();
@@ -46,6 +49,7 @@ public final class MessageProtos {
     public static Message fromProto(io.chatmesh.proto.message.v1.Message message) {
         return new Message(message.getId(), message.getRoomId(), message.getSeq(), message.getSenderId(),
                 message.getClientId(), message.getText(), message.getReplyToId(), message.getThreadRootId(),
+                new Mentions(message.getMentionedUserIdsList(), message.getMentionRoom()),
                 ApiTimes.instant(message.getCreateTime()),
                 message.getAttachmentsList().stream().map(MessageProtos::fromProto).toList());
     }

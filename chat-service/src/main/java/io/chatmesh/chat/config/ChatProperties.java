@@ -25,8 +25,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param sendQueueCapacity sends one instance may have waiting for the pipeline; more are refused
  *        (RESOURCE_EXHAUSTED): the instance is overloaded
  * @param sendBatchMax most sends logged and published as one batch
- * @param sendLinger how long a batch waits for more sends once its first arrived (0: none);
- *        trades that much latency for fewer, bigger batches at moderate rates
+ * @param sendLinger least time from one batch's start to the next's (0: none): a send waits at
+ *        most that long for more to join its batch; fewer, bigger batches at moderate rates
  * @param relayRetryInterval pause before publishing again what a failed publish left waiting
  * @param relaySweepInterval how often every room is checked for messages left unpublished (by a
  *        crash of any instance); also done at start

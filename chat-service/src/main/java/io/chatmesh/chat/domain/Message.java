@@ -11,7 +11,7 @@ import java.util.List;
  * @param threadRootId empty for top-level messages
  */
 public record Message(String id, String roomId, long seq, String senderId, String clientId, String text,
-        String replyToId, String threadRootId, Instant createTime, List<Attachment> attachments) {
+        String replyToId, String threadRootId, Mentions mentions, Instant createTime, List<Attachment> attachments) {
 
     public Message {
         attachments = List.copyOf(attachments);
@@ -19,7 +19,7 @@ public record Message(String id, String roomId, long seq, String senderId, Strin
 
     /** Without attachments. */
     public Message(String id, String roomId, long seq, String senderId, String clientId, String text,
-            String replyToId, String threadRootId, Instant createTime) {
-        this(id, roomId, seq, senderId, clientId, text, replyToId, threadRootId, createTime, List.of());
+            String replyToId, String threadRootId, Mentions mentions, Instant createTime) {
+        this(id, roomId, seq, senderId, clientId, text, replyToId, threadRootId, mentions, createTime, List.of());
     }
 }

@@ -20,7 +20,8 @@ public interface MessageLog {
         /** The message as posted under {@code seq}. */
         public Message withSeq(long seq) {
             return new Message(messageId, message.roomId(), seq, senderId, message.clientId(), message.text(),
-                    message.replyToId(), message.threadRootId(), createTime, message.attachments());
+                    message.replyToId(), message.threadRootId(), message.mentions(), createTime,
+                    message.attachments());
         }
     }
 
@@ -44,6 +45,12 @@ public interface MessageLog {
          * of the post's room.
          */
         record BadReference(String field) implements Appended {}
+
+        /** Nothing logged: a mentioned user is not a member of the post's room. */
+        record MentionOutsideRoom() implements Appended {}
+
+        /** Nothing logged: the post mentions the whole room, and its sender is neither owner nor admin. */
+        record RoomMentionNotAllowed() implements Appended {}
 
         /**
          * Nothing logged: another transaction logged the sender's client_id at the same moment

@@ -7,19 +7,20 @@ import java.util.List;
  * attachments are the ones message-service confirmed for this send (in the message's order).
  */
 public record NewMessage(String roomId, String clientId, String text, String replyToId, String threadRootId,
-        List<Attachment> attachments) {
+        Mentions mentions, List<Attachment> attachments) {
 
     public NewMessage {
         attachments = List.copyOf(attachments);
     }
 
     /** Without attachments. */
-    public NewMessage(String roomId, String clientId, String text, String replyToId, String threadRootId) {
-        this(roomId, clientId, text, replyToId, threadRootId, List.of());
+    public NewMessage(String roomId, String clientId, String text, String replyToId, String threadRootId,
+            Mentions mentions) {
+        this(roomId, clientId, text, replyToId, threadRootId, mentions, List.of());
     }
 
     /** The same message carrying these attachments. */
     public NewMessage withAttachments(List<Attachment> claimed) {
-        return new NewMessage(roomId, clientId, text, replyToId, threadRootId, claimed);
+        return new NewMessage(roomId, clientId, text, replyToId, threadRootId, mentions, claimed);
     }
 }

@@ -52,6 +52,8 @@ public final class SendPipeline implements AutoCloseable {
     /** When failed rooms are retried next, and when all rooms are next swept (System.nanoTime). */
     private long retryAt;
     private long sweepAt;
+    /** When the last batch started (System.nanoTime). */
+    private long lastBatchAt;
     private volatile boolean stopped;
 
     public SendPipeline(MessageLog messageLog, RoomEventPublisher events, Duration publishTimeout, Settings settings) {
@@ -102,6 +104,7 @@ public final class SendPipeline implements AutoCloseable {
     private void run() {
         List<Submission> batch = new ArrayList<>();
         sweepAt = System.nanoTime();
+        lastBatchAt = sweepAt - settings.linger().toNanos();
         while (!stopped) {
             try {
                 retryDueRooms();
@@ -124,13 +127,15 @@ public final class SendPipeline implements AutoCloseable {
     }
 
     /**
-     * Adds what is waiting to the batch, after lingering (when set) for more to arrive: a batch
-     * costs a few round trips whatever its size, so at moderate rates a short wait buys a
-     * bigger batch for less CPU per message. The wait is a plain sleep: sends arriving
-     * meanwhile do not wake the thread one by one.
+     * Adds what is waiting to the batch, after lingering (when set) until the linger has passed
+     * since the previous batch started: a batch costs a few round trips whatever its size, so at
+     * moderate rates a short wait buys a bigger batch for less CPU per message, while under load,
+     * when a batch takes longer than the linger, the next one has gathered meanwhile and starts
+     * at once, and a lone send after a quiet spell is not held up at all. The wait is a plain
+     * sleep: sends arriving meanwhile do not wake the thread one by one.
      */
     private void gather(List<Submission> batch) throws InterruptedException {
-        long lingerUntil = System.nanoTime() + settings.linger().toNanos();
+        long lingerUntil = lastBatchAt + settings.linger().toNanos();
         long left;
         while ((left = lingerUntil - System.nanoTime()) > 0 && queue.size() < settings.maxBatch()) {
             LockSupport.parkNanos(this, left);
@@ -139,6 +144,7 @@ public final class SendPipeline implements AutoCloseable {
             }
         }
         queue.drainTo(batch, settings.maxBatch() - batch.size());
+        lastBatchAt = System.nanoTime();
     }
 
     private void process(List<Submission> batch) {
@@ -174,6 +180,16 @@ public final class SendPipeline implements AutoCloseable {
                 case MessageLog.Appended.BadReference bad -> {
                     submission.result.completeExceptionally(
                             ChatmeshException.invalid(bad.field(), "names no message of this room"));
+                    yield null;
+                }
+                case MessageLog.Appended.MentionOutsideRoom outside -> {
+                    submission.result.completeExceptionally(
+                            ChatmeshException.invalid("mentioned_user_ids", "names a user who is not a member of the room"));
+                    yield null;
+                }
+                case MessageLog.Appended.RoomMentionNotAllowed notAllowed -> {
+                    submission.result.completeExceptionally(
+                            ChatmeshException.notAllowed("only the room's owner and admins may mention the whole room"));
                     yield null;
                 }
             };

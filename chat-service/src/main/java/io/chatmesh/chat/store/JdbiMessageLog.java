@@ -47,6 +47,9 @@ public final class JdbiMessageLog implements MessageLog, AutoCloseable {
         String[] createTimes = new String[n];
         String[] replyToIds = new String[n];
         String[] threadRootIds = new String[n];
+        Boolean[] mentionRooms = new Boolean[n];
+        List<Long> mentionPositions = new ArrayList<>();
+        List<String> mentionUserIds = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Post post = posts.get(i);
             roomIds[i] = post.message().roomId();
@@ -58,9 +61,15 @@ public final class JdbiMessageLog implements MessageLog, AutoCloseable {
             createTimes[i] = post.createTime().toString();
             replyToIds[i] = post.message().replyToId();
             threadRootIds[i] = post.message().threadRootId();
+            mentionRooms[i] = post.message().mentions().room();
+            for (String userId : post.message().mentions().userIds()) {
+                mentionPositions.add(i + 1L); // the statement's positions count from 1
+                mentionUserIds.add(userId);
+            }
         }
         List<MessageLogStatements.Appended> rows = appends.withAttached(log -> log.statements.append(roomIds,
-                senderIds, clientIds, messageIds, messages, createTimes, replyToIds, threadRootIds));
+                senderIds, clientIds, messageIds, messages, createTimes, replyToIds, threadRootIds, mentionRooms,
+                mentionPositions.toArray(Long[]::new), mentionUserIds.toArray(String[]::new)));
         List<Appended> appended = new ArrayList<>(n);
         for (MessageLogStatements.Appended row : rows) {
             appended.add(switch (row.outcome()) {
@@ -71,6 +80,8 @@ public final class JdbiMessageLog implements MessageLog, AutoCloseable {
                 case "RACED" -> new Appended.Raced();
                 case "BAD_REPLY_TO" -> new Appended.BadReference("reply_to_id");
                 case "BAD_THREAD_ROOT" -> new Appended.BadReference("thread_root_id");
+                case "BAD_MENTION" -> new Appended.MentionOutsideRoom();
+                case "ROOM_MENTION_NOT_ALLOWED" -> new Appended.RoomMentionNotAllowed();
                 default -> throw new IllegalStateException("unknown append outcome " + row.outcome());
             });
         }

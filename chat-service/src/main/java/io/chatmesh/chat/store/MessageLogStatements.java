@@ -30,8 +30,9 @@ final class MessageLogStatements {
      * @param outcome LOGGED (seq is new), EARLIER (the sender's client_id was logged before:
      *        its seq and message), NOT_MEMBER (of a PUBLIC room), NOT_MEMBER_HIDDEN_ROOM (of a room
      *        that is unknown or not PUBLIC), BAD_REPLY_TO or BAD_THREAD_ROOT (the reference
-     *        names no logged message of the room), or RACED (logged at the same moment by
-     *        another transaction; read it again)
+     *        names no logged message of the room), BAD_MENTION (a mentioned user is not a member),
+     *        ROOM_MENTION_NOT_ALLOWED (@room by a sender who is neither owner nor admin), or RACED
+     *        (logged at the same moment by another transaction; read it again)
      * @param seq the logged seq (LOGGED, EARLIER), else 0
      * @param message the earlier message's bytes (EARLIER), else null
      */
@@ -39,12 +40,13 @@ final class MessageLogStatements {
 
     /**
      * Logs posts in one statement (one commit): posts whose (sender, client_id) is logged
-     * answer with that; posts of non-members, and posts referring to a message that is not in
-     * their room's log, are skipped; the others get consecutive seqs per room in position
-     * order. The rooms are locked in id order first (as relays lock them), so concurrent appends
+     * answer with that; posts of non-members, posts referring to a message that is not in
+     * their room's log, and posts mentioning non-members (or @room without the role) are
+     * skipped; the others get consecutive seqs per room in position order. The rooms are locked in id order first (as relays lock them), so concurrent appends
      * and relays of other instances cannot deadlock, and every room's seqs are taken in commit
      * order. Parameters: room ids, sender ids, client ids, message ids, messages (bytea), create
-     * times, reply-to ids, thread root ids, one array element per post.
+     * times, reply-to ids, thread root ids, @room flags, one array element per post; then the
+     * mentions of all posts as two arrays (the post's position, 1-based, and the user id).
      */
     private static final String APPEND = """
             WITH post AS (
@@ -52,9 +54,12 @@ final class MessageLogStatements {
                 FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
                             CAST(? AS text[]), CAST(? AS bytea[]),
                             CAST(? AS timestamptz[]), CAST(? AS text[]),
-                            CAST(? AS text[]))
+                            CAST(? AS text[]), CAST(? AS boolean[]))
                      WITH ORDINALITY AS p (room_id, sender_id, client_id, message_id, message, created_at,
-                                           reply_to_id, thread_root_id, position)
+                                           reply_to_id, thread_root_id, mention_room, position)
+            ),
+            mention AS (
+                SELECT * FROM unnest(CAST(? AS bigint[]), CAST(? AS text[])) AS mn (position, user_id)
             ),
             earlier AS (
                 SELECT p.position, l.seq, l.message
@@ -70,12 +75,21 @@ final class MessageLogStatements {
                            AS reply_to_ok,
                        p.thread_root_id = '' OR EXISTS (SELECT 1 FROM message_log r
                                                         WHERE r.message_id = p.thread_root_id AND r.room_id = p.room_id)
-                           AS thread_root_ok
+                           AS thread_root_ok,
+                       NOT EXISTS (SELECT 1 FROM mention mn
+                                   WHERE mn.position = p.position
+                                     AND NOT EXISTS (SELECT 1 FROM members m
+                                                     WHERE m.room_id = p.room_id AND m.user_id = mn.user_id))
+                           AS mentions_ok,
+                       NOT p.mention_room OR EXISTS (SELECT 1 FROM members m
+                                                     WHERE m.room_id = p.room_id AND m.user_id = p.sender_id
+                                                       AND m.role IN ('OWNER', 'ADMIN'))
+                           AS mention_room_ok
                 FROM post p
                 WHERE NOT EXISTS (SELECT 1 FROM earlier e WHERE e.position = p.position)
             ),
             fresh AS (
-                SELECT * FROM checked WHERE member AND reply_to_ok AND thread_root_ok
+                SELECT * FROM checked WHERE member AND reply_to_ok AND thread_root_ok AND mentions_ok AND mention_room_ok
             ),
             counted AS (
                 SELECT room_id, count(*) AS posts, max(created_at) AS last_at FROM fresh GROUP BY room_id
@@ -107,6 +121,8 @@ final class MessageLogStatements {
                         WHEN NOT c.member THEN 'NOT_MEMBER_HIDDEN_ROOM'
                         WHEN NOT c.reply_to_ok THEN 'BAD_REPLY_TO'
                         WHEN NOT c.thread_root_ok THEN 'BAD_THREAD_ROOT'
+                        WHEN NOT c.mentions_ok THEN 'BAD_MENTION'
+                        WHEN NOT c.mention_room_ok THEN 'ROOM_MENTION_NOT_ALLOWED'
                         WHEN i.seq IS NULL THEN 'RACED'
                         ELSE 'LOGGED' END AS outcome,
                    COALESCE(e.seq, i.seq, 0) AS seq, e.message
@@ -154,7 +170,8 @@ final class MessageLogStatements {
 
     /** Runs {@link #APPEND}; one outcome per post, in position order. */
     List<Appended> append(String[] roomIds, String[] senderIds, String[] clientIds, String[] messageIds,
-            byte[][] messages, String[] createTimes, String[] replyToIds, String[] threadRootIds) {
+            byte[][] messages, String[] createTimes, String[] replyToIds, String[] threadRootIds,
+            Boolean[] mentionRooms, Long[] mentionPositions, String[] mentionUserIds) {
         return HotStatements.run(timers.append, () -> {
             append.setArray(1, connection.createArrayOf("text", roomIds));
             append.setArray(2, connection.createArrayOf("text", senderIds));
@@ -164,6 +181,9 @@ final class MessageLogStatements {
             append.setArray(6, connection.createArrayOf("text", createTimes));
             append.setArray(7, connection.createArrayOf("text", replyToIds));
             append.setArray(8, connection.createArrayOf("text", threadRootIds));
+            append.setArray(9, connection.createArrayOf("boolean", mentionRooms));
+            append.setArray(10, connection.createArrayOf("bigint", mentionPositions));
+            append.setArray(11, connection.createArrayOf("text", mentionUserIds));
             List<Appended> rows = new ArrayList<>(roomIds.length);
             try (ResultSet result = append.executeQuery()) {
                 while (result.next()) {

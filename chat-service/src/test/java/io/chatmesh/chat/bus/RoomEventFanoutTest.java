@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.chatmesh.chat.domain.MemberRole;
 import io.chatmesh.chat.domain.MembershipChange;
+import io.chatmesh.chat.domain.Mentions;
 import io.chatmesh.chat.domain.Message;
 import io.chatmesh.platform.bus.InProcessEventBus;
 import io.chatmesh.platform.bus.Topics;
@@ -87,6 +88,7 @@ class RoomEventFanoutTest {
 
         post(message(room, 1));
         publisher.membershipChanged(room, "bob", MembershipChange.INVITED, "alice", MemberRole.MEMBER).join();
+        fannedOut();
 
         assertThat(bob.events).isEmpty();
         assertThat(fanout.sessionCount()).isZero();
@@ -102,6 +104,7 @@ class RoomEventFanoutTest {
 
         bus.publish(Topics.ROOM_EVENTS, room, new byte[] {0x0A, 0x05, 0x01}).join();
         publisher.publishAll(List.of(publisher.messageCreated(message(room, 7), 4))).join();
+        fannedOut();
 
         assertThat(phone.deliveries).singleElement().satisfies(delivery -> {
             assertThat(delivery.roomId()).isEqualTo(room);
@@ -113,10 +116,16 @@ class RoomEventFanoutTest {
 
     private void post(Message message) {
         publisher.publishAll(List.of(publisher.messageCreated(message, message.seq() - 1))).join();
+        fannedOut();
+    }
+
+    /** Returns once the fan-out handled everything published so far (a publication of nothing is a barrier). */
+    private void fannedOut() {
+        bus.publishAll(Topics.ROOM_EVENTS, List.of()).join();
     }
 
     private static Message message(String roomId, long seq) {
-        return new Message(Ids.newId(), roomId, seq, "alice", "c" + seq, "text", "", "", Instant.now());
+        return new Message(Ids.newId(), roomId, seq, "alice", "c" + seq, "text", "", "", Mentions.NONE, Instant.now());
     }
 
     private static final class RecordingSession implements LiveSession {

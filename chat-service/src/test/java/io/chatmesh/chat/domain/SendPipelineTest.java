@@ -42,8 +42,12 @@ class SendPipelineTest {
     }
 
     private SendPipeline start(int queueCapacity, Duration retryInterval) {
+        return start(queueCapacity, retryInterval, Duration.ZERO);
+    }
+
+    private SendPipeline start(int queueCapacity, Duration retryInterval, Duration linger) {
         pipeline = new SendPipeline(log, bus, Duration.ofSeconds(1), new SendPipeline.Settings(queueCapacity, 100,
-                Duration.ZERO, retryInterval, Duration.ofHours(1)));
+                linger, retryInterval, Duration.ofHours(1)));
         pipeline.start();
         return pipeline;
     }
@@ -62,6 +66,21 @@ class SendPipelineTest {
         assertThat(bus.published("r1")).containsExactly("1<-0", "2<-1", "3<-2");
         assertThat(bus.published("r2")).containsExactly("1<-0");
         assertThat(log.publishedSeqs).containsEntry("r1", 3L).containsEntry("r2", 1L);
+    }
+
+    /**
+     * A batch starts no sooner than the linger after the previous one did: a first send goes at
+     * once, and the sends that follow gather into the next batch.
+     */
+    @Test
+    void sendsArrivingWithinTheLingerAfterABatchStartedJoinTheNextBatch() {
+        start(100, Duration.ofHours(1), Duration.ofSeconds(2));
+        assertThat(pipeline.submit(post("alice", "r1", "c1"))).succeedsWithin(WAIT);
+        List<CompletableFuture<Message>> next = List.of(pipeline.submit(post("alice", "r1", "c2")),
+                pipeline.submit(post("alice", "r2", "c3")), pipeline.submit(post("alice", "r1", "c4")));
+
+        assertThat(next).allSatisfy(future -> assertThat(future).succeedsWithin(WAIT));
+        assertThat(log.batchSizes).containsExactly(1, 3);
     }
 
     @Test
@@ -137,7 +156,7 @@ class SendPipelineTest {
     }
 
     private static MessageLog.Post post(String sender, String room, String clientId) {
-        return new MessageLog.Post(sender, new NewMessage(room, clientId, "text", "", ""), "m-" + clientId,
+        return new MessageLog.Post(sender, new NewMessage(room, clientId, "text", "", "", Mentions.NONE), "m-" + clientId,
                 Instant.parse("2026-01-01T00:00:00Z"));
     }
 
@@ -153,6 +172,7 @@ class SendPipelineTest {
     private static final class MemoryLog implements MessageLog {
 
         final Map<String, Long> publishedSeqs = new HashMap<>();
+        final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
         private final Set<String> members;
         private final Map<String, Long> lastSeqs = new HashMap<>();
         private final Map<String, Message> byKey = new HashMap<>();
@@ -192,6 +212,7 @@ class SendPipelineTest {
             if (broken) {
                 throw new IllegalStateException("database down");
             }
+            batchSizes.add(posts.size());
             List<Appended> appended = new ArrayList<>();
             for (Post post : posts) {
                 String key = post.senderId() + "/" + post.message().clientId();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatmesh.chat.domain.MessageLog.Appended;
 import io.chatmesh.chat.domain.MessageLog.Post;
+import io.chatmesh.chat.domain.Mentions;
 import io.chatmesh.chat.domain.NewMessage;
 import io.chatmesh.chat.store.migration.V5__SeqsOfEarlierSends;
 import io.chatmesh.platform.db.JdbiStatementMetrics;
@@ -82,12 +83,36 @@ class JdbiMessageLogTest {
         assertThat(count("MessageLogStatements.markPublished")).isEqualTo(1);
     }
 
+    @Test
+    void logsMentionsOfMembersOnlyAndRoomMentionsOfModeratorsOnly() {
+        String alice = Ids.newId();
+        String bob = Ids.newId();
+        String stranger = Ids.newId();
+        String room = room("GROUP", alice, bob);
+        jdbi.useHandle(h -> h.execute("UPDATE members SET role = 'ADMIN' WHERE room_id = ? AND user_id = ?", room, alice));
+
+        List<Appended> appended = log.append(List.of(
+                post(bob, room, "b1", new Mentions(List.of(alice), false)),
+                post(bob, room, "b2", new Mentions(List.of(alice, stranger), false)),
+                post(bob, room, "b3", new Mentions(List.of(), true)),
+                post(alice, room, "a1", new Mentions(List.of(bob), true))));
+
+        assertThat(appended).containsExactly(new Appended.Logged(1), new Appended.MentionOutsideRoom(),
+                new Appended.RoomMentionNotAllowed(), new Appended.Logged(2));
+        assertThat(log.find(alice, "a1")).hasValueSatisfying(
+                message -> assertThat(message.mentions()).isEqualTo(new Mentions(List.of(bob), true)));
+    }
+
     private long count(String operation) {
         return registry.get("chatmesh.store").tag("operation", operation).timer().count();
     }
 
     private static Post post(String sender, String room, String clientId) {
-        return new Post(sender, new NewMessage(room, clientId, "text " + clientId, "", ""), Ids.newId(),
+        return post(sender, room, clientId, Mentions.NONE);
+    }
+
+    private static Post post(String sender, String room, String clientId, Mentions mentions) {
+        return new Post(sender, new NewMessage(room, clientId, "text " + clientId, "", "", mentions), Ids.newId(),
                 Instant.now().truncatedTo(ChronoUnit.MILLIS));
     }
 

@@ -23,6 +23,8 @@ final class MessageProtos {
                 .setReplyToId(nullToEmpty(m.replyToId()))
                 .setThreadRootId(nullToEmpty(m.threadRootId()))
                 .setThreadReplyCount(m.threadReplyCount())
+                .addAllMentionedUserIds(m.mentions().userIds())
+                .setMentionRoom(m.mentions().room())
                 .setCreateTime(ApiTimes.timestamp(m.createTime()));
         m.attachments().forEach(a -> proto.addAttachments(toProto(a)));
         m.reactions().forEach(r -> proto.addReactions(toProto(r)));
@@ -44,6 +46,7 @@ final class MessageProtos {
                 .setUnreadCount(unread.unreadCount())
                 .setLastReadSeq(unread.lastReadSeq())
                 .setLastMessageSeq(unread.lastMessageSeq())
+                .setMentionCount(unread.mentionCount())
                 .build();
     }
 

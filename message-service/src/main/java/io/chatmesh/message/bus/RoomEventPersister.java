@@ -3,6 +3,7 @@ package io.chatmesh.message.bus;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
 import io.chatmesh.message.domain.Attachment;
+import io.chatmesh.message.domain.Mentions;
 import io.chatmesh.message.domain.Message;
 import io.chatmesh.message.domain.MessageStore;
 import io.chatmesh.platform.bus.EventBus;
@@ -124,6 +125,9 @@ public final class RoomEventPersister implements SmartLifecycle, EventBus.RunHan
                 .require(created.getSeconds() > 0, "message.create_time", "is required")
                 .require(event.getRoomId().isEmpty() || event.getRoomId().equals(m.getRoomId()),
                         "message.room_id", "differs from the event's room");
+        for (int i = 0; i < m.getMentionedUserIdsCount(); i++) {
+            validation.id("message.mentioned_user_ids[" + i + "]", m.getMentionedUserIds(i));
+        }
         for (int i = 0; i < m.getAttachmentsCount(); i++) {
             validation.id("message.attachments[" + i + "].id", m.getAttachments(i).getId());
         }
@@ -134,7 +138,8 @@ public final class RoomEventPersister implements SmartLifecycle, EventBus.RunHan
                 .toList();
         return Message.created(m.getId(), m.getRoomId(), m.getSeq(), m.getSenderId(), emptyToNull(m.getClientId()),
                 m.getText(), emptyToNull(m.getReplyToId()), emptyToNull(m.getThreadRootId()), attachments,
-                Instant.ofEpochSecond(created.getSeconds(), created.getNanos()));
+                Instant.ofEpochSecond(created.getSeconds(), created.getNanos()))
+                .withMentions(new Mentions(m.getMentionedUserIdsList().stream().distinct().toList(), m.getMentionRoom()));
     }
 
     private static String emptyToNull(String value) {

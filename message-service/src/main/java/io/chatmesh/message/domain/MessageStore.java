@@ -61,13 +61,19 @@ public interface MessageStore {
     List<Message> search(MessageSearch search, int limit);
 
     /**
-     * Moves a user's read marker to {@code seq} unless it is already there or further.
+     * Moves a user's read marker to {@code seq} unless it is already there or further; never
+     * past the room's newest stored message (the store counts unread messages from the
+     * marker, so a marker must never stand ahead of messages still to come).
      *
      * @return the marker afterwards
      */
     long markRead(String roomId, String userId, long seq);
 
-    /** Read state of {@code userId} in each of the given (distinct) rooms, in their order. */
+    /**
+     * Read state of {@code userId} in each of the given (distinct) rooms, in their order. Its
+     * cost does not grow with the size of the rooms nor with the number of unread messages
+     * (only with the number of unread mentions of the user).
+     */
     List<RoomUnread> unread(String userId, List<String> roomIds);
 
     /** The newest seq of each given room; 0 for rooms without stored messages. */

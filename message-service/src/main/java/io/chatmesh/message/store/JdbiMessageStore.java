@@ -1,6 +1,7 @@
 package io.chatmesh.message.store;
 
 import io.chatmesh.message.domain.Attachment;
+import io.chatmesh.message.domain.Mentions;
 import io.chatmesh.message.domain.Message;
 import io.chatmesh.message.domain.MessageSearch;
 import io.chatmesh.message.domain.MessageStore;
@@ -33,11 +34,13 @@ public final class JdbiMessageStore implements MessageStore, AutoCloseable {
 
     private final Jdbi jdbi;
     private final MessageDao dao;
+    private final ReadStateDao readState;
     private final DedicatedHandle<Writer> writer;
 
     public JdbiMessageStore(Jdbi jdbi) {
         this.jdbi = jdbi;
         this.dao = SqlObjects.attachOnce(jdbi, MessageDao.class);
+        this.readState = SqlObjects.attachOnce(jdbi, ReadStateDao.class);
         Timer insertTimer = MessageInserts.timer(jdbi);
         this.writer = new DedicatedHandle<>(jdbi,
                 handle -> new Writer(new MessageInserts(handle, insertTimer), handle.attach(MessageDao.class)),
@@ -130,7 +133,10 @@ public final class JdbiMessageStore implements MessageStore, AutoCloseable {
 
     @Override
     public long markRead(String roomId, String userId, long seq) {
-        return dao.markRead(roomId, userId, seq);
+        return jdbi.inTransaction(handle -> {
+            readState.createMarker(roomId, userId);
+            return readState.moveMarker(roomId, userId, seq);
+        });
     }
 
     @Override
@@ -138,7 +144,7 @@ public final class JdbiMessageStore implements MessageStore, AutoCloseable {
         if (roomIds.isEmpty()) {
             return List.of();
         }
-        return dao.unread(userId, roomIds.toArray(String[]::new));
+        return readState.unread(userId, roomIds.toArray(String[]::new));
     }
 
     @Override
@@ -152,7 +158,7 @@ public final class JdbiMessageStore implements MessageStore, AutoCloseable {
         return lastSeqs;
     }
 
-    /** Adds attachments and reaction summaries to a page of rows, two queries for the whole page. */
+    /** Adds attachments, reaction summaries and mentions to a page of rows, three queries for the whole page. */
     private List<Message> withDetails(List<MessageRows.MessageRow> rows) {
         if (rows.isEmpty()) {
             return List.of();
@@ -164,9 +170,20 @@ public final class JdbiMessageStore implements MessageStore, AutoCloseable {
         Map<String, List<ReactionSummary>> reactions = dao.reactions(ids, ReactionSummary.MAX_SAMPLE_USERS).stream()
                 .collect(Collectors.groupingBy(MessageRows.ReactionRow::messageId,
                         Collectors.mapping(MessageRows.ReactionRow::reaction, Collectors.toList())));
+        Map<String, List<String>> mentioned = dao.mentions(ids).stream()
+                .collect(Collectors.groupingBy(MessageRows.MentionRow::messageId,
+                        Collectors.mapping(MessageRows.MentionRow::mentioned, Collectors.toList())));
         return rows.stream()
                 .map(row -> row.toMessage(attachments.getOrDefault(row.id(), List.of()),
-                        reactions.getOrDefault(row.id(), List.of())))
+                        reactions.getOrDefault(row.id(), List.of()), mentions(mentioned.get(row.id()))))
                 .toList();
+    }
+
+    private static Mentions mentions(List<String> mentioned) {
+        if (mentioned == null) {
+            return Mentions.NONE;
+        }
+        return new Mentions(mentioned.stream().filter(m -> !m.equals(MessageRows.ROOM_MENTION)).toList(),
+                mentioned.contains(MessageRows.ROOM_MENTION));
     }
 }

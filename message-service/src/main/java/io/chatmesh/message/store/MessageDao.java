@@ -2,7 +2,6 @@ package io.chatmesh.message.store;
 
 import io.chatmesh.message.domain.Attachment;
 import io.chatmesh.message.domain.Message;
-import io.chatmesh.message.domain.RoomUnread;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
@@ -17,7 +16,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterRowMapper(MessageRows.MessageRowMapper.class)
 @RegisterRowMapper(MessageRows.AttachmentRowMapper.class)
 @RegisterRowMapper(MessageRows.ReactionRowMapper.class)
-@RegisterRowMapper(MessageRows.RoomUnreadMapper.class)
+@RegisterRowMapper(MessageRows.MentionRowMapper.class)
 @RegisterRowMapper(MessageRows.RoomSeqRowMapper.class)
 interface MessageDao {
 
@@ -112,28 +111,14 @@ interface MessageDao {
     List<MessageRows.ReactionRow> reactions(@BindList("messageIds") List<String> messageIds,
             @Bind("maxSampleUsers") int maxSampleUsers);
 
+    /** Whom each message mentions, in the sender's order (a mention of the room last). */
     @SqlQuery("""
-            INSERT INTO read_markers (room_id, user_id, last_read_seq)
-            VALUES (:roomId, :userId, :seq)
-            ON CONFLICT (room_id, user_id)
-                DO UPDATE SET last_read_seq = GREATEST(read_markers.last_read_seq, EXCLUDED.last_read_seq)
-            RETURNING last_read_seq
+            SELECT message_id, mentioned
+            FROM message_mentions
+            WHERE message_id IN (<messageIds>)
+            ORDER BY message_id, position
             """)
-    long markRead(@Bind("roomId") String roomId, @Bind("userId") String userId, @Bind("seq") long seq);
-
-    /** Rooms in the order given; markers and counts default to 0. */
-    @SqlQuery("""
-            SELECT r.room_id,
-                   (SELECT count(*) FROM messages m
-                     WHERE m.room_id = r.room_id AND m.seq > COALESCE(rm.last_read_seq, 0)
-                       AND m.sender_id <> :userId) AS unread_count,
-                   COALESCE(rm.last_read_seq, 0) AS last_read_seq,
-                   COALESCE((SELECT max(m.seq) FROM messages m WHERE m.room_id = r.room_id), 0) AS last_message_seq
-            FROM unnest(CAST(:roomIds AS text[])) WITH ORDINALITY AS r (room_id, position)
-            LEFT JOIN read_markers rm ON rm.room_id = r.room_id AND rm.user_id = :userId
-            ORDER BY r.position
-            """)
-    List<RoomUnread> unread(@Bind("userId") String userId, @Bind("roomIds") String[] roomIds);
+    List<MessageRows.MentionRow> mentions(@BindList("messageIds") List<String> messageIds);
 
     @SqlQuery("""
             SELECT room_id, max(seq) AS last_seq

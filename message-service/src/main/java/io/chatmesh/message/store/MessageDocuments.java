@@ -1,6 +1,7 @@
 package io.chatmesh.message.store;
 
 import io.chatmesh.message.domain.Attachment;
+import io.chatmesh.message.domain.Mentions;
 import io.chatmesh.message.domain.Message;
 import io.chatmesh.message.domain.ReactionSummary;
 import java.time.Instant;
@@ -17,6 +18,7 @@ final class MessageDocuments {
 
     static final String MESSAGES = "messages";
     static final String READ_MARKERS = "read_markers";
+    static final String MESSAGE_COUNTS = "message_counts";
 
     static final String ID = "_id";
     static final String ROOM_ID = "room_id";
@@ -33,6 +35,8 @@ final class MessageDocuments {
     static final String CREATE_TIME = "create_time";
     static final String EDIT_TIME = "edit_time";
     static final String DELETE_TIME = "delete_time";
+    static final String MENTIONED_USER_IDS = "mentioned_user_ids";
+    static final String MENTION_ROOM = "mention_room";
 
     /** Fields of an embedded attachment. */
     static final String ATTACHMENT_ID = "id";
@@ -52,6 +56,12 @@ final class MessageDocuments {
     /** Fields of a read marker. */
     static final String USER_ID = "user_id";
     static final String LAST_READ_SEQ = "last_read_seq";
+    static final String READ_COUNT = "read_count";
+    static final String OWN_READ_COUNT = "own_read_count";
+
+    /** Fields of a message counter (room_id, sender_id: "" for the room's total). */
+    static final String MESSAGE_COUNT = "message_count";
+    static final String LAST_SEQ = "last_seq";
 
     private MessageDocuments() {}
 
@@ -74,6 +84,9 @@ final class MessageDocuments {
                 .append(CREATE_TIME, Date.from(m.createTime()));
         putIfPresent(doc, EDIT_TIME, date(m.editTime()));
         putIfPresent(doc, DELETE_TIME, date(m.deleteTime()));
+        // left out when empty or false, which keeps the partial mention indexes to mentions only
+        putIfPresent(doc, MENTIONED_USER_IDS, m.mentions().userIds().isEmpty() ? null : m.mentions().userIds());
+        putIfPresent(doc, MENTION_ROOM, m.mentions().room() ? true : null);
         return doc;
     }
 
@@ -93,7 +106,8 @@ final class MessageDocuments {
                 doc.getList(REACTIONS, Document.class, List.of()).stream().map(MessageDocuments::toReaction).toList(),
                 doc.getDate(CREATE_TIME).toInstant(),
                 instant(doc.getDate(EDIT_TIME)),
-                instant(doc.getDate(DELETE_TIME)));
+                instant(doc.getDate(DELETE_TIME)),
+                new Mentions(doc.getList(MENTIONED_USER_IDS, String.class, List.of()), doc.getBoolean(MENTION_ROOM, false)));
     }
 
     /** A number field however it was stored (int32 or int64); 0 when absent. */

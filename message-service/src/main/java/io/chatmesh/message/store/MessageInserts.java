@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -24,15 +25,41 @@ import org.jdbi.v3.core.Jdbi;
  */
 final class MessageInserts {
 
-    /** Inserts the rows of {@link MessageColumns}; an id or (room, seq) already taken is skipped. */
+    /**
+     * Inserts the rows of {@link MessageColumns}; an id or (room, seq) already taken is skipped.
+     * In the same statement, for the rows it inserted: the rooms' and senders' message counters
+     * and the mention rows (docs/message-store.md, "Unread and mention counts").
+     */
     private static final String INSERT_MESSAGES = """
-            INSERT INTO messages (id, room_id, seq, sender_id, client_id, text, reply_to_id, thread_root_id,
-                                  created_at, edited_at, deleted_at)
-            SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS text[]),
-                                 CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
-                                 CAST(? AS timestamptz[]), CAST(? AS timestamptz[]), CAST(? AS timestamptz[]))
-            ON CONFLICT DO NOTHING
-            RETURNING id
+            WITH inserted AS (
+                INSERT INTO messages (id, room_id, seq, sender_id, client_id, text, reply_to_id, thread_root_id,
+                                      created_at, edited_at, deleted_at)
+                SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS text[]),
+                                     CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                                     CAST(? AS timestamptz[]), CAST(? AS timestamptz[]), CAST(? AS timestamptz[]))
+                ON CONFLICT DO NOTHING
+                RETURNING id, room_id, seq, sender_id
+            ),
+            room_counts AS (
+                INSERT INTO room_message_counts AS c (room_id, message_count, last_seq)
+                SELECT room_id, count(*), max(seq) FROM inserted GROUP BY room_id
+                ON CONFLICT (room_id) DO UPDATE
+                    SET message_count = c.message_count + EXCLUDED.message_count,
+                        last_seq = GREATEST(c.last_seq, EXCLUDED.last_seq)
+            ),
+            sender_counts AS (
+                INSERT INTO room_sender_counts AS c (room_id, sender_id, message_count)
+                SELECT room_id, sender_id, count(*) FROM inserted GROUP BY room_id, sender_id
+                ON CONFLICT (room_id, sender_id) DO UPDATE SET message_count = c.message_count + EXCLUDED.message_count
+            ),
+            mentions AS (
+                INSERT INTO message_mentions (room_id, mentioned, seq, message_id, sender_id, position)
+                SELECT i.room_id, mn.mentioned, i.seq, i.id, i.sender_id, mn.position
+                FROM unnest(CAST(? AS text[]), CAST(? AS text[])) WITH ORDINALITY AS mn (message_id, mentioned, position)
+                JOIN inserted i ON i.id = mn.message_id
+                ON CONFLICT DO NOTHING
+            )
+            SELECT id FROM inserted
             """;
 
     private final Connection connection;
@@ -65,6 +92,8 @@ final class MessageInserts {
             insertMessages.setArray(9, connection.createArrayOf("text", columns.createTimes));
             insertMessages.setArray(10, connection.createArrayOf("text", columns.editTimes));
             insertMessages.setArray(11, connection.createArrayOf("text", columns.deleteTimes));
+            insertMessages.setArray(12, connection.createArrayOf("text", columns.mentionMessageIds.toArray()));
+            insertMessages.setArray(13, connection.createArrayOf("text", columns.mentioned.toArray()));
             Set<String> inserted = new HashSet<>();
             try (ResultSet result = insertMessages.executeQuery()) {
                 while (result.next()) {
@@ -92,6 +121,9 @@ final class MessageInserts {
         final String[] createTimes;
         final String[] editTimes;
         final String[] deleteTimes;
+        /** One element per mention of any message: the message's id, and whom (a user id or {@link MessageRows#ROOM_MENTION}). */
+        final List<String> mentionMessageIds = new ArrayList<>();
+        final List<String> mentioned = new ArrayList<>();
 
         MessageColumns(List<Message> messages) {
             int n = messages.size();
@@ -119,6 +151,14 @@ final class MessageInserts {
                 createTimes[i] = millis(m.createTime());
                 editTimes[i] = millis(m.editTime());
                 deleteTimes[i] = millis(m.deleteTime());
+                for (String userId : m.mentions().userIds()) {
+                    mentionMessageIds.add(m.id());
+                    mentioned.add(userId);
+                }
+                if (m.mentions().room()) {
+                    mentionMessageIds.add(m.id());
+                    mentioned.add(MessageRows.ROOM_MENTION);
+                }
             }
         }
 

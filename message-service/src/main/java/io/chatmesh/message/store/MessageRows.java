@@ -1,6 +1,7 @@
 package io.chatmesh.message.store;
 
 import io.chatmesh.message.domain.Attachment;
+import io.chatmesh.message.domain.Mentions;
 import io.chatmesh.message.domain.Message;
 import io.chatmesh.message.domain.ReactionSummary;
 import io.chatmesh.message.domain.RoomUnread;
@@ -17,6 +18,9 @@ import org.jdbi.v3.core.statement.StatementContext;
 /** Rows of the message tables and their mappers (public only because Jdbi instantiates the mappers reflectively). */
 public final class MessageRows {
 
+    /** message_mentions.mentioned of a mention of the whole room (user ids are ULIDs: never this). */
+    static final String ROOM_MENTION = "@room";
+
     private MessageRows() {}
 
     /** A messages row; attachments and reactions come from their own tables. */
@@ -24,15 +28,18 @@ public final class MessageRows {
             String replyToId, String threadRootId, int threadReplyCount, Instant threadLastReplyTime,
             Instant createTime, Instant editTime, Instant deleteTime) {
 
-        Message toMessage(List<Attachment> attachments, List<ReactionSummary> reactions) {
+        Message toMessage(List<Attachment> attachments, List<ReactionSummary> reactions, Mentions mentions) {
             return new Message(id, roomId, seq, senderId, clientId, text, replyToId, threadRootId, threadReplyCount,
-                    threadLastReplyTime, attachments, reactions, createTime, editTime, deleteTime);
+                    threadLastReplyTime, attachments, reactions, createTime, editTime, deleteTime, mentions);
         }
     }
 
     record AttachmentRow(String messageId, Attachment attachment) {}
 
     record ReactionRow(String messageId, ReactionSummary reaction) {}
+
+    /** One mention of a message: a user id or {@link #ROOM_MENTION}. */
+    record MentionRow(String messageId, String mentioned) {}
 
     record RoomSeqRow(String roomId, long lastSeq) {}
 
@@ -72,7 +79,14 @@ public final class MessageRows {
         @Override
         public RoomUnread map(ResultSet rs, StatementContext ctx) throws SQLException {
             return new RoomUnread(rs.getString("room_id"), rs.getLong("unread_count"), rs.getLong("last_read_seq"),
-                    rs.getLong("last_message_seq"));
+                    rs.getLong("last_message_seq"), rs.getLong("mention_count"));
+        }
+    }
+
+    public static final class MentionRowMapper implements RowMapper<MentionRow> {
+        @Override
+        public MentionRow map(ResultSet rs, StatementContext ctx) throws SQLException {
+            return new MentionRow(rs.getString("message_id"), rs.getString("mentioned"));
         }
     }
 

@@ -3,9 +3,7 @@ package io.chatmesh.message.store;
 import static io.chatmesh.message.store.MessageDocuments.CREATE_TIME;
 import static io.chatmesh.message.store.MessageDocuments.DELETE_TIME;
 import static io.chatmesh.message.store.MessageDocuments.ID;
-import static io.chatmesh.message.store.MessageDocuments.LAST_READ_SEQ;
 import static io.chatmesh.message.store.MessageDocuments.ROOM_ID;
-import static io.chatmesh.message.store.MessageDocuments.SENDER_ID;
 import static io.chatmesh.message.store.MessageDocuments.SEQ;
 import static io.chatmesh.message.store.MessageDocuments.TEXT;
 import static io.chatmesh.message.store.MessageDocuments.THREAD_LAST_REPLY_TIME;
@@ -21,12 +19,10 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Accumulators;
 import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
-import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import io.chatmesh.message.domain.Message;
@@ -38,7 +34,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Date;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,10 +61,12 @@ public final class MongoMessageStore implements MessageStore {
 
     private final MongoCollection<Document> messages;
     private final MongoCollection<Document> readMarkers;
+    private final MongoReadState readState;
 
     public MongoMessageStore(MongoDatabase database) {
         this.messages = database.getCollection(MessageDocuments.MESSAGES);
         this.readMarkers = database.getCollection(MessageDocuments.READ_MARKERS);
+        this.readState = new MongoReadState(database);
     }
 
     /** Creates the indexes the store relies on; indexes that already exist as defined are left as they are. */
@@ -82,10 +79,12 @@ public final class MongoMessageStore implements MessageStore {
                 new IndexOptions().name(READ_MARKER_INDEX).unique(true));
         // Language "none": no stemming or stop words, the same for every language (SearchMessages).
         messages.createIndex(Indexes.text(TEXT), new IndexOptions().name(TEXT_INDEX).defaultLanguage("none"));
+        readState.createIndexes();
     }
 
     /**
-     * Inserts all (one unordered bulk write), then recounts the replies of every stored message
+     * Inserts all (one unordered bulk write), then counts the stored ones into the message
+     * counters ({@link MongoReadState#count}) and recounts the replies of every stored message
      * and of the thread roots they reply to. Recounting (rather than incrementing) also after a
      * DUPLICATE makes the stored counts exact whatever was interrupted before: a replayed event
      * repairs them instead of counting twice, and a root stored after its replies counts them.
@@ -97,15 +96,18 @@ public final class MongoMessageStore implements MessageStore {
         }
         List<InsertOutcome> outcomes = insertDocuments(batch);
         Map<String, String> roomOfRoot = new LinkedHashMap<>();
+        List<Message> stored = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             Message message = batch.get(i);
             if (outcomes.get(i) != InsertOutcome.SEQ_TAKEN) {
+                stored.add(message);
                 roomOfRoot.put(message.id(), message.roomId());
                 if (message.threadRootId() != null) {
                     roomOfRoot.put(message.threadRootId(), message.roomId());
                 }
             }
         }
+        readState.count(stored);
         recountReplies(roomOfRoot);
         return outcomes;
     }
@@ -214,44 +216,12 @@ public final class MongoMessageStore implements MessageStore {
 
     @Override
     public long markRead(String roomId, String userId, long seq) {
-        // An upsert on the unique (room_id, user_id) index: the server retries it itself when two
-        // first markers of the same user and room race.
-        Document marker = readMarkers.findOneAndUpdate(
-                Filters.and(Filters.eq(ROOM_ID, roomId), Filters.eq(USER_ID, userId)),
-                Updates.max(LAST_READ_SEQ, seq),
-                new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
-        return MessageDocuments.longValue(marker, LAST_READ_SEQ);
+        return readState.markRead(roomId, userId, seq);
     }
 
-    /** Three queries whatever the number of rooms: the markers, the newest seqs, and one count per room in one aggregation. */
     @Override
     public List<RoomUnread> unread(String userId, List<String> roomIds) {
-        if (roomIds.isEmpty()) {
-            return List.of();
-        }
-        Map<String, Long> markers = new HashMap<>();
-        readMarkers.find(Filters.and(Filters.in(ROOM_ID, roomIds), Filters.eq(USER_ID, userId)))
-                .projection(Projections.include(ROOM_ID, LAST_READ_SEQ))
-                .forEach(marker -> markers.put(marker.getString(ROOM_ID),
-                        MessageDocuments.longValue(marker, LAST_READ_SEQ)));
-        Map<String, Long> lastSeqs = lastSeqs(roomIds);
-
-        // Only rooms with messages past the marker can have unread ones.
-        List<Bson> pastMarkers = roomIds.stream()
-                .filter(room -> lastSeqs.get(room) > markers.getOrDefault(room, 0L))
-                .map(room -> Filters.and(Filters.eq(ROOM_ID, room), Filters.gt(SEQ, markers.getOrDefault(room, 0L))))
-                .toList();
-        Map<String, Long> unreadCounts = new HashMap<>();
-        if (!pastMarkers.isEmpty()) {
-            messages.aggregate(List.of(
-                            Aggregates.match(Filters.and(Filters.or(pastMarkers), Filters.ne(SENDER_ID, userId))),
-                            Aggregates.group("$" + ROOM_ID, Accumulators.sum(GROUP_VALUE, 1))))
-                    .forEach(group -> unreadCounts.put(group.getString(ID), MessageDocuments.longValue(group, GROUP_VALUE)));
-        }
-        return roomIds.stream()
-                .map(room -> new RoomUnread(room, unreadCounts.getOrDefault(room, 0L), markers.getOrDefault(room, 0L),
-                        lastSeqs.get(room)))
-                .toList();
+        return roomIds.isEmpty() ? List.of() : readState.unread(userId, roomIds);
     }
 
     /**

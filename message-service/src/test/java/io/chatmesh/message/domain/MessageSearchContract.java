@@ -52,7 +52,7 @@ abstract class MessageSearchContract {
     void neverFindsDeletedMessages() {
         Message kept = store(message(room, 1, Ids.newId(), "launch day"));
         Message deleted = new Message(Ids.newId(), room, 2, Ids.newId(), null, "launch codes", null, null, 0, null,
-                List.of(), List.of(), time(2), null, time(3));
+                List.of(), List.of(), time(2), null, time(3), Mentions.NONE);
         store.insert(deleted);
 
         assertThat(store.search(search("launch", room), 10)).containsExactly(kept);

@@ -90,7 +90,7 @@ public abstract class MessageStoreContract {
         Message first = message(room, 1, alice, "first");
         store.insert(first);
         Message replay = new Message(first.id(), room, 1, alice, first.clientId(), "changed", null, null, 0, null,
-                List.of(), List.of(), time(2), null, null);
+                List.of(), List.of(), time(2), null, null, Mentions.NONE);
 
         assertThat(store.insert(replay)).isEqualTo(MessageStore.InsertOutcome.DUPLICATE);
         assertThat(store.insert(first)).isEqualTo(MessageStore.InsertOutcome.DUPLICATE);
@@ -245,6 +245,7 @@ public abstract class MessageStoreContract {
 
     @Test
     void readMarkerMovesForwardOnly() {
+        insertSeqs(room, 8);
         assertThat(store.markRead(room, alice, 5)).isEqualTo(5);
         assertThat(store.markRead(room, alice, 3)).isEqualTo(5);
         assertThat(store.markRead(room, alice, 0)).isEqualTo(5);
@@ -256,6 +257,8 @@ public abstract class MessageStoreContract {
     @Test
     void readMarkersArePerUserAndRoom() {
         String otherRoom = Ids.newId();
+        insertSeqs(room, 4);
+        insertSeqs(otherRoom, 9);
         store.markRead(room, alice, 4);
         store.markRead(otherRoom, alice, 9);
         store.markRead(room, bob, 2);
@@ -274,14 +277,14 @@ public abstract class MessageStoreContract {
         store.insert(message(room, 4, alice, "a4"));
         store.insert(message(room, 5, bob, "b5"));
 
-        assertThat(store.unread(alice, List.of(room))).containsExactly(new RoomUnread(room, 3, 0, 5));
-        assertThat(store.unread(bob, List.of(room))).containsExactly(new RoomUnread(room, 2, 0, 5));
+        assertThat(store.unread(alice, List.of(room))).containsExactly(new RoomUnread(room, 3, 0, 5, 0));
+        assertThat(store.unread(bob, List.of(room))).containsExactly(new RoomUnread(room, 2, 0, 5, 0));
 
         store.markRead(room, alice, 3);
-        assertThat(store.unread(alice, List.of(room))).containsExactly(new RoomUnread(room, 1, 3, 5));
+        assertThat(store.unread(alice, List.of(room))).containsExactly(new RoomUnread(room, 1, 3, 5, 0));
 
         store.markRead(room, alice, 5);
-        assertThat(store.unread(alice, List.of(room))).containsExactly(new RoomUnread(room, 0, 5, 5));
+        assertThat(store.unread(alice, List.of(room))).containsExactly(new RoomUnread(room, 0, 5, 5, 0));
     }
 
     @Test
@@ -292,20 +295,66 @@ public abstract class MessageStoreContract {
         store.insert(message(busy, 2, bob, "there"));
 
         assertThat(store.unread(alice, List.of(empty, busy)))
-                .containsExactly(new RoomUnread(empty, 0, 0, 0), new RoomUnread(busy, 2, 0, 2));
+                .containsExactly(new RoomUnread(empty, 0, 0, 0, 0), new RoomUnread(busy, 2, 0, 2, 0));
         assertThat(store.unread(alice, List.of(busy, empty)))
-                .containsExactly(new RoomUnread(busy, 2, 0, 2), new RoomUnread(empty, 0, 0, 0));
+                .containsExactly(new RoomUnread(busy, 2, 0, 2, 0), new RoomUnread(empty, 0, 0, 0, 0));
     }
 
     @Test
-    void aMarkerAheadOfTheStoredMessagesCountsNothingUntilMessagesPassIt() {
+    void aMarkerNeverPassesTheNewestStoredMessage() {
+        assertThat(store.markRead(room, alice, 3)).isZero();
         store.insert(message(room, 1, bob, "b1"));
-        store.markRead(room, alice, 3);
-        assertThat(store.unread(alice, List.of(room))).containsExactly(new RoomUnread(room, 0, 3, 1));
+        assertThat(store.markRead(room, alice, 3)).isEqualTo(1);
+        assertThat(store.unread(alice, List.of(room))).containsExactly(new RoomUnread(room, 0, 1, 1, 0));
 
         store.insert(message(room, 3, bob, "b3"));
         store.insert(message(room, 4, bob, "b4"));
-        assertThat(store.unread(alice, List.of(room))).containsExactly(new RoomUnread(room, 1, 3, 4));
+        assertThat(store.unread(alice, List.of(room))).containsExactly(new RoomUnread(room, 2, 1, 4, 0));
+    }
+
+    @Test
+    void unreadCountsStayExactAcrossBatchesReplaysAndManyMarkerMoves() {
+        List<Message> batch = new ArrayList<>();
+        for (int seq = 1; seq <= 20; seq++) {
+            batch.add(message(room, seq, seq % 3 == 0 ? alice : bob, "m" + seq));
+        }
+        store.insertAll(batch.subList(0, 12));
+        store.insertAll(batch); // a replay of the first twelve with eight new ones
+        store.insert(batch.get(5));
+
+        // alice sent seqs 3, 6, ..., 18: six of twenty
+        assertThat(store.unread(alice, List.of(room))).containsExactly(new RoomUnread(room, 14, 0, 20, 0));
+        for (long marker = 2; marker <= 20; marker += 5) {
+            store.markRead(room, alice, marker);
+        }
+        // marker at 17: 18 (alice), 19, 20 (bob) are after it
+        assertThat(store.unread(alice, List.of(room))).containsExactly(new RoomUnread(room, 2, 17, 20, 0));
+        store.markRead(room, bob, 20);
+        assertThat(store.unread(bob, List.of(room))).containsExactly(new RoomUnread(room, 0, 20, 20, 0));
+    }
+
+    @Test
+    void mentionsAreStoredAndCountedPastTheMarker() {
+        String carol = Ids.newId();
+        Message toAlice = message(room, 1, bob, "@alice look").withMentions(new Mentions(List.of(alice, carol), false));
+        Message toRoom = message(room, 2, bob, "@room lunch").withMentions(new Mentions(List.of(), true));
+        Message toBoth = message(room, 3, bob, "@room @alice").withMentions(new Mentions(List.of(alice), true));
+        Message byAlice = message(room, 4, alice, "@room from me").withMentions(new Mentions(List.of(alice), true));
+        store.insertAll(List.of(toAlice, toRoom, toBoth, byAlice));
+        store.insert(toAlice); // a replay counts nothing twice
+
+        assertThat(store.get(toAlice.id()).orElseThrow().mentions()).isEqualTo(new Mentions(List.of(alice, carol), false));
+        assertThat(store.page(room, PageDirection.FORWARD, 0, 10, false)).extracting(Message::mentions)
+                .containsExactly(toAlice.mentions(), toRoom.mentions(), toBoth.mentions(), byAlice.mentions());
+        // each message counts once however often it names alice; her own never
+        assertThat(store.unread(alice, List.of(room))).containsExactly(new RoomUnread(room, 3, 0, 4, 3));
+        assertThat(store.unread(carol, List.of(room))).containsExactly(new RoomUnread(room, 4, 0, 4, 4));
+        assertThat(store.unread(bob, List.of(room))).containsExactly(new RoomUnread(room, 1, 0, 4, 1));
+
+        store.markRead(room, alice, 2);
+        assertThat(store.unread(alice, List.of(room))).containsExactly(new RoomUnread(room, 1, 2, 4, 1));
+        store.markRead(room, carol, 4);
+        assertThat(store.unread(carol, List.of(room))).containsExactly(new RoomUnread(room, 0, 4, 4, 0));
     }
 
     @Test

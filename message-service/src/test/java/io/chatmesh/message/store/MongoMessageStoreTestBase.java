@@ -7,6 +7,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import io.chatmesh.message.domain.Attachment;
+import io.chatmesh.message.domain.Mentions;
 import io.chatmesh.message.domain.Message;
 import io.chatmesh.message.domain.MessageStore;
 import io.chatmesh.message.domain.MessageStoreContract;
@@ -93,7 +94,7 @@ abstract class MongoMessageStoreTestBase extends MessageStoreContract {
     void timesAreKeptToTheMillisecond() {
         Instant precise = Instant.parse("2026-03-04T05:06:07.123456789Z");
         Message message = new Message(Ids.newId(), Ids.newId(), 1, Ids.newId(), null, "t", null, null, 0, null, List.of(),
-                List.of(), precise, precise.plusNanos(1_999_999), precise.plusSeconds(1));
+                List.of(), precise, precise.plusNanos(1_999_999), precise.plusSeconds(1), Mentions.NONE);
         store.insert(message);
 
         Message stored = store.get(message.id()).orElseThrow();
@@ -108,18 +109,24 @@ abstract class MongoMessageStoreTestBase extends MessageStoreContract {
 
         List<Document> messageIndexes = database.getCollection("messages").listIndexes().into(new ArrayList<>());
         assertThat(messageIndexes).extracting(index -> index.getString("name"))
-                .containsExactlyInAnyOrder("_id_", "room_seq", "thread_root_seq", "text_search");
+                .containsExactlyInAnyOrder("_id_", "room_seq", "thread_root_seq", "text_search", "room_mentioned_seq",
+                        "room_mention_room_seq");
         assertThat(index(messageIndexes, "room_seq").get("key", Document.class))
                 .isEqualTo(new Document("room_id", 1).append("seq", 1));
         assertThat(index(messageIndexes, "room_seq").getBoolean("unique")).isTrue();
         assertThat(index(messageIndexes, "thread_root_seq").get("key", Document.class))
                 .isEqualTo(new Document("thread_root_id", 1).append("seq", 1));
         assertThat(index(messageIndexes, "text_search").getString("default_language")).isEqualTo("none");
+        assertThat(index(messageIndexes, "room_mentioned_seq").get("key", Document.class))
+                .isEqualTo(new Document("room_id", 1).append("mentioned_user_ids", 1).append("seq", 1));
 
         List<Document> markerIndexes = database.getCollection("read_markers").listIndexes().into(new ArrayList<>());
         assertThat(markerIndexes).extracting(index -> index.getString("name"))
                 .containsExactlyInAnyOrder("_id_", "room_user");
         assertThat(index(markerIndexes, "room_user").getBoolean("unique")).isTrue();
+
+        List<Document> countIndexes = database.getCollection("message_counts").listIndexes().into(new ArrayList<>());
+        assertThat(index(countIndexes, "room_sender").getBoolean("unique")).isTrue();
     }
 
     private static Document index(List<Document> indexes, String name) {

@@ -8,33 +8,33 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded default: one JVM, one dispatcher thread per topic that hands events to the
- * subscribers in publish order. Durable subscribers (persistence) run first; only when all of
- * them accepted an event do live subscribers (fan-out to connected clients) see it, and only
- * then does its publish complete. So a client never sees a message live whose publish failed,
- * and a publish that completed was persisted. Nothing survives the JVM, which is why
- * production uses Kafka.
+ * The embedded default: one JVM, two dispatcher threads per topic that hand events to the
+ * subscribers in publish order: one serves the durable subscribers (persistence) and completes
+ * a publish once all of them accepted its events, the other serves the live subscribers (fan-out
+ * to connected clients), which so never wait for persistence. A publish that completed was
+ * persisted. As with Kafka, where persister and fan-out are separate consumers, a live subscriber
+ * may see an event before (or although) a durable one failed it: the publisher publishes it
+ * again and live consumers drop repeats. Nothing survives the JVM, which is why production uses
+ * Kafka.
  *
- * <p>Publishers only enqueue: the dispatcher takes everything queued at once and gives it to
+ * <p>Publishers only enqueue: the durable dispatcher takes everything queued at once and gives it to
  * each durable {@link RunHandler} as one run (one transaction for many publishers: group
  * commit). When it fails such a combined run, the publications in it are handed over again one
  * by one, so each fails or succeeds on its own. Other handlers get one event at a time; an
  * event they fail fails its publication. A subscriber must not wait for a publish
  * to the topic it is serving (the dispatcher would wait for itself). A publication of no events
- * completes once every publication before it did.
+ * is a barrier: it completes once every publication before it was handed to every subscriber.
  *
  * <p>Metrics ({@link BusMeters}): a publish is timed until it completes, an event's consumption
  * from its enqueueing until each subscriber handled it, and the lag is the number of publications
- * queued but not yet taken by the dispatcher.
+ * queued but not yet taken by the dispatcher further behind.
  */
 public final class InProcessEventBus implements EventBus {
 
@@ -76,7 +76,7 @@ public final class InProcessEventBus implements EventBus {
             return accepted;
         }
         Publication publication = new Publication(List.copyOf(events), new CompletableFuture<>(), start);
-        subscribers.queue.add(publication);
+        subscribers.add(publication);
         topicMeters.timePublish(publication.accepted, start);
         return publication.accepted;
     }
@@ -121,70 +121,74 @@ public final class InProcessEventBus implements EventBus {
         }
         return topics.computeIfAbsent(name, t -> {
             Topic created = new Topic(t, meters.topic(t));
-            meters.lagOf(t, created.queue::size);
+            meters.lagOf(t, created::lag);
             return created;
         });
     }
 
-    /** The subscribers of one topic and the thread that serves them. */
+    /**
+     * The subscribers of one topic and the two threads that serve them: one hands publications
+     * to the durable subscribers and completes them, the other to the live subscribers. Live
+     * delivery thus never waits for persistence (nor persistence for a slow fan-out).
+     */
     private static final class Topic {
 
         final String name;
         final BusMeters.TopicMeters meters;
         final List<Durable> durable = new CopyOnWriteArrayList<>();
         final List<EventHandler> live = new CopyOnWriteArrayList<>();
-        final BlockingQueue<Publication> queue = new LinkedBlockingQueue<>();
-        final Thread dispatcher;
-        volatile boolean stopped;
+        final RunDispatcher<Publication> durableDispatcher;
+        final RunDispatcher<Publication> liveDispatcher;
 
         Topic(String name, BusMeters.TopicMeters meters) {
             this.name = name;
             this.meters = meters;
-            // daemon: a bus nobody closed must not keep the JVM alive
-            this.dispatcher = Thread.ofPlatform().name("event-bus-" + name).daemon().start(this::dispatch);
+            this.durableDispatcher = new RunDispatcher<>("event-bus-" + name, MAX_RUN, p -> p.events.size(), this::deliverDurable);
+            this.liveDispatcher = new RunDispatcher<>("event-bus-" + name + "-live", MAX_RUN, p -> p.events.size(), this::deliverLive);
+        }
+
+        void add(Publication publication) {
+            if (!live.isEmpty() && !publication.events.isEmpty()) {
+                liveDispatcher.add(publication);
+            }
+            durableDispatcher.add(publication);
+        }
+
+        /** Publications not yet taken by the dispatcher further behind. */
+        long lag() {
+            return Math.max(durableDispatcher.queued(), liveDispatcher.queued());
         }
 
         void stop() {
-            stopped = true;
-            dispatcher.interrupt();
-            List<Publication> left = new ArrayList<>();
-            queue.drainTo(left);
-            left.forEach(p -> p.accepted.completeExceptionally(new IllegalStateException("event bus closed")));
-        }
-
-        private void dispatch() {
-            List<Publication> run = new ArrayList<>();
-            while (!stopped) {
-                try {
-                    run.add(queue.take());
-                } catch (InterruptedException e) {
-                    return;
-                }
-                int events = run.getFirst().events.size();
-                while (events < MAX_RUN) {
-                    Publication next = queue.poll();
-                    if (next == null) {
-                        break;
-                    }
-                    run.add(next);
-                    events += next.events.size();
-                }
-                try {
-                    deliver(run);
-                } catch (RuntimeException e) {
-                    log.error("dispatching events of {} failed", name, e);
-                    run.forEach(p -> p.accepted.completeExceptionally(e));
-                }
-                run.clear();
-            }
+            liveDispatcher.stop();
+            durableDispatcher.stop().forEach(p -> p.accepted.completeExceptionally(new IllegalStateException("event bus closed")));
         }
 
         /**
-         * Durable subscribers first, each publication counting as accepted only when all of them
-         * took it; then live subscribers, one publication at a time, and the publishers learn.
+         * Each durable subscriber in turn; a publication counts as accepted only when all of them
+         * took it.
          */
-        private void deliver(List<Publication> run) {
+        private void deliverDurable(List<Publication> run) {
             Set<Publication> failed = Collections.newSetFromMap(new IdentityHashMap<>());
+            try {
+                handOverToDurable(run, failed);
+            } catch (RuntimeException e) {
+                run.forEach(p -> fail(p, e, failed));
+                throw e;
+            }
+            for (Publication publication : run) {
+                if (failed.contains(publication)) {
+                    continue;
+                }
+                if (publication.events.isEmpty() && !live.isEmpty()) {
+                    liveDispatcher.add(publication); // a barrier: completes once the live ones got all before it
+                } else {
+                    publication.accepted.complete(null);
+                }
+            }
+        }
+
+        private void handOverToDurable(List<Publication> run, Set<Publication> failed) {
             for (Durable subscription : durable) {
                 List<Publication> open = run.stream().filter(p -> !p.events.isEmpty() && !failed.contains(p)).toList();
                 if (subscription.handler instanceof RunHandler runs) {
@@ -192,29 +196,38 @@ public final class InProcessEventBus implements EventBus {
                 } else {
                     open.forEach(publication -> handleOneByOne(subscription.handler, publication, failed));
                 }
-                long now = System.nanoTime();
-                for (Publication publication : open) {
-                    for (int i = 0; i < publication.events.size() && !failed.contains(publication); i++) {
-                        meters.consumed(now - publication.enqueuedAt);
-                    }
-                }
+                consumed(open, failed);
             }
+        }
+
+        /** Each live subscriber gets every event, one publication at a time. */
+        private void deliverLive(List<Publication> run) {
             for (Publication publication : run) {
-                if (failed.contains(publication)) {
-                    continue;
+                if (publication.events.isEmpty()) {
+                    publication.accepted.complete(null);
                 }
                 for (Event event : publication.events) {
                     for (EventHandler handler : live) {
                         try {
                             handler.handle(event.key(), event.payload());
-                            meters.consumed(System.nanoTime() - publication.enqueuedAt);
                         } catch (Exception e) {
                             // A live subscriber's trouble is its own; the event is accepted.
                             log.warn("live subscriber of {} failed on an event", name, e);
                         }
                     }
                 }
-                publication.accepted.complete(null);
+            }
+            consumed(run, Set.of());
+        }
+
+        private void consumed(List<Publication> handled, Set<Publication> failed) {
+            long now = System.nanoTime();
+            for (Publication publication : handled) {
+                if (!failed.contains(publication)) {
+                    for (int i = 0; i < publication.events.size(); i++) {
+                        meters.consumed(now - publication.enqueuedAt);
+                    }
+                }
             }
         }
 

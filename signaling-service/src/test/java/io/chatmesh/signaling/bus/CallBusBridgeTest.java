@@ -138,6 +138,7 @@ class CallBusBridgeTest {
         Signal.IceCandidate candidate = new Signal.IceCandidate("candidate:1 1 udp 1 127.0.0.1 5000 typ host", "0", 1, "uf");
         one.relay.send(ROOM, a.participantId(), b.participantId(), offer).toCompletableFuture().get(10, TimeUnit.SECONDS);
         one.relay.send(ROOM, a.participantId(), b.participantId(), candidate).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        one.flush(); // a send completes once the bus took it; bob must have it before he leaves
         Signal.Answer answer = new Signal.Answer("v=0 answer");
         two.relay.send(ROOM, b.participantId(), a.participantId(), answer).toCompletableFuture().get(10, TimeUnit.SECONDS);
         Media sharing = new Media(true, false, true);
@@ -214,6 +215,7 @@ class CallBusBridgeTest {
         assertThat(carol.events).containsExactly(new CallEvent.Joined(c, List.of()), new CallEvent.ParticipantJoined(a));
         late.relay.send(ROOM, c.participantId(), a.participantId(), new Signal.Offer("v=0"))
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        late.flush();
         assertThat(alice.events).endsWith(new CallEvent.SignalReceived(c.participantId(), new Signal.Offer("v=0")));
 
         one.bridge.announceAndExpire(TTL);
