@@ -6,7 +6,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { launch, personPage, screenshot, send, signUp, waitForTexts } from "../support/browser.mjs";
 import { uniqueName } from "../support/edge.mjs";
-import { befriend } from "../support/social.mjs";
+import { befriend, block } from "../support/social.mjs";
 
 let browser;
 before(async () => {
@@ -173,6 +173,36 @@ test("a three-person group call: every pair connects and plays the others' video
   await owner.getByText("In a call with 2 people.").waitFor();
   await screenshot(owner, "10-group-call");
   for (const page of pages) await page.getByRole("button", { name: "Hang up" }).click();
+  for (const page of pages) await page.context().close();
+});
+
+test("a ring never shows to a member who blocked the caller", async () => {
+  const pages = [await personPage(browser), await personPage(browser), await personPage(browser)];
+  const names = [];
+  for (const [i, page] of pages.entries()) names.push(await signUp(page, `blockring${i}`));
+  const [owner, guest, blocker] = pages;
+  const roomName = uniqueName("blockring");
+  await owner.getByRole("link", { name: "New room" }).click();
+  await owner.getByLabel("Name").fill(roomName);
+  await owner.getByRole("button", { name: "Create room" }).click();
+  await owner.locator(".room-header h2", { hasText: roomName }).waitFor();
+  for (const member of [guest, blocker]) {
+    await member.getByRole("link", { name: "Public rooms" }).click();
+    await member.getByLabel("Search public rooms").fill(roomName);
+    await member.getByRole("button", { name: "Search" }).click();
+    await member.locator(".directory li", { hasText: roomName }).getByRole("button", { name: "Join" }).click();
+    await member.locator(".room-header h2", { hasText: roomName }).waitFor();
+    await member.goto("/#/");
+  }
+  await block(names[2], names[0]);
+
+  await owner.getByRole("button", { name: "Video call" }).click();
+  await guest.locator(".incoming-call").waitFor();
+  await guest.getByRole("button", { name: "Accept" }).click();
+  await owner.getByText("In a call with 1 person.").waitFor();
+  // by now the ring has reached everyone rung and ended: the blocker was never rung
+  assert.equal(await blocker.locator(".incoming-call").count(), 0);
+  for (const page of [owner, guest]) await page.getByRole("button", { name: "Hang up" }).click();
   for (const page of pages) await page.context().close();
 });
 

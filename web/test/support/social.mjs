@@ -15,3 +15,9 @@ export async function befriend(usernameA, usernameB) {
   const sent = await users.sendRelationshipRequest({ toUserId: b.id, kind: RelationshipKind.FRIEND }, auth(a.token));
   await users.acceptRelationshipRequest({ requestId: sent.request.id }, auth(b.token));
 }
+
+/** The first user (signed up with the tests' PASSWORD) blocks the second. */
+export async function block(blockerUsername, blockedUsername) {
+  const [blocker, blocked] = await Promise.all([logIn(blockerUsername), logIn(blockedUsername)]);
+  await users.blockUser({ userId: blocked.id }, auth(blocker.token));
+}

@@ -20,7 +20,7 @@ import java.util.function.Predicate;
 final class ChatClient {
 
     private final StreamObserver<ClientEvent> out;
-    private final StreamRecorder<ServerEvent> events;
+    final StreamRecorder<ServerEvent> events;
 
     private ChatClient(StreamObserver<ClientEvent> out, StreamRecorder<ServerEvent> events) {
         this.out = out;

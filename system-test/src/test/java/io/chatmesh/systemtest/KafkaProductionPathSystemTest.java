@@ -32,6 +32,7 @@ import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
 import io.chatmesh.proto.signaling.v1.WatchCallsRequest;
 import io.chatmesh.proto.signaling.v1.WatchCallsResponse;
 import io.chatmesh.proto.signaling.v1.IceCandidate;
+import io.chatmesh.proto.signaling.v1.Leave;
 import io.chatmesh.proto.signaling.v1.Participant;
 import io.chatmesh.proto.signaling.v1.SessionDescription;
 import io.chatmesh.proto.user.v1.LogInRequest;
@@ -335,8 +336,9 @@ class KafkaProductionPathSystemTest {
 
     /**
      * Scenario 4b: ringing and a three-person group call over the real broker. Alice rings from
-     * signaling instance 1; Bob's watch on instance 2 rings and he accepts there, which Alice's
-     * watch on instance 1 sees. Then Alice (instance 1), Bob (instance 2) and Carol (instance 1)
+     * signaling instance 1; Bob's watch on instance 2 rings, and so does his chat stream on
+     * chat-service instance 2 (call_changed, from signaling over the bus), and he accepts there,
+     * which Alice's watch on instance 1 sees. Then Alice (instance 1), Bob (instance 2) and Carol (instance 1)
      * share one call and every pair completes offer, answer and ICE, the greater participant id
      * offering (the negotiation rule).
      */
@@ -350,6 +352,7 @@ class KafkaProductionPathSystemTest {
         as(RoomServiceGrpc.newBlockingStub(channel(Instance.CHAT_1)), carol)
                 .joinRoom(JoinRoomRequest.newBuilder().setRoomId(roomId).build());
 
+        ChatClient bobChat = ChatClient.connect(channel(Instance.CHAT_2), bob, "bob-laptop");
         StreamRecorder<WatchCallsResponse> bobWatch = new StreamRecorder<>();
         StreamRecorder<WatchCallsResponse> aliceWatch = new StreamRecorder<>();
         Context.CancellableContext watching = Context.current().withCancellation();
@@ -365,6 +368,8 @@ class KafkaProductionPathSystemTest {
             assertThat(rung.getCalleeIdsList()).hasSize(2);
             bobWatch.awaitFirst(r -> r.getCall().getCallId().equals(rung.getCallId())
                     && r.getCall().getState() == CallState.CALL_STATE_RINGING);
+            bobChat.events.awaitFirst(e -> e.getCallChanged().getCallId().equals(rung.getCallId())
+                    && e.getCallChanged().getState() == CallState.CALL_STATE_RINGING);
             Call accepted = as(SignalingServiceGrpc.newBlockingStub(channel(Instance.SIGNALING_2)), bob)
                     .acceptCall(AcceptCallRequest.newBuilder().setCallId(rung.getCallId()).build()).getCall();
             assertThat(accepted.getAcceptedUserIdsList()).hasSize(1);
@@ -397,6 +402,61 @@ class KafkaProductionPathSystemTest {
         for (SignalClient client : clients) {
             assertThat(client.events.all(io.chatmesh.proto.signaling.v1.ServerEvent::hasError)).isEmpty();
         }
+    }
+
+    /**
+     * Scenario 7: Alice and Bob in a call on signaling instance 1 (Carol on instance 2 for a
+     * moment, to know when instance 2 has heard of Bob). Bob's device reconnects to instance 2
+     * before instance 1 noticed its old stream drop: it keeps its participant id, the old stream
+     * ends ABORTED without a leave, Alice never sees Bob leave. Then the two, now on two
+     * instances, leave at the same moment: the room gets one "Call ended" note, not none (each
+     * instance may still see the other participant when its own leaves) and not two.
+     */
+    @Test
+    @Order(7)
+    void aRejoinOnAnotherInstanceKeepsTheIdAndSimultaneousLastLeavesEndTheCallOnce() {
+        String alice = signUpAndLogIn("alice7");
+        String bob = signUpAndLogIn("bob7");
+        String carol = signUpAndLogIn("carol7");
+        String roomId = roomOfBoth(alice, bob);
+        as(RoomServiceGrpc.newBlockingStub(channel(Instance.CHAT_1)), carol)
+                .joinRoom(JoinRoomRequest.newBuilder().setRoomId(roomId).build());
+        ChatClient aliceChat = ChatClient.connect(channel(Instance.CHAT_1), alice, "alice-phone");
+
+        SignalClient carolCall = SignalClient.join(channel(Instance.SIGNALING_2), carol, roomId);
+        String carolPid = carolCall.joined().getParticipantId();
+        SignalClient aliceCall = SignalClient.join(channel(Instance.SIGNALING_1), alice, roomId);
+        SignalClient bobOld = SignalClient.join(channel(Instance.SIGNALING_1), bob, roomId);
+        String bobPid = bobOld.joined().getParticipantId();
+        aliceCall.events.awaitFirst(participantJoined(bobPid));
+        carolCall.events.awaitFirst(participantJoined(bobPid)); // instance 2 knows Bob now
+        carolCall.send(io.chatmesh.proto.signaling.v1.ClientEvent.newBuilder().setClientId("bye-c")
+                .setLeave(Leave.getDefaultInstance()).build());
+        aliceCall.events.awaitFirst(e -> e.hasParticipantLeft() && e.getParticipantLeft().getParticipantId().equals(carolPid));
+
+        SignalClient bobNew = SignalClient.rejoin(channel(Instance.SIGNALING_2), bob, roomId, bobPid);
+        assertThat(bobNew.joined().getParticipantId()).isEqualTo(bobPid);
+        assertThat(bobNew.joined().getResumed()).isTrue();
+        bobOld.events.awaitEnd();
+        assertThat(Status.fromThrowable(bobOld.events.error()).getCode()).isEqualTo(Status.Code.ABORTED);
+        aliceCall.events.awaitFirst(e -> e.hasParticipantJoined() && e.getParticipantJoined().getResumed()
+                && e.getParticipantJoined().getParticipant().getParticipantId().equals(bobPid));
+        assertThat(aliceCall.events.all(e -> e.hasParticipantLeft()
+                && e.getParticipantLeft().getParticipantId().equals(bobPid))).isEmpty();
+
+        Leave leave = Leave.getDefaultInstance();
+        aliceCall.send(io.chatmesh.proto.signaling.v1.ClientEvent.newBuilder().setClientId("bye-a").setLeave(leave).build());
+        bobNew.send(io.chatmesh.proto.signaling.v1.ClientEvent.newBuilder().setClientId("bye-b").setLeave(leave).build());
+
+        await().atMost(PATIENCE).until(() -> callEndedNotes(aliceChat, roomId) >= 1);
+        // a second note would be posted at the same moment: by the time a later message is in, it is too
+        aliceChat.sendAcked("after-call", roomId, "after the call");
+        aliceChat.awaitMessage(roomId, "after the call");
+        assertThat(callEndedNotes(aliceChat, roomId)).isEqualTo(1);
+    }
+
+    private static long callEndedNotes(ChatClient chat, String roomId) {
+        return chat.messages(roomId).stream().filter(m -> m.getText().startsWith("Call ended")).count();
     }
 
     /** One pair's offer, answer and a candidate each way, checked at the receiving side. */

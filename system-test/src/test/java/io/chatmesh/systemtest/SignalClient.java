@@ -23,11 +23,20 @@ final class SignalClient {
 
     /** Connects and joins the room's call; waits for Joined. */
     static SignalClient join(Channel channel, String token, String roomId) {
+        return join(channel, token, Join.newBuilder().setRoomId(roomId));
+    }
+
+    /** Connects and rejoins the room's call as {@code participantId}; waits for Joined. */
+    static SignalClient rejoin(Channel channel, String token, String roomId, String participantId) {
+        return join(channel, token, Join.newBuilder().setRoomId(roomId).setParticipantId(participantId));
+    }
+
+    private static SignalClient join(Channel channel, String token, Join.Builder join) {
         StreamRecorder<ServerEvent> events = new StreamRecorder<>();
         StreamObserver<ClientEvent> out = SignalingServiceGrpc.newStub(channel)
                 .withCallCredentials(BearerCallCredentials.of(token)).connect(events);
         SignalClient client = new SignalClient(out, events);
-        client.send(ClientEvent.newBuilder().setClientId("join").setJoin(Join.newBuilder().setRoomId(roomId)).build());
+        client.send(ClientEvent.newBuilder().setClientId("join").setJoin(join).build());
         client.joined();
         return client;
     }

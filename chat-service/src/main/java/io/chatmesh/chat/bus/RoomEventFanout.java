@@ -168,6 +168,23 @@ public final class RoomEventFanout implements AutoCloseable {
         deliveries.increment(delivered);
     }
 
+    /**
+     * Hands an event to this instance's sessions of {@code userIds} that are registered for the
+     * room (the users' membership as the fan-out knows it), not to the room's other members.
+     */
+    void deliverToUsers(String roomId, Set<String> userIds, RoomDelivery event) {
+        for (LiveSession session : sessionsByRoom.getOrDefault(roomId, Set.of())) {
+            if (userIds.contains(session.userId())) {
+                try {
+                    session.deliver(event);
+                    deliveries.increment();
+                } catch (RuntimeException e) {
+                    log.warn("failed to deliver an event to a session of {}", session.userId(), e);
+                }
+            }
+        }
+    }
+
     private void addRoom(String userId, String roomId) {
         ReentrantLock lock = userLocks.lockFor(userId);
         lock.lock();

@@ -5,6 +5,7 @@ import io.chatmesh.chat.api.RandomMatchCalls;
 import io.chatmesh.chat.api.StreamSettings;
 import io.chatmesh.chat.bus.BusDevicePresence;
 import io.chatmesh.chat.bus.BusRoomEventPublisher;
+import io.chatmesh.chat.bus.CallRingFanout;
 import io.chatmesh.chat.bus.RoomEventFanout;
 import io.chatmesh.chat.domain.Memberships;
 import io.chatmesh.chat.domain.MessageLog;
@@ -24,6 +25,7 @@ import io.chatmesh.chat.store.migration.V5__SeqsOfEarlierSends;
 import io.chatmesh.platform.auth.AuthPolicy;
 import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.bus.Topics;
+import io.chatmesh.platform.client.RelationshipClient;
 import io.chatmesh.platform.db.SqlObjects;
 import io.chatmesh.platform.http.HttpRoutes;
 import io.chatmesh.platform.kafka.KafkaEventBus;
@@ -90,7 +92,7 @@ public class ChatServiceConfiguration {
 
     @Bean
     UserDirectory userDirectory(GrpcChannelFactory channels, ChatProperties properties) {
-        return new GrpcUserDirectory(channels.createChannel("users"), properties.usersDeadline());
+        return new GrpcUserDirectory(new RelationshipClient(channels.createChannel("users"), properties.usersDeadline()));
     }
 
     @Bean
@@ -102,6 +104,13 @@ public class ChatServiceConfiguration {
     RoomEventPublisher roomEventPublisher(EventBus bus, Clock clock,
             @Value("${" + Topics.ROOM_EVENTS_PROPERTY + ":" + Topics.ROOM_EVENTS + "}") String topic) {
         return new BusRoomEventPublisher(bus, clock, topic);
+    }
+
+    /** Rings from signaling-service, for the chat streams of the caller and the callees. */
+    @Bean(initMethod = "start", destroyMethod = "close")
+    CallRingFanout callRingFanout(EventBus bus, RoomEventFanout sessions,
+            @Value("${" + Topics.CALL_RINGS_PROPERTY + ":" + Topics.CALL_RINGS + "}") String topic) {
+        return new CallRingFanout(bus, topic, sessions);
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")

@@ -16,6 +16,13 @@ public final class Topics {
     public static final String PRESENCE = "chatmesh.presence";
     /** Signaling relayed between signaling-service instances, keyed by room id. */
     public static final String SIGNALING = "chatmesh.signaling";
+    /**
+     * chatmesh.signaling.internal.v1.CallRingChanged from signaling-service, keyed by room id:
+     * rings as chat-service tells them on the chat stream; every chat-service instance reads all.
+     */
+    public static final String CALL_RINGS = "chatmesh.call-rings";
+    /** The setting that renames {@link #CALL_RINGS} (the same in signaling- and chat-service). */
+    public static final String CALL_RINGS_PROPERTY = "chatmesh.bus.call-rings-topic";
 
     private Topics() {}
 }

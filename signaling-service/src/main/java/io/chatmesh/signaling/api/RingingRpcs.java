@@ -2,6 +2,7 @@ package io.chatmesh.signaling.api;
 
 import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.client.MembershipClient;
+import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.error.Validation;
 import io.chatmesh.platform.grpc.GrpcErrors;
 import io.chatmesh.platform.stream.OutboundQueue;
@@ -17,6 +18,7 @@ import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -45,12 +47,21 @@ final class RingingRpcs {
         this.timers = timers;
     }
 
-    /** Rings every other member of the room (minus blocked pairs) on all their devices. */
+    /**
+     * Rings every other member of the room on all their devices, except those across a block
+     * with the caller: they are never rung and learn nothing. When everyone else in the room is
+     * across a block (in a direct room: the other person), the ring is refused PERMISSION_DENIED
+     * (reason BLOCKED), as opening that direct room would be.
+     */
     <R> void ring(Principal caller, RingCallRequest request, StreamObserver<R> response, Function<Call, R> reply) {
         new Validation().id("room_id", request.getRoomId()).check();
         memberships.requireMember(caller, request.getRoomId());
-        List<String> callees = roster.otherMembers(caller, request.getRoomId()).stream()
-                .filter(callee -> !roster.blockedEitherWay(caller, callee)).toList();
+        List<String> members = roster.otherMembers(caller, request.getRoomId());
+        Set<String> blocked = members.isEmpty() ? Set.of() : roster.blockedWith(caller, members);
+        List<String> callees = members.stream().filter(member -> !blocked.contains(member)).toList();
+        if (callees.isEmpty() && !blocked.isEmpty()) {
+            throw ChatmeshException.blocked("everyone else in the room is across a block with you");
+        }
         answerWith(ringing.ring(caller, request.getRoomId(), callees, request.getVideo()), response, reply);
     }
 

@@ -21,6 +21,7 @@ import io.chatmesh.signaling.domain.Media;
 import io.chatmesh.signaling.domain.Participant;
 import io.chatmesh.signaling.domain.Signal;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -118,19 +119,21 @@ public final class CallBusBridge implements CallReplicator, InvitationLog, AutoC
      */
     public void announceAndExpire(Duration presenceTtl) {
         relay.announceLocalParticipants();
-        relay.expireRemoteParticipants(presenceTtl);
+        relay.remote().expire(presenceTtl);
     }
 
     @Override
-    public void present(String roomId, Participant participant) {
-        publishInOrder(event(roomId).setParticipantPresent(SignalProtos.participant(participant)))
+    public void present(String roomId, Participant participant, int resumes) {
+        publishInOrder(event(roomId).setParticipantPresent(SignalProtos.participant(participant))
+                .setParticipantResumes(resumes))
                 .exceptionally(failure -> logFailure("participant_present", roomId, failure));
     }
 
     @Override
-    public void left(String roomId, Participant participant) {
+    public void left(String roomId, Participant participant, List<String> remainingParticipantIds) {
         publishInOrder(event(roomId).setParticipantLeft(CallParticipantLeft.newBuilder()
-                .setParticipantId(participant.participantId()).setUserId(participant.userId())))
+                .setParticipantId(participant.participantId()).setUserId(participant.userId())
+                .addAllRemainingParticipantIds(remainingParticipantIds)))
                 .exceptionally(failure -> logFailure("participant_left", roomId, failure));
     }
 
@@ -212,9 +215,11 @@ public final class CallBusBridge implements CallReplicator, InvitationLog, AutoC
             return;
         }
         switch (event.getEventCase()) {
-            case PARTICIPANT_PRESENT -> relay.remotePresent(roomId, SignalProtos.participant(event.getParticipantPresent()));
-            case PARTICIPANT_LEFT -> relay.remoteLeft(roomId, event.getParticipantLeft().getParticipantId());
-            case MEDIA_CHANGED -> relay.remoteMediaChanged(roomId, event.getMediaChanged().getParticipantId(),
+            case PARTICIPANT_PRESENT -> relay.remote().present(roomId,
+                    SignalProtos.participant(event.getParticipantPresent()), event.getParticipantResumes());
+            case PARTICIPANT_LEFT -> relay.remote().left(roomId, event.getParticipantLeft().getParticipantId(),
+                    event.getParticipantLeft().getRemainingParticipantIdsList());
+            case MEDIA_CHANGED -> relay.remote().mediaChanged(roomId, event.getMediaChanged().getParticipantId(),
                     SignalProtos.media(event.getMediaChanged().getMedia()));
             case SIGNAL -> applySignal(roomId, event.getSignal());
             case INVITATION -> throw new IllegalStateException("handled above");
@@ -258,7 +263,7 @@ public final class CallBusBridge implements CallReplicator, InvitationLog, AutoC
             log.debug("ignoring a relayed signal of an unknown kind in room {}", roomId);
             return;
         }
-        relay.deliverRemoteSignal(roomId, relayed.getFromParticipantId(), relayed.getToParticipantId(), signal);
+        relay.remote().deliverSignal(roomId, relayed.getFromParticipantId(), relayed.getToParticipantId(), signal);
     }
 
     private CallBusEvent.Builder event(String roomId) {

@@ -2,6 +2,7 @@ package io.chatmesh.signaling.client;
 
 import io.chatmesh.platform.auth.BearerCallCredentials;
 import io.chatmesh.platform.auth.Principal;
+import io.chatmesh.platform.client.RelationshipClient;
 import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.proto.room.v1.ListMembersRequest;
 import io.chatmesh.proto.room.v1.ListMembersResponse;
@@ -11,17 +12,21 @@ import io.chatmesh.signaling.domain.RoomRoster;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Who a ring reaches: chat-service's RoomService.ListMembers, asked with the caller's own token
  * (so chat-service checks the caller's membership, as for any member). One page of at most
  * {@link #MAX_MEMBERS} members: a larger room is not rung (FAILED_PRECONDITION).
  *
- * <p>Blocks are NOT checked yet: {@link #blockedEitherWay} answers false for everyone. It must
- * ask user-service's internal RelationshipService.CheckRelationships (as chat-service's
- * GrpcUserDirectory does); see the README.
+ *
+ * <p>Blocks: user-service's internal RelationshipService.CheckRelationships, asked as the caller
+ * through the platform's {@link RelationshipClient} (as chat-service does for rooms).
  */
 public final class RoomServiceRoster implements RoomRoster {
 
@@ -30,10 +35,12 @@ public final class RoomServiceRoster implements RoomRoster {
 
     private final RoomServiceGrpc.RoomServiceBlockingStub rooms;
     private final Duration deadline;
+    private final RelationshipClient relationships;
 
-    public RoomServiceRoster(Channel chatService, Duration deadline) {
+    public RoomServiceRoster(Channel chatService, Duration deadline, RelationshipClient relationships) {
         this.rooms = RoomServiceGrpc.newBlockingStub(chatService);
         this.deadline = deadline;
+        this.relationships = relationships;
     }
 
     @Override
@@ -58,12 +65,11 @@ public final class RoomServiceRoster implements RoomRoster {
                 .filter(userId -> !userId.equals(caller.userId())).toList();
     }
 
-    /**
-     * Not a check yet: no ring is refused for a block until this asks user-service's
-     * CheckRelationships (issue 12 names it as not done).
-     */
     @Override
-    public boolean blockedEitherWay(Principal caller, String otherUserId) {
-        return false;
+    public Set<String> blockedWith(Principal caller, Collection<String> userIds) {
+        return relationships.relations(caller, userIds).entrySet().stream()
+                .filter(relation -> relation.getValue().blocked())
+                .map(Map.Entry::getKey)
+                .collect(Collectors.toUnmodifiableSet());
     }
 }

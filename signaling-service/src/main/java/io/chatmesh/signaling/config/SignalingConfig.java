@@ -2,11 +2,14 @@ package io.chatmesh.signaling.config;
 
 import io.chatmesh.platform.auth.AuthPolicy;
 import io.chatmesh.platform.bus.EventBus;
+import io.chatmesh.platform.bus.Topics;
 import io.chatmesh.platform.client.MembershipClient;
+import io.chatmesh.platform.client.RelationshipClient;
 import io.chatmesh.platform.http.HttpRoutes;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
 import io.chatmesh.signaling.api.StreamSettings;
+import io.chatmesh.signaling.bus.BusRingBroadcast;
 import io.chatmesh.signaling.bus.CallBusBridge;
 import io.chatmesh.signaling.client.ChatServiceNotices;
 import io.chatmesh.signaling.client.RoomServiceRoster;
@@ -19,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -45,12 +49,16 @@ class SignalingConfig {
                 properties.membership().deadline(), properties.membership().cacheTtl());
     }
 
+    /** Publishes the bus events of calls and rings in order, one thread; the bridge stops it. */
+    @Bean(destroyMethod = "")
+    ExecutorService signalingBusOutbox(SignalingProperties properties) {
+        return CallBusBridge.newOutbox(properties.bus().outboxCapacity());
+    }
+
     /** Shares the calls with the other instances over the bus (an instance alone only hears itself). */
     @Bean(destroyMethod = "close")
-    CallBusBridge callBusBridge(EventBus eventBus, SignalingProperties properties) {
-        SignalingProperties.Bus bus = properties.bus();
-        return new CallBusBridge(eventBus, bus.topic(), properties.instanceId(),
-                CallBusBridge.newOutbox(bus.outboxCapacity()));
+    CallBusBridge callBusBridge(EventBus eventBus, SignalingProperties properties, ExecutorService signalingBusOutbox) {
+        return new CallBusBridge(eventBus, properties.bus().topic(), properties.instanceId(), signalingBusOutbox);
     }
 
     /** Ring timeouts, RPC confirmation timeouts, WatchCalls token expiry. */
@@ -68,7 +76,8 @@ class SignalingConfig {
 
     @Bean
     RoomServiceRoster roomRoster(GrpcChannelFactory channels, SignalingProperties properties) {
-        return new RoomServiceRoster(channels.createChannel("rooms"), properties.ringing().chatDeadline());
+        return new RoomServiceRoster(channels.createChannel("rooms"), properties.ringing().chatDeadline(),
+                new RelationshipClient(channels.createChannel("users"), properties.ringing().usersDeadline()));
     }
 
     @Bean
@@ -78,11 +87,18 @@ class SignalingConfig {
                 callNoteSender);
     }
 
+    /** Rings for the chat streams: chat-service's fan-out reads the topic. */
+    @Bean
+    BusRingBroadcast ringBroadcast(EventBus eventBus, ExecutorService signalingBusOutbox,
+            @Value("${" + Topics.CALL_RINGS_PROPERTY + ":" + Topics.CALL_RINGS + "}") String topic) {
+        return new BusRingBroadcast(eventBus, topic, signalingBusOutbox);
+    }
+
     @Bean
     CallRinging callRinging(SignalingProperties properties, CallBusBridge bridge, ChatServiceNotices notices,
-            ScheduledExecutorService callTimers) {
+            BusRingBroadcast ringBroadcast, ScheduledExecutorService callTimers) {
         return new CallRinging(Clock.systemUTC(), Ids::newId, properties.ringing().timeout(),
-                properties.ringing().confirmTimeout(), bridge, notices, callTimers);
+                properties.ringing().confirmTimeout(), bridge, notices, ringBroadcast, callTimers);
     }
 
     @Bean

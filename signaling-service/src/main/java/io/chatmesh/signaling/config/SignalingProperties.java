@@ -56,12 +56,14 @@ public record SignalingProperties(
      * @param confirmTimeout how long a ringing RPC waits for its change to come back from the bus
      *        before it answers UNAVAILABLE
      * @param chatDeadline deadline of the calls to chat-service (ListMembers, SendMessage for call notes)
+     * @param usersDeadline deadline of the calls to user-service (CheckRelationships: blocks)
      */
     public record Ringing(@DefaultValue("30s") Duration timeout, @DefaultValue("10s") Duration confirmTimeout,
-            @DefaultValue("3s") Duration chatDeadline) {
+            @DefaultValue("3s") Duration chatDeadline, @DefaultValue("3s") Duration usersDeadline) {
 
         public Ringing {
-            if (!timeout.isPositive() || !confirmTimeout.isPositive() || !chatDeadline.isPositive()) {
+            if (!timeout.isPositive() || !confirmTimeout.isPositive() || !chatDeadline.isPositive()
+                    || !usersDeadline.isPositive()) {
                 throw new IllegalArgumentException("chatmesh.signaling.ringing.* durations must be positive");
             }
         }

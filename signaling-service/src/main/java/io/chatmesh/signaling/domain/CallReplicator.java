@@ -1,5 +1,6 @@
 package io.chatmesh.signaling.domain;
 
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -10,11 +11,22 @@ import java.util.concurrent.CompletionStage;
  */
 public interface CallReplicator {
 
-    /** A local participant joined, or (re-announced periodically) is still there. */
-    void present(String roomId, Participant participant);
+    /**
+     * A local participant joined, or (re-announced periodically) is still there.
+     *
+     * @param resumes how many times it was resumed on a new stream (an instance that holds it
+     *        with fewer lets it go)
+     */
+    void present(String roomId, Participant participant, int resumes);
 
-    /** A local participant left. */
-    void left(String roomId, Participant participant);
+    /**
+     * A local participant left.
+     *
+     * @param remainingParticipantIds who is still in the call as this instance sees it, so an
+     *        instance whose last participant left at the same moment can tell that this one did
+     *        not see that leave (and so did not end the call)
+     */
+    void left(String roomId, Participant participant, List<String> remainingParticipantIds);
 
     /** A local participant changed its media. */
     void mediaChanged(String roomId, String participantId, Media media);

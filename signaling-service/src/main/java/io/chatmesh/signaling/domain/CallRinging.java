@@ -26,8 +26,9 @@ import java.util.function.Supplier;
  * different instances are decided by the bus order, the same way on every instance.
  *
  * <p>The instance a ring was started on (its origin) times it out and posts the missed-call
- * note, as the caller. Watchers (WatchCalls streams) on every instance get each change of an
- * invitation that involves their user.
+ * note, as the caller, and tells chat-service each change of it ({@link RingBroadcast}, for the
+ * chat streams) in the order it applied them. Watchers (WatchCalls streams) on every instance
+ * get each change of an invitation that involves their user.
  */
 public final class CallRinging {
 
@@ -47,6 +48,7 @@ public final class CallRinging {
     private final Duration answerTimeout;
     private final InvitationLog invitationLog;
     private final CallNotices notices;
+    private final RingBroadcast broadcast;
     private final ScheduledExecutorService timers;
     /** Guarded by this. Live invitations by call id (RINGING only; finished ones are dropped). */
     private final Map<String, Invitation> ringing = new java.util.HashMap<>();
@@ -59,13 +61,14 @@ public final class CallRinging {
      * @param answerTimeout how long a request waits for its command to come back from the log
      */
     public CallRinging(Clock clock, Supplier<String> ids, Duration ringTimeout, Duration answerTimeout,
-            InvitationLog invitationLog, CallNotices notices, ScheduledExecutorService timers) {
+            InvitationLog invitationLog, CallNotices notices, RingBroadcast broadcast, ScheduledExecutorService timers) {
         this.clock = clock;
         this.ids = ids;
         this.ringTimeout = ringTimeout;
         this.answerTimeout = answerTimeout;
         this.invitationLog = invitationLog;
         this.notices = notices;
+        this.broadcast = broadcast;
         this.timers = timers;
     }
 
@@ -144,6 +147,9 @@ public final class CallRinging {
                 outcome = null;
                 refused = e;
             }
+        }
+        if (outcome != null && originCallers.containsKey(outcome.callId())) {
+            broadcast.changed(outcome); // the origin alone, so chat streams get one copy, in this order
         }
         CompletableFuture<Invitation> waiting = pending.remove(requestId);
         if (waiting != null) {

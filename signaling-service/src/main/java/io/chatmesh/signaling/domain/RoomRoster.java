@@ -1,7 +1,9 @@
 package io.chatmesh.signaling.domain;
 
 import io.chatmesh.platform.auth.Principal;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
 /** Who to ring: the room's members (chat-service), and whether two users blocked each other. */
 public interface RoomRoster {
@@ -14,6 +16,11 @@ public interface RoomRoster {
      */
     List<String> otherMembers(Principal caller, String roomId);
 
-    /** Whether either user blocked the other; a ring never crosses a block. */
-    boolean blockedEitherWay(Principal caller, String otherUserId);
+    /**
+     * Those of {@code userIds} who blocked the caller or whom the caller blocked (one question
+     * for all of them); a ring never crosses a block.
+     *
+     * @throws io.chatmesh.platform.error.ChatmeshException UNAVAILABLE when it cannot be told
+     */
+    Set<String> blockedWith(Principal caller, Collection<String> userIds);
 }

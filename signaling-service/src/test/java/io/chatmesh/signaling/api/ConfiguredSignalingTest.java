@@ -2,7 +2,6 @@ package io.chatmesh.signaling.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chatmesh.platform.auth.AccessTokenVerifier;
 import io.chatmesh.platform.auth.BearerCallCredentials;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.common.v1.StreamError;
@@ -13,12 +12,6 @@ import io.chatmesh.proto.signaling.v1.IceServer;
 import io.chatmesh.proto.signaling.v1.Joined;
 import io.chatmesh.proto.signaling.v1.Leave;
 import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
-import io.chatmesh.signaling.SignalingServiceApplication;
-import io.chatmesh.testkit.TestRoomService;
-import io.chatmesh.testkit.TestTokens;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -28,67 +21,26 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.grpc.test.autoconfigure.LocalGrpcPort;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 /** ICE servers with TURN credentials and the participant limit, as configured. */
-@SpringBootTest(classes = {SignalingServiceApplication.class, ConfiguredSignalingTest.TestTokenVerifier.class}, properties = {
-        "spring.config.name=signaling-service",
-        "spring.grpc.server.port=0",
+@TestPropertySource(properties = {
         "chatmesh.signaling.max-participants=2",
         "chatmesh.signaling.ice.stun-urls=stun:stun.example.org:3478",
         "chatmesh.signaling.ice.turn-urls=turn:turn.example.org:3478?transport=udp,turns:turn.example.org:5349",
         "chatmesh.signaling.ice.turn-secret=" + ConfiguredSignalingTest.TURN_SECRET,
         "chatmesh.signaling.ice.turn-ttl=10m"})
-class ConfiguredSignalingTest {
+class ConfiguredSignalingTest extends SignalingApiTest {
 
     static final String TURN_SECRET = "test-turn-secret";
-    private static final TestTokens TOKENS = new TestTokens();
-    private static final TestRoomService ROOMS = new TestRoomService(TOKENS.verifier());
 
-    @DynamicPropertySource
-    static void roomService(DynamicPropertyRegistry registry) {
-        registry.add("spring.grpc.client.channels.rooms.address", ROOMS::address);
-    }
-
-    @TestConfiguration(proxyBeanMethods = false)
-    static class TestTokenVerifier {
-        @Bean
-        @Primary
-        AccessTokenVerifier testAccessTokenVerifier() {
-            return TOKENS.verifier();
-        }
-    }
-
-    @LocalGrpcPort
-    int port;
-
-    private ManagedChannel channel;
     private final List<SignalClient> clients = new ArrayList<>();
 
-    @BeforeEach
-    void setUp() {
-        channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create()).build();
-    }
-
     @AfterEach
-    void tearDown() throws InterruptedException {
+    void tearDown() {
         clients.forEach(SignalClient::close);
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-
-    @AfterAll
-    static void stopRoomService() throws InterruptedException {
-        ROOMS.close();
     }
 
     @Test

@@ -28,6 +28,7 @@ import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
 import io.chatmesh.signaling.SignalingServiceApplication;
 import io.chatmesh.signaling.bus.SwitchableEventBus;
 import io.chatmesh.signaling.domain.InMemoryCallRelay;
+import io.chatmesh.testkit.TestRelationshipService;
 import io.chatmesh.testkit.TestRoomService;
 import io.chatmesh.testkit.TestTokens;
 import io.grpc.Grpc;
@@ -61,6 +62,7 @@ class CrossInstanceSignalingTest {
 
     private static final TestTokens TOKENS = new TestTokens();
     private static final TestRoomService ROOMS = new TestRoomService(TOKENS.verifier());
+    private static final TestRelationshipService USERS = new TestRelationshipService(TOKENS.verifier());
     private static final InProcessEventBus BUS = new InProcessEventBus();
     /** Instance one reaches the shared bus through a switch that can make its publishes fail. */
     private static final SwitchableEventBus ONE_BUS = new SwitchableEventBus(BUS);
@@ -91,6 +93,7 @@ class CrossInstanceSignalingTest {
                     .run("--spring.grpc.server.port=0",
                             "--chatmesh.signaling.instance-id=" + instanceId,
                             "--spring.grpc.client.channels.rooms.address=" + ROOMS.address(),
+                            "--spring.grpc.client.channels.users.address=" + USERS.address(),
                             "--spring.main.banner-mode=off");
             ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port.get(),
                     InsecureChannelCredentials.create()).build();
@@ -122,6 +125,7 @@ class CrossInstanceSignalingTest {
         one.stop();
         two.stop();
         ROOMS.close();
+        USERS.close();
         BUS.close();
     }
 

@@ -1,7 +1,5 @@
 package io.chatmesh.signaling.api;
 
-import static io.chatmesh.signaling.api.RingingTest.ROOMS;
-import static io.chatmesh.signaling.api.RingingTest.TOKENS;
 import static io.chatmesh.signaling.api.RingingTest.assertCode;
 import static io.chatmesh.signaling.api.RingingTest.member;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,57 +14,35 @@ import io.chatmesh.proto.signaling.v1.Call;
 import io.chatmesh.proto.signaling.v1.CallState;
 import io.chatmesh.proto.signaling.v1.RingCallRequest;
 import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
-import io.chatmesh.signaling.SignalingServiceApplication;
 import io.chatmesh.testkit.StreamRecorder;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.grpc.test.autoconfigure.LocalGrpcPort;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 /** An unanswered ring ends MISSED and leaves a "Missed call" note in the room, posted as the caller. */
-@SpringBootTest(classes = {SignalingServiceApplication.class, RingingTest.TestTokenVerifier.class},
-        properties = {"spring.config.name=signaling-service", "spring.grpc.server.port=0",
-                "chatmesh.signaling.ringing.timeout=1s"})
-class RingTimeoutTest {
-
-    @DynamicPropertySource
-    static void roomService(DynamicPropertyRegistry registry) {
-        registry.add("spring.grpc.client.channels.rooms.address", ROOMS::address);
-    }
-
-    @LocalGrpcPort
-    int port;
+@TestPropertySource(properties = "chatmesh.signaling.ringing.timeout=1s")
+class RingTimeoutTest extends SignalingApiTest {
 
     @Test
-    void anUnansweredRingEndsMissedAndLeavesOneMissedCallNote() throws InterruptedException {
-        ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create())
-                .build();
-        try {
-            String room = Ids.newId();
-            String alice = member(room);
-            String bob = member(room);
-            Call rung = stub(channel, alice).ringCall(RingCallRequest.newBuilder().setRoomId(room).setVideo(true).build())
-                    .getCall();
-            assertThat(Duration.between(ApiTimes.instant(rung.getCreateTime()), ApiTimes.instant(rung.getExpireTime())))
-                    .isEqualTo(Duration.ofSeconds(1));
+    void anUnansweredRingEndsMissedAndLeavesOneMissedCallNote() {
+        String room = Ids.newId();
+        String alice = member(room);
+        String bob = member(room);
+        Call rung = stub(channel, alice).ringCall(RingCallRequest.newBuilder().setRoomId(room).setVideo(true).build())
+                .getCall();
+        assertThat(Duration.between(ApiTimes.instant(rung.getCreateTime()), ApiTimes.instant(rung.getExpireTime())))
+                .isEqualTo(Duration.ofSeconds(1));
 
-            await().atMost(StreamRecorder.PATIENCE).until(() -> !ROOMS.messages(room).isEmpty());
-            assertThat(ROOMS.messages(room)).containsExactly("Missed video call");
-            // no longer ringing: nothing to accept, and the room may ring again
-            assertThatThrownBy(() -> stub(channel, bob).acceptCall(AcceptCallRequest.newBuilder()
-                    .setCallId(rung.getCallId()).build())).satisfies(e -> assertCode(e, Status.Code.NOT_FOUND));
-            assertThat(stub(channel, bob).ringCall(RingCallRequest.newBuilder().setRoomId(room).build()).getCall()
-                    .getState()).isEqualTo(CallState.CALL_STATE_RINGING);
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
+        await().atMost(StreamRecorder.PATIENCE).until(() -> !ROOMS.messages(room).isEmpty());
+        assertThat(ROOMS.messages(room)).containsExactly("Missed video call");
+        // no longer ringing: nothing to accept, and the room may ring again
+        assertThatThrownBy(() -> stub(channel, bob).acceptCall(AcceptCallRequest.newBuilder()
+                .setCallId(rung.getCallId()).build())).satisfies(e -> assertCode(e, Status.Code.NOT_FOUND));
+        assertThat(stub(channel, bob).ringCall(RingCallRequest.newBuilder().setRoomId(room).build()).getCall()
+                .getState()).isEqualTo(CallState.CALL_STATE_RINGING);
     }
 
     private static SignalingServiceGrpc.SignalingServiceBlockingStub stub(ManagedChannel channel, String userId) {

@@ -3,7 +3,6 @@ package io.chatmesh.signaling.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.chatmesh.platform.auth.AccessTokenVerifier;
 import io.chatmesh.platform.auth.BearerCallCredentials;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.signaling.v1.AcceptCallRequest;
@@ -13,28 +12,15 @@ import io.chatmesh.proto.signaling.v1.CancelCallRequest;
 import io.chatmesh.proto.signaling.v1.DeclineCallRequest;
 import io.chatmesh.proto.signaling.v1.RingCallRequest;
 import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
-import io.chatmesh.signaling.SignalingServiceApplication;
-import io.chatmesh.testkit.TestRoomService;
-import io.chatmesh.testkit.TestTokens;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.grpc.test.autoconfigure.LocalGrpcPort;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * RingCall, AcceptCall, DeclineCall, CancelCall and WatchCalls over a real socket, against a
@@ -42,50 +28,20 @@ import org.springframework.test.context.DynamicPropertySource;
  * here never time out during a test (default 30 s is far longer than any answer here takes;
  * the timeout has its own test, {@link RingTimeoutTest}).
  */
-@SpringBootTest(classes = {SignalingServiceApplication.class, RingingTest.TestTokenVerifier.class},
-        properties = {"spring.config.name=signaling-service", "spring.grpc.server.port=0",
-                "chatmesh.signaling.ringing.timeout=10m"})
-class RingingTest {
+@TestPropertySource(properties = "chatmesh.signaling.ringing.timeout=10m")
+class RingingTest extends SignalingApiTest {
 
-    static final TestTokens TOKENS = new TestTokens();
-    static final TestRoomService ROOMS = new TestRoomService(TOKENS.verifier());
-
-    @DynamicPropertySource
-    static void roomService(DynamicPropertyRegistry registry) {
-        registry.add("spring.grpc.client.channels.rooms.address", ROOMS::address);
-    }
-
-    @TestConfiguration(proxyBeanMethods = false)
-    static class TestTokenVerifier {
-        @Bean
-        @Primary
-        AccessTokenVerifier testAccessTokenVerifier() {
-            return TOKENS.verifier();
-        }
-    }
-
-    @LocalGrpcPort
-    int port;
-
-    private ManagedChannel channel;
     private final List<CallWatch> watches = new ArrayList<>();
     private String room;
 
     @BeforeEach
     void setUp() {
-        channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create()).build();
         room = Ids.newId();
     }
 
     @AfterEach
-    void tearDown() throws InterruptedException {
+    void tearDown() {
         watches.forEach(CallWatch::close);
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-
-    @AfterAll
-    static void stopRoomService() throws InterruptedException {
-        ROOMS.close();
     }
 
     @Test
@@ -222,6 +178,38 @@ class RingingTest {
         stub(alice).cancelCall(CancelCallRequest.newBuilder().setCallId(rung.getCallId()).build());
         assertThat(strangerWatch.events.all(response -> true)).isEmpty();
         assertThat(strangerWatch.events.ended()).isFalse();
+    }
+
+    @Test
+    void aRingNeverCrossesABlockEitherWay() {
+        String alice = member(room);
+        String blocker = member(room);
+        String blocked = member(room);
+        String carol = member(room);
+        USERS.block(blocker, alice).block(alice, blocked);
+        CallWatch blockerWatch = watch(blocker);
+        CallWatch blockedWatch = watch(blocked);
+        CallWatch carolWatch = watch(carol);
+
+        // a group room rings everyone else: the two across a block are left out and learn nothing
+        Call rung = stub(alice).ringCall(RingCallRequest.newBuilder().setRoomId(room).build()).getCall();
+        assertThat(rung.getCalleeIdsList()).containsExactly(carol);
+        carolWatch.await(rung, CallState.CALL_STATE_RINGING);
+        assertThatThrownBy(() -> stub(blocker).acceptCall(AcceptCallRequest.newBuilder().setCallId(rung.getCallId()).build()))
+                .satisfies(e -> assertCode(e, Status.Code.NOT_FOUND));
+        stub(alice).cancelCall(CancelCallRequest.newBuilder().setCallId(rung.getCallId()).build());
+        carolWatch.await(rung, CallState.CALL_STATE_CANCELLED);
+        assertThat(blockerWatch.events.all(response -> true)).isEmpty();
+        assertThat(blockedWatch.events.all(response -> true)).isEmpty();
+
+        // with nobody else but someone across a block (a direct room): refused, both ways
+        String direct = Ids.newId();
+        ROOMS.addMember(direct, alice).addMember(direct, blocker);
+        assertThatThrownBy(() -> stub(alice).ringCall(RingCallRequest.newBuilder().setRoomId(direct).build()))
+                .satisfies(e -> assertCode(e, Status.Code.PERMISSION_DENIED));
+        assertThatThrownBy(() -> stub(blocker).ringCall(RingCallRequest.newBuilder().setRoomId(direct).build()))
+                .satisfies(e -> assertCode(e, Status.Code.PERMISSION_DENIED));
+        assertThat(blockerWatch.events.all(response -> true)).isEmpty();
     }
 
     /** A new user who is a member of the room. */

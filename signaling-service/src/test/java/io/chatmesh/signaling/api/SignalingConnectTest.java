@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.chatmesh.platform.auth.AccessTokenVerifier;
 import io.chatmesh.platform.auth.BearerCallCredentials;
 import io.chatmesh.platform.grpc.MalformedRequests;
 import io.chatmesh.platform.id.Ids;
@@ -28,14 +27,9 @@ import io.chatmesh.proto.signaling.v1.ParticipantLeft;
 import io.chatmesh.proto.signaling.v1.Ping;
 import io.chatmesh.proto.signaling.v1.ServerEvent;
 import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
-import io.chatmesh.signaling.SignalingServiceApplication;
 import io.chatmesh.signaling.domain.CallRelay;
 import io.chatmesh.signaling.domain.InMemoryCallRelay;
-import io.chatmesh.testkit.TestRoomService;
 import io.chatmesh.testkit.TestTokens;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -43,67 +37,31 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.grpc.test.autoconfigure.LocalGrpcPort;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 /** Connect over a real socket, against a RoomService double on a real port. */
-@SpringBootTest(classes = {SignalingServiceApplication.class, SignalingConnectTest.TestTokenVerifier.class},
-        properties = {"spring.config.name=signaling-service", "spring.grpc.server.port=0",
-                // short, for the test that never joins; every other stream joins at once
-                "chatmesh.signaling.join-timeout=3s"})
-class SignalingConnectTest {
+// short, for the test that never joins; every other stream joins at once
+@TestPropertySource(properties = "chatmesh.signaling.join-timeout=3s")
+class SignalingConnectTest extends SignalingApiTest {
 
-    private static final TestTokens TOKENS = new TestTokens();
-    private static final TestRoomService ROOMS = new TestRoomService(TOKENS.verifier());
-
-    @DynamicPropertySource
-    static void roomService(DynamicPropertyRegistry registry) {
-        registry.add("spring.grpc.client.channels.rooms.address", ROOMS::address);
-    }
-
-    @TestConfiguration(proxyBeanMethods = false)
-    static class TestTokenVerifier {
-        @Bean
-        @Primary
-        AccessTokenVerifier testAccessTokenVerifier() {
-            return TOKENS.verifier();
-        }
-    }
-
-    @LocalGrpcPort
-    int port;
     @Autowired
     CallRelay relay;
 
-    private ManagedChannel channel;
     private final List<SignalClient> clients = new ArrayList<>();
     private String room;
 
     @BeforeEach
     void setUp() {
-        channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create()).build();
         room = Ids.newId();
     }
 
     @AfterEach
-    void tearDown() throws InterruptedException {
+    void tearDown() {
         clients.forEach(SignalClient::close);
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-
-    @AfterAll
-    static void stopRoomService() throws InterruptedException {
-        ROOMS.close();
     }
 
     @Test

@@ -78,7 +78,7 @@ class CallBusBridgeTest {
             bridge = new CallBusBridge(instanceBus, Topics.SIGNALING, id, outbox);
             relay = new InMemoryCallRelay(16, Duration.ofSeconds(15), clock, () -> id + "-p" + nextParticipant.incrementAndGet(), bridge);
             ringing = new CallRinging(clock, () -> id + "-r" + nextParticipant.incrementAndGet(), RING_TIMEOUT,
-                    Duration.ofSeconds(10), bridge, NO_NOTES, TIMERS);
+                    Duration.ofSeconds(10), bridge, NO_NOTES, invitation -> {}, TIMERS);
             bridge.connect(relay, ringing);
             instances.add(this);
         }

@@ -33,13 +33,14 @@ class InMemoryCallRelayTest {
         CompletableFuture<Void> signalOutcome = new CompletableFuture<>();
 
         @Override
-        public void present(String roomId, Participant participant) {
-            events.add("present " + roomId + " " + participant.participantId());
+        public void present(String roomId, Participant participant, int resumes) {
+            events.add("present " + roomId + " " + participant.participantId() + (resumes > 0 ? " resumes " + resumes : ""));
         }
 
         @Override
-        public void left(String roomId, Participant participant) {
-            events.add("left " + roomId + " " + participant.participantId() + " " + participant.userId());
+        public void left(String roomId, Participant participant, List<String> remainingParticipantIds) {
+            events.add("left " + roomId + " " + participant.participantId() + " " + participant.userId()
+                    + (remainingParticipantIds.isEmpty() ? "" : " before " + remainingParticipantIds));
         }
 
         @Override
@@ -226,7 +227,7 @@ class InMemoryCallRelayTest {
                 "present room-1 p1",
                 "present room-1 p2",
                 "media room-1 p1 " + new Media(true, false, false),
-                "left room-1 p2 bob");
+                "left room-1 p2 bob before [p1]");
     }
 
     @Test
@@ -234,17 +235,17 @@ class InMemoryCallRelayTest {
         Inbox alice = new Inbox();
         Participant a = relay.join(ROOM, "alice", Media.NONE, alice);
 
-        relay.remotePresent(ROOM, RITA);
-        relay.remotePresent(ROOM, RITA); // a re-announce: nothing new
+        relay.remote().present(ROOM, RITA, 0);
+        relay.remote().present(ROOM, RITA, 0); // a re-announce: nothing new
         assertThat(alice.events).containsExactly(new CallEvent.Joined(a, List.of()), new CallEvent.ParticipantJoined(RITA));
 
         Inbox bob = new Inbox();
         Participant b = relay.join(ROOM, "bob", Media.NONE, bob);
         Media sharing = new Media(true, true, true);
-        relay.remoteMediaChanged(ROOM, RITA.participantId(), sharing);
-        relay.remotePresent(ROOM, RITA.withMedia(Media.NONE)); // an announce carries the current media
-        relay.remoteLeft(ROOM, RITA.participantId());
-        relay.remoteLeft(ROOM, RITA.participantId());
+        relay.remote().mediaChanged(ROOM, RITA.participantId(), sharing);
+        relay.remote().present(ROOM, RITA.withMedia(Media.NONE), 0); // an announce carries the current media
+        relay.remote().left(ROOM, RITA.participantId(), List.of());
+        relay.remote().left(ROOM, RITA.participantId(), List.of());
 
         assertThat(bob.events).containsExactly(
                 new CallEvent.Joined(b, List.of(a, RITA)),
@@ -260,16 +261,16 @@ class InMemoryCallRelayTest {
     void signalsToRemoteParticipantsGoThroughTheReplicatorAndRemoteSignalsReachOnlyTheirLocalTarget() {
         Inbox alice = new Inbox();
         Participant a = relay.join(ROOM, "alice", Media.NONE, alice);
-        relay.remotePresent(ROOM, RITA);
+        relay.remote().present(ROOM, RITA, 0);
 
         CompletionStage<Void> sent = relay.send(ROOM, a.participantId(), RITA.participantId(), new Signal.Offer("v=0"));
         assertThat(sent).isSameAs(replicated.signalOutcome);
         assertThat(replicated.events).endsWith("signal room-1 p1->remote-1 " + new Signal.Offer("v=0"));
 
         Signal.Answer answer = new Signal.Answer("v=0 answer");
-        relay.deliverRemoteSignal(ROOM, RITA.participantId(), a.participantId(), answer);
-        relay.deliverRemoteSignal("room-2", RITA.participantId(), a.participantId(), answer); // not a's room
-        relay.deliverRemoteSignal(ROOM, RITA.participantId(), RAY.participantId(), answer); // for another instance
+        relay.remote().deliverSignal(ROOM, RITA.participantId(), a.participantId(), answer);
+        relay.remote().deliverSignal("room-2", RITA.participantId(), a.participantId(), answer); // not a's room
+        relay.remote().deliverSignal(ROOM, RITA.participantId(), RAY.participantId(), answer); // for another instance
         assertThat(alice.events).containsExactly(
                 new CallEvent.Joined(a, List.of()),
                 new CallEvent.ParticipantJoined(RITA),
@@ -284,7 +285,7 @@ class InMemoryCallRelayTest {
     void remoteParticipantsCannotBeActedForLocallyNorLocalOnesRemotely() {
         Inbox alice = new Inbox();
         Participant a = relay.join(ROOM, "alice", Media.NONE, alice);
-        relay.remotePresent(ROOM, RITA);
+        relay.remote().present(ROOM, RITA, 0);
         int aliceSeen = alice.events.size();
 
         assertThatThrownBy(() -> relay.send(ROOM, RITA.participantId(), a.participantId(), new Signal.Offer("v=0")))
@@ -294,9 +295,9 @@ class InMemoryCallRelayTest {
                 .asInstanceOf(InstanceOfAssertFactories.type(ChatmeshException.class))
                 .extracting(ChatmeshException::kind).isEqualTo(ChatmeshException.Kind.NOT_FOUND);
         assertThat(relay.leave(ROOM, RITA.participantId())).isFalse();
-        relay.remoteLeft(ROOM, a.participantId());
-        relay.remoteMediaChanged(ROOM, a.participantId(), new Media(true, true, true));
-        relay.remotePresent(ROOM, new Participant(a.participantId(), "mallory", Media.NONE, NOW));
+        relay.remote().left(ROOM, a.participantId(), List.of());
+        relay.remote().mediaChanged(ROOM, a.participantId(), new Media(true, true, true));
+        relay.remote().present(ROOM, new Participant(a.participantId(), "mallory", Media.NONE, NOW), 0);
 
         assertThat(relay.participants(ROOM)).containsExactly(a, RITA);
         assertThat(alice.events).hasSize(aliceSeen);
@@ -305,15 +306,15 @@ class InMemoryCallRelayTest {
 
     @Test
     void theParticipantLimitCountsRemoteParticipants() {
-        relay.remotePresent(ROOM, RITA);
-        relay.remotePresent(ROOM, RAY);
+        relay.remote().present(ROOM, RITA, 0);
+        relay.remote().present(ROOM, RAY, 0);
         relay.join(ROOM, "alice", Media.NONE, new Inbox());
 
         assertThatThrownBy(() -> relay.join(ROOM, "bob", Media.NONE, new Inbox()))
                 .asInstanceOf(InstanceOfAssertFactories.type(ChatmeshException.class))
                 .extracting(ChatmeshException::kind).isEqualTo(ChatmeshException.Kind.RESOURCE_EXHAUSTED);
 
-        relay.remoteLeft(ROOM, RAY.participantId());
+        relay.remote().left(ROOM, RAY.participantId(), List.of());
         assertThat(relay.join(ROOM, "bob", Media.NONE, new Inbox()).userId()).isEqualTo("bob");
     }
 
@@ -322,30 +323,30 @@ class InMemoryCallRelayTest {
         Duration ttl = Duration.ofSeconds(30);
         Inbox alice = new Inbox();
         Participant a = relay.join(ROOM, "alice", Media.NONE, alice);
-        relay.remotePresent(ROOM, RITA);
-        relay.remotePresent(ROOM, RAY);
-        relay.remotePresent("room-2", new Participant("remote-3", "rex", Media.NONE, NOW));
+        relay.remote().present(ROOM, RITA, 0);
+        relay.remote().present(ROOM, RAY, 0);
+        relay.remote().present("room-2", new Participant("remote-3", "rex", Media.NONE, NOW), 0);
 
         clock.advance(Duration.ofSeconds(20));
-        relay.remotePresent(ROOM, RITA);
+        relay.remote().present(ROOM, RITA, 0);
         clock.advance(Duration.ofSeconds(10));
-        relay.expireRemoteParticipants(ttl); // ray was announced exactly one ttl ago: still there
+        relay.remote().expire(ttl); // ray was announced exactly one ttl ago: still there
         assertThat(relay.participants(ROOM)).containsExactly(a, RITA, RAY);
 
         clock.advance(Duration.ofSeconds(1));
-        relay.expireRemoteParticipants(ttl);
+        relay.remote().expire(ttl);
         assertThat(relay.participants(ROOM)).containsExactly(a, RITA);
         assertThat(relay.participants("room-2")).isEmpty();
 
         clock.advance(Duration.ofSeconds(20));
-        relay.expireRemoteParticipants(ttl);
-        relay.expireRemoteParticipants(ttl);
+        relay.remote().expire(ttl);
+        relay.remote().expire(ttl);
         assertThat(relay.participants(ROOM)).containsExactly(a);
         assertThat(alice.events.stream().filter(CallEvent.ParticipantLeft.class::isInstance)).containsExactly(
                 new CallEvent.ParticipantLeft(RAY.participantId(), "ray"),
                 new CallEvent.ParticipantLeft(RITA.participantId(), "rita"));
 
-        relay.remotePresent(ROOM, RITA); // announced again (its instance was only cut off): joined again
+        relay.remote().present(ROOM, RITA, 0); // announced again (its instance was only cut off): joined again
         assertThat(alice.last()).isEqualTo(new CallEvent.ParticipantJoined(RITA));
     }
 
@@ -353,7 +354,7 @@ class InMemoryCallRelayTest {
     void reannouncingCoversEveryLocalParticipantAndNoRemoteOne() {
         relay.join(ROOM, "alice", Media.NONE, new Inbox());
         relay.join("room-2", "dave", Media.NONE, new Inbox());
-        relay.remotePresent(ROOM, RITA);
+        relay.remote().present(ROOM, RITA, 0);
         replicated.events.clear();
 
         relay.announceLocalParticipants();
@@ -385,7 +386,87 @@ class InMemoryCallRelayTest {
         assertThat(bobAgain.events).containsExactly(new CallEvent.Joined(back, List.of(a), true));
         assertThat(alice.last()).isEqualTo(new CallEvent.ParticipantJoined(back, true));
         assertThat(alice.events).noneMatch(event -> event instanceof CallEvent.ParticipantLeft);
-        assertThat(replicated.events).endsWith("present room-1 " + b.participantId());
+        assertThat(replicated.events).endsWith("present room-1 " + b.participantId() + " resumes 1");
+    }
+
+    @Test
+    void aConnectedRemoteParticipantIsTakenOverHereWhenItsUserRejoinsWithItsId() {
+        Inbox alice = new Inbox();
+        Participant a = relay.join(ROOM, "alice", Media.NONE, alice);
+        relay.remote().present(ROOM, RITA, 2); // connected on its instance; its drop is not noticed there yet
+
+        Inbox ritaHere = new Inbox();
+        Participant back = relay.join(ROOM, RITA.userId(), Media.NONE, ritaHere, RITA.participantId());
+
+        assertThat(back.participantId()).isEqualTo(RITA.participantId());
+        assertThat(ritaHere.events).containsExactly(new CallEvent.Joined(back, List.of(a), true));
+        assertThat(alice.last()).isEqualTo(new CallEvent.ParticipantJoined(back, true));
+        // one more resume than its old instance knows: that one lets it go
+        assertThat(replicated.events).endsWith("present room-1 " + RITA.participantId() + " resumes 3");
+        // the old instance's re-announce, sent before it heard of the resume, changes nothing
+        relay.remote().present(ROOM, RITA, 2);
+        assertThat(relay.participants(ROOM)).containsExactly(a, back);
+        assertThat(relay.leave(ROOM, back.participantId())).isTrue();
+    }
+
+    @Test
+    void aLocalParticipantResumedOnAnotherInstanceIsLetGoWithoutLeaving() {
+        Inbox alice = new Inbox();
+        Inbox bob = new Inbox();
+        Participant a = relay.join(ROOM, "alice", Media.NONE, alice);
+        Participant b = relay.join(ROOM, "bob", Media.NONE, bob);
+        int replicatedBefore = replicated.events.size();
+
+        relay.remote().present(ROOM, b, 1); // bob rejoined elsewhere before his drop was noticed here
+
+        assertThat(bob.last()).isEqualTo(new CallEvent.Replaced());
+        assertThat(alice.last()).isEqualTo(new CallEvent.ParticipantJoined(b, true));
+        assertThat(alice.events).noneMatch(event -> event instanceof CallEvent.ParticipantLeft);
+        assertThat(relay.participants(ROOM)).containsExactly(a, b);
+        // remote now: not this instance's to leave, nor to announce
+        assertThat(relay.leave(ROOM, b.participantId())).isFalse();
+        assertThat(replicated.events).hasSize(replicatedBefore);
+        // an announce with no more resumes than this instance holds is not a takeover
+        Inbox carol = new Inbox();
+        Participant c = relay.join(ROOM, "carol", Media.NONE, carol);
+        relay.remote().present(ROOM, c, 0);
+        assertThat(carol.events).noneMatch(event -> event instanceof CallEvent.Replaced);
+    }
+
+    @Test
+    void whenTheLastTwoLeaveOnTwoInstancesAtOnceTheGreaterParticipantIdEndsTheCall() {
+        // here alice is p1; the remote one leaving at the same moment is less (p0) or greater (p9)
+        for (String remoteId : List.of("p0", "p9")) {
+            String room = "room-" + remoteId;
+            Inbox alice = new Inbox();
+            Participant a = relay.join(room, "alice", Media.NONE, alice);
+            Participant remote = new Participant(remoteId, "rita", Media.NONE, NOW);
+            relay.remote().present(room, remote, 0);
+
+            relay.leave(room, a.participantId());
+            assertThat(replicated.events).last().isEqualTo("left " + room + " " + a.participantId() + " alice before [" + remoteId + "]");
+            // its leave as its instance saw it: alice still there
+            relay.remote().left(room, remoteId, List.of(a.participantId()));
+
+            boolean aliceEnds = a.participantId().compareTo(remoteId) > 0;
+            assertThat(alice.events.stream().filter(event -> event instanceof CallEvent.CallEnded).count())
+                    .isEqualTo(aliceEnds ? 1 : 0);
+            assertThat(relay.participants(room)).isEmpty();
+            nextId.set(0);
+        }
+    }
+
+    @Test
+    void aRemoteLastLeaveThatSawTheLocalOneLeaveEndsTheCallOnItsOwnInstanceOnly() {
+        Inbox alice = new Inbox();
+        Participant a = relay.join(ROOM, "alice", Media.NONE, alice);
+        relay.remote().present(ROOM, RAY, 0);
+        relay.leave(ROOM, a.participantId());
+
+        relay.remote().left(ROOM, RAY.participantId(), List.of()); // its instance saw alice leave: it posts
+
+        assertThat(alice.events).noneMatch(event -> event instanceof CallEvent.CallEnded);
+        assertThat(relay.participants(ROOM)).isEmpty();
     }
 
     @Test
@@ -398,7 +479,7 @@ class InMemoryCallRelayTest {
         clock.advance(GRACE);
         relay.expireReconnecting();
         assertThat(alice.last()).isEqualTo(new CallEvent.ParticipantLeft(b.participantId(), "bob"));
-        assertThat(replicated.events).endsWith("left room-1 " + b.participantId() + " bob");
+        assertThat(replicated.events).endsWith("left room-1 " + b.participantId() + " bob before [" + a.participantId() + "]");
 
         Participant again = relay.join(ROOM, "bob", Media.NONE, new Inbox(), b.participantId());
         assertThat(again.participantId()).isNotEqualTo(b.participantId());

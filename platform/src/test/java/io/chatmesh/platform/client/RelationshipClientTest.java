@@ -1,4 +1,4 @@
-package io.chatmesh.chat.store;
+package io.chatmesh.platform.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.chatmesh.platform.auth.AuthInterceptor;
 import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.error.ChatmeshException;
+import io.chatmesh.platform.client.RelationshipClient.Relation;
 import io.chatmesh.platform.id.Ids;
-import io.chatmesh.chat.domain.UserDirectory.Relation;
 import io.chatmesh.proto.user.internal.v1.CheckRelationshipsRequest;
 import io.chatmesh.proto.user.internal.v1.CheckRelationshipsResponse;
 import io.chatmesh.proto.user.internal.v1.Relationship;
@@ -39,8 +39,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The user-service adapter against a RelationshipService on a real port. */
-class GrpcUserDirectoryTest {
+/** The user-service client against a RelationshipService on a real port. */
+class RelationshipClientTest {
 
     private static final Context.Key<String> AUTHORIZATION = Context.key("authorization");
 
@@ -100,10 +100,10 @@ class GrpcUserDirectoryTest {
         String unknown = Ids.newId();
         existing.addAll(List.of(friend, blocker));
         blockedByThem.add(blocker);
-        GrpcUserDirectory directory = new GrpcUserDirectory(channel, Duration.ofSeconds(5));
+        RelationshipClient client = new RelationshipClient(channel, Duration.ofSeconds(5));
         Principal alice = new Principal(Ids.newId(), "alice", "token-1", "", Instant.MAX);
 
-        assertThat(directory.relations(alice, List.of(friend, blocker, unknown))).containsExactlyInAnyOrderEntriesOf(
+        assertThat(client.relations(alice, List.of(friend, blocker, unknown))).containsExactlyInAnyOrderEntriesOf(
                 Map.of(friend, new Relation(false, true, false), blocker, new Relation(true, false, false)));
         assertThat(authorizations).containsExactly("Bearer token-1");
         assertThat(askedFor).containsExactly(alice.userId());
@@ -113,23 +113,23 @@ class GrpcUserDirectoryTest {
     void asksInBatchesOfAtMostOneHundred() {
         List<String> ids = IntStream.range(0, 150).mapToObj(i -> Ids.newId()).toList();
         existing.addAll(ids);
-        GrpcUserDirectory directory = new GrpcUserDirectory(channel, Duration.ofSeconds(5));
+        RelationshipClient client = new RelationshipClient(channel, Duration.ofSeconds(5));
 
-        assertThat(directory.relations(new Principal(Ids.newId(), "alice", "t", "", Instant.MAX), ids)).hasSize(150);
+        assertThat(client.relations(new Principal(Ids.newId(), "alice", "t", "", Instant.MAX), ids)).hasSize(150);
         assertThat(batchSizes).containsExactlyInAnyOrder(100, 50);
     }
 
     @Test
     void failuresBecomeUnavailableOrUnauthenticated() {
-        GrpcUserDirectory directory = new GrpcUserDirectory(channel, Duration.ofSeconds(5));
+        RelationshipClient client = new RelationshipClient(channel, Duration.ofSeconds(5));
         Principal caller = new Principal(Ids.newId(), "alice", "t", "", Instant.MAX);
 
         failure = Status.INTERNAL;
-        assertThatThrownBy(() -> directory.relations(caller, List.of(Ids.newId())))
+        assertThatThrownBy(() -> client.relations(caller, List.of(Ids.newId())))
                 .isInstanceOfSatisfying(ChatmeshException.class,
                         e -> assertThat(e.kind()).isEqualTo(ChatmeshException.Kind.UNAVAILABLE));
         failure = Status.UNAUTHENTICATED;
-        assertThatThrownBy(() -> directory.relations(caller, List.of(Ids.newId())))
+        assertThatThrownBy(() -> client.relations(caller, List.of(Ids.newId())))
                 .isInstanceOfSatisfying(ChatmeshException.class,
                         e -> assertThat(e.kind()).isEqualTo(ChatmeshException.Kind.UNAUTHENTICATED));
     }
