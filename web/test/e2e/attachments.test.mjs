@@ -41,7 +41,9 @@ test("an image and a file sent by one person are previewed and downloaded, byte 
     { name: "sunset.png", mimeType: "image/png", buffer: image },
     { name: "report.bin", mimeType: "application/octet-stream", buffer: file },
   ]);
-  await annPage.locator('.picked-file[data-state="uploaded"]').nth(1).waitFor();
+  // generous waits: on a loaded machine a cold server takes a while for the first uploads
+  const patience = { timeout: 120_000 };
+  await annPage.locator('.picked-file[data-state="uploaded"]').nth(1).waitFor(patience);
   assert.equal(await annPage.locator(".picked-file progress").last().evaluate((p) => p.value), file.length,
     "the progress bar ends full");
   await annPage.getByLabel("Message", { exact: true }).fill("pictures from the trip");
@@ -49,24 +51,24 @@ test("an image and a file sent by one person are previewed and downloaded, byte 
 
   const message = bobPage.locator(".messages .msg", { hasText: "pictures from the trip" });
   const preview = message.locator("img.preview");
-  await preview.waitFor();
+  await preview.waitFor(patience);
   await bobPage.waitForFunction(() => {
     const img = document.querySelector(".messages img.preview");
     return img && img.complete && img.naturalWidth > 0;
-  });
+  }, null, patience);
   assert.deepEqual(await preview.evaluate((img) => [img.naturalWidth, img.naturalHeight]), [48, 32],
     "the preview is the image ann picked");
   await screenshot(bobPage, "attachments-received");
 
   const [download] = await Promise.all([
-    bobPage.waitForEvent("download"),
+    bobPage.waitForEvent("download", patience),
     message.locator("a.download", { hasText: "report.bin" }).click(),
   ]);
   assert.equal(download.suggestedFilename(), "report.bin");
   assert.ok(Buffer.from(await readFile(await download.path())).equals(file), "bob downloads the bytes ann sent");
 
   // ann sees her own message with both attachments too
-  await annPage.locator(".messages .msg", { hasText: "pictures from the trip" }).locator(".attachment").nth(1).waitFor();
+  await annPage.locator(".messages .msg", { hasText: "pictures from the trip" }).locator(".attachment").nth(1).waitFor(patience);
   await annPage.context().close();
   await bobPage.context().close();
 });
