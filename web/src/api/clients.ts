@@ -6,6 +6,7 @@ import { createGrpcWebTransport } from "@connectrpc/connect-web";
 import { UserService } from "../gen/chatmesh/user/v1/user_service_pb.js";
 import { RoomService } from "../gen/chatmesh/room/v1/room_service_pb.js";
 import { MessageService } from "../gen/chatmesh/message/v1/message_service_pb.js";
+import { ChatService } from "../gen/chatmesh/chat/v1/chat_service_pb.js";
 import { SignalingService } from "../gen/chatmesh/signaling/v1/signaling_service_pb.js";
 
 /** Supplies access tokens: a valid one, and a fresh one after the server refused one. */
@@ -37,6 +38,8 @@ export function authedClients(tokens: TokenSource) {
     users: createClient(UserService, transport),
     rooms: createClient(RoomService, transport),
     messages: createClient(MessageService, transport),
+    // SendMessage for messages with attachments (ui/attachments.ts); the rest of the chat goes over the stream
+    chat: createClient(ChatService, transport),
     // RingCall & co. and WatchCalls (server streaming works over gRPC-Web)
     signaling: createClient(SignalingService, transport),
   };

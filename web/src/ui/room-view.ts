@@ -7,6 +7,7 @@ import { MemberRole, RoomKind, type Room } from "../gen/chatmesh/room/v1/room_pb
 import type { Message } from "../gen/chatmesh/message/v1/message_pb.js";
 import { describe } from "../api/errors.js";
 import type { PendingSend } from "../state/timeline.js";
+import { attachmentList, attachmentPicker } from "./attachments.js";
 import { callPanel } from "./call-panel.js";
 import { decorateMessage, quoting, ReplyBar } from "./message-actions.js";
 import { roomTitle, type AppContext } from "./context.js";
@@ -61,6 +62,7 @@ export function roomView(ctx: AppContext, roomId: string, focusSeq?: bigint): [H
     const item = h("li", { class: `msg${mine ? " mine" : ""}${mentionsMe(ctx, message) ? " mentions-me" : ""}`, data: { seq: String(message.seq), state: "sent" } },
       h("span", { class: "who", text: mine ? "You" : ctx.people.name(message.senderId) }),
       mentionText(ctx, message),
+      message.attachments.length > 0 && attachmentList(ctx, message.attachments),
       h("time", { dateTime: time.toISOString(), text: time.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) }),
       threads.link(message));
     decorateMessage(ctx, item, message, actionOptions);
@@ -243,9 +245,15 @@ export function roomView(ctx: AppContext, roomId: string, focusSeq?: bigint): [H
 
   function composeForm(): void {
     const input = h("textarea", { name: "text", rows: 1, placeholder: "Write a message…", "aria-label": "Message", maxLength: 4000 });
+    const files = attachmentPicker(ctx, roomId, (text) => error.show(text));
     const mentions = mentionInput(ctx, roomId, input); // before Enter-to-send: it takes Enter while suggesting
     const send = () => {
       const text = input.value.trim();
+      if (files.hasFiles()) {
+        void files.send(text);
+        input.value = "";
+        return;
+      }
       if (!text) return;
       ctx.chat.send(roomId, text, { ...mentions.mentions(text), replyToId: replyBar.replyToId });
       replyBar.clear();
@@ -262,7 +270,7 @@ export function roomView(ctx: AppContext, roomId: string, focusSeq?: bigint): [H
       e.preventDefault();
       send();
     };
-    fill(composer, replyBar.element, mentions.element, input, h("button", { type: "submit", text: "Send" }));
+    fill(composer, replyBar.element, mentions.element, files.element, input, h("button", { type: "submit", text: "Send" }));
   }
 
   void open();

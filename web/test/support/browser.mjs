@@ -45,6 +45,15 @@ export async function signUp(page, prefix) {
   return username;
 }
 
+/** Logs a user made through the API (newUser in edge.mjs) in with the app's form; waits for the live stream. */
+export async function logIn(page, user) {
+  await page.goto("/#/login");
+  await page.getByLabel("Username").fill(user.username);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.locator('.connection[data-state="live"]').waitFor();
+}
+
 /** The texts of the room's confirmed messages, in the order shown. */
 export function shownTexts(page) {
   return page.locator('.messages .msg[data-state="sent"] .text').allTextContents();

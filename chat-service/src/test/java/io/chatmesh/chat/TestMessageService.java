@@ -69,6 +69,7 @@ public final class TestMessageService implements AutoCloseable {
     /** Where receipts go: every test context's bus (contexts other than the running test's have no streams left). */
     private final Set<EventBus> receiptBuses = ConcurrentHashMap.newKeySet();
     private volatile CountDownLatch listingGate = new CountDownLatch(0);
+    private final TestAttachmentClaims attachments = new TestAttachmentClaims();
     private final Server server;
 
     public TestMessageService(AccessTokenVerifier verifier) {
@@ -77,10 +78,16 @@ public final class TestMessageService implements AutoCloseable {
         try {
             server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
                     .addService(ServerInterceptors.intercept(new Messages(), auth))
+                    .addService(ServerInterceptors.intercept(attachments, auth))
                     .build().start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The AttachmentClaimService served beside MessageService. */
+    public TestAttachmentClaims attachments() {
+        return attachments;
     }
 
     public String address() {

@@ -198,6 +198,9 @@ public final class Chatmesh implements AutoCloseable {
                 // one JVM, one logging system: an application name in the prefix would be the last
                 // service's on every line; the logger name and the messages say which service
                 "--logging.include-application-name=false"));
+        if (service == Service.MESSAGE) {
+            args.add("--chatmesh.message.attachments.directory=" + settings.dataDir().resolve("attachments"));
+        }
         if (database != null) {
             args.add("--spring.datasource.url=" + postgres.jdbcUrl(database));
             args.add("--spring.datasource.username=" + EmbeddedDatabase.USER);

@@ -53,6 +53,12 @@ class ProductionProfileTest {
         assertStartupFailsNaming(MessageServiceApplication::builder, "CHATMESH_DATABASE_URL",
                 "--CHATMESH_MESSAGE_STORE=sql", "--CHATMESH_USERS_ADDRESS=static://127.0.0.1:1",
                 "--CHATMESH_ROOMS_ADDRESS=static://127.0.0.1:1", "--CHATMESH_BUS_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:1");
+        // ... and the directory for attachment content, which only MongoDB's GridFS makes unnecessary
+        List<String> sqlMessageStore = new ArrayList<>(databaseArgs(TestPostgres.newDatabase()));
+        sqlMessageStore.addAll(List.of("--CHATMESH_MESSAGE_STORE=sql", "--CHATMESH_USERS_ADDRESS=static://127.0.0.1:1",
+                "--CHATMESH_ROOMS_ADDRESS=static://127.0.0.1:1", "--CHATMESH_BUS_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:1"));
+        assertStartupFailsNaming(MessageServiceApplication::builder, "CHATMESH_ATTACHMENTS_DIR",
+                sqlMessageStore.toArray(String[]::new));
         assertStartupFailsNaming(SignalingServiceApplication::builder, "CHATMESH_BUS_KAFKA_BOOTSTRAP_SERVERS",
                 "--CHATMESH_USERS_ADDRESS=static://127.0.0.1:1", "--CHATMESH_ROOMS_ADDRESS=static://127.0.0.1:1");
     }

@@ -76,7 +76,7 @@ public abstract class MessageServiceClientSupport {
     @LocalGrpcPort
     int port;
 
-    private ManagedChannel channel;
+    protected ManagedChannel channel;
 
     @BeforeEach
     void connect() {

@@ -91,7 +91,8 @@ class DashboardScrapeTest {
                 "CHATMESH_MESSAGE_STORE", "sql",
                 "CHATMESH_DATABASE_URL", TestPostgres.newDatabase(),
                 "CHATMESH_DATABASE_USER", TestPostgres.USER,
-                "CHATMESH_DATABASE_PASSWORD", TestPostgres.PASSWORD));
+                "CHATMESH_DATABASE_PASSWORD", TestPostgres.PASSWORD,
+                "CHATMESH_ATTACHMENTS_DIR", secrets.resolve("attachments").toString()));
         start(Deployable.SIGNALING_SERVICE, SignalingServiceApplication::builder, grpcPorts, Map.of());
 
         for (Deployable service : Deployable.values()) {

@@ -112,6 +112,8 @@ final class ProductionStack implements AutoCloseable {
     private final String chatDatabase;
     /** Null when messages are stored in MongoDB. */
     private final String messagesDatabase;
+    /** Attachment content with the SQL message store (MongoDB keeps it in GridFS). */
+    private final Path attachmentsDir;
     private final Map<Instance, ConfigurableApplicationContext> contexts = new EnumMap<>(Instance.class);
 
     private ProductionStack(Path dataDir, Options options) {
@@ -123,6 +125,7 @@ final class ProductionStack implements AutoCloseable {
         usersDatabase = options.newDatabase().get();
         chatDatabase = options.newDatabase().get();
         messagesDatabase = mongodb ? null : options.newDatabase().get();
+        attachmentsDir = dataDir.resolve("attachments");
     }
 
     /** The tests' stack ({@link Options#forTests()}). */
@@ -199,6 +202,7 @@ final class ProductionStack implements AutoCloseable {
                     args.add("--chatmesh.message.mongodb.database=" + MONGO_DATABASE);
                 } else {
                     args.add("--chatmesh.message.store=sql");
+                    args.add("--chatmesh.message.attachments.directory=" + attachmentsDir);
                     args.addAll(postgres(messagesDatabase));
                 }
                 args.addAll(kafka(instance));

@@ -6,6 +6,7 @@ import io.chatmesh.chat.bus.RoomEventFanout;
 import io.chatmesh.chat.bus.ServerFrame;
 import io.chatmesh.chat.domain.ChangeLog;
 import io.chatmesh.chat.domain.DevicePresence;
+import io.chatmesh.chat.domain.Message;
 import io.chatmesh.chat.domain.MessageChange;
 import io.chatmesh.chat.domain.MessageEditing;
 import io.chatmesh.chat.domain.Messaging;
@@ -35,6 +36,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.springframework.grpc.server.service.GrpcService;
@@ -73,7 +75,7 @@ public class ChatGrpcService implements ChatServiceGrpc.AsyncService, BindableSe
     public void sendMessage(SendMessageRequest request, StreamObserver<SendMessageResponse> response) {
         Principal caller = AuthContext.current();
         NewMessage message = Requests.newMessage("message", "client_id", request.getClientId(), request.getMessage());
-        deps.messaging().send(caller.userId(), message).whenComplete((posted, failure) -> {
+        post(deps, caller, message, request.getMessage().getAttachmentIdsList()).whenComplete((posted, failure) -> {
             if (failure != null) {
                 response.onError(GrpcErrors.toStatusException(Requests.sendFailure("message", failure)));
                 return;
@@ -124,6 +126,21 @@ public class ChatGrpcService implements ChatServiceGrpc.AsyncService, BindableSe
             response.onNext(toResponse.apply(change));
             response.onCompleted();
         });
+    }
+
+    /**
+     * Posts a message, first claiming its attachments from message-service when it names any.
+     * Without attachments the send goes straight to {@link Messaging#send}, so its synchronous
+     * refusals (rate limit, overload) are thrown here as they are, and the stream pauses reading
+     * on them; with attachments every refusal arrives through the future.
+     */
+    static CompletableFuture<Message> post(ChatStream.Dependencies deps, Principal sender, NewMessage message,
+            List<String> attachmentIds) {
+        if (attachmentIds.isEmpty()) {
+            return deps.messaging().send(sender.userId(), message);
+        }
+        return deps.history().withClaimedAttachments(sender, message, attachmentIds)
+                .thenCompose(claimed -> deps.messaging().send(sender.userId(), claimed));
     }
 
     /**

@@ -218,7 +218,8 @@ final class ChatStream implements StreamObserver<ClientEvent> {
 
     private void send(StreamSession current, String clientId, ClientEvent event) {
         NewMessage message = Requests.newMessage("send", "client_id", clientId, event.getSend());
-        deps.messaging().send(current.userId(), message).whenComplete((posted, failure) -> {
+        ChatGrpcService.post(deps, auth.principal(), message, event.getSend().getAttachmentIdsList())
+                .whenComplete((posted, failure) -> {
             if (failure != null) {
                 offerError(clientId, Requests.sendFailure("send", failure));
                 return;

@@ -4,9 +4,14 @@ import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
+import io.chatmesh.chat.bus.MessageProtos;
+import io.chatmesh.chat.domain.NewMessage;
 import io.chatmesh.platform.auth.BearerCallCredentials;
 import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.error.ChatmeshException;
+import io.chatmesh.proto.message.internal.v1.AttachmentClaimServiceGrpc;
+import io.chatmesh.proto.message.internal.v1.ClaimAttachmentsRequest;
+import io.chatmesh.proto.message.internal.v1.ClaimAttachmentsResponse;
 import io.chatmesh.proto.message.v1.Direction;
 import io.chatmesh.proto.message.v1.ListMessagesRequest;
 import io.chatmesh.proto.message.v1.ListMessagesResponse;
@@ -18,24 +23,28 @@ import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * What the chat stream asks of message-service, forwarding the user's token: stored messages
- * (MessageService.ListMessages) for resuming streams, and read markers (MessageService.MarkRead,
- * the markers' one writer, which also tells the room). Called from a stream's handler, a call
+ * (MessageService.ListMessages) for resuming streams, read markers (MessageService.MarkRead,
+ * the markers' one writer, which also tells the room), and a send's attachments
+ * (AttachmentClaimService.ClaimAttachments). Called from a stream's handler, a call
  * is cancelled with the stream.
  */
 public final class MessageHistoryClient {
 
     private final MessageServiceGrpc.MessageServiceBlockingStub messages;
     private final MessageServiceGrpc.MessageServiceFutureStub asyncMessages;
+    private final AttachmentClaimServiceGrpc.AttachmentClaimServiceFutureStub claims;
     private final Duration deadline;
 
     public MessageHistoryClient(Channel messageService, Duration deadline) {
         this.messages = MessageServiceGrpc.newBlockingStub(messageService);
         this.asyncMessages = MessageServiceGrpc.newFutureStub(messageService);
+        this.claims = AttachmentClaimServiceGrpc.newFutureStub(messageService);
         this.deadline = deadline;
     }
 
@@ -60,6 +69,46 @@ public final class MessageHistoryClient {
             public void onFailure(Throwable failure) {
                 result.completeExceptionally(failure instanceof StatusRuntimeException e && unreachable(e)
                         ? ChatmeshException.unavailable("message service: " + e.getStatus().getCode()) : failure);
+            }
+        }, MoreExecutors.directExecutor());
+        return result;
+    }
+
+    /**
+     * The message with the attachments named by {@code attachmentIds}, claimed for this send from
+     * message-service (AttachmentClaimService.ClaimAttachments with the sender's token): finished
+     * uploads of the sender for the message's room, not posted by another send. Without ids, the
+     * message as it is at once. Fails with message-service's refusal as a ChatmeshException (its
+     * field violations name attachment_ids[i], for the caller to prefix), UNAVAILABLE when it could
+     * not be reached.
+     */
+    public CompletableFuture<NewMessage> withClaimedAttachments(Principal user, NewMessage message,
+            List<String> attachmentIds) {
+        if (attachmentIds.isEmpty()) {
+            return CompletableFuture.completedFuture(message);
+        }
+        CompletableFuture<NewMessage> result = new CompletableFuture<>();
+        ListenableFuture<ClaimAttachmentsResponse> call = claims
+                .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                .withCallCredentials(BearerCallCredentials.of(user))
+                .claimAttachments(ClaimAttachmentsRequest.newBuilder()
+                        .setRoomId(message.roomId())
+                        .setClientId(message.clientId())
+                        .addAllAttachmentIds(attachmentIds)
+                        .build());
+        Futures.addCallback(call, new FutureCallback<>() {
+            @Override
+            public void onSuccess(ClaimAttachmentsResponse response) {
+                result.complete(message.withAttachments(
+                        response.getAttachmentsList().stream().map(MessageProtos::fromProto).toList()));
+            }
+
+            @Override
+            public void onFailure(Throwable failure) {
+                result.completeExceptionally(failure instanceof StatusRuntimeException e
+                        ? (unreachable(e) ? ChatmeshException.unavailable("message service: " + e.getStatus().getCode())
+                                : RemoteErrors.toChatmeshException(e))
+                        : failure);
             }
         }, MoreExecutors.directExecutor());
         return result;

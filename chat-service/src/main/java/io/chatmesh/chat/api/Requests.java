@@ -5,6 +5,7 @@ import io.chatmesh.chat.domain.NewMessage;
 import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.error.Validation;
 import io.chatmesh.proto.chat.v1.SendMessageEvent;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 
@@ -39,10 +40,6 @@ final class Requests {
     }
 
     /**
-     * Validates a message to post (fields under {@code prefix}, e.g. "send" or "message") and
-     * its client_id (at {@code clientIdField}).
-     */
-    /**
      * A send's failure as the caller should see it: field violations found below the API (a
      * reference to a message of another room) named under the request part ({@code prefix}).
      */
@@ -51,6 +48,11 @@ final class Requests {
         return cause instanceof ChatmeshException e ? e.withFieldPrefix(prefix) : failure;
     }
 
+    /**
+     * Validates a message to post (fields under {@code prefix}, e.g. "send" or "message") and
+     * its client_id (at {@code clientIdField}). Its attachments are claimed afterwards
+     * ({@link MessageHistoryClient#withClaimedAttachments}).
+     */
     static NewMessage newMessage(String prefix, String clientIdField, String clientId, SendMessageEvent send) {
         Validation validation = new Validation()
                 .length(clientIdField, clientId, 1, CLIENT_ID_MAX)
@@ -58,18 +60,24 @@ final class Requests {
                 .length(prefix + ".text", send.getText(), send.getAttachmentIdsCount() > 0 ? 0 : 1, TEXT_MAX)
                 .optionalId(prefix + ".reply_to_id", send.getReplyToId())
                 .optionalId(prefix + ".thread_root_id", send.getThreadRootId())
-                .count(prefix + ".attachment_ids", send.getAttachmentIdsList(), 0, ATTACHMENTS_MAX)
-                .ids(prefix + ".mentioned_user_ids", send.getMentionedUserIdsList(), 0, MENTIONS_MAX);
+                .require(send.getAttachmentIdsList().stream().distinct().count() == send.getAttachmentIdsCount(),
+                        prefix + ".attachment_ids", "must not repeat an id");
+        validation.ids(prefix + ".mentioned_user_ids", send.getMentionedUserIdsList(), 0, MENTIONS_MAX);
         validation.require(Set.copyOf(send.getMentionedUserIdsList()).size() == send.getMentionedUserIdsCount(),
                 prefix + ".mentioned_user_ids", "must not repeat a user");
+        if (send.getAttachmentIdsCount() <= ATTACHMENTS_MAX) {
+            validation.ids(prefix + ".attachment_ids", send.getAttachmentIdsList(), 0, ATTACHMENTS_MAX);
+        }
         noNul(validation, clientIdField, clientId);
         // Text is not stored here, but message-service stores it and cannot refuse it later.
         noNul(validation, prefix + ".text", send.getText());
-        // Uploads belong to message-service, which cannot yet confirm that an attachment is a
-        // finished upload of the sender: refuse them rather than post unchecked ids.
-        validation.require(send.getAttachmentIdsCount() == 0, prefix + ".attachment_ids",
-                "attachments are not supported yet; they arrive with a later version");
         validation.check();
+        if (send.getAttachmentIdsCount() > ATTACHMENTS_MAX) {
+            String description = "must be at most " + ATTACHMENTS_MAX + " attachments";
+            throw new ChatmeshException(ChatmeshException.Kind.RESOURCE_EXHAUSTED, ChatmeshException.Reason.TOO_LARGE,
+                    prefix + ".attachment_ids: " + description,
+                    List.of(new ChatmeshException.Violation(prefix + ".attachment_ids", description)));
+        }
         return new NewMessage(send.getRoomId(), clientId, send.getText(), send.getReplyToId(), send.getThreadRootId(),
                 new Mentions(send.getMentionedUserIdsList(), send.getMentionRoom()));
     }

@@ -1,5 +1,6 @@
 package io.chatmesh.chat.bus;
 
+import io.chatmesh.chat.domain.Attachment;
 import io.chatmesh.chat.domain.MemberRole;
 import io.chatmesh.chat.domain.Mentions;
 import io.chatmesh.chat.domain.Message;
@@ -12,7 +13,7 @@ public final class MessageProtos {
     private MessageProtos() {}
 
     public static io.chatmesh.proto.message.v1.Message toProto(Message message) {
-        return io.chatmesh.proto.message.v1.Message.newBuilder()
+        io.chatmesh.proto.message.v1.Message.Builder proto = io.chatmesh.proto.message.v1.Message.newBuilder()
                 .setId(message.id())
                 .setRoomId(message.roomId())
                 .setSeq(message.seq())
@@ -23,14 +24,34 @@ public final class MessageProtos {
                 .setThreadRootId(message.threadRootId())
                 .addAllMentionedUserIds(message.mentions().userIds())
                 .setMentionRoom(message.mentions().room())
-                .setCreateTime(ApiTimes.timestamp(message.createTime()))
+                .setCreateTime(ApiTimes.timestamp(message.createTime()));
+        message.attachments().forEach(a -> proto.addAttachments(toProto(a)));
+        return proto.build();
+    }
+
+    public static io.chatmesh.proto.message.v1.Attachment toProto(Attachment a) {
+        return io.chatmesh.proto.message.v1.Attachment.newBuilder()
+                .setId(a.id())
+                .setFileName(a.fileName())
+                .setContentType(a.contentType())
+                .setSizeBytes(a.sizeBytes())
+                .setSha256(a.sha256())
+                .setWidth(a.width())
+                .setHeight(a.height())
                 .build();
+    }
+
+    public static Attachment fromProto(io.chatmesh.proto.message.v1.Attachment a) {
+        return new Attachment(a.getId(), a.getFileName(), a.getContentType(), a.getSizeBytes(), a.getSha256(),
+                a.getWidth(), a.getHeight());
     }
 
     public static Message fromProto(io.chatmesh.proto.message.v1.Message message) {
         return new Message(message.getId(), message.getRoomId(), message.getSeq(), message.getSenderId(),
                 message.getClientId(), message.getText(), message.getReplyToId(), message.getThreadRootId(),
-                new Mentions(message.getMentionedUserIdsList(), message.getMentionRoom()), ApiTimes.instant(message.getCreateTime()));
+                new Mentions(message.getMentionedUserIdsList(), message.getMentionRoom()),
+                ApiTimes.instant(message.getCreateTime()),
+                message.getAttachmentsList().stream().map(MessageProtos::fromProto).toList());
     }
 
     public static io.chatmesh.proto.room.v1.MemberRole toProto(MemberRole role) {

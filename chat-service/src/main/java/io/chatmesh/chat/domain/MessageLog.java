@@ -20,7 +20,8 @@ public interface MessageLog {
         /** The message as posted under {@code seq}. */
         public Message withSeq(long seq) {
             return new Message(messageId, message.roomId(), seq, senderId, message.clientId(), message.text(),
-                    message.replyToId(), message.threadRootId(), message.mentions(), createTime);
+                    message.replyToId(), message.threadRootId(), message.mentions(), createTime,
+                    message.attachments());
         }
     }
 

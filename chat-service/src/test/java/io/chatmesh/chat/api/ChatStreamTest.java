@@ -147,7 +147,7 @@ class ChatStreamTest extends ChatServiceTestBase {
             aliceClient.send(ClientEvent.newBuilder().setClientId("attached").setSend(SendMessageEvent.newBuilder()
                     .setRoomId(room.getId()).setText("see file").addAttachmentIds(Ids.newId())).build());
             assertThat(assertError(aliceClient.next(), "attached", Status.Code.INVALID_ARGUMENT).getFieldViolationsList())
-                    .extracting(FieldViolation::getField).containsExactly("send.attachment_ids");
+                    .extracting(FieldViolation::getField).containsExactly("send.attachment_ids[0]");
 
             aliceClient.send(ClientEvent.newBuilder().setClientId("bad-room").setSend(SendMessageEvent.newBuilder()
                     .setRoomId("room-1").setText("hi").setReplyToId("nope")).build());

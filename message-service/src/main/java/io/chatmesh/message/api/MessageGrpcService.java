@@ -1,6 +1,7 @@
 package io.chatmesh.message.api;
 
 import io.chatmesh.message.bus.RoomEventPublisher;
+import io.chatmesh.message.domain.Attachments;
 import io.chatmesh.message.domain.Message;
 import io.chatmesh.message.domain.MessageHistory;
 import io.chatmesh.message.domain.MessageSearch;
@@ -11,6 +12,12 @@ import io.chatmesh.platform.client.MembershipClient;
 import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.error.Validation;
 import io.chatmesh.proto.message.v1.Direction;
+import io.chatmesh.proto.message.v1.DownloadAttachmentRequest;
+import io.chatmesh.proto.message.v1.DownloadAttachmentResponse;
+import io.chatmesh.proto.message.v1.FinishAttachmentUploadRequest;
+import io.chatmesh.proto.message.v1.FinishAttachmentUploadResponse;
+import io.chatmesh.proto.message.v1.GetAttachmentUploadRequest;
+import io.chatmesh.proto.message.v1.GetAttachmentUploadResponse;
 import io.chatmesh.proto.message.v1.GetMessageRequest;
 import io.chatmesh.proto.message.v1.GetMessageResponse;
 import io.chatmesh.proto.message.v1.GetUnreadCountsRequest;
@@ -24,6 +31,11 @@ import io.chatmesh.proto.message.v1.MarkReadResponse;
 import io.chatmesh.proto.message.v1.MessageServiceGrpc;
 import io.chatmesh.proto.message.v1.SearchMessagesRequest;
 import io.chatmesh.proto.message.v1.SearchMessagesResponse;
+import io.chatmesh.proto.message.v1.StartAttachmentUploadRequest;
+import io.chatmesh.proto.message.v1.StartAttachmentUploadResponse;
+import io.chatmesh.proto.message.v1.UploadAttachmentChunkRequest;
+import io.chatmesh.proto.message.v1.UploadAttachmentChunkResponse;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +49,8 @@ import org.slf4j.LoggerFactory;
 /**
  * MessageService: history, threads, search, single messages, unread counts and read markers,
  * each limited to rooms the caller belongs to (the internal MembershipService.CheckMembership
- * through {@link MembershipClient}). The attachment RPCs are not implemented yet (UNIMPLEMENTED).
+ * through {@link MembershipClient}); uploads and downloads of attachments through {@link AttachmentRpcs}
+ * and {@link AttachmentDownload}.
  */
 public class MessageGrpcService extends MessageServiceGrpc.MessageServiceImplBase {
 
@@ -51,14 +64,16 @@ public class MessageGrpcService extends MessageServiceGrpc.MessageServiceImplBas
     private final RoomDirectory roomDirectory;
     private final RoomEventPublisher events;
     private final Duration publishTimeout;
+    private final AttachmentRpcs attachmentRpcs;
 
     public MessageGrpcService(MessageHistory history, MembershipClient membership, RoomDirectory roomDirectory,
-            RoomEventPublisher events, Duration publishTimeout) {
+            RoomEventPublisher events, Duration publishTimeout, Attachments attachments) {
         this.history = history;
         this.membership = membership;
         this.roomDirectory = roomDirectory;
         this.events = events;
         this.publishTimeout = publishTimeout;
+        this.attachmentRpcs = new AttachmentRpcs(attachments, membership);
     }
 
     @Override
@@ -217,6 +232,41 @@ public class MessageGrpcService extends MessageServiceGrpc.MessageServiceImplBas
         }
         responseObserver.onNext(MarkReadResponse.newBuilder().setRoom(MessageProtos.toProto(marked.room())).build());
         responseObserver.onCompleted();
+    }
+
+    @Override
+    public void startAttachmentUpload(StartAttachmentUploadRequest request,
+            StreamObserver<StartAttachmentUploadResponse> responseObserver) {
+        responseObserver.onNext(attachmentRpcs.start(AuthContext.current(), request));
+        responseObserver.onCompleted();
+    }
+
+    @Override
+    public void uploadAttachmentChunk(UploadAttachmentChunkRequest request,
+            StreamObserver<UploadAttachmentChunkResponse> responseObserver) {
+        responseObserver.onNext(attachmentRpcs.upload(AuthContext.current(), request));
+        responseObserver.onCompleted();
+    }
+
+    @Override
+    public void getAttachmentUpload(GetAttachmentUploadRequest request,
+            StreamObserver<GetAttachmentUploadResponse> responseObserver) {
+        responseObserver.onNext(attachmentRpcs.status(AuthContext.current(), request));
+        responseObserver.onCompleted();
+    }
+
+    @Override
+    public void finishAttachmentUpload(FinishAttachmentUploadRequest request,
+            StreamObserver<FinishAttachmentUploadResponse> responseObserver) {
+        responseObserver.onNext(attachmentRpcs.finish(AuthContext.current(), request));
+        responseObserver.onCompleted();
+    }
+
+    @Override
+    public void downloadAttachment(DownloadAttachmentRequest request,
+            StreamObserver<DownloadAttachmentResponse> responseObserver) {
+        attachmentRpcs.download(AuthContext.current(), request,
+                (ServerCallStreamObserver<DownloadAttachmentResponse>) responseObserver);
     }
 
     private void publishReceipt(String roomId, String userId, long lastReadSeq) {

@@ -50,13 +50,15 @@ final class MessageProtos {
                 .build();
     }
 
-    private static io.chatmesh.proto.message.v1.Attachment toProto(Attachment a) {
+    static io.chatmesh.proto.message.v1.Attachment toProto(Attachment a) {
         return io.chatmesh.proto.message.v1.Attachment.newBuilder()
                 .setId(a.id())
                 .setFileName(a.fileName())
                 .setContentType(a.contentType())
                 .setSizeBytes(a.sizeBytes())
                 .setSha256(a.sha256())
+                .setWidth(a.width())
+                .setHeight(a.height())
                 .build();
     }
 

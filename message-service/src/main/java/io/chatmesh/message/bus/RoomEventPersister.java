@@ -138,7 +138,8 @@ public final class RoomEventPersister implements SmartLifecycle, EventBus.RunHan
         }
         validation.check();
         List<Attachment> attachments = m.getAttachmentsList().stream()
-                .map(a -> new Attachment(a.getId(), a.getFileName(), a.getContentType(), a.getSizeBytes(), a.getSha256()))
+                .map(a -> new Attachment(a.getId(), a.getFileName(), a.getContentType(), a.getSizeBytes(), a.getSha256(),
+                        a.getWidth(), a.getHeight()))
                 .toList();
         return Message.created(m.getId(), m.getRoomId(), m.getSeq(), m.getSenderId(), emptyToNull(m.getClientId()),
                 m.getText(), emptyToNull(m.getReplyToId()), emptyToNull(m.getThreadRootId()), attachments,

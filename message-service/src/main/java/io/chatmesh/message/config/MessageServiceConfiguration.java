@@ -4,6 +4,7 @@ import io.chatmesh.message.api.MessageGrpcService;
 import io.chatmesh.message.api.RoomDirectory;
 import io.chatmesh.message.bus.RoomEventPersister;
 import io.chatmesh.message.bus.RoomEventPublisher;
+import io.chatmesh.message.domain.Attachments;
 import io.chatmesh.message.domain.MessageHistory;
 import io.chatmesh.message.domain.MessageStore;
 import io.chatmesh.platform.bus.EventBus;
@@ -65,7 +66,7 @@ public class MessageServiceConfiguration {
     @Bean
     MessageGrpcService messageGrpcService(MessageHistory history, MembershipClient membership,
             RoomDirectory roomDirectory, RoomEventPublisher events,
-            @Value("${chatmesh.message.publish-timeout:10s}") Duration publishTimeout) {
-        return new MessageGrpcService(history, membership, roomDirectory, events, publishTimeout);
+            @Value("${chatmesh.message.publish-timeout:10s}") Duration publishTimeout, Attachments attachments) {
+        return new MessageGrpcService(history, membership, roomDirectory, events, publishTimeout, attachments);
     }
 }

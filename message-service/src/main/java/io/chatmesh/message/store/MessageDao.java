@@ -37,8 +37,9 @@ interface MessageDao {
 
     @SqlBatch("""
             INSERT INTO message_attachments (message_id, position, attachment_id, file_name, content_type,
-                                             size_bytes, sha256)
-            VALUES (:messageId, :position, :a.id, :a.fileName, :a.contentType, :a.sizeBytes, :a.sha256)
+                                             size_bytes, sha256, width, height)
+            VALUES (:messageId, :position, :a.id, :a.fileName, :a.contentType, :a.sizeBytes, :a.sha256, :a.width,
+                    :a.height)
             """)
     void insertAttachments(@Bind("messageId") String messageId, @Bind("position") List<Integer> positions,
             @BindMethods("a") List<Attachment> attachments);
@@ -88,7 +89,7 @@ interface MessageDao {
             @Bind("afterId") String afterId, @Bind("limit") int limit);
 
     @SqlQuery("""
-            SELECT message_id, attachment_id, file_name, content_type, size_bytes, sha256
+            SELECT message_id, attachment_id, file_name, content_type, size_bytes, sha256, width, height
             FROM message_attachments
             WHERE message_id IN (<messageIds>)
             ORDER BY message_id, position

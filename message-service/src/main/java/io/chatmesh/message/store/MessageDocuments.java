@@ -44,6 +44,9 @@ final class MessageDocuments {
     static final String CONTENT_TYPE = "content_type";
     static final String SIZE_BYTES = "size_bytes";
     static final String SHA256 = "sha256";
+    /** Images only, when declared: left out otherwise. */
+    static final String WIDTH = "width";
+    static final String HEIGHT = "height";
 
     /** Fields of an embedded per-emoji reaction summary. */
     static final String EMOJI = "emoji";
@@ -114,16 +117,21 @@ final class MessageDocuments {
     }
 
     private static Document attachment(Attachment a) {
-        return new Document(ATTACHMENT_ID, a.id())
+        Document doc = new Document(ATTACHMENT_ID, a.id())
                 .append(FILE_NAME, a.fileName())
                 .append(CONTENT_TYPE, a.contentType())
                 .append(SIZE_BYTES, a.sizeBytes())
                 .append(SHA256, a.sha256());
+        if (a.width() > 0) {
+            doc.append(WIDTH, a.width()).append(HEIGHT, a.height());
+        }
+        return doc;
     }
 
     private static Attachment toAttachment(Document doc) {
         return new Attachment(doc.getString(ATTACHMENT_ID), doc.getString(FILE_NAME), doc.getString(CONTENT_TYPE),
-                longValue(doc, SIZE_BYTES), doc.getString(SHA256));
+                longValue(doc, SIZE_BYTES), doc.getString(SHA256), Math.toIntExact(longValue(doc, WIDTH)),
+                Math.toIntExact(longValue(doc, HEIGHT)));
     }
 
     private static ReactionSummary toReaction(Document doc) {

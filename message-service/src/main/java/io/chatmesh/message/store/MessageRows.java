@@ -58,7 +58,7 @@ public final class MessageRows {
         public AttachmentRow map(ResultSet rs, StatementContext ctx) throws SQLException {
             return new AttachmentRow(rs.getString("message_id"), new Attachment(rs.getString("attachment_id"),
                     rs.getString("file_name"), rs.getString("content_type"), rs.getLong("size_bytes"),
-                    rs.getString("sha256")));
+                    rs.getString("sha256"), rs.getInt("width"), rs.getInt("height")));
         }
     }
 

@@ -17,7 +17,6 @@ import io.chatmesh.proto.message.v1.ListMessagesResponse;
 import io.chatmesh.proto.message.v1.MarkReadRequest;
 import io.chatmesh.proto.message.v1.Message;
 import io.chatmesh.proto.message.v1.RoomUnread;
-import io.chatmesh.proto.message.v1.StartAttachmentUploadRequest;
 import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -329,15 +328,6 @@ class MessageServiceGrpcTest extends MessageServiceTestSupport {
         unread(alice, room);
 
         assertThat(ROOMS.calls() - before).isEqualTo(1);
-    }
-
-    @Test
-    void featuresOfLaterTasksAreUnimplemented() {
-        User alice = newUser();
-
-        assertThat(codeOf(() -> messages(alice).startAttachmentUpload(
-                StartAttachmentUploadRequest.newBuilder().setFileName("a.txt").setSizeBytes(1).build())))
-                .isEqualTo(Status.Code.UNIMPLEMENTED);
     }
 
     private static ListMessagesRequest.Builder request(String room) {

@@ -1,0 +1,35 @@
+package io.chatmesh.message.config;
+
+import io.chatmesh.message.api.AttachmentClaimGrpcService;
+import io.chatmesh.message.domain.AttachmentStore;
+import io.chatmesh.message.domain.Attachments;
+import io.chatmesh.message.domain.BlobStore;
+import java.time.Clock;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Attachments: the domain service over the store's {@link AttachmentStore} and {@link BlobStore}
+ * (from {@link SqlAttachmentConfiguration} or {@link MongoAttachmentConfiguration}), the internal
+ * claim service chat-service calls, and the sweeper of expired uploads.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(AttachmentProperties.class)
+public class AttachmentConfiguration {
+
+    @Bean
+    Attachments attachments(AttachmentStore store, BlobStore blobs, AttachmentProperties properties) {
+        return new Attachments(store, blobs, properties.limits(), Clock.systemUTC());
+    }
+
+    @Bean
+    AttachmentClaimGrpcService attachmentClaimGrpcService(Attachments attachments) {
+        return new AttachmentClaimGrpcService(attachments);
+    }
+
+    @Bean
+    AttachmentSweeper attachmentSweeper(Attachments attachments, AttachmentProperties properties) {
+        return new AttachmentSweeper(attachments, properties.sweepInterval());
+    }
+}
