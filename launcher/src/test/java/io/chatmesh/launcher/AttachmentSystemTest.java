@@ -13,6 +13,8 @@ import io.chatmesh.platform.auth.BearerCallCredentials;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
 import io.chatmesh.proto.chat.v1.ClientEvent;
+import io.chatmesh.proto.chat.v1.DeleteMessageEvent;
+import io.chatmesh.proto.chat.v1.DeleteMessageRequest;
 import io.chatmesh.proto.chat.v1.Hello;
 import io.chatmesh.proto.chat.v1.SendMessageEvent;
 import io.chatmesh.proto.chat.v1.SendMessageRequest;
@@ -133,6 +135,17 @@ class AttachmentSystemTest {
                 // the content lives under the data directory
                 try (Stream<Path> files = Files.walk(dataDir.resolve("attachments"))) {
                     assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString())).contains(id);
+                }
+
+                // deleting the message deletes its file: nobody can download it, and the content is gone
+                as(ChatServiceGrpc.newBlockingStub(edge), alice).deleteMessage(DeleteMessageRequest.newBuilder()
+                        .setDelete(DeleteMessageEvent.newBuilder().setRoomId(room.getId()).setMessageId(posted.getId()))
+                        .build());
+                await().atMost(StreamRecorder.PATIENCE).untilAsserted(() ->
+                        assertThat(code(() -> download(bobMessages, id))).isEqualTo(Status.Code.NOT_FOUND));
+                assertThat(code(() -> download(aliceMessages, id))).isEqualTo(Status.Code.NOT_FOUND);
+                try (Stream<Path> files = Files.walk(dataDir.resolve("attachments"))) {
+                    assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString())).doesNotContain(id);
                 }
                 bobsStream.onCompleted();
             } finally {

@@ -3,6 +3,7 @@ package io.chatmesh.message.bus;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
 import io.chatmesh.message.domain.Attachment;
+import io.chatmesh.message.domain.Attachments;
 import io.chatmesh.message.domain.Mentions;
 import io.chatmesh.message.domain.Message;
 import io.chatmesh.message.domain.MessageChange;
@@ -38,14 +39,16 @@ public final class RoomEventPersister implements SmartLifecycle, EventBus.RunHan
 
     private final EventBus bus;
     private final MessageStore store;
+    private final Attachments attachments;
     private final String topic;
     private final String group;
     private volatile EventBus.Subscription subscription;
 
     /** @param group the durable consumer group; every message-service instance uses the same one */
-    public RoomEventPersister(EventBus bus, MessageStore store, String topic, String group) {
+    public RoomEventPersister(EventBus bus, MessageStore store, Attachments attachments, String topic, String group) {
         this.bus = bus;
         this.store = store;
+        this.attachments = attachments;
         this.topic = topic;
         this.group = group;
     }
@@ -101,6 +104,12 @@ public final class RoomEventPersister implements SmartLifecycle, EventBus.RunHan
             }
         }
         persist(created);
+        // a deleted message's files go with it: content and metadata, read before its references are
+        for (MessageChange change : changes) {
+            if (change instanceof MessageChange.Deleted deleted) {
+                attachments.deleteAttachmentsOf(deleted.messageId(), List.of());
+            }
+        }
         store.applyChanges(changes);
     }
 

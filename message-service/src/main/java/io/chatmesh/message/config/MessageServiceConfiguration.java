@@ -32,10 +32,10 @@ public class MessageServiceConfiguration {
     }
 
     @Bean
-    RoomEventPersister roomEventPersister(EventBus bus, MessageStore store,
+    RoomEventPersister roomEventPersister(EventBus bus, MessageStore store, Attachments attachments,
             @Value("${" + Topics.ROOM_EVENTS_PROPERTY + ":" + Topics.ROOM_EVENTS + "}") String topic,
             @Value("${chatmesh.message.persister-group:message-persister}") String group) {
-        return new RoomEventPersister(bus, store, topic, group);
+        return new RoomEventPersister(bus, store, attachments, topic, group);
     }
 
     @Bean
