@@ -3,11 +3,9 @@ package io.chatmesh.chat.domain;
 import io.chatmesh.platform.error.ChatmeshException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -33,8 +31,6 @@ import org.slf4j.LoggerFactory;
 public final class SendPipeline implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SendPipeline.class);
-    /** Rooms per relay when retrying and sweeping. */
-    private static final int ROOMS_PER_RETRY = 100;
 
     /** How the pipeline is tuned (see ChatProperties for the meaning of each). */
     public record Settings(int queueCapacity, int maxBatch, Duration linger, Duration retryInterval,
@@ -57,12 +53,9 @@ public final class SendPipeline implements AutoCloseable {
     private final Settings settings;
     private final ChangeBatch changes;
     private final BlockingQueue<Pending> queue;
-    /** Rooms whose publish failed; only the pipeline thread touches it. */
-    private final Set<String> roomsToRetry = new HashSet<>();
+    /** Rooms whose publish failed, and the periodic sweep; only the pipeline thread uses it. */
+    private final RelayRetries retries;
     private final Thread thread;
-    /** When failed rooms are retried next, and when all rooms are next swept (System.nanoTime). */
-    private long retryAt;
-    private long sweepAt;
     /** When the last batch started (System.nanoTime). */
     private long lastBatchAt;
     private volatile boolean stopped;
@@ -72,6 +65,7 @@ public final class SendPipeline implements AutoCloseable {
         this.messageLog = messageLog;
         this.changes = new ChangeBatch(changeLog);
         this.relay = new RoomRelay(messageLog, events, publishTimeout);
+        this.retries = new RelayRetries(messageLog, relay, settings.retryInterval(), settings.sweepInterval());
         this.settings = settings;
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.thread = Thread.ofPlatform().name("chat-send-pipeline").unstarted(this::run);
@@ -132,12 +126,11 @@ public final class SendPipeline implements AutoCloseable {
 
     private void run() {
         List<Pending> batch = new ArrayList<>();
-        sweepAt = System.nanoTime();
-        lastBatchAt = sweepAt - settings.linger().toNanos();
+        lastBatchAt = System.nanoTime() - settings.linger().toNanos();
         while (!stopped) {
             try {
-                retryDueRooms();
-                Pending first = queue.poll(nanosUntilNextRetry(), TimeUnit.NANOSECONDS);
+                retries.runDue();
+                Pending first = queue.poll(retries.nanosUntilDue(), TimeUnit.NANOSECONDS);
                 if (first == null) {
                     continue;
                 }
@@ -200,12 +193,12 @@ public final class SendPipeline implements AutoCloseable {
             if (published.getOrDefault(message.roomId(), 0L) >= message.seq()) {
                 batch.get(i).result.complete(message);
             } else {
-                roomsToRetry.add(message.roomId());
+                retries.add(message.roomId());
                 batch.get(i).result.completeExceptionally(
                         ChatmeshException.unavailable("message stored but not delivered yet; retry with the same client_id"));
             }
         }
-        roomsToRetry.addAll(changes.complete(changed, loggedChanges, published));
+        changes.complete(changed, loggedChanges, published).forEach(retries::add);
     }
 
     /**
@@ -278,56 +271,8 @@ public final class SendPipeline implements AutoCloseable {
         try {
             return relay.publish(targets).publishedSeqs();
         } catch (RuntimeException e) {
-            roomsToRetry.addAll(upTo.keySet());
-            retryAt = System.nanoTime() + settings.retryInterval().toNanos();
+            retries.failed(upTo.keySet());
             return Map.of();
         }
-    }
-
-    /**
-     * Publishes everything waiting in failed rooms once their retry is due, and first finds every
-     * room with unpublished messages when the sweep is due.
-     */
-    private void retryDueRooms() {
-        long now = System.nanoTime();
-        if (now - sweepAt >= 0) {
-            sweepAt = now + settings.sweepInterval().toNanos();
-            try {
-                roomsToRetry.addAll(messageLog.roomsWithUnpublishedMessages());
-                retryAt = now;
-            } catch (RuntimeException e) {
-                log.warn("could not look for rooms with unpublished messages: {}", e.toString());
-            }
-        }
-        if (roomsToRetry.isEmpty() || now - retryAt < 0) {
-            return;
-        }
-        List<String> rooms = new ArrayList<>(roomsToRetry);
-        for (int from = 0; from < rooms.size(); from += ROOMS_PER_RETRY) {
-            Map<String, RoomRelay.Target> targets = new LinkedHashMap<>();
-            rooms.subList(from, Math.min(rooms.size(), from + ROOMS_PER_RETRY))
-                    .forEach(roomId -> targets.put(roomId, RoomRelay.Target.everything()));
-            try {
-                RoomRelay.Result result = relay.publish(targets);
-                // A room with a longer backlog than one relay reads stays, for the next round.
-                targets.keySet().stream().filter(roomId -> !result.moreWaiting().contains(roomId))
-                        .forEach(roomsToRetry::remove);
-            } catch (RuntimeException e) {
-                log.warn("publishing the waiting messages of {} rooms failed; retrying in {}", roomsToRetry.size(),
-                        settings.retryInterval());
-                retryAt = now + settings.retryInterval().toNanos();
-                return;
-            }
-        }
-    }
-
-    /** How long the thread may wait for the next post before a retry or the sweep is due. */
-    private long nanosUntilNextRetry() {
-        long now = System.nanoTime();
-        long wait = sweepAt - now;
-        if (!roomsToRetry.isEmpty()) {
-            wait = Math.min(wait, retryAt - now);
-        }
-        return Math.max(0, wait);
     }
 }
