@@ -159,9 +159,11 @@ public final class InProcessEventBus implements EventBus {
             return Math.max(durableDispatcher.queued(), liveDispatcher.queued());
         }
 
+        /** Stops both threads; what they had not handled yet fails (a completed publish stays completed). */
         void stop() {
-            liveDispatcher.stop();
-            durableDispatcher.stop().forEach(p -> p.accepted.completeExceptionally(new IllegalStateException("event bus closed")));
+            IllegalStateException closed = new IllegalStateException("event bus closed");
+            liveDispatcher.stop().forEach(p -> p.accepted.completeExceptionally(closed));
+            durableDispatcher.stop().forEach(p -> p.accepted.completeExceptionally(closed));
         }
 
         /**
