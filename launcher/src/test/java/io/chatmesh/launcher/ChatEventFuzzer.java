@@ -196,7 +196,12 @@ final class ChatEventFuzzer {
         return new FuzzEvent("ping", frame, clientId, false, true, "ping nonce=" + nonce);
     }
 
-    /** Edit, delete and react (docs/chat.md, "Edits, deletions and reactions"); each is answered. */
+    /**
+     * Edit, delete and react (docs/chat.md, "Edits, deletions and reactions"); each is answered.
+     * One with a bad client_id, naming no message, a bad room or a message of another room is
+     * always refused; one naming a message of its own room may be accepted (whose message it is,
+     * whether it is deleted already and the random text decide), so either answer is right.
+     */
     private FuzzEvent editDeleteReact() {
         Value<String> clientId = values.clientId("e", n);
         Value<String> room = roomId(values);
@@ -211,7 +216,8 @@ final class ChatEventFuzzer {
             default -> event.setReact(ReactEvent.newBuilder().setRoomId(room.value()).setMessageId(message.value())
                     .setEmoji(values.text(values.random().nextInt(40), true)).setRemove(values.chance(0.5)));
         }
-        return event(kind, clientId, event, true, kind + " client_id=" + clientId.label() + " room=" + room.label()
+        boolean refused = clientId.invalid() || room.invalid() || message.invalid() || message.value().isEmpty();
+        return event(kind, clientId, event, refused, kind + " client_id=" + clientId.label() + " room=" + room.label()
                 + " message=" + message.label());
     }
 

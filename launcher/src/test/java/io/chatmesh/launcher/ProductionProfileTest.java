@@ -70,6 +70,7 @@ class ProductionProfileTest {
         // no broker here: the in-process bus stands in (the Kafka path is system-test's)
         args.add("--CHATMESH_BUS_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:1");
         args.add("--chatmesh.bus.type=in-process");
+        args.add("--CHATMESH_ROOMS_ADDRESS=static://127.0.0.1:1"); // co-member presence; no call in this test
         try (ConfigurableApplicationContext context = Chatmesh.runService("user-service", args.toArray(String[]::new))) {
             int port = context.getBean(GrpcServerLifecycle.class).getPort();
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
