@@ -11,18 +11,20 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The embedded default: one JVM, two dispatcher threads per topic that hand events to the
- * subscribers in publish order: one serves the durable subscribers (persistence) and completes
- * a publish once all of them accepted its events, the other serves the live subscribers (fan-out
- * to connected clients), which so never wait for persistence. A publish that completed was
- * persisted. As with Kafka, where persister and fan-out are separate consumers, a live subscriber
- * may see an event before (or although) a durable one failed it: the publisher publishes it
- * again and live consumers drop repeats. Nothing survives the JVM, which is why production uses
- * Kafka.
+ * subscribers in publish order: one serves the durable subscribers (persistence), the other the
+ * live subscribers (fan-out to connected clients), which so never wait for persistence. A publish
+ * completes once every durable subscriber accepted its events and the live ones were handed them
+ * (so the fan-out and the persister run side by side, and a completed publish was persisted and
+ * seen live); it fails when a durable subscriber failed it. As with Kafka, where persister and
+ * fan-out are separate consumers, a live subscriber may see an event that a durable one then
+ * fails: the publisher publishes it again and live consumers drop repeats. Nothing survives the
+ * JVM, which is why production uses Kafka.
  *
  * <p>Publishers only enqueue: the durable dispatcher takes everything queued at once and gives it to
  * each durable {@link RunHandler} as one run (one transaction for many publishers: group
@@ -58,7 +60,19 @@ public final class InProcessEventBus implements EventBus {
     private record Durable(String group, EventHandler handler) {}
 
     /** @param enqueuedAt System.nanoTime when it was published */
-    private record Publication(List<Event> events, CompletableFuture<Void> accepted, long enqueuedAt) {}
+    /**
+     * @param handOvers how many dispatchers have yet to hand it over (durable, and live when the
+     *        topic has live subscribers); the publish completes when the last one did
+     */
+    private record Publication(List<Event> events, CompletableFuture<Void> accepted, long enqueuedAt,
+            AtomicInteger handOvers) {
+
+        void handedOver() {
+            if (handOvers.decrementAndGet() == 0) {
+                accepted.complete(null);
+            }
+        }
+    }
 
     @Override
     public CompletableFuture<Void> publishAll(String topic, List<Event> events) {
@@ -75,7 +89,8 @@ public final class InProcessEventBus implements EventBus {
             topicMeters.timePublish(accepted, start);
             return accepted;
         }
-        Publication publication = new Publication(List.copyOf(events), new CompletableFuture<>(), start);
+        Publication publication = new Publication(List.copyOf(events), new CompletableFuture<>(), start,
+                new AtomicInteger());
         subscribers.add(publication);
         topicMeters.timePublish(publication.accepted, start);
         return publication.accepted;
@@ -128,8 +143,9 @@ public final class InProcessEventBus implements EventBus {
 
     /**
      * The subscribers of one topic and the two threads that serve them: one hands publications
-     * to the durable subscribers and completes them, the other to the live subscribers. Live
-     * delivery thus never waits for persistence (nor persistence for a slow fan-out).
+     * to the durable subscribers, the other to the live subscribers, and the later of the two
+     * completes a publication. Live delivery thus never waits for persistence (nor persistence
+     * for a slow fan-out).
      */
     private static final class Topic {
 
@@ -148,7 +164,9 @@ public final class InProcessEventBus implements EventBus {
         }
 
         void add(Publication publication) {
-            if (!live.isEmpty() && !publication.events.isEmpty()) {
+            boolean toLive = !live.isEmpty();
+            publication.handOvers.set(toLive ? 2 : 1);
+            if (toLive) {
                 liveDispatcher.add(publication);
             }
             durableDispatcher.add(publication);
@@ -178,16 +196,7 @@ public final class InProcessEventBus implements EventBus {
                 run.forEach(p -> fail(p, e, failed));
                 throw e;
             }
-            for (Publication publication : run) {
-                if (failed.contains(publication)) {
-                    continue;
-                }
-                if (publication.events.isEmpty() && !live.isEmpty()) {
-                    liveDispatcher.add(publication); // a barrier: completes once the live ones got all before it
-                } else {
-                    publication.accepted.complete(null);
-                }
-            }
+            run.stream().filter(p -> !failed.contains(p)).forEach(Publication::handedOver);
         }
 
         private void handOverToDurable(List<Publication> run, Set<Publication> failed) {
@@ -205,9 +214,6 @@ public final class InProcessEventBus implements EventBus {
         /** Each live subscriber gets every event, one publication at a time. */
         private void deliverLive(List<Publication> run) {
             for (Publication publication : run) {
-                if (publication.events.isEmpty()) {
-                    publication.accepted.complete(null);
-                }
                 for (Event event : publication.events) {
                     for (EventHandler handler : live) {
                         try {
@@ -218,6 +224,7 @@ public final class InProcessEventBus implements EventBus {
                         }
                     }
                 }
+                publication.handedOver();
             }
             consumed(run, Set.of());
         }
