@@ -4,6 +4,7 @@ import io.chatmesh.message.api.AttachmentClaimGrpcService;
 import io.chatmesh.message.domain.AttachmentStore;
 import io.chatmesh.message.domain.Attachments;
 import io.chatmesh.message.domain.BlobStore;
+import io.chatmesh.platform.task.PeriodicTask;
 import java.time.Clock;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -28,8 +29,12 @@ public class AttachmentConfiguration {
         return new AttachmentClaimGrpcService(attachments);
     }
 
+    /**
+     * Removes expired uploads and unposted attachments, content included, every interval (and
+     * once at start). Every instance sweeps; removing is idempotent, so instances racing do no harm.
+     */
     @Bean
-    AttachmentSweeper attachmentSweeper(Attachments attachments, AttachmentProperties properties) {
-        return new AttachmentSweeper(attachments, properties.sweepInterval());
+    PeriodicTask attachmentSweeper(Attachments attachments, AttachmentProperties properties) {
+        return new PeriodicTask("attachment-sweeper", properties.sweepInterval(), attachments::sweepExpired);
     }
 }

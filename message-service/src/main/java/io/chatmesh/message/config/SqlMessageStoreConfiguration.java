@@ -1,8 +1,10 @@
 package io.chatmesh.message.config;
 
-import io.chatmesh.message.domain.MessageStore;
 import io.chatmesh.message.store.JdbiMessageStore;
+import io.chatmesh.platform.task.PeriodicTask;
+import java.time.Duration;
 import org.jdbi.v3.core.Jdbi;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -12,7 +14,14 @@ import org.springframework.context.annotation.Configuration;
 class SqlMessageStoreConfiguration {
 
     @Bean
-    MessageStore messageStore(Jdbi jdbi) {
+    JdbiMessageStore messageStore(Jdbi jdbi) {
         return new JdbiMessageStore(jdbi);
+    }
+
+    /** Keeps unread counters off the send path (docs/message-store.md, "Unread and mention counts"). */
+    @Bean
+    PeriodicTask unreadCounterFold(JdbiMessageStore store,
+            @Value("${chatmesh.message.unread-fold-interval:1s}") Duration interval) {
+        return new PeriodicTask("unread-counter-fold", interval, store::foldUnreadCounters);
     }
 }

@@ -38,6 +38,7 @@ public final class JdbiMessageStore implements MessageStore, AutoCloseable {
     private final ReadStateDao readState;
     private final DedicatedHandle<Writer> writer;
     private final JdbiMessageChanges changes;
+    private final UnreadCounterFolds unreadCounterFolds;
 
     public JdbiMessageStore(Jdbi jdbi) {
         this.jdbi = jdbi;
@@ -48,6 +49,15 @@ public final class JdbiMessageStore implements MessageStore, AutoCloseable {
                 handle -> new Writer(new MessageInserts(handle, insertTimer), handle.attach(MessageDao.class)),
                 handle -> {});
         this.changes = new JdbiMessageChanges(jdbi);
+        this.unreadCounterFolds = new UnreadCounterFolds(jdbi, readState);
+    }
+
+    /**
+     * Adds the messages stored since the last call to the unread counters. message-service runs
+     * it every {@code chatmesh.message.unread-fold-interval}; counts are exact whether or not it ran.
+     */
+    public void foldUnreadCounters() {
+        unreadCounterFolds.fold();
     }
 
     @Override
@@ -67,8 +77,10 @@ public final class JdbiMessageStore implements MessageStore, AutoCloseable {
             return List.of();
         }
         boolean withAttachments = messages.stream().anyMatch(m -> !m.attachments().isEmpty());
-        return withAttachments ? writer.inTransaction(w -> insert(w, messages))
+        List<InsertOutcome> outcomes = withAttachments ? writer.inTransaction(w -> insert(w, messages))
                 : writer.withAttached(w -> insert(w, messages));
+        unreadCounterFolds.touched(messages.stream().map(Message::roomId).collect(Collectors.toSet()));
+        return outcomes;
     }
 
     private static List<InsertOutcome> insert(Writer writer, List<Message> messages) {

@@ -27,8 +27,8 @@ final class MessageInserts {
 
     /**
      * Inserts the rows of {@link MessageColumns}; an id or (room, seq) already taken is skipped.
-     * In the same statement, for the rows it inserted: the rooms' and senders' message counters
-     * and the mention rows (docs/message-store.md, "Unread and mention counts").
+     * In the same statement, the mention rows of the messages it inserted. Unread counters are
+     * folded later, off this path ({@link UnreadCounterFolds}).
      */
     private static final String INSERT_MESSAGES = """
             WITH inserted AS (
@@ -39,18 +39,6 @@ final class MessageInserts {
                                      CAST(? AS timestamptz[]), CAST(? AS timestamptz[]), CAST(? AS timestamptz[]))
                 ON CONFLICT DO NOTHING
                 RETURNING id, room_id, seq, sender_id
-            ),
-            room_counts AS (
-                INSERT INTO room_message_counts AS c (room_id, message_count, last_seq)
-                SELECT room_id, count(*), max(seq) FROM inserted GROUP BY room_id
-                ON CONFLICT (room_id) DO UPDATE
-                    SET message_count = c.message_count + EXCLUDED.message_count,
-                        last_seq = GREATEST(c.last_seq, EXCLUDED.last_seq)
-            ),
-            sender_counts AS (
-                INSERT INTO room_sender_counts AS c (room_id, sender_id, message_count)
-                SELECT room_id, sender_id, count(*) FROM inserted GROUP BY room_id, sender_id
-                ON CONFLICT (room_id, sender_id) DO UPDATE SET message_count = c.message_count + EXCLUDED.message_count
             ),
             mentions AS (
                 INSERT INTO message_mentions (room_id, mentioned, seq, message_id, sender_id, position)

@@ -9,9 +9,10 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /**
  * SQL of read markers and unread counts for {@link JdbiMessageStore}. Unread counts come from
- * counters, not from counting messages: a room's message count and each sender's (kept by the
- * persister's INSERT, {@link MessageInserts}), and with each marker how many of the room's
- * messages, and of the user's own, are at or below it (kept here as the marker moves).
+ * counters, not from counting a room's messages: its message count and each sender's up to the
+ * room's counted_seq (folded in the background, {@link UnreadCounterFolds}) plus the few
+ * messages stored after it, and with each marker how many of the room's messages, and of the
+ * user's own, are at or below it (kept here as the marker moves).
  */
 @RegisterRowMapper(MessageRows.RoomUnreadMapper.class)
 interface ReadStateDao {
@@ -36,8 +37,7 @@ interface ReadStateDao {
      */
     @SqlQuery("""
             WITH target AS (
-                SELECT LEAST(:seq, COALESCE((SELECT last_seq FROM room_message_counts WHERE room_id = :roomId), 0))
-                           AS seq
+                SELECT LEAST(:seq, COALESCE((SELECT max(seq) FROM messages WHERE room_id = :roomId), 0)) AS seq
             ),
             moved AS (
                 UPDATE read_markers rm
@@ -58,14 +58,19 @@ interface ReadStateDao {
 
     /**
      * Rooms in the order given; markers and counts default to 0. Per room: three primary-key
-     * lookups and a range of the user's mentions past the marker.
+     * lookups, the messages stored after the room's counted_seq (a short range of the (room_id,
+     * seq) index: at most one fold interval's worth), the newest seq (one index probe) and a
+     * range of the user's mentions past the marker.
      */
     @SqlQuery("""
             SELECT r.room_id,
-                   COALESCE(c.message_count, 0) - COALESCE(rm.read_count, 0)
-                       - (COALESCE(s.message_count, 0) - COALESCE(rm.own_read_count, 0)) AS unread_count,
+                   COALESCE(c.message_count, 0) - COALESCE(s.message_count, 0)
+                       - (COALESCE(rm.read_count, 0) - COALESCE(rm.own_read_count, 0))
+                       + (SELECT count(*) FROM messages m
+                          WHERE m.room_id = r.room_id AND m.seq > COALESCE(c.counted_seq, 0)
+                            AND m.sender_id <> :userId) AS unread_count,
                    COALESCE(rm.last_read_seq, 0) AS last_read_seq,
-                   COALESCE(c.last_seq, 0) AS last_message_seq,
+                   COALESCE((SELECT max(m.seq) FROM messages m WHERE m.room_id = r.room_id), 0) AS last_message_seq,
                    (SELECT count(DISTINCT mn.seq) FROM message_mentions mn
                      WHERE mn.room_id = r.room_id AND mn.mentioned IN (:userId, '@room')
                        AND mn.seq > COALESCE(rm.last_read_seq, 0) AND mn.sender_id <> :userId) AS mention_count
@@ -76,4 +81,43 @@ interface ReadStateDao {
             ORDER BY r.position
             """)
     List<RoomUnread> unread(@Bind("userId") String userId, @Bind("roomIds") String[] roomIds);
+
+    /** A counter row at 0 for each room that has none, so that {@link #foldCounters} can lock it. */
+    @SqlUpdate("""
+            INSERT INTO room_message_counts (room_id, message_count, counted_seq)
+            SELECT room_id, 0, 0 FROM unnest(CAST(:roomIds AS text[])) AS r (room_id)
+            ON CONFLICT (room_id) DO NOTHING
+            """)
+    void createCounters(@Bind("roomIds") String[] roomIds);
+
+    /**
+     * Adds the messages stored after each room's counted_seq to the room's and their senders'
+     * counters and moves counted_seq to the newest of them. The counter rows are locked (in id
+     * order) first, so folds racing on other instances count each message once; messages of a
+     * room are stored in seq order, so those visible past counted_seq are exactly the ones not
+     * yet counted.
+     */
+    @SqlUpdate("""
+            WITH counted AS (
+                SELECT room_id, counted_seq FROM room_message_counts
+                WHERE room_id = ANY(CAST(:roomIds AS text[]))
+                ORDER BY room_id
+                FOR UPDATE
+            ),
+            fresh AS (
+                SELECT m.room_id, m.sender_id, m.seq
+                FROM counted c
+                JOIN messages m ON m.room_id = c.room_id AND m.seq > c.counted_seq
+            ),
+            senders AS (
+                INSERT INTO room_sender_counts AS s (room_id, sender_id, message_count)
+                SELECT room_id, sender_id, count(*) FROM fresh GROUP BY room_id, sender_id
+                ON CONFLICT (room_id, sender_id) DO UPDATE SET message_count = s.message_count + EXCLUDED.message_count
+            )
+            UPDATE room_message_counts rc
+            SET message_count = rc.message_count + f.messages, counted_seq = f.newest
+            FROM (SELECT room_id, count(*) AS messages, max(seq) AS newest FROM fresh GROUP BY room_id) f
+            WHERE rc.room_id = f.room_id
+            """)
+    void foldCounters(@Bind("roomIds") String[] roomIds);
 }

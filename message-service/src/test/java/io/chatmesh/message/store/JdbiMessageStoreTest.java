@@ -46,6 +46,29 @@ class JdbiMessageStoreTest extends MessageStoreContract {
         return store;
     }
 
+    @Override
+    protected void foldUnreadCounters() {
+        store.foldUnreadCounters();
+    }
+
+    @Test
+    void aFoldMovesTheRoomsCountersToItsNewestMessage() {
+        String room = Ids.newId();
+        String alice = Ids.newId();
+        String bob = Ids.newId();
+        store.insertAll(List.of(message(room, 1, alice, "a1"), message(room, 2, bob, "b2"), message(room, 3, bob, "b3")));
+        store.foldUnreadCounters();
+
+        String roomCounter = jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT message_count || '/' || counted_seq FROM room_message_counts WHERE room_id = ?")
+                .bind(0, room).mapTo(String.class).one());
+        List<String> senderCounters = jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT sender_id || '=' || message_count FROM room_sender_counts WHERE room_id = ?")
+                .bind(0, room).mapTo(String.class).list());
+        assertThat(roomCounter).isEqualTo("3/3");
+        assertThat(senderCounters).containsExactlyInAnyOrder(alice + "=1", bob + "=2");
+    }
+
     @Test
     void reactionsAreSummarizedPerEmojiInFirstUseOrderWithTheOldestUsersFirst() {
         String room = Ids.newId();
