@@ -172,39 +172,25 @@ public record Summary(
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
         Correctness c = correctness;
-        if (c.missing() > 0) {
-            problems.add(c.missing() + " deliveries of acked messages missing");
-        }
-        if (c.surplus() > 0) {
-            problems.add(c.surplus() + " deliveries more than once to a stream");
-        }
-        if (c.duplicates() > 0) {
-            problems.add(c.duplicates() + " duplicate deliveries");
-        }
-        if (c.outOfOrder() > 0) {
-            problems.add(c.outOfOrder() + " out-of-order deliveries");
-        }
-        if (c.unrecognized() > 0 || c.otherRoom() > 0) {
-            problems.add((c.unrecognized() + c.otherRoom()) + " events the bench did not send");
-        }
-        if (c.unanswered() > 0) {
-            problems.add(c.unanswered() + " sends never answered");
-        }
+        problem(problems, c.missing(), "deliveries of acked messages missing");
+        problem(problems, c.surplus(), "deliveries more than once to a stream");
+        problem(problems, c.duplicates(), "duplicate deliveries");
+        problem(problems, c.outOfOrder(), "out-of-order deliveries");
+        problem(problems, c.unrecognized() + c.otherRoom(), "events the bench did not send");
+        problem(problems, c.unanswered(), "sends never answered");
         if (changes != null) {
             ChangeDelivery d = changes.delivery();
-            if (d.missing() > 0) {
-                problems.add(d.missing() + " deliveries of acked changes missing");
-            }
-            if (d.surplus() > 0) {
-                problems.add(d.surplus() + " deliveries of changes more than once to a stream");
-            }
-            if (d.unanswered() > 0) {
-                problems.add(d.unanswered() + " changes never answered");
-            }
+            problem(problems, d.missing(), "deliveries of acked changes missing");
+            problem(problems, d.surplus(), "deliveries of changes more than once to a stream");
+            problem(problems, d.unanswered(), "changes never answered");
         }
-        if (!errors.isEmpty()) {
-            problems.add(errors.values().stream().mapToLong(Long::longValue).sum() + " errors");
-        }
+        problem(problems, errors.values().stream().mapToLong(Long::longValue).sum(), "errors");
         return problems;
+    }
+
+    private static void problem(List<String> problems, long count, String what) {
+        if (count > 0) {
+            problems.add(count + " " + what);
+        }
     }
 }
