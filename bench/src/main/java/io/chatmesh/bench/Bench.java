@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * chatmesh's load generator: sets up accounts and rooms, opens a chat stream per connected
- * member, sends at a fixed rate (open loop) for warmup + duration, drains, and reports
+ * member, sends at a fixed rate (open loop; with --change-share, some of it edits, deletions
+ * and reactions) for warmup + duration, drains, and reports
  * throughput, latencies, delivery correctness and what the server and PostgreSQL spent.
  * Run {@code bin/bench --help}.
  */
@@ -49,8 +50,10 @@ public final class Bench {
         String runId = HexFormat.of().toHexDigits(new SecureRandom().nextInt());
         out.println("chatmesh bench, run " + runId + ": " + workload.describe());
         Stats stats = new Stats(workload.senders());
-        MessageLedger ledger = new MessageLedger(workload.senders() + workload.flooders());
+        DeliveryLedger ledger = new DeliveryLedger(workload.senders() + workload.flooders());
+        DeliveryLedger changes = new DeliveryLedger(workload.senders() + workload.flooders());
         MessageText text = new MessageText(runId, workload.messageBytes());
+        Sender.Context context = new Sender.Context(text, ledger, changes, new ChangeStamps(), stats);
         ProcessStats processes = new ProcessStats(workload.serverPids(), workload.pgData());
         try (Connections connections = new Connections(workload.target(), workload.userService(), workload.chat(),
                 workload.connections())) {
@@ -59,13 +62,13 @@ public final class Bench {
             List<Setup.Room> rooms = setup.rooms(runId, memberLists(workload, users));
             try {
                 Summary summary;
-                try (Fleet fleet = new Fleet(workload, rooms, connections, stats, ledger, text)) {
+                try (Fleet fleet = new Fleet(workload, rooms, connections, context)) {
                     fleet.connect(out);
                     Monitor monitor = send(workload, fleet, stats, processes, out);
-                    drain(workload, fleet, stats, ledger, out);
+                    drain(workload, fleet, stats, ledger, changes, out);
                     summary = Summary.of(runId, workload, monitor.window(), stats.counts(),
-                            ledger.tally(fleet.recipients), stats.errors(), stats.floodRefusals(), processes,
-                            processes.memory());
+                            ledger.tally(fleet.recipients), changes.tally(fleet.recipients), stats.errors(),
+                            stats.floodRefusals(), processes, processes.memory());
                 }
                 Report.print(summary, out);
                 if (workload.json() != null) {
@@ -95,7 +98,7 @@ public final class Bench {
     /** Sends for warmup + duration, ticking the monitor meanwhile. */
     private static Monitor send(Workload workload, Fleet fleet, Stats stats, ProcessStats processes, PrintStream out)
             throws InterruptedException {
-        Monitor monitor = new Monitor(stats, processes, out, workload.flooders() > 0);
+        Monitor monitor = new Monitor(stats, processes, out, workload.flooders() > 0, workload.changeShare() > 0);
         long sendStart = System.nanoTime();
         long measureStart = sendStart + workload.warmup().toNanos();
         long sendEnd = measureStart + workload.duration().toNanos();
@@ -116,12 +119,13 @@ public final class Bench {
         return monitor;
     }
 
-    /** Waits until every send is answered and every acked message delivered, at most --drain. */
-    private static void drain(Workload workload, Fleet fleet, Stats stats, MessageLedger ledger, PrintStream out)
-            throws InterruptedException {
+    /** Waits until every send and change is answered and every acked one delivered, at most --drain. */
+    private static void drain(Workload workload, Fleet fleet, Stats stats, DeliveryLedger ledger,
+            DeliveryLedger changes, PrintStream out) throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + workload.drain().toNanos();
-        while (stats.counts().unanswered() > 0 || ledger.tally(fleet.recipients).missing() > 0) {
+        while (stats.counts().unanswered() > 0 || stats.counts().unansweredChanges() > 0
+                || ledger.tally(fleet.recipients).missing() > 0 || changes.tally(fleet.recipients).missing() > 0) {
             if (System.nanoTime() - deadline >= 0) {
                 out.printf("drain: gave up after %s%n", Flags.format(workload.drain()));
                 return;

@@ -23,7 +23,8 @@ final class Flags {
               --senders-per-room N      open-loop senders per room                   [2]
               --connected-members N     members per room holding a stream (stream    [all]
                                         senders always do; unary ones need not)
-              --rate R                  messages/s offered in total                  [500]
+              --rate R                  messages/s offered in total (changes         [500]
+                                        included, see --change-share)
               --ramp D                  rise from 0 to the rate first (in warmup)    [0s]
               --connections N           HTTP/2 connections for all chat streams     [10]
               --warmup D                sending before the measured part             [10s]
@@ -31,6 +32,11 @@ final class Flags {
               --drain D                 wait for outstanding deliveries              [10s]
               --message-bytes N         text length (at least its ~35-byte stamp)  [100]
               --send-via stream|unary   ClientEvent.send or ChatService.SendMessage  [stream]
+                                        (and edit/delete/react or their unary twins)
+              --change-share F          fraction 0..1 of each sender's operations    [0]
+                                        that change a message instead of posting
+                                        one: edits of its own, reactions added and
+                                        removed, 1 in 20 a deletion of its own
               --user-prefix P           account name prefix                          [bench]
               --flooders N              extra room-0 members sending flat out        [0]
               --flood-window N          sends in flight per flooder                  [256]
@@ -38,16 +44,19 @@ final class Flags {
               --pg-data DIR             PostgreSQL data directory to measure
               --json FILE               also write the summary as JSON
               --check                   exit 1 on a missing, duplicate or out-of-order
-                                        delivery or an unexpected error
+                                        delivery (of a message or a change) or an
+                                        unexpected error
               --smoke                   small quick workload, implies --check
-                                        (4 rooms x 5 members, 40 msg/s, 2s + 5s)
+                                        (4 rooms x 5 members, 40 msg/s of which 20%
+                                        changes, 2s + 5s)
               --help                    this text
             durations: 500ms, 10s, 2m""";
 
     private static final Set<String> SWITCHES = Set.of("check", "smoke", "help");
     private static final Set<String> VALUED = Set.of("target", "users", "chat", "rooms", "members",
             "senders-per-room", "connected-members", "rate", "ramp", "connections", "warmup", "duration", "drain",
-            "message-bytes", "send-via", "user-prefix", "flooders", "flood-window", "server-pid", "pg-data", "json");
+            "message-bytes", "send-via", "change-share", "user-prefix", "flooders", "flood-window", "server-pid",
+            "pg-data", "json");
 
     private final Map<String, List<String>> values = new LinkedHashMap<>();
 
@@ -89,7 +98,7 @@ final class Flags {
                 : List.of(target);
         boolean smoke = values.containsKey("smoke");
         Workload base = smoke ? Workload.smoke(target, chat) : new Workload(target, users, chat, 50, 20, 2, 20, 500, Duration.ZERO, 10,
-                Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(10), 100, Workload.SendVia.STREAM,
+                Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(10), 100, Workload.SendVia.STREAM, 0,
                 "bench", 0, 256, List.of(), null, null, false);
         int members = integer("members", base.members());
         List<Long> pids = new ArrayList<>();
@@ -111,6 +120,7 @@ final class Flags {
                 duration("drain", base.drain()),
                 integer("message-bytes", base.messageBytes()),
                 sendVia(string("send-via", "stream")),
+                parse("change-share", string("change-share", null), Double::parseDouble, base.changeShare()),
                 string("user-prefix", base.userPrefix()),
                 integer("flooders", base.flooders()),
                 integer("flood-window", base.floodWindow()),

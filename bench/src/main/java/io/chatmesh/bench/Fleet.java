@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
@@ -14,8 +15,8 @@ import java.util.concurrent.TimeoutException;
  * Everyone who holds a stream in this run, and who sends. Room r's first
  * {@code connectedMembers} members connect, and its first {@code sendersPerRoom} send
  * (open-loop sender number r * sendersPerRoom + i; on their stream, or unary, when they need
- * not be connected); the flooders, the last members of room 0, are senders numbered after all
- * of those.
+ * not be connected), and with --change-share each of those changes messages too; the flooders,
+ * the last members of room 0, are senders numbered after all of those (and never change any).
  */
 final class Fleet implements AutoCloseable {
 
@@ -27,11 +28,10 @@ final class Fleet implements AutoCloseable {
     final List<StreamClient> streams = new ArrayList<>();
     final List<Sender> senders = new ArrayList<>();
     final List<Flooder> flooders = new ArrayList<>();
-    /** Per sender number: the streams each of its messages should reach (its room's connected members). */
+    /** Per sender number: the streams each of its messages and changes should reach (its room's connected members). */
     final int[] recipients;
 
-    Fleet(Workload workload, List<Setup.Room> rooms, Connections connections, Stats stats, MessageLedger ledger,
-            MessageText text) {
+    Fleet(Workload workload, List<Setup.Room> rooms, Connections connections, Sender.Context context) {
         recipients = new int[workload.senders() + workload.flooders()];
         for (Setup.Room room : rooms) {
             boolean flooded = room.index() == 0;
@@ -39,37 +39,38 @@ final class Fleet implements AutoCloseable {
             int senderOrConnected = Math.max(workload.connectedMembers(), workload.sendersPerRoom());
             for (int i = 0; i < senderOrConnected; i++) {
                 // unary senders need no stream of their own (an ingest run with few or no listeners)
-                StreamClient stream = i < workload.connectedMembers()
-                        ? stream(room, room.members().get(i), connections, stats, ledger, text)
-                        : new StreamClient(room.members().get(i), connections.chat(i), room.id(), stats, ledger, text);
+                boolean holdsStream = i < workload.connectedMembers();
+                StreamClient stream = holdsStream
+                        ? stream(room, room.members().get(i), connections, context)
+                        : new StreamClient(room.members().get(i), connections.chat(i), room.id(), context);
                 if (i < workload.sendersPerRoom()) {
                     int number = room.index() * workload.sendersPerRoom() + i;
-                    senders.add(sender(workload, number, room, stream, text, ledger, stats));
+                    ChangeMix mix = workload.changeShare() == 0 ? null
+                            : new ChangeMix(workload.changeShare(), new SplittableRandom(number), holdsStream);
+                    senders.add(sender(workload, number, room, stream, context, mix));
                     recipients[number] = connected;
                 }
             }
             for (int f = 0; flooded && f < workload.flooders(); f++) {
-                StreamClient stream = stream(room, room.members().get(workload.members() + f), connections, stats,
-                        ledger, text);
+                StreamClient stream = stream(room, room.members().get(workload.members() + f), connections, context);
                 int number = workload.senders() + f;
-                flooders.add(new Flooder(sender(workload, number, room, stream, text, ledger, stats),
+                flooders.add(new Flooder(sender(workload, number, room, stream, context, null),
                         workload.floodWindow()));
                 recipients[number] = connected;
             }
         }
     }
 
-    private StreamClient stream(Setup.Room room, Setup.User user, Connections connections, Stats stats,
-            MessageLedger ledger, MessageText text) {
-        StreamClient stream = new StreamClient(user, connections.chat(streams.size()), room.id(), stats, ledger, text);
+    private StreamClient stream(Setup.Room room, Setup.User user, Connections connections, Sender.Context context) {
+        StreamClient stream = new StreamClient(user, connections.chat(streams.size()), room.id(), context);
         streams.add(stream);
         return stream;
     }
 
     private static Sender sender(Workload workload, int number, Setup.Room room, StreamClient stream,
-            MessageText text, MessageLedger ledger, Stats stats) {
-        return Sender.of(workload.sendVia(), number, room.id(), stream, stream.user(), stream.channel(), text,
-                ledger, stats);
+            Sender.Context context, ChangeMix mix) {
+        return Sender.of(workload.sendVia(), number, room.id(), stream, stream.user(), stream.channel(), context,
+                mix);
     }
 
     /** Opens every stream and waits until each got Ready. */

@@ -9,9 +9,14 @@ import com.google.protobuf.ByteString;
  * System.nanoTime of the send, counted from the bench's start so it is never negative; the
  * bench is one process, so receivers subtract it from their own clock), the client_id
  * {@code "<nanos>.<sender>.<n>.<run id>"} (the run id keeps it unique across runs, as the
- * server keeps idempotency keys for good).
+ * server keeps idempotency keys for good). A message change's client_id has a colon before the
+ * run id instead, and its number counts the sender's changes; an edit's new text is stamped
+ * like a message's text, with the change's number.
  */
 final class MessageText {
+
+    /** What follows a change's number in its client_id. */
+    private static final char CHANGE = ':';
 
     private final String runId;
     private final int length;
@@ -34,6 +39,11 @@ final class MessageText {
         return (nanos - origin) + "." + sender + "." + n + "." + runId;
     }
 
+    /** The client_id of the sender's change number {@code n}. */
+    String changeClientId(long nanos, int sender, long n) {
+        return (nanos - origin) + "." + sender + "." + n + CHANGE + runId;
+    }
+
     Stamp stamp() {
         return new Stamp(origin);
     }
@@ -47,6 +57,8 @@ final class MessageText {
         long nanos;
         int sender;
         long n;
+        /** Whether the client_id read names a change (else a message); meaningless after reading a text. */
+        boolean change;
         private final long origin;
         private long value;
 
@@ -68,7 +80,11 @@ final class MessageText {
             sender = (int) value;
             at = number(bytes, at);
             n = value;
-            return at >= 0;
+            if (at < 0) {
+                return false;
+            }
+            change = bytes.byteAt(at - 1) == CHANGE;
+            return true;
         }
 
         /** Reads digits from {@code from} into {@code value}; the index after the separator, or -1. */

@@ -20,7 +20,8 @@ final class Monitor {
     record Tick(long nanos, Stats.Counts counts, long errors, ProcessStats.CpuSample cpu) {}
 
     /** The measured part: its boundaries, and the latencies of everything answered since it began. */
-    record Window(Tick start, Tick end, Histogram ackLatency, Histogram deliveryLatency) {
+    record Window(Tick start, Tick end, Histogram ackLatency, Histogram deliveryLatency, Histogram changeAckLatency,
+            Histogram changeDeliveryLatency) {
         double seconds() {
             return (end.nanos() - start.nanos()) / 1e9;
         }
@@ -30,16 +31,20 @@ final class Monitor {
     private final ProcessStats processes;
     private final PrintStream out;
     private final boolean flooding;
+    private final boolean changing;
     private final Histogram ackLatency = LatencyRecorder.empty();
     private final Histogram deliveryLatency = LatencyRecorder.empty();
+    private final Histogram changeAckLatency = LatencyRecorder.empty();
+    private final Histogram changeDeliveryLatency = LatencyRecorder.empty();
     private Tick start;
     private Tick end;
 
-    Monitor(Stats stats, ProcessStats processes, PrintStream out, boolean flooding) {
+    Monitor(Stats stats, ProcessStats processes, PrintStream out, boolean flooding, boolean changing) {
         this.stats = stats;
         this.processes = processes;
         this.out = out;
         this.flooding = flooding;
+        this.changing = changing;
     }
 
     /** Ticks from {@code sendStart} until {@code sendEnd}; the measured part begins at {@code measureStart}. */
@@ -55,18 +60,24 @@ final class Monitor {
         start = previous;
         stats.ackLatency.interval(); // setup-time recordings are not part of the run
         stats.deliveryLatency.interval();
+        stats.changeAckLatency.interval();
+        stats.changeDeliveryLatency.interval();
         for (long due : ticks) {
             sleepUntil(due);
             Histogram acks = stats.ackLatency.interval();
             Histogram deliveries = stats.deliveryLatency.interval();
+            Histogram changeAcks = stats.changeAckLatency.interval();
+            Histogram changeDeliveries = stats.changeDeliveryLatency.interval();
             Tick now = tick();
             boolean warmup = due - measureStart <= 0;
             if (!warmup) {
                 ackLatency.add(acks);
                 deliveryLatency.add(deliveries);
+                changeAckLatency.add(changeAcks);
+                changeDeliveryLatency.add(changeDeliveries);
             }
             out.println(Report.interval((due - sendStart) / 1e9, warmup, previous, now, acks, deliveries,
-                    processes, flooding));
+                    changing ? changeDeliveries : null, processes, flooding));
             if (due == measureStart) {
                 start = now;
             }
@@ -81,7 +92,9 @@ final class Monitor {
     Window window() {
         ackLatency.add(stats.ackLatency.interval());
         deliveryLatency.add(stats.deliveryLatency.interval());
-        return new Window(start, end, ackLatency, deliveryLatency);
+        changeAckLatency.add(stats.changeAckLatency.interval());
+        changeDeliveryLatency.add(stats.changeDeliveryLatency.interval());
+        return new Window(start, end, ackLatency, deliveryLatency, changeAckLatency, changeDeliveryLatency);
     }
 
     /** Reads /proc first (it takes a few ms), then the counters, so those are read at {@code nanos}. */

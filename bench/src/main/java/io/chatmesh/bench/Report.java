@@ -16,8 +16,10 @@ final class Report {
     private Report() {
     }
 
+    /** @param changeDeliveryLatency null without message changes */
     static String interval(double elapsedSeconds, boolean warmup, Monitor.Tick previous, Monitor.Tick now,
-            Histogram ackLatency, Histogram deliveryLatency, ProcessStats processes, boolean flooding) {
+            Histogram ackLatency, Histogram deliveryLatency, Histogram changeDeliveryLatency, ProcessStats processes,
+            boolean flooding) {
         double seconds = (now.nanos() - previous.nanos()) / 1e9;
         Stats.Counts delta = now.counts().minus(previous.counts());
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "[%6.1fs%s]", elapsedSeconds,
@@ -26,8 +28,14 @@ final class Report {
                 .append(" acked ").append(perSecond(delta.get(Counter.ACKED), seconds))
                 .append(" ack ").append(latencies(Summary.Latency.of(ackLatency), false))
                 .append(" | delivered ").append(perSecond(delta.get(Counter.DELIVERED), seconds))
-                .append(' ').append(latencies(Summary.Latency.of(deliveryLatency), false))
-                .append(" | errors ").append(now.errors() - previous.errors());
+                .append(' ').append(latencies(Summary.Latency.of(deliveryLatency), false));
+        if (changeDeliveryLatency != null) {
+            line.append(" | changes sent ").append(perSecond(delta.changesSent(), seconds))
+                    .append(" acked ").append(perSecond(delta.get(Counter.CHANGES_ACKED), seconds))
+                    .append(" delivered ").append(perSecond(delta.get(Counter.CHANGES_DELIVERED), seconds))
+                    .append(' ').append(latencies(Summary.Latency.of(changeDeliveryLatency), false));
+        }
+        line.append(" | errors ").append(now.errors() - previous.errors());
         if (flooding) {
             line.append(" | flood acked ").append(perSecond(delta.get(Counter.FLOOD_ACKED), seconds))
                     .append(" refused ").append(perSecond(delta.get(Counter.FLOOD_REFUSED), seconds));
@@ -57,6 +65,20 @@ final class Report {
                 latencies(s.ackLatency(), false));
         out.printf(Locale.ROOT, "delivered     %s (%d), send to delivery %s%n", perSecond(s.deliveries()),
                 s.deliveries().count(), latencies(s.deliveryLatency(), true));
+        if (s.changes() != null) {
+            Summary.Changes ch = s.changes();
+            Summary.ChangeDelivery d = ch.delivery();
+            out.printf(Locale.ROOT, "changes sent  %s (%d), acked %s (%d), send to ack %s%n", perSecond(ch.sent()),
+                    ch.sent().count(), perSecond(ch.acked()), ch.acked().count(), latencies(ch.ackLatency(), false));
+            out.printf(Locale.ROOT, "changes dlvd  %s (%d), send to delivery %s%n", perSecond(ch.deliveries()),
+                    ch.deliveries().count(), latencies(ch.deliveryLatency(), true));
+            out.printf(Locale.ROOT, "all delivered %s (%d): messages and changes%n", perSecond(s.totalDeliveries()),
+                    s.totalDeliveries().count());
+            out.printf(Locale.ROOT, "changes       whole run: %s; %d sent, %d acked, %d deliveries expected: "
+                            + "%d missing, %d surplus, %d unanswered (%d deliveries of unacked changes)%n",
+                    counts(ch.sentByKind()), d.sent(), d.acked(), d.expected(), d.missing(), d.surplus(),
+                    d.unanswered(), d.deliveriesOfUnacked());
+        }
         out.printf(Locale.ROOT, "errors        %s%n", counts(s.errors()));
         out.printf(Locale.ROOT, "deliveries    whole run: %d sent, %d acked, %d deliveries expected: %d missing, "
                         + "%d surplus, %d duplicate, %d out of order, %d unrecognized, %d unanswered sends"
@@ -77,6 +99,9 @@ final class Report {
         cpu(cpu, "together", cost.together());
         cpu(cpu, "bench", cost.bench());
         out.printf(Locale.ROOT, "cpu          %s%n", cpu);
+        if (s.changes() != null) {
+            out.printf("              (with changes: us/delivery counts deliveries of messages and changes, us/message acked messages and changes)%n");
+        }
         out.printf(Locale.ROOT, "machine       %.1f%% of %d%%, other processes %.1f%%%n", cost.machine().percent(),
                 100 * cost.cores(), cost.others().percent());
         if (cost.serverRssKib() >= 0 || cost.postgresPssKib() >= 0) {

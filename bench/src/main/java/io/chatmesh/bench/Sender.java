@@ -2,21 +2,35 @@ package io.chatmesh.bench;
 
 import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
 import io.chatmesh.proto.chat.v1.ClientEvent;
+import io.chatmesh.proto.chat.v1.DeleteMessageEvent;
+import io.chatmesh.proto.chat.v1.DeleteMessageRequest;
+import io.chatmesh.proto.chat.v1.EditMessageEvent;
+import io.chatmesh.proto.chat.v1.EditMessageRequest;
+import io.chatmesh.proto.chat.v1.ReactEvent;
+import io.chatmesh.proto.chat.v1.ReactToMessageRequest;
 import io.chatmesh.proto.chat.v1.SendMessageEvent;
 import io.chatmesh.proto.chat.v1.SendMessageRequest;
-import io.chatmesh.proto.chat.v1.SendMessageResponse;
 import io.grpc.Channel;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A member who posts: numbers each message in the ledger, stamps it, and sends it on its own
  * stream (answered there by an Ack or a StreamError) or with unary SendMessage. Answers are
- * counted and passed to {@code onAnswer} (how a flooder keeps its window full).
+ * counted and passed to {@code onAnswer} (how a flooder keeps its window full). With a
+ * {@link ChangeMix}, some operations are message changes instead (edit, delete, react; on
+ * the stream or with their unary twins), numbered in the change ledger and stamped in the
+ * edit's text or in {@link ChangeStamps}.
  */
 final class Sender {
 
     private static final long UNARY_DEADLINE_SECONDS = 30;
+
+    /** What a sender posts with and records into. */
+    record Context(MessageText text, DeliveryLedger messages, DeliveryLedger changes, ChangeStamps stamps,
+            Stats stats) {}
 
     private final int index;
     private final String roomId;
@@ -24,41 +38,63 @@ final class Sender {
     /** Null when sending on the stream. */
     private final ChatServiceGrpc.ChatServiceStub unary;
     private final MessageText text;
-    private final MessageLedger ledger;
+    private final DeliveryLedger ledger;
+    private final DeliveryLedger changes;
+    private final ChangeStamps stamps;
     private final Stats stats;
+    /** Null without --change-share (and for flooders). */
+    private final ChangeMix mix;
     private volatile Runnable onAnswer = () -> { };
 
-    Sender(int index, String roomId, StreamClient stream, ChatServiceGrpc.ChatServiceStub unary, MessageText text,
-            MessageLedger ledger, Stats stats) {
+    Sender(int index, String roomId, StreamClient stream, ChatServiceGrpc.ChatServiceStub unary, Context context,
+            ChangeMix mix) {
         this.index = index;
         this.roomId = roomId;
         this.stream = stream;
         this.unary = unary;
-        this.text = text;
-        this.ledger = ledger;
-        this.stats = stats;
+        this.text = context.text();
+        this.ledger = context.messages();
+        this.changes = context.changes();
+        this.stamps = context.stamps();
+        this.stats = context.stats();
+        this.mix = mix;
         stream.sendsFor(this);
     }
 
     /** A sender on the given workload's path: its stream, or unary calls as its user on {@code channel}. */
     static Sender of(Workload.SendVia via, int index, String roomId, StreamClient stream, Setup.User user,
-            Channel channel, MessageText text, MessageLedger ledger, Stats stats) {
+            Channel channel, Context context, ChangeMix mix) {
         ChatServiceGrpc.ChatServiceStub unary = via == Workload.SendVia.UNARY
                 ? Connections.as(ChatServiceGrpc.newStub(channel), user.token())
                 : null;
-        return new Sender(index, roomId, stream, unary, text, ledger, stats);
+        return new Sender(index, roomId, stream, unary, context, mix);
     }
 
     int index() {
         return index;
     }
 
+    /** Null unless this sender makes changes. */
+    ChangeMix mix() {
+        return mix;
+    }
+
     void onAnswer(Runnable onAnswer) {
         this.onAnswer = onAnswer;
     }
 
-    /** Sends the next message, stamped with {@code nanos}: when it was due. One thread at a time. */
+    /**
+     * Sends the next operation, stamped with {@code nanos}: when it was due. A new message,
+     * or a change when one is due and there is something to change. One thread at a time.
+     */
     void send(long nanos) {
+        if (mix != null && mix.changeDue()) {
+            ChangeMix.Change change = mix.next();
+            if (change != null) {
+                change(change, nanos);
+                return;
+            }
+        }
         long n = ledger.next(index);
         String clientId = text.clientId(nanos, index, n);
         SendMessageEvent message = SendMessageEvent.newBuilder()
@@ -69,14 +105,66 @@ final class Sender {
         } else {
             unary.withDeadlineAfter(UNARY_DEADLINE_SECONDS, TimeUnit.SECONDS)
                     .sendMessage(SendMessageRequest.newBuilder().setClientId(clientId).setMessage(message).build(),
-                            new UnaryAnswer(n, nanos));
+                            answer(response -> acked(n, nanos, response.getMessage().getId()),
+                                    failure -> failed("unary", Status.fromThrowable(failure).getCode().value(),
+                                            Stats.reason(failure))));
         }
     }
 
-    void acked(long n, long nanos) {
+    private void change(ChangeMix.Change change, long nanos) {
+        long n = changes.next(index);
+        mix.sent(n, change);
+        ChangeStamps.Stamp stamp = new ChangeStamps.Stamp(index, n, nanos);
+        ClientEvent.Builder event = ClientEvent.newBuilder().setClientId(text.changeClientId(nanos, index, n));
+        switch (change.kind()) {
+            case EDIT -> {
+                stats.count(Stats.Counter.EDITS_SENT);
+                event.setEdit(EditMessageEvent.newBuilder().setRoomId(roomId).setMessageId(change.messageId())
+                        .setText(text.text(nanos, index, n)));
+            }
+            case DELETE -> {
+                stats.count(Stats.Counter.DELETES_SENT);
+                stamps.deleting(change.messageId(), stamp);
+                event.setDelete(DeleteMessageEvent.newBuilder().setRoomId(roomId).setMessageId(change.messageId()));
+            }
+            case REACT, UNREACT -> {
+                boolean add = change.kind() == ChangeMix.Kind.REACT;
+                stats.count(add ? Stats.Counter.REACTIONS_ADDED : Stats.Counter.REACTIONS_REMOVED);
+                stamps.reacting(change.messageId(), stream.user().id(), change.emoji(), add, stamp);
+                event.setReact(ReactEvent.newBuilder().setRoomId(roomId).setMessageId(change.messageId())
+                        .setEmoji(change.emoji()).setRemove(!add));
+            }
+        }
+        if (unary == null) {
+            stream.send(event.build());
+        } else {
+            sendUnary(event, n, nanos);
+        }
+    }
+
+    /** The change as its unary twin (EditMessage, DeleteMessage, ReactToMessage). */
+    private void sendUnary(ClientEvent.Builder event, long n, long nanos) {
+        ChatServiceGrpc.ChatServiceStub stub = unary.withDeadlineAfter(UNARY_DEADLINE_SECONDS, TimeUnit.SECONDS);
+        Consumer<Throwable> failed = failure -> changeFailed(n, "unary", Status.fromThrowable(failure).getCode().value(),
+                Stats.reason(failure));
+        switch (event.getEventCase()) {
+            case EDIT -> stub.editMessage(EditMessageRequest.newBuilder().setEdit(event.getEdit()).build(),
+                    answer(response -> changeAcked(n, nanos), failed));
+            case DELETE -> stub.deleteMessage(DeleteMessageRequest.newBuilder().setDelete(event.getDelete()).build(),
+                    answer(response -> changeAcked(n, nanos), failed));
+            case REACT -> stub.reactToMessage(ReactToMessageRequest.newBuilder().setReact(event.getReact()).build(),
+                    answer(response -> changeAcked(n, nanos), failed));
+            default -> throw new IllegalArgumentException("not a change: " + event.getEventCase());
+        }
+    }
+
+    void acked(long n, long nanos, String messageId) {
         long latency = System.nanoTime() - nanos;
         ledger.acked(index, n);
         stats.acked(index, latency);
+        if (mix != null) {
+            mix.ownAcked(messageId, n);
+        }
         onAnswer.run();
     }
 
@@ -85,27 +173,33 @@ final class Sender {
         onAnswer.run();
     }
 
-    private final class UnaryAnswer implements StreamObserver<SendMessageResponse> {
-        private final long n;
-        private final long nanos;
+    void changeAcked(long n, long nanos) {
+        long latency = System.nanoTime() - nanos;
+        changes.acked(index, n);
+        stats.changeAcked(latency);
+        mix.answered(n, true);
+    }
 
-        UnaryAnswer(long n, long nanos) {
-            this.n = n;
-            this.nanos = nanos;
-        }
+    void changeFailed(long n, String where, int code, String reason) {
+        stats.changeFailed(where, code, reason);
+        mix.answered(n, false);
+    }
 
-        @Override
-        public void onNext(SendMessageResponse response) {
-            acked(n, nanos);
-        }
+    private static <T> StreamObserver<T> answer(Consumer<T> onAnswer, Consumer<Throwable> onFailure) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(T response) {
+                onAnswer.accept(response);
+            }
 
-        @Override
-        public void onError(Throwable failure) {
-            failed("unary", io.grpc.Status.fromThrowable(failure).getCode().value(), Stats.reason(failure));
-        }
+            @Override
+            public void onError(Throwable failure) {
+                onFailure.accept(failure);
+            }
 
-        @Override
-        public void onCompleted() {
-        }
+            @Override
+            public void onCompleted() {
+            }
+        };
     }
 }

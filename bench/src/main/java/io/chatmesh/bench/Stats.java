@@ -21,9 +21,14 @@ final class Stats {
         FLOOD_SENT, FLOOD_ACKED, FLOOD_REFUSED, FLOOD_DELIVERED,
         /** A send answered with an error (other than a flooder's refusal). */
         SEND_FAILED,
-        /** A stream got a seq equal to the last one it got for the room. */
+        /** Message changes sent, by kind (--change-share). */
+        EDITS_SENT, DELETES_SENT, REACTIONS_ADDED, REACTIONS_REMOVED,
+        CHANGES_ACKED, CHANGES_DELIVERED,
+        /** A change answered with an error. */
+        CHANGE_FAILED,
+        /** A stream got a seq (of a message or a change) equal to the last one it got for the room. */
         DUPLICATE,
-        /** A stream got a seq lower than the last one it got for the room. */
+        /** A stream got a seq (of a message or a change) lower than the last one it got for the room. */
         OUT_OF_ORDER,
         /** A message or client_id this bench did not write. */
         UNRECOGNIZED,
@@ -48,10 +53,22 @@ final class Stats {
             return get(Counter.SENT) + get(Counter.FLOOD_SENT) - get(Counter.ACKED) - get(Counter.FLOOD_ACKED)
                     - get(Counter.FLOOD_REFUSED) - get(Counter.SEND_FAILED);
         }
+
+        long changesSent() {
+            return get(Counter.EDITS_SENT) + get(Counter.DELETES_SENT) + get(Counter.REACTIONS_ADDED)
+                    + get(Counter.REACTIONS_REMOVED);
+        }
+
+        /** Changes not answered yet. */
+        long unansweredChanges() {
+            return changesSent() - get(Counter.CHANGES_ACKED) - get(Counter.CHANGE_FAILED);
+        }
     }
 
     final LatencyRecorder ackLatency = new LatencyRecorder();
     final LatencyRecorder deliveryLatency = new LatencyRecorder();
+    final LatencyRecorder changeAckLatency = new LatencyRecorder();
+    final LatencyRecorder changeDeliveryLatency = new LatencyRecorder();
     private final int openLoopSenders;
     private final LongAdder[] counters = new LongAdder[Counter.values().length];
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
@@ -90,6 +107,22 @@ final class Stats {
             count(Counter.DELIVERED);
             deliveryLatency.record(latencyNanos);
         }
+    }
+
+    void changeAcked(long latencyNanos) {
+        count(Counter.CHANGES_ACKED);
+        changeAckLatency.record(latencyNanos);
+    }
+
+    void changeDelivered(long latencyNanos) {
+        count(Counter.CHANGES_DELIVERED);
+        changeDeliveryLatency.record(latencyNanos);
+    }
+
+    /** A change answered with an error: always one (the bench only makes changes the server must accept). */
+    void changeFailed(String where, int code, String reason) {
+        count(Counter.CHANGE_FAILED);
+        error("change " + where, code, reason);
     }
 
     /** A send answered with an error; a flooder's RESOURCE_EXHAUSTED is the expected refusal. */

@@ -5,6 +5,8 @@ import io.chatmesh.proto.chat.v1.Ack;
 import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
 import io.chatmesh.proto.chat.v1.ClientEvent;
 import io.chatmesh.proto.chat.v1.Hello;
+import io.chatmesh.proto.chat.v1.MessageDeleted;
+import io.chatmesh.proto.chat.v1.ReactionChanged;
 import io.chatmesh.proto.chat.v1.ServerEvent;
 import io.chatmesh.proto.common.v1.StreamError;
 import io.chatmesh.proto.message.v1.Message;
@@ -17,9 +19,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One ChatService.Connect stream of one member: Hello, Ready, then counting what arrives.
- * Every MessageCreated is checked against the last seq this stream got for the room
- * (duplicate, out of order), recorded in the ledger and timed from its stamp; Acks and
- * StreamErrors naming a client_id go to the stream's {@link Sender}, if it sends.
+ * Every MessageCreated, and every change of a message (MessageEdited, MessageDeleted,
+ * ReactionChanged, by their event_seq: the room has one sequence), is checked against the
+ * last seq this stream got for the room (duplicate, out of order), recorded in its ledger and
+ * timed from its stamp; Acks and StreamErrors naming a client_id go to the stream's
+ * {@link Sender}, if it sends, and the room's messages to its {@link ChangeMix}, if it changes
+ * messages.
  *
  * <p>gRPC calls the callbacks of one stream one at a time (on a transport thread), so the
  * stream's own fields need no synchronization.
@@ -30,7 +35,9 @@ final class StreamClient implements ClientResponseObserver<ClientEvent, ServerEv
     private final Channel channel;
     private final ByteString roomId;
     private final Stats stats;
-    private final MessageLedger ledger;
+    private final DeliveryLedger ledger;
+    private final DeliveryLedger changes;
+    private final ChangeStamps changeStamps;
     private final MessageText.Stamp stamp;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final CountDownLatch ended = new CountDownLatch(1);
@@ -39,14 +46,15 @@ final class StreamClient implements ClientResponseObserver<ClientEvent, ServerEv
     private long lastSeq;
     private volatile boolean closing;
 
-    StreamClient(Setup.User user, Channel channel, String roomId, Stats stats, MessageLedger ledger,
-            MessageText text) {
+    StreamClient(Setup.User user, Channel channel, String roomId, Sender.Context context) {
         this.user = user;
         this.channel = channel;
         this.roomId = ByteString.copyFromUtf8(roomId);
-        this.stats = stats;
-        this.ledger = ledger;
-        this.stamp = text.stamp();
+        this.stats = context.stats();
+        this.ledger = context.messages();
+        this.changes = context.changes();
+        this.changeStamps = context.stamps();
+        this.stamp = context.text().stamp();
     }
 
     /** Makes this stream the one the sender's Acks and errors come back on; before {@link #connect}. */
@@ -102,6 +110,9 @@ final class StreamClient implements ClientResponseObserver<ClientEvent, ServerEv
     public void onNext(ServerEvent event) {
         switch (event.getEventCase()) {
             case MESSAGE_CREATED -> delivered(event.getMessageCreated().getMessage());
+            case MESSAGE_EDITED -> edited(event.getMessageEdited().getMessage(), event.getMessageEdited().getEventSeq());
+            case MESSAGE_DELETED -> deleted(event.getMessageDeleted());
+            case REACTION_CHANGED -> reacted(event.getReactionChanged());
             case ACK -> acked(event.getAck());
             case ERROR -> failed(event.getError());
             case READY -> ready.complete(null);
@@ -111,11 +122,66 @@ final class StreamClient implements ClientResponseObserver<ClientEvent, ServerEv
 
     private void delivered(Message message) {
         long now = System.nanoTime();
-        if (!message.getRoomIdBytes().equals(roomId)) {
-            stats.count(Stats.Counter.OTHER_ROOM);
+        if (!inOrder(message.getRoomIdBytes(), message.getSeq())) {
             return;
         }
-        long seq = message.getSeq();
+        if (!stamp.read(message.getTextBytes()) || !ledger.delivered(stamp.sender, stamp.n)) {
+            stats.count(Stats.Counter.UNRECOGNIZED);
+            return;
+        }
+        stats.delivered(stamp.sender, now - stamp.nanos);
+        ChangeMix mix = sender == null ? null : sender.mix();
+        if (mix != null) {
+            mix.seen(message.getId(), stamp.n);
+        }
+    }
+
+    /** An edit's new text carries the change's stamp. */
+    private void edited(Message message, long eventSeq) {
+        long now = System.nanoTime();
+        if (inOrder(message.getRoomIdBytes(), eventSeq)) {
+            changeDelivered(now, stamp.read(message.getTextBytes()) && changes.delivered(stamp.sender, stamp.n),
+                    stamp.nanos);
+        }
+    }
+
+    private void deleted(MessageDeleted deleted) {
+        long now = System.nanoTime();
+        if (inOrder(deleted.getRoomIdBytes(), deleted.getEventSeq())) {
+            changeDelivered(now, changeStamps.deleted(deleted.getMessageId()));
+        }
+    }
+
+    private void reacted(ReactionChanged reaction) {
+        long now = System.nanoTime();
+        if (inOrder(reaction.getRoomIdBytes(), reaction.getEventSeq())) {
+            changeDelivered(now, changeStamps.reacted(reaction.getMessageId(), reaction.getUserId(),
+                    reaction.getEmoji(), reaction.getAdded()));
+        }
+    }
+
+    private void changeDelivered(long now, ChangeStamps.Stamp filed) {
+        changeDelivered(now, filed != null && changes.delivered(filed.sender(), filed.n()),
+                filed == null ? 0 : filed.nanos());
+    }
+
+    private void changeDelivered(long now, boolean recognized, long due) {
+        if (recognized) {
+            stats.changeDelivered(now - due);
+        } else {
+            stats.count(Stats.Counter.UNRECOGNIZED);
+        }
+    }
+
+    /**
+     * Checks the seq (a message's, or a change's event_seq: one sequence per room) against the
+     * last one this stream got; false, counted, for an event of a room not this run's.
+     */
+    private boolean inOrder(ByteString eventRoomId, long seq) {
+        if (!eventRoomId.equals(roomId)) {
+            stats.count(Stats.Counter.OTHER_ROOM);
+            return false;
+        }
         if (seq == lastSeq) {
             stats.count(Stats.Counter.DUPLICATE);
         } else if (seq < lastSeq) {
@@ -123,29 +189,35 @@ final class StreamClient implements ClientResponseObserver<ClientEvent, ServerEv
         } else {
             lastSeq = seq;
         }
-        if (!stamp.read(message.getTextBytes()) || !ledger.delivered(stamp.sender, stamp.n)) {
-            stats.count(Stats.Counter.UNRECOGNIZED);
-            return;
-        }
-        stats.delivered(stamp.sender, now - stamp.nanos);
+        return true;
     }
 
     private void acked(Ack ack) {
-        if (sender == null || !stamp.read(ack.getClientIdBytes()) || stamp.sender != sender.index()) {
+        if (!fromSender(ack.getClientIdBytes())) {
             stats.count(Stats.Counter.UNRECOGNIZED);
-            return;
+        } else if (stamp.change) {
+            sender.changeAcked(stamp.n, stamp.nanos);
+        } else {
+            sender.acked(stamp.n, stamp.nanos, ack.getMessageId());
         }
-        sender.acked(stamp.n, stamp.nanos);
     }
 
     private void failed(StreamError error) {
         if (error.getClientId().isEmpty()) {
             stats.error("stream error", error.getCode(), error.getReason());
-        } else if (sender == null || !stamp.read(error.getClientIdBytes()) || stamp.sender != sender.index()) {
+        } else if (!fromSender(error.getClientIdBytes())) {
             stats.count(Stats.Counter.UNRECOGNIZED);
+        } else if (stamp.change) {
+            sender.changeFailed(stamp.n, "stream error", error.getCode(), error.getReason());
         } else {
             sender.failed("stream error", error.getCode(), error.getReason());
         }
+    }
+
+    /** Whether the client_id is one of this stream's sender's (a change only if it makes changes); reads the stamp. */
+    private boolean fromSender(ByteString clientId) {
+        return sender != null && stamp.read(clientId) && stamp.sender == sender.index()
+                && (!stamp.change || sender.mix() != null);
     }
 
     @Override

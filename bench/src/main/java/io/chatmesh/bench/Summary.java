@@ -2,6 +2,7 @@ package io.chatmesh.bench;
 
 import io.chatmesh.bench.Stats.Counter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
@@ -9,8 +10,11 @@ import org.HdrHistogram.Histogram;
 /**
  * The figures of a run. Rates and latencies cover the measured part only (latencies include
  * the answers to its sends that came during the drain); errors and the delivery check cover
- * the whole run, warmup included.
+ * the whole run, warmup included. {@code sent} to {@code deliveryLatency} are about new
+ * messages only.
  *
+ * @param changes null without --change-share
+ * @param totalDeliveries deliveries of messages and changes (the open-loop senders'; flooders' apart)
  * @param flood null without flooders
  */
 public record Summary(
@@ -22,6 +26,8 @@ public record Summary(
         Latency ackLatency,
         Rate deliveries,
         Latency deliveryLatency,
+        Changes changes,
+        Rate totalDeliveries,
         Map<String, Long> errors,
         Correctness correctness,
         Flood flood,
@@ -52,10 +58,27 @@ public record Summary(
     public record Correctness(long sent, long acked, long expected, long missing, long surplus, long duplicates,
             long outOfOrder, long unrecognized, long otherRoom, long unanswered, long deliveriesOfUnacked) {}
 
+    /**
+     * The message changes (--change-share): rates and latencies of the measured part, like the
+     * messages'; {@code sentByKind} and {@code delivery} cover the whole run.
+     */
+    public record Changes(Rate sent, Rate acked, Latency ackLatency, Rate deliveries, Latency deliveryLatency,
+            Map<String, Long> sentByKind, ChangeDelivery delivery) {}
+
+    /**
+     * Every acked change should reach every connected member of its room once (their order is
+     * checked with the messages', in {@link Correctness}: one sequence per room).
+     */
+    public record ChangeDelivery(long sent, long acked, long expected, long missing, long surplus, long unanswered,
+            long deliveriesOfUnacked) {}
+
     /** The flooders' side: their acks, the refusals (RESOURCE_EXHAUSTED) by reason, their deliveries. */
     record Flood(int flooders, Rate acked, Rate refused, Map<String, Long> refusals, Rate deliveries) {}
 
-    /** CPU over the measured part: seconds, percent of one core, per delivery and per acked message. */
+    /**
+     * CPU over the measured part: seconds, percent of one core, per delivery (of a message or a
+     * change, flooders' included) and per acked message or change.
+     */
     record Cpu(double seconds, double percent, double microsPerDelivery, double microsPerMessage) {}
 
     /**
@@ -72,8 +95,8 @@ public record Summary(
             long serverRssKib, long postgresPssKib, int postgresProcesses) {}
 
     static Summary of(String runId, Workload workload, Monitor.Window window, Stats.Counts finalCounts,
-            MessageLedger.Tally tally, Map<String, Long> errors, Map<String, Long> floodRefusals,
-            ProcessStats processes, ProcessStats.Memory memory) {
+            DeliveryLedger.Tally tally, DeliveryLedger.Tally changeTally, Map<String, Long> errors,
+            Map<String, Long> floodRefusals, ProcessStats processes, ProcessStats.Memory memory) {
         double seconds = window.seconds();
         Stats.Counts measured = window.end().counts().minus(window.start().counts());
         Correctness correctness = new Correctness(tally.sent(), tally.acked(), tally.expected(), tally.missing(),
@@ -83,11 +106,30 @@ public record Summary(
         Flood flood = workload.flooders() == 0 ? null : new Flood(workload.flooders(),
                 rate(measured, Counter.FLOOD_ACKED, seconds), rate(measured, Counter.FLOOD_REFUSED, seconds),
                 floodRefusals, rate(measured, Counter.FLOOD_DELIVERED, seconds));
+        Changes changes = workload.changeShare() == 0 ? null : new Changes(
+                new Rate(measured.changesSent(), measured.changesSent() / seconds),
+                rate(measured, Counter.CHANGES_ACKED, seconds), Latency.of(window.changeAckLatency()),
+                rate(measured, Counter.CHANGES_DELIVERED, seconds), Latency.of(window.changeDeliveryLatency()),
+                sentByKind(finalCounts),
+                new ChangeDelivery(changeTally.sent(), changeTally.acked(), changeTally.expected(),
+                        changeTally.missing(), changeTally.surplus(), finalCounts.unansweredChanges(),
+                        changeTally.deliveriesOfUnacked()));
+        long allDeliveries = measured.get(Counter.DELIVERED) + measured.get(Counter.CHANGES_DELIVERED);
         return new Summary(runId, workload, seconds,
                 rate(measured, Counter.SENT, seconds), rate(measured, Counter.ACKED, seconds),
                 Latency.of(window.ackLatency()),
                 rate(measured, Counter.DELIVERED, seconds), Latency.of(window.deliveryLatency()),
+                changes, new Rate(allDeliveries, allDeliveries / seconds),
                 errors, correctness, flood, cost(window, measured, processes, memory));
+    }
+
+    private static Map<String, Long> sentByKind(Stats.Counts counts) {
+        Map<String, Long> kinds = new LinkedHashMap<>();
+        kinds.put("edits", counts.get(Counter.EDITS_SENT));
+        kinds.put("deletes", counts.get(Counter.DELETES_SENT));
+        kinds.put("reactionsAdded", counts.get(Counter.REACTIONS_ADDED));
+        kinds.put("reactionsRemoved", counts.get(Counter.REACTIONS_REMOVED));
+        return kinds;
     }
 
     private static Rate rate(Stats.Counts counts, Counter counter, double seconds) {
@@ -98,8 +140,10 @@ public record Summary(
             ProcessStats.Memory memory) {
         ProcessStats.CpuSample start = window.start().cpu();
         ProcessStats.CpuSample end = window.end().cpu();
-        long deliveries = measured.get(Counter.DELIVERED) + measured.get(Counter.FLOOD_DELIVERED);
-        long messages = measured.get(Counter.ACKED) + measured.get(Counter.FLOOD_ACKED);
+        long deliveries = measured.get(Counter.DELIVERED) + measured.get(Counter.CHANGES_DELIVERED)
+                + measured.get(Counter.FLOOD_DELIVERED);
+        long messages = measured.get(Counter.ACKED) + measured.get(Counter.CHANGES_ACKED)
+                + measured.get(Counter.FLOOD_ACKED);
         double seconds = window.seconds();
         long serverTicks = end.serverTicks() - start.serverTicks();
         long postgresTicks = end.postgresTicks() - start.postgresTicks();
@@ -128,27 +172,25 @@ public record Summary(
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
         Correctness c = correctness;
-        if (c.missing() > 0) {
-            problems.add(c.missing() + " deliveries of acked messages missing");
+        problem(problems, c.missing(), "deliveries of acked messages missing");
+        problem(problems, c.surplus(), "deliveries more than once to a stream");
+        problem(problems, c.duplicates(), "duplicate deliveries");
+        problem(problems, c.outOfOrder(), "out-of-order deliveries");
+        problem(problems, c.unrecognized() + c.otherRoom(), "events the bench did not send");
+        problem(problems, c.unanswered(), "sends never answered");
+        if (changes != null) {
+            ChangeDelivery d = changes.delivery();
+            problem(problems, d.missing(), "deliveries of acked changes missing");
+            problem(problems, d.surplus(), "deliveries of changes more than once to a stream");
+            problem(problems, d.unanswered(), "changes never answered");
         }
-        if (c.surplus() > 0) {
-            problems.add(c.surplus() + " deliveries more than once to a stream");
-        }
-        if (c.duplicates() > 0) {
-            problems.add(c.duplicates() + " duplicate deliveries");
-        }
-        if (c.outOfOrder() > 0) {
-            problems.add(c.outOfOrder() + " out-of-order deliveries");
-        }
-        if (c.unrecognized() > 0 || c.otherRoom() > 0) {
-            problems.add((c.unrecognized() + c.otherRoom()) + " events the bench did not send");
-        }
-        if (c.unanswered() > 0) {
-            problems.add(c.unanswered() + " sends never answered");
-        }
-        if (!errors.isEmpty()) {
-            problems.add(errors.values().stream().mapToLong(Long::longValue).sum() + " errors");
-        }
+        problem(problems, errors.values().stream().mapToLong(Long::longValue).sum(), "errors");
         return problems;
+    }
+
+    private static void problem(List<String> problems, long count, String what) {
+        if (count > 0) {
+            problems.add(count + " " + what);
+        }
     }
 }

@@ -14,6 +14,9 @@ import java.util.List;
  * @param rate total messages per second offered by the open-loop senders
  * @param ramp how long the offered rate takes to rise from 0 to {@code rate} at the start (within the warmup)
  * @param connections HTTP/2 connections to the chat addresses, shared by all streams
+ * @param changeShare the fraction (0..1) of each open-loop sender's operations that change a
+ *        message (edit, react, unreact, now and then delete; see {@link ChangeMix}) instead
+ *        of posting one
  */
 public record Workload(
         HostPort target,
@@ -31,6 +34,7 @@ public record Workload(
         Duration drain,
         int messageBytes,
         SendVia sendVia,
+        double changeShare,
         String userPrefix,
         int flooders,
         int floodWindow,
@@ -62,17 +66,18 @@ public record Workload(
         require(!warmup.isNegative() && !drain.isNegative(), "--warmup and --drain must not be negative");
         require(!ramp.isNegative() && ramp.compareTo(warmup) <= 0, "--ramp must be 0..--warmup");
         require(messageBytes >= 1 && messageBytes <= TEXT_MAX, "--message-bytes must be 1.." + TEXT_MAX);
+        require(changeShare >= 0 && changeShare <= 1, "--change-share must be 0..1");
         // usernames are <prefix>-<n>: 3-32 characters of [a-zA-Z0-9_.-]
         require(userPrefix.matches("[a-zA-Z0-9_.-]{1,20}"), "--user-prefix must be 1-20 characters of [a-zA-Z0-9_.-]");
         require(flooders >= 0, "--flooders must not be negative");
         require(floodWindow >= 1, "--flood-window must be at least 1");
     }
 
-    /** The small, quick workload of --smoke: a correctness check, not a measurement. */
+    /** The small, quick workload of --smoke: a correctness check, not a measurement; a fifth of it changes messages. */
     public static Workload smoke(HostPort target, List<HostPort> chat) {
         return new Workload(target, target, chat, 4, 5, 2, 5, 40, Duration.ZERO, 2, Duration.ofSeconds(2),
                 Duration.ofSeconds(5),
-                Duration.ofSeconds(10), 100, SendVia.STREAM, "bench", 0, 256, List.of(), null, null, true);
+                Duration.ofSeconds(10), 100, SendVia.STREAM, 0.2, "bench", 0, 256, List.of(), null, null, true);
     }
 
     int senders() {
@@ -90,9 +95,10 @@ public record Workload(
     }
 
     String describe() {
-        return String.format("%d rooms x %d members (%d connected, %d sending), %s msg/s offered via %s, "
+        return String.format("%d rooms x %d members (%d connected, %d sending), %s msg/s offered via %s%s, "
                         + "%d-byte texts, %d connection(s) to %s%s; warmup %s%s, measured %s",
                 rooms, members, connectedMembers, sendersPerRoom, Report.number(rate), sendVia.name().toLowerCase(),
+                changeShare == 0 ? "" : " (" + Report.number(100 * changeShare) + "% of them message changes)",
                 messageBytes, connections, chat, flooders == 0 ? "" : ", " + flooders + " flooder(s) in room 0",
                 Flags.format(warmup), ramp.isZero() ? "" : " (ramp " + Flags.format(ramp) + ")",
                 Flags.format(duration));

@@ -19,6 +19,7 @@ class FlagsTest {
         assertThat(workload.connectedMembers()).isEqualTo(8);
         assertThat(workload.rate()).isEqualTo(500);
         assertThat(workload.check()).isFalse();
+        assertThat(workload.changeShare()).as("only new messages unless asked").isZero();
         assertThat(Flags.parse(new String[] {"--connected-members", "0"}).connectedMembers())
                 .as("senders always hold a stream").isEqualTo(2);
     }
@@ -35,6 +36,17 @@ class FlagsTest {
         assertThat(workload.serverPids()).containsExactly(7L, 8L, 9L);
         assertThat(workload.warmup()).isEqualTo(Duration.ofMillis(500));
         assertThat(workload.check()).isTrue();
+        assertThat(workload.changeShare()).as("the smoke changes messages too").isEqualTo(0.2);
+        assertThat(Flags.parse(new String[] {"--smoke", "--change-share", "0"}).changeShare()).isZero();
+    }
+
+    @Test
+    void aChangeShareIsAFractionOfEachSendersOperations() {
+        assertThat(Flags.parse(new String[] {"--change-share", "0.3"}).changeShare()).isEqualTo(0.3);
+        assertThat(Flags.parse(new String[] {"--change-share", "1"}).changeShare()).isEqualTo(1);
+        assertThat(Flags.parse(new String[] {"--change-share", "0.3"}).describe()).contains("30% of them message changes");
+        assertThat(Flags.parse(new String[] {}).describe()).doesNotContain("changes");
+        assertThat(Flags.USAGE).contains("--change-share F");
     }
 
     @Test
@@ -55,7 +67,9 @@ class FlagsTest {
         for (List<String> args : List.of(List.of("--rooms"), List.of("--nope", "1"), List.of("--rate", "fast"),
                 List.of("--duration", "10"), List.of("--send-via", "carrier-pigeon"), List.of("--target", "host"),
                 List.of("--senders-per-room", "30"), List.of("--chat", "a:1,b:2", "--connections", "1"),
-                List.of("--ramp", "20s", "--warmup", "10s"))) {
+                List.of("--ramp", "20s", "--warmup", "10s"), List.of("--change-share", "1.5"),
+                List.of("--change-share", "-0.1"), List.of("--change-share", "some"),
+                List.of("--change-share", "NaN"))) {
             assertThatThrownBy(() -> Flags.parse(args.toArray(String[]::new)))
                     .as(args.toString())
                     .isInstanceOf(IllegalArgumentException.class)
@@ -78,6 +92,14 @@ class FlagsTest {
 
         assertThat(stamp.read(com.google.protobuf.ByteString.copyFromUtf8(text.clientId(due, 3, 9)))).isTrue();
         assertThat(stamp.sender).isEqualTo(3);
+        assertThat(stamp.change).isFalse();
+        String changeId = text.changeClientId(due, 4, 11);
+        assertThat(changeId).hasSizeLessThanOrEqualTo(64);
+        assertThat(stamp.read(com.google.protobuf.ByteString.copyFromUtf8(changeId))).isTrue();
+        assertThat(stamp.change).isTrue();
+        assertThat(stamp.sender).isEqualTo(4);
+        assertThat(stamp.n).isEqualTo(11);
+        assertThat(stamp.nanos).isEqualTo(due);
         assertThat(stamp.read(com.google.protobuf.ByteString.copyFromUtf8("hello"))).isFalse();
     }
 }

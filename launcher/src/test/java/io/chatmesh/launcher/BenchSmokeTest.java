@@ -16,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The benchmark's --smoke workload (bench/) against the whole embedded stack in this JVM
- * (loopback, free ports): setup through the edge, streams and sends on chat-service's own
- * port. Asserts correctness and that something was measured, never how fast.
+ * (loopback, free ports): setup through the edge, streams, sends and message changes (a fifth
+ * of the operations: edits, reactions, deletions) on chat-service's own port. Asserts
+ * correctness and that something was measured, never how fast.
  */
 class BenchSmokeTest {
 
@@ -25,7 +26,7 @@ class BenchSmokeTest {
     Path dataDir;
 
     @Test
-    void everyAckedMessageReachesEveryConnectedMemberOnceAndInOrder() throws Exception {
+    void everyAckedMessageAndChangeReachesEveryConnectedMemberOnceAndInOrder() throws Exception {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         Summary summary;
         try (Chatmesh stack = Chatmesh.start(LauncherSettings.forTests(dataDir))) {
@@ -45,6 +46,17 @@ class BenchSmokeTest {
         assertThat(delivery.outOfOrder()).as(printed).isZero();
         assertThat(delivery.unrecognized() + delivery.otherRoom()).as(printed).isZero();
         assertThat(delivery.unanswered()).as(printed).isZero();
+        Summary.Changes changes = summary.changes();
+        assertThat(changes).as(printed).isNotNull();
+        Summary.ChangeDelivery changeDelivery = changes.delivery();
+        assertThat(changeDelivery.acked()).as(printed).isPositive().isEqualTo(changeDelivery.sent());
+        assertThat(changeDelivery.expected()).as(printed).isEqualTo(changeDelivery.acked() * 5);
+        assertThat(changeDelivery.missing()).as(printed).isZero();
+        assertThat(changeDelivery.surplus()).as(printed).isZero();
+        assertThat(changeDelivery.unanswered()).as(printed).isZero();
+        assertThat(changes.sentByKind().get("edits")).as(printed).isPositive();
+        assertThat(changes.sentByKind().get("reactionsAdded")).as(printed).isPositive();
+        assertThat(changes.deliveryLatency().count()).as(printed).isPositive();
         assertThat(summary.errors()).as(printed).isEmpty();
         assertThat(summary.problems()).as(printed).isEmpty();
 

@@ -4,34 +4,35 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
- * Per message of the run: how many streams received it and whether its sender got an Ack;
- * one int each (deliveries in the low bits, the ack as a flag), in chunks that each sender
- * adds to as it sends, so recording is one atomic add and needs no lock. At the end, every
- * acked message should have reached every connected member of its room.
+ * Per numbered event of the run (a message; the run keeps a second ledger for message
+ * changes): how many streams received it and whether its sender got an Ack; one int each
+ * (deliveries in the low bits, the ack as a flag), in chunks that each sender adds to as it
+ * sends, so recording is one atomic add and needs no lock. At the end, every acked event
+ * should have reached every connected member of its room.
  */
-final class MessageLedger {
+final class DeliveryLedger {
 
     private static final int CHUNK_BITS = 12;
     private static final int CHUNK = 1 << CHUNK_BITS;
     private static final int ACKED = 1 << 30;
     private static final int DELIVERIES = ACKED - 1;
 
-    /** What became of the run's messages. */
+    /** What became of the run's messages (or changes). */
     record Tally(long sent, long acked, long expected, long missing, long surplus, long deliveriesOfUnacked) {}
 
     private final SenderLog[] senders;
 
-    MessageLedger(int senders) {
+    DeliveryLedger(int senders) {
         this.senders = new SenderLog[senders];
         Arrays.setAll(this.senders, i -> new SenderLog());
     }
 
-    /** The number of the sender's next message; called by whoever sends for it, one at a time. */
+    /** The number of the sender's next event; called by whoever sends for it, one at a time. */
     long next(int sender) {
         return senders[sender].next();
     }
 
-    /** Counts a delivery; false for a message this ledger never numbered. */
+    /** Counts a delivery; false for an event this ledger never numbered. */
     boolean delivered(int sender, long n) {
         return add(sender, n, 1);
     }
@@ -41,7 +42,8 @@ final class MessageLedger {
     }
 
     private boolean add(int sender, long n, int delta) {
-        if (sender < 0 || sender >= senders.length || n < 0) {
+        // n < count: numbered (the sender numbers an event before sending it)
+        if (sender < 0 || sender >= senders.length || n < 0 || n >= senders[sender].count) {
             return false;
         }
         AtomicIntegerArray[] chunks = senders[sender].chunks;
@@ -53,7 +55,7 @@ final class MessageLedger {
         return true;
     }
 
-    /** @param recipients per sender, how many streams should get each of its acked messages */
+    /** @param recipients per sender, how many streams should get each of its acked events */
     Tally tally(int[] recipients) {
         long sent = 0, acked = 0, expected = 0, missing = 0, surplus = 0, unacked = 0;
         for (int sender = 0; sender < senders.length; sender++) {
