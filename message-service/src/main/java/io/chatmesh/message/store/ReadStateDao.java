@@ -95,7 +95,9 @@ interface ReadStateDao {
      * counters and moves counted_seq to the newest of them. The counter rows are locked (in id
      * order) first, so folds racing on other instances count each message once; messages of a
      * room are stored in seq order, so those visible past counted_seq are exactly the ones not
-     * yet counted.
+     * yet counted. The ORDER BY keeps the lateral subquery from being flattened into a join,
+     * which the planner answered with a scan of all messages (100 ms at 300,000 rows) instead of
+     * a short range of (room_id, seq) per room.
      */
     @SqlUpdate("""
             WITH counted AS (
@@ -105,9 +107,11 @@ interface ReadStateDao {
                 FOR UPDATE
             ),
             fresh AS (
-                SELECT m.room_id, m.sender_id, m.seq
+                SELECT c.room_id, m.sender_id, m.seq
                 FROM counted c
-                JOIN messages m ON m.room_id = c.room_id AND m.seq > c.counted_seq
+                CROSS JOIN LATERAL (SELECT sender_id, seq FROM messages
+                                    WHERE room_id = c.room_id AND seq > c.counted_seq
+                                    ORDER BY seq) m
             ),
             senders AS (
                 INSERT INTO room_sender_counts AS s (room_id, sender_id, message_count)
