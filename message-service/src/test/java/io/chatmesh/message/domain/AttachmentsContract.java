@@ -260,6 +260,9 @@ public abstract class AttachmentsContract {
                     e -> assertThat(e.kind()).isEqualTo(ChatmeshException.Kind.NOT_FOUND));
             assertThat(shortWait.waitingDownloads()).isZero();
         }
+        try (Attachments noWait = new Attachments(attachmentStore(), blobStore(), LIMITS, Duration.ZERO, clock)) {
+            assertThat(noWait.download(bob, id, room::equals)).isCompletedExceptionally();
+        }
     }
 
     @Test
