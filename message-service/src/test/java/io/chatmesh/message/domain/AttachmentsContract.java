@@ -78,7 +78,9 @@ public abstract class AttachmentsContract {
 
     @AfterEach
     void closeAttachments() {
-        attachments.close();
+        if (attachments != null) { // null when a subclass skipped the test in setUp (no real MongoDB)
+            attachments.close();
+        }
     }
 
     @Test
