@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * another) has not stored it yet. One thread asks the store about every waiting attachment at
  * once, every {@link #CHECK_INTERVAL}, so waiting holds no caller's thread and costs one query per
  * interval however many wait. A wait ends with its value once a stored message carries the
- * attachment, NOT_FOUND once its bound passed, and is dropped when its caller cancels it.
+ * attachment, NOT_FOUND once its bound passed, and is dropped when its caller cancels it. What
+ * depends on a wait's future (the start of a download: opening the content, its first chunk) runs
+ * on that thread.
  */
 final class PostingWaits implements AutoCloseable {
 
@@ -62,7 +64,11 @@ final class PostingWaits implements AutoCloseable {
      */
     synchronized <T> CompletableFuture<T> await(String attachmentId, T value) {
         CompletableFuture<T> future = new CompletableFuture<>();
-        if (closed || bound.isZero() || waits.size() >= MAX_WAITS) {
+        if (closed) {
+            future.completeExceptionally(shuttingDown());
+            return future;
+        }
+        if (bound.isZero() || waits.size() >= MAX_WAITS) {
             future.completeExceptionally(notFound(attachmentId));
             return future;
         }
@@ -76,7 +82,7 @@ final class PostingWaits implements AutoCloseable {
         return waits.size();
     }
 
-    /** Ends every wait with UNAVAILABLE and stops the thread. */
+    /** Ends every wait, and refuses new ones, with UNAVAILABLE; stops the thread. */
     @Override
     public void close() {
         List<Wait> ended;
@@ -86,7 +92,7 @@ final class PostingWaits implements AutoCloseable {
             waits.clear();
         }
         timer.shutdownNow();
-        ended.forEach(w -> w.future().completeExceptionally(ChatmeshException.unavailable("shutting down")));
+        ended.forEach(w -> w.future().completeExceptionally(shuttingDown()));
     }
 
     /** Holding the lock. */
@@ -118,6 +124,10 @@ final class PostingWaits implements AutoCloseable {
         // completed outside the lock: what depends on a wait (the start of a download) runs here
         found.forEach(w -> w.posted().run());
         over.forEach(w -> w.future().completeExceptionally(notFound(w.attachmentId())));
+    }
+
+    private static ChatmeshException shuttingDown() {
+        return ChatmeshException.unavailable("shutting down");
     }
 
     private static ChatmeshException notFound(String attachmentId) {

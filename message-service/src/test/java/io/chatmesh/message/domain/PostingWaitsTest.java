@@ -2,11 +2,13 @@ package io.chatmesh.message.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chatmesh.platform.error.ChatmeshException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -42,7 +44,9 @@ class PostingWaitsTest {
 
         waits.close();
 
-        assertThat(waiting).isCompletedExceptionally();
+        assertThat(waiting).failsWithin(Duration.ZERO).withThrowableOfType(ExecutionException.class)
+                .havingCause().isInstanceOfSatisfying(ChatmeshException.class,
+                        e -> assertThat(e.kind()).isEqualTo(ChatmeshException.Kind.UNAVAILABLE));
         assertThat(waits.await("a2", "content")).isCompletedExceptionally();
         assertThat(waits.waiting()).isZero();
     }
