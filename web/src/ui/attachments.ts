@@ -3,7 +3,6 @@
 // SHA-256 checked at the end), and a message's attachments (image previews and download links,
 // both fetched with MessageService.DownloadAttachment over gRPC-Web).
 import { create } from "@bufbuild/protobuf";
-import { Code, ConnectError } from "@connectrpc/connect";
 import { SendMessageEventSchema } from "../gen/chatmesh/chat/v1/chat_service_pb.js";
 import type { Attachment } from "../gen/chatmesh/message/v1/message_pb.js";
 import { describe } from "../api/errors.js";
@@ -146,29 +145,17 @@ function attachmentItem(ctx: AppContext, attachment: Attachment): HTMLElement {
   return item;
 }
 
-/** Tries of a download answered NOT_FOUND, and the pause before the first retry (it doubles). */
-const NOT_STORED_YET_TRIES = 6;
-const NOT_STORED_YET_PAUSE_MS = 250;
-
 /**
- * The attachment's content, streamed from the server (metadata first, then chunks). A message
- * reaches the stream as soon as it is published, a moment before message-service has stored it
- * (docs/send-path.md), and until then its attachment is NOT_FOUND to others: asked again a few
- * times, with growing pauses.
+ * The attachment's content, streamed from the server (metadata first, then chunks). Asked for as
+ * soon as the message is shown, possibly before message-service has stored a live message: the
+ * server then waits until it has (docs/attachments.md), so no retry is needed.
  */
 async function download(ctx: AppContext, attachment: Attachment): Promise<Blob> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const chunks: Uint8Array<ArrayBuffer>[] = [];
-      for await (const part of ctx.clients.messages.downloadAttachment({ attachmentId: attachment.id })) {
-        if (part.part.case === "chunk") chunks.push(new Uint8Array(part.part.value));
-      }
-      return new Blob(chunks, { type: attachment.contentType });
-    } catch (err) {
-      if (!(err instanceof ConnectError) || err.code !== Code.NotFound || attempt >= NOT_STORED_YET_TRIES) throw err;
-      await new Promise((resolve) => setTimeout(resolve, NOT_STORED_YET_PAUSE_MS * 2 ** (attempt - 1)));
-    }
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
+  for await (const part of ctx.clients.messages.downloadAttachment({ attachmentId: attachment.id })) {
+    if (part.part.case === "chunk") chunks.push(new Uint8Array(part.part.value));
   }
+  return new Blob(chunks, { type: attachment.contentType });
 }
 
 function size(bytes: bigint): string {

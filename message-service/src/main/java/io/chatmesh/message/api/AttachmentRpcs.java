@@ -4,7 +4,6 @@ import io.chatmesh.message.domain.AttachmentUpload;
 import io.chatmesh.message.domain.Attachments;
 import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.client.MembershipClient;
-import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.error.Validation;
 import io.chatmesh.platform.time.ApiTimes;
 import io.chatmesh.proto.message.v1.DownloadAttachmentRequest;
@@ -18,15 +17,10 @@ import io.chatmesh.proto.message.v1.StartAttachmentUploadResponse;
 import io.chatmesh.proto.message.v1.UploadAttachmentChunkRequest;
 import io.chatmesh.proto.message.v1.UploadAttachmentChunkResponse;
 import io.grpc.stub.ServerCallStreamObserver;
-import java.io.InputStream;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The attachment RPCs of MessageService: validation and translation around {@link Attachments}. */
 final class AttachmentRpcs {
-
-    private static final Logger log = LoggerFactory.getLogger(AttachmentRpcs.class);
 
     static final int FILE_NAME_MAX = 255;
     static final int CONTENT_TYPE_MAX = 127;
@@ -114,22 +108,15 @@ final class AttachmentRpcs {
 
     /**
      * NOT_FOUND for anyone but the uploader and members of the room where the attachment was
-     * posted, so that ids reveal nothing; membership is asked only for posted attachments.
+     * posted, so that ids reveal nothing; membership is asked only for posted attachments and
+     * claimed ones whose message is on its way (a member's download of those waits for it, see
+     * {@link Attachments#download}).
      */
     void download(Principal caller, DownloadAttachmentRequest request,
             ServerCallStreamObserver<DownloadAttachmentResponse> call) {
         new Validation().id("attachment_id", request.getAttachmentId()).check();
-        Attachments.Download download = attachments.download(caller.userId(), request.getAttachmentId(),
-                roomId -> membership.check(caller, roomId).member());
-        InputStream content;
-        try {
-            content = download.content().open();
-        } catch (RuntimeException e) {
-            // removed between the lookup and now (a deleted message, the sweeper)
-            log.warn("attachment {} has no content: {}", request.getAttachmentId(), e.toString());
-            throw ChatmeshException.notFound("attachment " + request.getAttachmentId());
-        }
-        AttachmentDownload.start(download, content, call);
+        AttachmentDownload.start(request.getAttachmentId(), attachments.download(caller.userId(),
+                request.getAttachmentId(), roomId -> membership.check(caller, roomId).member()), call);
     }
 
     private static boolean plainFileName(String name) {

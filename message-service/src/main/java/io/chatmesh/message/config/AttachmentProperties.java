@@ -13,11 +13,12 @@ import org.springframework.util.unit.DataSize;
  * @param maxOpenUploads unfinished uploads per user
  * @param uploadTtl how long an upload lives after its last chunk, and an attachment after its finish, unless posted
  * @param sweepInterval how often expired uploads are removed
+ * @param postingWait how long a member's download of a claimed attachment waits for its message to be stored
  * @param directory where the filesystem blob store keeps content (SQL store); required there
  */
 @ConfigurationProperties(AttachmentProperties.PREFIX)
 public record AttachmentProperties(DataSize maxSize, DataSize maxChunkSize, Integer maxOpenUploads,
-        Duration uploadTtl, Duration sweepInterval, String directory) {
+        Duration uploadTtl, Duration sweepInterval, Duration postingWait, String directory) {
 
     public static final String PREFIX = "chatmesh.message.attachments";
 
@@ -27,6 +28,7 @@ public record AttachmentProperties(DataSize maxSize, DataSize maxChunkSize, Inte
         require(maxOpenUploads != null, "max-open-uploads");
         require(uploadTtl != null, "upload-ttl");
         require(sweepInterval != null && sweepInterval.isPositive(), "sweep-interval");
+        require(postingWait != null && !postingWait.isNegative(), "posting-wait");
     }
 
     public AttachmentLimits limits() {

@@ -1,8 +1,10 @@
 package io.chatmesh.message.domain;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Port: uploads and attachments' metadata (their content is in a {@link BlobStore}). Beside the
@@ -44,8 +46,8 @@ public interface AttachmentStore {
     /** Undoes {@link #claim} of a claim this client_id made (the rest of its send's claims failed). */
     void release(String id, String clientId, Instant expireTime);
 
-    /** Whether a message that is not deleted carries the attachment. */
-    boolean isPosted(String id);
+    /** Which of these attachments a stored message that is not deleted carries. */
+    Set<String> postedAmong(Collection<String> ids);
 
     /** Ids of the attachments the message carries (as stored with the message). */
     List<String> attachmentIdsOf(String messageId);

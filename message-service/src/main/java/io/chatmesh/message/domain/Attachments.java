@@ -4,6 +4,7 @@ import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.id.Ids;
 import java.io.InputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +27,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An upload or attachment the caller may not see is NOT_FOUND, exactly like one that does
  * not exist, so ids reveal nothing.
+ *
+ * <p>Owns a thread that checks on downloads waiting for their message to be stored
+ * ({@link #download}); {@link #close} stops it.
  */
-public final class Attachments {
+public final class Attachments implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Attachments.class);
     /** Expired uploads removed per store query of the sweep. */
@@ -44,13 +49,20 @@ public final class Attachments {
     private final AttachmentStore store;
     private final BlobStore blobs;
     private final AttachmentLimits limits;
+    private final PostingWaits postingWaits;
     private final Clock clock;
     private final Object[] locks = new Object[64];
 
-    public Attachments(AttachmentStore store, BlobStore blobs, AttachmentLimits limits, Clock clock) {
+    /**
+     * @param postingWait how long a download of a claimed attachment waits for the message that
+     *        posts it to be stored (zero: it does not wait)
+     */
+    public Attachments(AttachmentStore store, BlobStore blobs, AttachmentLimits limits, Duration postingWait,
+            Clock clock) {
         this.store = store;
         this.blobs = blobs;
         this.limits = limits;
+        this.postingWaits = new PostingWaits(store, postingWait);
         this.clock = clock;
         for (int i = 0; i < locks.length; i++) {
             locks[i] = new Object();
@@ -192,20 +204,44 @@ public final class Attachments {
 
     /**
      * An attachment to download: its uploader may, and members of its room once a message that is
-     * not deleted carries it ({@code memberOfRoom} is asked only then).
+     * not deleted carries it ({@code memberOfRoom} is asked only then, or while it is on its way).
      *
-     * @throws ChatmeshException NOT_FOUND for everything else, as for an unknown id
+     * <p>A send claims its attachments before its message is published, and the message reaches
+     * the members' streams a moment before it is stored here. So a member asking for a claimed
+     * attachment that no stored message carries yet waits (holding no thread) until one does, for
+     * at most the posting wait, and gets NOT_FOUND after it; membership is asked before the wait.
+     * Everything else is answered at once: the future is complete, or this throws.
+     *
+     * @return the download; cancelling the future ends a wait
+     * @throws ChatmeshException NOT_FOUND for everyone else, as for an unknown id
      */
-    public Download download(String callerId, String attachmentId, Predicate<String> memberOfRoom) {
+    public CompletableFuture<Download> download(String callerId, String attachmentId, Predicate<String> memberOfRoom) {
         AttachmentUpload upload = store.find(attachmentId).filter(AttachmentUpload::finished)
                 .orElseThrow(() -> notFound(attachmentId));
-        boolean allowed = upload.uploaderId().equals(callerId)
-                ? !expired(upload)
-                : store.isPosted(attachmentId) && memberOfRoom.test(upload.roomId());
-        if (!allowed) {
+        Download download = new Download(upload.attachment(), () -> blobs.open(attachmentId));
+        if (upload.uploaderId().equals(callerId)) {
+            if (expired(upload)) {
+                throw notFound(attachmentId);
+            }
+            return CompletableFuture.completedFuture(download);
+        }
+        boolean posted = store.postedAmong(List.of(attachmentId)).contains(attachmentId);
+        boolean onItsWay = !posted && upload.claimClientId() != null;
+        if (!(posted || onItsWay) || !memberOfRoom.test(upload.roomId())) {
             throw notFound(attachmentId);
         }
-        return new Download(upload.attachment(), () -> blobs.open(attachmentId));
+        return posted ? CompletableFuture.completedFuture(download) : postingWaits.await(attachmentId, download);
+    }
+
+    /** Downloads waiting for their attachment's message to be stored. */
+    public int waitingDownloads() {
+        return postingWaits.waiting();
+    }
+
+    /** Stops waiting: downloads still waiting end UNAVAILABLE. */
+    @Override
+    public void close() {
+        postingWaits.close();
     }
 
     /**

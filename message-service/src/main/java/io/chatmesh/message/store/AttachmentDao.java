@@ -5,12 +5,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -63,10 +65,10 @@ interface AttachmentDao {
     void release(@Bind("id") String id, @Bind("clientId") String clientId, @Bind("expiresAt") String expiresAt);
 
     @SqlQuery("""
-            SELECT EXISTS (SELECT 1 FROM message_attachments a JOIN messages m ON m.id = a.message_id
-                           WHERE a.attachment_id = :id AND m.deleted_at IS NULL)
+            SELECT DISTINCT a.attachment_id FROM message_attachments a JOIN messages m ON m.id = a.message_id
+            WHERE a.attachment_id IN (<ids>) AND m.deleted_at IS NULL
             """)
-    boolean isPosted(@Bind("id") String id);
+    List<String> postedAmong(@BindList("ids") Collection<String> ids);
 
     @SqlQuery("SELECT attachment_id FROM message_attachments WHERE message_id = :messageId ORDER BY position")
     List<String> attachmentIdsOf(@Bind("messageId") String messageId);

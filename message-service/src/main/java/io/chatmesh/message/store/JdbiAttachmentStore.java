@@ -5,8 +5,10 @@ import io.chatmesh.message.domain.AttachmentUpload;
 import io.chatmesh.platform.db.SqlObjects;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 
 /** {@link AttachmentStore} on PostgreSQL (table attachment_uploads), beside {@link JdbiMessageStore}. */
@@ -54,8 +56,8 @@ public final class JdbiAttachmentStore implements AttachmentStore {
     }
 
     @Override
-    public boolean isPosted(String id) {
-        return dao.isPosted(id);
+    public Set<String> postedAmong(Collection<String> ids) {
+        return ids.isEmpty() ? Set.of() : Set.copyOf(dao.postedAmong(ids));
     }
 
     @Override

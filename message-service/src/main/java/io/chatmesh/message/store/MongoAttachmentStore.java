@@ -12,9 +12,12 @@ import io.chatmesh.message.domain.AttachmentStore;
 import io.chatmesh.message.domain.AttachmentUpload;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
@@ -126,10 +129,18 @@ public final class MongoAttachmentStore implements AttachmentStore {
     }
 
     @Override
-    public boolean isPosted(String id) {
-        return messages.find(Filters.and(Filters.eq(MESSAGE_ATTACHMENT_ID, id),
+    public Set<String> postedAmong(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> posted = new HashSet<>();
+        messages.find(Filters.and(Filters.in(MESSAGE_ATTACHMENT_ID, ids),
                         Filters.exists(MessageDocuments.DELETE_TIME, false)))
-                .projection(Projections.include(ID)).limit(1).first() != null;
+                .projection(Projections.include(MESSAGE_ATTACHMENT_ID))
+                .forEach(message -> message.getList(MessageDocuments.ATTACHMENTS, Document.class, List.of())
+                        .forEach(a -> posted.add(a.getString(MessageDocuments.ATTACHMENT_ID))));
+        posted.retainAll(Set.copyOf(ids)); // the messages carry other attachments too
+        return posted;
     }
 
     @Override

@@ -1,13 +1,13 @@
 package io.chatmesh.message.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.chatmesh.message.MessageServiceTestSupport;
-import io.chatmesh.message.domain.Attachments;
 import io.chatmesh.platform.auth.BearerCallCredentials;
 import io.chatmesh.platform.id.Ids;
-import io.chatmesh.proto.message.internal.v1.AttachmentClaimServiceGrpc;
 import io.chatmesh.proto.message.internal.v1.ClaimAttachmentsRequest;
 import io.chatmesh.proto.message.v1.Attachment;
 import io.chatmesh.proto.message.v1.DownloadAttachmentRequest;
@@ -25,25 +25,20 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.io.ByteArrayOutputStream;
-import java.security.MessageDigest;
-import java.util.HexFormat;
-import java.util.Iterator;
+import java.time.Duration;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
-/** The attachment RPCs over real gRPC, on the SQL store with content in files. */
-class AttachmentGrpcTest extends MessageServiceTestSupport {
-
-    private static final int MIB = 1024 * 1024;
-
-    @Autowired
-    Attachments attachments;
+/**
+ * The attachment RPCs over real gRPC, on the SQL store with content in files. The posting wait is
+ * long here ({@link MessageServiceTestSupport}), so no wait of these tests ends by its bound;
+ * {@link AttachmentPostingWaitGrpcTest} has a short one.
+ */
+class AttachmentGrpcTest extends AttachmentGrpcTestSupport {
 
     @Test
     void anInterruptedUploadResumesFromItsCommittedSizeAndMembersDownloadItOncePosted() throws Exception {
@@ -221,47 +216,45 @@ class AttachmentGrpcTest extends MessageServiceTestSupport {
                 / AttachmentDownload.CHUNK_BYTES);
     }
 
-    private void upload(User user, String id, byte[] content, int from, int to) {
-        for (int offset = from; offset < to; offset += MIB) {
-            int end = Math.min(to, offset + MIB);
-            messages(user).uploadAttachmentChunk(UploadAttachmentChunkRequest.newBuilder().setUploadId(id)
-                    .setOffset(offset).setData(ByteString.copyFrom(content, offset, end - offset)).build());
-        }
+    /**
+     * The race a client meets: the send claimed the attachment and its message is live on the
+     * streams, but not stored yet when a member asks for it. The download waits for the real
+     * persister to store the message; a non-member, and a member asking for an unclaimed attachment,
+     * are refused meanwhile.
+     */
+    @Test
+    void aMembersDownloadAskedBeforeTheMessageIsStoredIsAnsweredOnceItIs() throws Exception {
+        User alice = newUser();
+        User bob = newUser();
+        User carol = newUser();
+        String room = newRoom(alice, bob);
+        byte[] content = bytes(MIB + 4_321);
+        String id = uploaded(alice, room, content);
+        Message message = claimedFor(alice, room, 1, id);
+
+        CompletableFuture<byte[]> bobs = downloadLater(bob, id, 60_000);
+        await().atMost(Duration.ofSeconds(30)).until(() -> attachments.waitingDownloads() > 0);
+        assertThat(codeOf(() -> download(carol, id))).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(codeOf(() -> download(bob, uploaded(alice, room, bytes(10))))).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(bobs).as("still waiting for the message").isNotDone();
+
+        publish(messageCreated(message));
+
+        assertThat(bobs.get(60, TimeUnit.SECONDS)).isEqualTo(content);
+        assertThat(download(bob, id)).isEqualTo(content);
     }
 
-    private Attachment finish(User user, String id, String sha256) {
-        return messages(user).finishAttachmentUpload(FinishAttachmentUploadRequest.newBuilder()
-                .setUploadId(id).setSha256(sha256).build()).getAttachment();
-    }
+    @Test
+    void aDownloadWhoseCallerGaveUpStopsWaiting() {
+        User alice = newUser();
+        User bob = newUser();
+        String room = newRoom(alice, bob);
+        String id = uploaded(alice, room, bytes(100));
+        claimedFor(alice, room, 1, id);
 
-    private byte[] download(User user, String id) {
-        Iterator<DownloadAttachmentResponse> parts = messages(user)
-                .downloadAttachment(DownloadAttachmentRequest.newBuilder().setAttachmentId(id).build());
-        DownloadAttachmentResponse first = parts.next();
-        assertThat(first.hasAttachment()).isTrue();
-        assertThat(first.getAttachment().getId()).isEqualTo(id);
-        ByteArrayOutputStream content = new ByteArrayOutputStream();
-        parts.forEachRemaining(part -> content.writeBytes(part.getChunk().toByteArray()));
-        return content.toByteArray();
-    }
+        CompletableFuture<byte[]> bobs = downloadLater(bob, id, 300);
 
-    private AttachmentClaimServiceGrpc.AttachmentClaimServiceBlockingStub claims(User user) {
-        return AttachmentClaimServiceGrpc.newBlockingStub(channel)
-                .withCallCredentials(BearerCallCredentials.of(user.token()))
-                .withDeadlineAfter(10, TimeUnit.SECONDS);
-    }
-
-    private static byte[] bytes(int size) {
-        byte[] data = new byte[size];
-        new Random(size).nextBytes(data);
-        return data;
-    }
-
-    private static String sha256(byte[] data) throws IllegalStateException {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        assertThat(Status.fromThrowable(catchThrowable(bobs::join)).getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+        await().atMost(Duration.ofSeconds(30)).until(() -> attachments.waitingDownloads() == 0);
     }
 }

@@ -1,7 +1,9 @@
 package io.chatmesh.message.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.id.Ids;
@@ -18,6 +20,9 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -64,10 +69,18 @@ public abstract class AttachmentsContract {
 
     @BeforeEach
     void setUp() {
-        attachments = new Attachments(attachmentStore(), blobStore(), LIMITS, clock);
+        // long enough that no wait of these tests ends by its bound unless it is meant to
+        attachments = new Attachments(attachmentStore(), blobStore(), LIMITS, Duration.ofMinutes(10), clock);
         alice = Ids.newId();
         bob = Ids.newId();
         room = Ids.newId();
+    }
+
+    @AfterEach
+    void closeAttachments() {
+        if (attachments != null) { // null when a subclass skipped the test in setUp (no real MongoDB)
+            attachments.close();
+        }
     }
 
     @Test
@@ -198,6 +211,75 @@ public abstract class AttachmentsContract {
     }
 
     @Test
+    void aMembersDownloadOfAClaimedAttachmentWaitsUntilItsMessageIsStored() throws IOException {
+        byte[] content = bytes(400);
+        String id = finished(alice, room, content);
+        attachments.claim(alice, room, "send-1", List.of(id));
+
+        // the message is on its way: live on the streams, not stored yet
+        CompletableFuture<Attachments.Download> download = attachments.download(bob, id, room::equals);
+        assertThat(download).isNotDone();
+        assertThat(attachments.waitingDownloads()).isEqualTo(1);
+
+        Message message = post(id, content);
+
+        assertThat(read(download)).isEqualTo(content);
+        assertThat(attachments.waitingDownloads()).isZero();
+        assertThat(attachmentStore().postedAmong(List.of(id, finished(alice, room, bytes(5)), Ids.newId())))
+                .containsExactly(id);
+        messageStore().applyChanges(List.of(new MessageChange.Deleted(room, message.id(), clock.now)));
+        assertThat(attachmentStore().postedAmong(List.of(id))).isEmpty();
+    }
+
+    @Test
+    void onlyMembersWaitForAClaimedAttachmentAndNobodyForAnUnclaimedOne() {
+        String claimed = finished(alice, room, bytes(10));
+        attachments.claim(alice, room, "send-1", List.of(claimed));
+        String unclaimed = finished(alice, room, bytes(20));
+        String unfinished = attachments.start(alice, room, "u", "a/b", 5, 0, 0).id();
+
+        // refused at once (the call throws rather than waiting), whatever the posting wait
+        assertThat(kindOf(() -> attachments.download(bob, claimed, roomId -> false)))
+                .isEqualTo(ChatmeshException.Kind.NOT_FOUND);
+        assertThat(kindOf(() -> attachments.download(bob, unclaimed, room::equals)))
+                .isEqualTo(ChatmeshException.Kind.NOT_FOUND);
+        assertThat(kindOf(() -> attachments.download(bob, unfinished, room::equals)))
+                .isEqualTo(ChatmeshException.Kind.NOT_FOUND);
+        assertThat(attachments.waitingDownloads()).isZero();
+    }
+
+    @Test
+    void aClaimedAttachmentWhoseMessageIsNeverStoredIsNotFoundOnceTheWaitIsOver() {
+        String id = finished(alice, room, bytes(10));
+        attachments.claim(alice, room, "send-1", List.of(id));
+        try (Attachments shortWait = new Attachments(attachmentStore(), blobStore(), LIMITS, Duration.ofMillis(100),
+                clock)) {
+            CompletableFuture<Attachments.Download> download = shortWait.download(bob, id, room::equals);
+
+            Throwable failure = catchThrowable(download::join);
+            assertThat(failure).isInstanceOf(CompletionException.class);
+            assertThat(failure.getCause()).isInstanceOfSatisfying(ChatmeshException.class,
+                    e -> assertThat(e.kind()).isEqualTo(ChatmeshException.Kind.NOT_FOUND));
+            assertThat(shortWait.waitingDownloads()).isZero();
+        }
+        try (Attachments noWait = new Attachments(attachmentStore(), blobStore(), LIMITS, Duration.ZERO, clock)) {
+            assertThat(noWait.download(bob, id, room::equals)).isCompletedExceptionally();
+        }
+    }
+
+    @Test
+    void aCancelledDownloadStopsWaiting() {
+        String id = finished(alice, room, bytes(10));
+        attachments.claim(alice, room, "send-1", List.of(id));
+        CompletableFuture<Attachments.Download> download = attachments.download(bob, id, room::equals);
+        assertThat(attachments.waitingDownloads()).isEqualTo(1);
+
+        download.cancel(false);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> attachments.waitingDownloads() == 0);
+    }
+
+    @Test
     void expiredUploadsAndUnpostedAttachmentsAreSweptWithTheirContentButClaimedOnesStay() {
         String unfinished = attachments.start(alice, room, "u", "a/b", 50, 0, 0).id();
         attachments.append(alice, unfinished, 0, bytes(20));
@@ -231,8 +313,8 @@ public abstract class AttachmentsContract {
         return attachments.finish(uploader, upload.id(), sha256(content)).id();
     }
 
-    private static byte[] read(Attachments.Download download) throws IOException {
-        try (InputStream in = download.content().open()) {
+    private static byte[] read(CompletableFuture<Attachments.Download> download) throws IOException {
+        try (InputStream in = download.join().content().open()) {
             return in.readAllBytes();
         }
     }
