@@ -18,30 +18,32 @@ import org.slf4j.LoggerFactory;
  * Posting messages, typing indicators and read receipts: the one path behind the chat stream
  * and the unary SendMessage.
  *
- * <p>A send first passes the sender's rate limit, then the idempotency check in memory: a
- * (sender, client_id) this instance answered recently gets the same answer at once, and one
- * still in flight shares its future. Everything else goes to the {@link SendPipeline}, where
- * the message log's unique (sender, client_id) key settles it for good, across retries,
- * restarts and instances.
+ * <p>A send whose (sender, client_id) is still in flight on this instance shares its future.
+ * Otherwise it passes the sender's rate limit — unless this instance answered that key
+ * recently: resends of answered sends are never limited — and goes to the {@link SendPipeline},
+ * where the message log's unique (sender, client_id) key settles it for good, across retries,
+ * restarts and instances (a resend is answered there with the logged message).
  */
 public final class Messaging {
 
     private static final Logger log = LoggerFactory.getLogger(Messaging.class);
     /**
-     * Recently answered sends kept in memory for quick retries (a client resending what it had
-     * in flight when its connection dropped); the log answers older ones. Bounded: at 2,500
-     * messages/s this is several seconds' worth, a few MB of heap.
+     * Keys of recently answered sends, so that a client resending what it had in flight when
+     * its connection dropped is not rate-limited. Keys only, not the answers (the log has
+     * those): 20,000 kept messages were ≈ 20 MB of old generation, enough to set off a G1
+     * marking cycle, with a ≈ 40 ms class-unloading pause, after nearly every young collection
+     * at 2,500 messages/s (docs/performance.md, "Memory").
      */
-    private static final int RECENT_SENDS = 20_000;
-    private static final Duration RECENT_SENDS_KEPT = Duration.ofMinutes(1);
+    private static final int ANSWERED_SENDS = 20_000;
+    private static final Duration ANSWERED_SENDS_KEPT = Duration.ofMinutes(1);
 
     private final RoomStore rooms;
     private final RoomEventPublisher events;
     private final SendPipeline pipeline;
     private final SendLimiter limiter;
     private final Clock clock;
-    private final Cache<String, Message> recentSends =
-            Caffeine.newBuilder().maximumSize(RECENT_SENDS).expireAfterWrite(RECENT_SENDS_KEPT).build();
+    private final Cache<String, Boolean> answeredSends =
+            Caffeine.newBuilder().maximumSize(ANSWERED_SENDS).expireAfterWrite(ANSWERED_SENDS_KEPT).build();
     private final ConcurrentMap<String, CompletableFuture<Message>> sendsInFlight = new ConcurrentHashMap<>();
 
     public Messaging(RoomStore rooms, RoomEventPublisher events, SendPipeline pipeline, SendLimiter limiter,
@@ -65,15 +67,13 @@ public final class Messaging {
      */
     public CompletableFuture<Message> send(String senderId, NewMessage message) {
         String key = senderId + '\n' + message.clientId();
-        Message answered = recentSends.getIfPresent(key);
-        if (answered != null) {
-            return CompletableFuture.completedFuture(answered);
-        }
         CompletableFuture<Message> inFlight = sendsInFlight.get(key);
         if (inFlight != null) {
             return inFlight;
         }
-        limiter.acquire(senderId);
+        if (answeredSends.getIfPresent(key) == null) {
+            limiter.acquire(senderId);
+        }
         CompletableFuture<Message> result = new CompletableFuture<>();
         inFlight = sendsInFlight.putIfAbsent(key, result);
         if (inFlight != null) {
@@ -82,7 +82,7 @@ public final class Messaging {
         try {
             pipeline.submit(new MessageLog.Post(senderId, message, Ids.newId(), now())).whenComplete((posted, failure) -> {
                 if (posted != null) {
-                    recentSends.put(key, posted);
+                    answeredSends.put(key, Boolean.TRUE);
                 }
                 sendsInFlight.remove(key, result);
                 if (failure != null) {
