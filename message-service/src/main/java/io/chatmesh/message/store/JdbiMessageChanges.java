@@ -5,13 +5,20 @@ import io.chatmesh.platform.db.SqlObjects;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Applies {@link MessageChange}s to the SQL tables: a run of changes in one transaction, each
- * stretch of consecutive changes of one kind as one JDBC batch (so the persister's run of
- * events costs a few round trips, not one per change), in the run's order.
+ * Applies {@link MessageChange}s to the SQL tables: a run of changes in one transaction, as a
+ * few JDBC batches whatever its size and however its kinds interleave. Changes of one message
+ * keep the run's order; changes of different messages touch different rows and commute. So the
+ * run is applied in rounds, each holding at most one change per message, and within a round
+ * each kind is one batch: a run naming each message once (the usual case) is at most four
+ * round trips. (Batching only stretches of one kind cost a round trip per two or three changes
+ * in a mixed run, and kept the persister, which the send path's acks wait for, busy.)
  */
 final class JdbiMessageChanges {
 
@@ -30,27 +37,36 @@ final class JdbiMessageChanges {
             return;
         }
         jdbi.useTransaction(handle -> {
-            int from = 0;
-            while (from < changes.size()) {
-                Kind kind = kindOf(changes.get(from));
-                int to = from + 1;
-                while (to < changes.size() && kindOf(changes.get(to)) == kind) {
-                    to++;
-                }
-                applyStretch(kind, changes.subList(from, to));
-                from = to;
+            for (List<MessageChange> round : rounds(changes)) {
+                Map<Kind, List<MessageChange>> byKind = new EnumMap<>(Kind.class);
+                round.forEach(change -> byKind.computeIfAbsent(kindOf(change), k -> new ArrayList<>()).add(change));
+                byKind.forEach(this::applyBatch);
             }
         });
     }
 
-    private void applyStretch(Kind kind, List<MessageChange> stretch) {
+    /** The run in rounds: a message's first change in the first round, its second in the second, and so on. */
+    static List<List<MessageChange>> rounds(List<MessageChange> changes) {
+        Map<String, Integer> changesSoFar = new HashMap<>();
+        List<List<MessageChange>> rounds = new ArrayList<>();
+        for (MessageChange change : changes) {
+            int round = changesSoFar.merge(change.messageId(), 1, Integer::sum) - 1;
+            if (round == rounds.size()) {
+                rounds.add(new ArrayList<>());
+            }
+            rounds.get(round).add(change);
+        }
+        return rounds;
+    }
+
+    private void applyBatch(Kind kind, List<MessageChange> batch) {
         List<String> roomIds = new ArrayList<>();
         List<String> messageIds = new ArrayList<>();
         List<String> texts = new ArrayList<>();
         List<String> users = new ArrayList<>();
         List<String> emojis = new ArrayList<>();
         List<String> times = new ArrayList<>();
-        for (MessageChange change : stretch) {
+        for (MessageChange change : batch) {
             roomIds.add(change.roomId());
             messageIds.add(change.messageId());
             switch (change) {

@@ -108,6 +108,30 @@ abstract class MessageChangeContract {
     }
 
     @Test
+    void aRunMixingKindsAndMessagesEndsAsIfAppliedOneByOne() {
+        Message first = stored(message(room, 1, alice, "first"));
+        Message second = stored(message(room, 2, alice, "second"));
+        Message third = stored(message(room, 3, alice, "third"));
+        store.applyChanges(List.of(
+                new MessageChange.Reacted(room, first.id(), bob, "👍", true, time(4)),
+                new MessageChange.Edited(room, second.id(), "second, edited", time(5)),
+                new MessageChange.Reacted(room, first.id(), bob, "👍", false, time(6)),
+                new MessageChange.Reacted(room, third.id(), carol, "🎉", true, time(7)),
+                new MessageChange.Edited(room, second.id(), "second, edited again", time(8)),
+                new MessageChange.Deleted(room, third.id(), time(9)),
+                new MessageChange.Reacted(room, first.id(), carol, "🎉", true, time(10)),
+                new MessageChange.Reacted(room, third.id(), bob, "👍", true, time(11))));
+
+        assertThat(store.get(first.id()).orElseThrow().reactions())
+                .containsExactly(new ReactionSummary("🎉", 1, List.of(carol)));
+        assertThat(store.get(second.id()).orElseThrow().text()).isEqualTo("second, edited again");
+        Message deleted = store.get(third.id()).orElseThrow();
+        assertThat(deleted.deleteTime()).isNotNull();
+        assertThat(deleted.text()).isEmpty();
+        assertThat(deleted.reactions()).isEmpty();
+    }
+
+    @Test
     void addingTwiceOrRemovingWhatIsNotThereIsIdempotent() {
         Message m = stored(message(room, 1, alice, "hi"));
         store.applyChanges(List.of(
