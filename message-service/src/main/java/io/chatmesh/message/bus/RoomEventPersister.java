@@ -14,7 +14,9 @@ import io.chatmesh.platform.error.Validation;
 import io.chatmesh.proto.chat.internal.v1.RoomEvent;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -23,9 +25,10 @@ import org.springframework.context.SmartLifecycle;
  * Persists what chat-service publishes on the room-events topic (durable group
  * chatmesh.message.persister-group, default message-persister): MessageCreated inserts the
  * message (a replay is a no-op); MessageEdited, MessageDeleted and ReactionChanged are applied
- * to the stored message ({@link MessageStore#applyChanges}, in their order, after the run's
- * inserts: a change always follows the message it changes in the room's sequence). The bus hands
- * over runs of events; a run's messages are stored with one insert, its changes in one batch.
+ * to the stored message (in their order, after the run's inserts: a change always follows the
+ * message it changes in the room's sequence). The bus hands over runs of events; a run's
+ * messages and changes are stored together ({@link MessageStore#storeRun}: one transaction on
+ * PostgreSQL, so one commit for the run, which the send path's acks wait for).
  *
  * <p>Every other kind is ignored: typing is never stored; membership lives in chat-service; read markers have
  * one writer, MessageService.MarkRead, whose ReceiptUpdated events only tell live sessions. A
@@ -78,7 +81,7 @@ public final class RoomEventPersister implements SmartLifecycle, EventBus.RunHan
         return SmartLifecycle.DEFAULT_PHASE - 1;
     }
 
-    /** Stores a run of events: all its new messages in one {@link MessageStore#insertAll}. */
+    /** Stores a run of events: its new messages and its changes in one {@link MessageStore#storeRun}. */
     @Override
     public void handleAll(List<EventBus.Event> events) {
         List<Message> created = new ArrayList<>();
@@ -103,18 +106,22 @@ public final class RoomEventPersister implements SmartLifecycle, EventBus.RunHan
                 log.warn("skipping room event {} of room {}: {}", event.getEventId(), event.getRoomId(), invalid.getMessage());
             }
         }
-        persist(created);
-        // a deleted message's files go with it: content and metadata, read before its references are
+        // a deleted message's files go with it, content and metadata: looked up before the deletion
+        // removes its references, or, for a message of this very run, taken from the message
+        Map<String, Message> createdById = new HashMap<>();
+        created.forEach(message -> createdById.put(message.id(), message));
         for (MessageChange change : changes) {
             if (change instanceof MessageChange.Deleted deleted) {
-                attachments.deleteAttachmentsOf(deleted.messageId(), List.of());
+                Message inRun = createdById.get(deleted.messageId());
+                attachments.deleteAttachmentsOf(deleted.messageId(),
+                        inRun == null ? List.of() : inRun.attachments().stream().map(Attachment::id).toList());
             }
         }
-        store.applyChanges(changes);
+        persist(created, changes);
     }
 
-    private void persist(List<Message> created) {
-        List<MessageStore.InsertOutcome> outcomes = store.insertAll(created);
+    private void persist(List<Message> created, List<MessageChange> changes) {
+        List<MessageStore.InsertOutcome> outcomes = store.storeRun(created, changes);
         for (int i = 0; i < created.size(); i++) {
             Message message = created.get(i);
             // chat-service assigns each seq once, so a clash is a bug upstream; retrying cannot fix it

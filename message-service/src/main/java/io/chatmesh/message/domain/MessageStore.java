@@ -44,6 +44,19 @@ public interface MessageStore {
      */
     void applyChanges(List<MessageChange> changes);
 
+    /**
+     * A run of room events as the persister gets it: its new messages ({@link #insertAll}), then
+     * its changes ({@link #applyChanges}), as one unit where the store can make it one (one
+     * transaction, one commit, on PostgreSQL).
+     *
+     * @return each message's outcome, in the given order
+     */
+    default List<InsertOutcome> storeRun(List<Message> messages, List<MessageChange> changes) {
+        List<InsertOutcome> outcomes = insertAll(messages);
+        applyChanges(changes);
+        return outcomes;
+    }
+
     Optional<Message> get(String messageId);
 
     /**

@@ -36,13 +36,16 @@ final class JdbiMessageChanges {
         if (changes.isEmpty()) {
             return;
         }
-        jdbi.useTransaction(handle -> {
-            for (List<MessageChange> round : rounds(changes)) {
-                Map<Kind, List<MessageChange>> byKind = new EnumMap<>(Kind.class);
-                round.forEach(change -> byKind.computeIfAbsent(kindOf(change), k -> new ArrayList<>()).add(change));
-                byKind.forEach(this::applyBatch);
-            }
-        });
+        jdbi.useTransaction(handle -> applyWith(dao, changes));
+    }
+
+    /** Applies the changes through {@code dao}, in the transaction of the handle it is attached to. */
+    static void applyWith(MessageChangeDao dao, List<MessageChange> changes) {
+        for (List<MessageChange> round : rounds(changes)) {
+            Map<Kind, List<MessageChange>> byKind = new EnumMap<>(Kind.class);
+            round.forEach(change -> byKind.computeIfAbsent(kindOf(change), k -> new ArrayList<>()).add(change));
+            byKind.forEach((kind, batch) -> applyBatch(dao, kind, batch));
+        }
     }
 
     /** The run in rounds: a message's first change in the first round, its second in the second, and so on. */
@@ -59,7 +62,7 @@ final class JdbiMessageChanges {
         return rounds;
     }
 
-    private void applyBatch(Kind kind, List<MessageChange> batch) {
+    private static void applyBatch(MessageChangeDao dao, Kind kind, List<MessageChange> batch) {
         List<String> roomIds = new ArrayList<>();
         List<String> messageIds = new ArrayList<>();
         List<String> texts = new ArrayList<>();

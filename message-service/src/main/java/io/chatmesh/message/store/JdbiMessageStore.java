@@ -30,8 +30,8 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class JdbiMessageStore implements MessageStore, AutoCloseable {
 
-    /** What the persister writes with: its prepared INSERT and the DAO, on one connection. */
-    private record Writer(MessageInserts inserts, MessageDao dao) {}
+    /** What the persister writes with: its prepared INSERT and the DAOs, on one connection. */
+    private record Writer(MessageInserts inserts, MessageDao dao, MessageChangeDao changes) {}
 
     private final Jdbi jdbi;
     private final MessageDao dao;
@@ -46,7 +46,8 @@ public final class JdbiMessageStore implements MessageStore, AutoCloseable {
         this.readState = SqlObjects.attachOnce(jdbi, ReadStateDao.class);
         Timer insertTimer = MessageInserts.timer(jdbi);
         this.writer = new DedicatedHandle<>(jdbi,
-                handle -> new Writer(new MessageInserts(handle, insertTimer), handle.attach(MessageDao.class)),
+                handle -> new Writer(new MessageInserts(handle, insertTimer), handle.attach(MessageDao.class),
+                        handle.attach(MessageChangeDao.class)),
                 handle -> {});
         this.changes = new JdbiMessageChanges(jdbi);
         this.unreadCounterFolds = new UnreadCounterFolds(jdbi, readState);
@@ -72,13 +73,23 @@ public final class JdbiMessageStore implements MessageStore, AutoCloseable {
      * writer, on a connection of its own (synchronized all the same).
      */
     @Override
-    public synchronized List<InsertOutcome> insertAll(List<Message> messages) {
-        if (messages.isEmpty()) {
+    public List<InsertOutcome> insertAll(List<Message> messages) {
+        return storeRun(messages, List.of());
+    }
+
+    /** The run's INSERT and its changes in one transaction on the persister's connection: one commit. */
+    @Override
+    public synchronized List<InsertOutcome> storeRun(List<Message> messages, List<MessageChange> changes) {
+        if (messages.isEmpty() && changes.isEmpty()) {
             return List.of();
         }
-        boolean withAttachments = messages.stream().anyMatch(m -> !m.attachments().isEmpty());
-        List<InsertOutcome> outcomes = withAttachments ? writer.inTransaction(w -> insert(w, messages))
-                : writer.withAttached(w -> insert(w, messages));
+        boolean oneStatement = changes.isEmpty() && messages.stream().allMatch(m -> m.attachments().isEmpty());
+        List<InsertOutcome> outcomes = oneStatement ? writer.withAttached(w -> insert(w, messages))
+                : writer.inTransaction(w -> {
+                    List<InsertOutcome> inserted = messages.isEmpty() ? List.of() : insert(w, messages);
+                    JdbiMessageChanges.applyWith(w.changes(), changes);
+                    return inserted;
+                });
         unreadCounterFolds.touched(messages.stream().map(Message::roomId).collect(Collectors.toSet()));
         return outcomes;
     }

@@ -6,8 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.chatmesh.message.MessageServiceTestSupport;
+import io.chatmesh.message.bus.RoomEventPersister;
+import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.auth.BearerCallCredentials;
 import io.chatmesh.platform.id.Ids;
+import io.chatmesh.proto.chat.internal.v1.RoomEvent;
+import io.chatmesh.proto.chat.v1.MessageDeleted;
 import io.chatmesh.proto.message.internal.v1.ClaimAttachmentsRequest;
 import io.chatmesh.proto.message.v1.Attachment;
 import io.chatmesh.proto.message.v1.DownloadAttachmentRequest;
@@ -32,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The attachment RPCs over real gRPC, on the SQL store with content in files. The posting wait is
@@ -39,6 +44,9 @@ import org.junit.jupiter.api.Test;
  * {@link AttachmentPostingWaitGrpcTest} has a short one.
  */
 class AttachmentGrpcTest extends AttachmentGrpcTestSupport {
+
+    @Autowired
+    RoomEventPersister persister;
 
     @Test
     void anInterruptedUploadResumesFromItsCommittedSizeAndMembersDownloadItOncePosted() throws Exception {
@@ -90,6 +98,31 @@ class AttachmentGrpcTest extends AttachmentGrpcTestSupport {
         attachments.deleteAttachmentsOf(message.getId(), List.of());
         assertThat(codeOf(() -> download(bob, id))).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(codeOf(() -> download(alice, id))).isEqualTo(Status.Code.NOT_FOUND);
+    }
+
+    @Test
+    void aMessageDeletedInTheRunThatStoresItTakesItsAttachmentsWithIt() {
+        User alice = newUser();
+        User bob = newUser();
+        String room = newRoom(alice, bob);
+        byte[] content = bytes(1000);
+        String id = uploaded(alice, room, content);
+        Message message = claimedFor(alice, room, 1, id);
+        RoomEvent deleted = RoomEvent.newBuilder().setEventId(Ids.newId()).setRoomId(room)
+                .setMessageDeleted(MessageDeleted.newBuilder().setRoomId(room).setMessageId(message.getId())
+                        .setSeq(message.getSeq()).setDeleteTime(message.getCreateTime()))
+                .build();
+
+        // one run, as the bus hands over a burst: the message and its deletion
+        persister.handleAll(List.of(new EventBus.Event(room, messageCreated(message).toByteArray()),
+                new EventBus.Event(room, deleted.toByteArray())));
+
+        assertThat(codeOf(() -> download(bob, id))).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(codeOf(() -> download(alice, id))).isEqualTo(Status.Code.NOT_FOUND);
+        Message tombstone = messages(bob).listMessages(ListMessagesRequest.newBuilder().setRoomId(room).build())
+                .getMessages(0);
+        assertThat(tombstone.hasDeleteTime()).isTrue();
+        assertThat(tombstone.getAttachmentsList()).isEmpty();
     }
 
     @Test

@@ -108,6 +108,25 @@ abstract class MessageChangeContract {
     }
 
     @Test
+    void aRunStoresItsMessagesThenItsChangesWhichMayNameThem() {
+        Message stored = stored(message(room, 1, alice, "stored before"));
+        Message first = message(room, 2, alice, "first");
+        Message second = message(room, 3, bob, "second");
+        List<MessageStore.InsertOutcome> outcomes = store.storeRun(List.of(first, second, stored), List.of(
+                new MessageChange.Edited(room, first.id(), "first, edited", time(4)),
+                new MessageChange.Deleted(room, second.id(), time(5)),
+                new MessageChange.Reacted(room, stored.id(), carol, "👍", true, time(6))));
+
+        assertThat(outcomes).containsExactly(MessageStore.InsertOutcome.INSERTED, MessageStore.InsertOutcome.INSERTED,
+                MessageStore.InsertOutcome.DUPLICATE);
+        assertThat(store.get(first.id()).orElseThrow().text()).isEqualTo("first, edited");
+        assertThat(store.get(second.id()).orElseThrow().deleteTime()).isEqualTo(time(5));
+        assertThat(store.get(stored.id()).orElseThrow().reactions())
+                .containsExactly(new ReactionSummary("👍", 1, List.of(carol)));
+        assertThat(store.storeRun(List.of(), List.of())).isEmpty();
+    }
+
+    @Test
     void aRunMixingKindsAndMessagesEndsAsIfAppliedOneByOne() {
         Message first = stored(message(room, 1, alice, "first"));
         Message second = stored(message(room, 2, alice, "second"));
