@@ -82,10 +82,14 @@ interface ReadStateDao {
             """)
     List<RoomUnread> unread(@Bind("userId") String userId, @Bind("roomIds") String[] roomIds);
 
-    /** A counter row at 0 for each room that has none, so that {@link #foldCounters} can lock it. */
+    /**
+     * A counter row at 0 for each room that has none, so that {@link #foldCounters} can lock it;
+     * in room id order, like the lock, so that folds of two instances cannot deadlock.
+     */
     @SqlUpdate("""
             INSERT INTO room_message_counts (room_id, message_count, counted_seq)
             SELECT room_id, 0, 0 FROM unnest(CAST(:roomIds AS text[])) AS r (room_id)
+            ORDER BY room_id
             ON CONFLICT (room_id) DO NOTHING
             """)
     void createCounters(@Bind("roomIds") String[] roomIds);
