@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** UserService's presence RPCs: validation and translation around {@link PresenceDirectory}. */
@@ -69,8 +70,14 @@ final class PresenceCalls {
         OutboundQueue<WatchPresenceResponse> queue = new OutboundQueue<>(response, WATCH_QUEUE_CAPACITY);
         ExecutorService checks = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("watch-presence").factory());
         AtomicReference<Runnable> stopListening = new AtomicReference<>(() -> { });
+        AtomicBoolean watchEnded = new AtomicBoolean();
         Runnable end = () -> {
-            checks.shutdownNow();
+            watchEnded.set(true);
+            // shutdown, not shutdownNow: interrupting a check in the middle of a query closes its
+            // pooled database connection (a virtual thread's socket closes on interrupt), which
+            // logged a stack trace whenever a client closed its watch; checks already queued see
+            // `watchEnded` and return at once
+            checks.shutdown();
             stopListening.get().run();
         };
         response.setOnCancelHandler(end::run);
@@ -83,7 +90,7 @@ final class PresenceCalls {
                 }
                 try {
                     checks.execute(() -> {
-                        if (queue.isClosed()) {
+                        if (watchEnded.get() || queue.isClosed()) {
                             end.run();
                         } else if (presence.maySee(caller, changed.userId())) {
                             queue.offer(message(changed));
@@ -93,7 +100,7 @@ final class PresenceCalls {
                     // the stream ended meanwhile; its listener is being removed
                 }
             }));
-            if (checks.isShutdown()) {
+            if (watchEnded.get()) {
                 end.run();
                 return;
             }
