@@ -1,7 +1,6 @@
 package io.chatmesh.message.store;
 
 import io.chatmesh.message.domain.MessageChange;
-import io.chatmesh.platform.db.SqlObjects;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -9,10 +8,9 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.jdbi.v3.core.Jdbi;
 
 /**
- * Applies {@link MessageChange}s to the SQL tables: a run of changes in one transaction, as a
+ * Applies {@link MessageChange}s to the SQL tables, in the persister's transaction, as a
  * few JDBC batches whatever its size and however its kinds interleave. Changes of one message
  * keep the run's order; changes of different messages touch different rows and commute. So the
  * run is applied in rounds, each holding at most one change per message, and within a round
@@ -24,20 +22,7 @@ final class JdbiMessageChanges {
 
     private enum Kind { EDIT, DELETE, ADD_REACTION, REMOVE_REACTION }
 
-    private final Jdbi jdbi;
-    private final MessageChangeDao dao;
-
-    JdbiMessageChanges(Jdbi jdbi) {
-        this.jdbi = jdbi;
-        this.dao = SqlObjects.attachOnce(jdbi, MessageChangeDao.class);
-    }
-
-    void apply(List<MessageChange> changes) {
-        if (changes.isEmpty()) {
-            return;
-        }
-        jdbi.useTransaction(handle -> applyWith(dao, changes));
-    }
+    private JdbiMessageChanges() {}
 
     /** Applies the changes through {@code dao}, in the transaction of the handle it is attached to. */
     static void applyWith(MessageChangeDao dao, List<MessageChange> changes) {

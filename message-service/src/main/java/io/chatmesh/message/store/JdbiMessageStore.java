@@ -37,7 +37,6 @@ public final class JdbiMessageStore implements MessageStore, AutoCloseable {
     private final MessageDao dao;
     private final ReadStateDao readState;
     private final DedicatedHandle<Writer> writer;
-    private final JdbiMessageChanges changes;
     private final UnreadCounterFolds unreadCounterFolds;
 
     public JdbiMessageStore(Jdbi jdbi) {
@@ -49,7 +48,6 @@ public final class JdbiMessageStore implements MessageStore, AutoCloseable {
                 handle -> new Writer(new MessageInserts(handle, insertTimer), handle.attach(MessageDao.class),
                         handle.attach(MessageChangeDao.class)),
                 handle -> {});
-        this.changes = new JdbiMessageChanges(jdbi);
         this.unreadCounterFolds = new UnreadCounterFolds(jdbi, readState);
     }
 
@@ -63,7 +61,7 @@ public final class JdbiMessageStore implements MessageStore, AutoCloseable {
 
     @Override
     public void applyChanges(List<MessageChange> changes) {
-        this.changes.apply(changes);
+        storeRun(List.of(), changes);
     }
 
     /**

@@ -98,8 +98,8 @@ interface ReadStateDao {
      * Adds the messages stored after each room's counted_seq to the room's and their senders'
      * counters and moves counted_seq to the newest of them. The counter rows are locked (in id
      * order) first, so folds racing on other instances count each message once; messages of a
-     * room are stored in seq order, so those visible past counted_seq are exactly the ones not
-     * yet counted. The ORDER BY keeps the lateral subquery from being flattened into a join,
+     * room are stored in seq order, so those visible past counted_seq are exactly the ones still
+     * to be counted. The ORDER BY keeps the lateral subquery from being flattened into a join,
      * which the planner answered with a scan of all messages (100 ms at 300,000 rows) instead of
      * a short range of (room_id, seq) per room.
      */
