@@ -6,6 +6,7 @@ import io.chatmesh.chat.domain.LogEntry;
 import io.chatmesh.chat.domain.Message;
 import io.chatmesh.chat.domain.MessageLog;
 import io.chatmesh.platform.db.DedicatedHandle;
+import io.chatmesh.platform.db.HotStatements;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -35,8 +36,11 @@ public final class JdbiMessageLog implements MessageLog, AutoCloseable {
         Function<Handle, Attached> attach = handle ->
                 new Attached(new MessageLogStatements(handle, timers), handle.attach(MessageLogDao.class),
                         handle.attach(ChangeLogDao.class));
-        this.appends = new DedicatedHandle<>(jdbi, attach, handle -> {});
-        this.relays = new DedicatedHandle<>(jdbi, attach, handle -> handle.execute("SET synchronous_commit = off"));
+        this.appends = new DedicatedHandle<>(jdbi, attach, HotStatements::setUpSession);
+        this.relays = new DedicatedHandle<>(jdbi, attach, handle -> {
+            HotStatements.setUpSession(handle);
+            handle.execute("SET synchronous_commit = off");
+        });
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.chatmesh.message.domain.PageDirection;
 import io.chatmesh.message.domain.ReactionSummary;
 import io.chatmesh.message.domain.RoomUnread;
 import io.chatmesh.platform.db.DedicatedHandle;
+import io.chatmesh.platform.db.HotStatements;
 import io.chatmesh.platform.db.SqlObjects;
 import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ public final class JdbiMessageStore implements MessageStore, AutoCloseable {
         this.writer = new DedicatedHandle<>(jdbi,
                 handle -> new Writer(new MessageInserts(handle, insertTimer), handle.attach(MessageDao.class),
                         handle.attach(MessageChangeDao.class)),
-                handle -> {});
+                HotStatements::setUpSession);
         this.unreadCounterFolds = new UnreadCounterFolds(jdbi, readState);
     }
 

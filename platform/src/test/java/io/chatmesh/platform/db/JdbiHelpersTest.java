@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -132,5 +134,47 @@ class JdbiHelpersTest {
             assertThat(dedicated.withAttached(ItemDao::synchronousCommit)).isEqualTo("off");
             assertThat(attached).hasValue(2);
         }
+    }
+
+    @Test
+    void aHotSessionReusesOneGenericPlanThatLooksRowsUpByKey() {
+        jdbi.useHandle(handle -> handle.execute(
+                "INSERT INTO items SELECT i, 'item ' || i FROM generate_series(1, 1000) i; ANALYZE items"));
+        String lookup = "SELECT name FROM items WHERE id = ANY(?) ORDER BY id";
+        try (DedicatedHandle<PreparedStatement> dedicated = new DedicatedHandle<>(jdbi,
+                handle -> HotStatements.prepare(handle.getConnection(), lookup), HotStatements::setUpSession)) {
+            for (int run = 0; run < 20; run++) {
+                List<String> names = dedicated.withAttached(statement -> rows(statement, () -> {
+                    statement.setArray(1, statement.getConnection().createArrayOf("bigint", new Long[] {1L, 500L, 999L}));
+                    return statement.executeQuery();
+                }));
+                assertThat(names).containsExactly("item 1", "item 500", "item 999");
+            }
+
+            // planned once, generically: by default PostgreSQL would plan this statement again on
+            // every run, its generic plan looking dearer than its custom ones
+            List<String> prepared = dedicated.withAttached(statement -> rows(statement, () -> statement.getConnection()
+                    .createStatement().executeQuery("SELECT name || ' ' || generic_plans || '/' || custom_plans"
+                            + " FROM pg_prepared_statements WHERE statement = '" + lookup.replace("?", "$1") + "'")));
+            assertThat(prepared).singleElement().satisfies(counts -> assertThat(counts).doesNotContain(" 0/").endsWith("/0"));
+            String name = prepared.getFirst().split(" ")[0];
+            List<String> plan = dedicated.withAttached(statement -> rows(statement, () -> statement.getConnection()
+                    .createStatement().executeQuery("EXPLAIN EXECUTE \"" + name + "\"('{1,500,999}')")));
+            assertThat(plan).anySatisfy(line -> assertThat(line).contains("Index Scan using items_pkey"))
+                    .noneSatisfy(line -> assertThat(line).contains("Seq Scan"));
+        }
+    }
+
+    /** The first column of every row {@code query} returns. */
+    private static List<String> rows(PreparedStatement statement, HotStatements.JdbcWork<ResultSet> query) {
+        return HotStatements.run(JdbiStatementMetrics.timer(jdbi, "test"), () -> {
+            List<String> values = new ArrayList<>();
+            try (ResultSet rows = query.run()) {
+                while (rows.next()) {
+                    values.add(rows.getString(1));
+                }
+            }
+            return values;
+        });
     }
 }
