@@ -218,7 +218,7 @@ public final class InProcessEventBus implements EventBus {
                     for (EventHandler handler : live) {
                         try {
                             handler.handle(event.key(), event.payload());
-                        } catch (Exception e) {
+                        } catch (Exception | Error e) {
                             // A live subscriber's trouble is its own; the event is accepted.
                             log.warn("live subscriber of {} failed on an event", name, e);
                         }

@@ -72,7 +72,9 @@ final class RunDispatcher<T> {
             }
             try {
                 deliver.accept(run);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // The thread outlives any one run: without it the topic would stop for good (an
+                // OutOfMemoryError of direct buffers under overload once ended a live dispatcher).
                 log.error("dispatching a run on {} failed", thread.getName(), e);
             }
             run.clear();

@@ -7,6 +7,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.grpc.server.autoconfigure.GrpcServerFactoryAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.grpc.server.ServerBuilderCustomizer;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Limits of every chatmesh gRPC server, so that more load than it can serve turns into
@@ -18,6 +19,13 @@ import org.springframework.grpc.server.ServerBuilderCustomizer;
  * clients as HTTP/2's SETTINGS_MAX_CONCURRENT_STREAMS: a client that has that many calls open
  * on a connection waits for one to finish (gRPC clients queue the call) before it opens more.
  * A chat stream counts as one call for as long as it is open.
+ *
+ * <p>{@code chatmesh.grpc.flow-control-window} (default 1 MB, gRPC's own) is how many bytes a
+ * client may send on one call before the server has read them (HTTP/2's window). A client that
+ * sends faster than its calls are served stops there instead of having the server buffer its
+ * frames; chat-service, whose stream events are small, sets 64 KB (an overload run with 1 MB
+ * windows left its JVM out of direct buffer memory), while a service taking 1 MB attachment
+ * chunks keeps the large window, one round trip per chunk.
  */
 @AutoConfiguration(before = GrpcServerFactoryAutoConfiguration.class)
 @ConditionalOnClass(NettyServerBuilder.class)
@@ -25,7 +33,9 @@ public class GrpcServerLimitsAutoConfiguration {
 
     @Bean
     ServerBuilderCustomizer<NettyServerBuilder> chatmeshServerLimits(
-            @Value("${chatmesh.grpc.max-concurrent-calls-per-connection:1000}") int maxConcurrentCalls) {
-        return builder -> builder.maxConcurrentCallsPerConnection(maxConcurrentCalls);
+            @Value("${chatmesh.grpc.max-concurrent-calls-per-connection:1000}") int maxConcurrentCalls,
+            @Value("${chatmesh.grpc.flow-control-window:1MB}") DataSize flowControlWindow) {
+        return builder -> builder.maxConcurrentCallsPerConnection(maxConcurrentCalls)
+                .flowControlWindow(Math.toIntExact(flowControlWindow.toBytes()));
     }
 }

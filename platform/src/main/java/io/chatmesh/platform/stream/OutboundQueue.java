@@ -8,6 +8,8 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The outbound side of one server stream: any thread may {@link #offer} events; they are
@@ -23,8 +25,14 @@ public final class OutboundQueue<T> {
     /** Status a slow consumer's stream is closed with. */
     public static final Status SLOW_CONSUMER =
             Status.RESOURCE_EXHAUSTED.withDescription("SLOW_CONSUMER: outbound queue overflowed");
+    /** Status a stream is ended with when the server has no memory left to write to it. */
+    public static final Status OUT_OF_BUFFERS =
+            Status.RESOURCE_EXHAUSTED.withDescription("OVERLOADED: no memory to write the stream's next event");
     /** Streams dropped for reading too slowly (Micrometer's global registry, which the service's joins). */
     private static final Counter SLOW_CONSUMERS = Metrics.counter("chatmesh.streams.slow.consumers");
+    /** Streams ended because an event could not be written (no buffer memory). */
+    private static final Counter WRITE_FAILURES = Metrics.counter("chatmesh.streams.write.failures");
+    private static final Logger log = LoggerFactory.getLogger(OutboundQueue.class);
 
     private final ServerCallStreamObserver<T> observer;
     private final int capacity;
@@ -96,10 +104,29 @@ public final class OutboundQueue<T> {
                 pending.clear();
                 closed.set(true);
                 return;
+            } catch (OutOfMemoryError e) {
+                // The transport could not get a buffer for the event (direct memory runs out
+                // under overload): this stream ends, and the thread writing it, often the fan-out
+                // serving every stream, goes on.
+                abandon(e);
+                return;
             }
             missed = drainRequests.addAndGet(-missed);
             if (missed == 0) {
                 return;
+            }
+        }
+    }
+
+    private void abandon(OutOfMemoryError cause) {
+        pending.clear();
+        if (closed.compareAndSet(false, true)) {
+            WRITE_FAILURES.increment();
+            log.warn("ended a stream: no memory to write its next event ({})", cause.getMessage());
+            try {
+                observer.onError(OUT_OF_BUFFERS.asRuntimeException());
+            } catch (RuntimeException | OutOfMemoryError again) {
+                // nothing more can be sent on it; the client's deadline or keepalive ends it
             }
         }
     }

@@ -152,6 +152,23 @@ class InProcessEventBusTest {
     }
 
     @Test
+    void aLiveSubscriberOutOfMemoryOnOneEventDoesNotStopTheTopic() throws InterruptedException {
+        try (InProcessEventBus bus = new InProcessEventBus()) {
+            List<String> got = new CopyOnWriteArrayList<>();
+            bus.subscribeLive("t", (key, payload) -> {
+                if (key.equals("first")) {
+                    throw new OutOfMemoryError("Cannot reserve 2097152 bytes of direct buffer memory");
+                }
+                got.add(key);
+            });
+            assertThat(bus.publish("t", "first", bytes("1"))).succeedsWithin(WAIT);
+            assertThat(bus.publish("t", "second", bytes("2"))).succeedsWithin(WAIT);
+            await(() -> got.contains("second"));
+            assertThat(got).containsExactly("second");
+        }
+    }
+
+    @Test
     void closingASubscriptionStopsDeliveryAndAGroupSubscribesOnce() {
         try (InProcessEventBus bus = new InProcessEventBus()) {
             List<String> got = new CopyOnWriteArrayList<>();

@@ -17,6 +17,8 @@ class OutboundQueueTest {
         boolean cancelled;
         Runnable onReady = () -> {};
         Status closedWith;
+        /** Events whose write fails as a transport out of direct buffer memory does. */
+        String unwritable;
 
         void becomeReady() {
             ready = true;
@@ -31,7 +33,12 @@ class OutboundQueueTest {
         @Override public void request(int count) {}
         @Override public void setMessageCompression(boolean enable) {}
         @Override public void disableAutoInboundFlowControl() {}
-        @Override public void onNext(String value) { written.add(value); }
+        @Override public void onNext(String value) {
+            if (value.equals(unwritable)) {
+                throw new OutOfMemoryError("Cannot reserve 2097152 bytes of direct buffer memory");
+            }
+            written.add(value);
+        }
         @Override public void onError(Throwable t) { closedWith = Status.fromThrowable(t); }
         @Override public void onCompleted() { closedWith = Status.OK; }
     }
@@ -93,5 +100,21 @@ class OutboundQueueTest {
         queue.offer("a");
         assertThat(stream.written).isEmpty();
         assertThat(queue.isClosed()).isTrue();
+    }
+
+    @Test
+    void aStreamWhoseEventCannotBeWrittenEndsAndTheWritingThreadGoesOn() {
+        FakeStream stream = new FakeStream();
+        OutboundQueue<String> queue = new OutboundQueue<>(stream, 10);
+        stream.unwritable = "b";
+
+        assertThat(queue.offer("a")).isTrue();
+        queue.offer("b"); // must not throw at the fan-out thread that offers it
+
+        assertThat(stream.written).containsExactly("a");
+        assertThat(queue.isClosed()).isTrue();
+        assertThat(stream.closedWith.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(queue.offer("c")).isFalse();
+        assertThat(stream.written).containsExactly("a");
     }
 }
