@@ -2,10 +2,14 @@ package io.chatmesh.platform.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import io.chatmesh.platform.auth.AuthPolicy;
 import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
 import io.chatmesh.proto.chat.v1.ClientEvent;
 import io.chatmesh.proto.chat.v1.ServerEvent;
+import io.chatmesh.proto.message.v1.DownloadAttachmentRequest;
+import io.chatmesh.proto.message.v1.DownloadAttachmentResponse;
+import io.chatmesh.proto.message.v1.MessageServiceGrpc;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -15,21 +19,26 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
 import org.springframework.grpc.server.service.GrpcService;
 
 /**
- * A client cannot make the server buffer more of a call's frames than
- * {@code chatmesh.grpc.flow-control-window} while the server does not read them: past the
- * window the frames wait on the client, whose stream stops being ready.
+ * HTTP/2 flow control both ways: a client cannot make the server buffer more of a call's frames
+ * than {@code chatmesh.grpc.flow-control-window} while the server does not read them, and a
+ * client that does not read its responses, then cancels, costs the server no log lines.
  */
+@ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(classes = GrpcServerFlowControlTest.TestApp.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"spring.grpc.server.port=0", "chatmesh.grpc.flow-control-window=64KB"})
 class GrpcServerFlowControlTest {
@@ -41,8 +50,14 @@ class GrpcServerFlowControlTest {
     static class TestApp {
 
         @Bean
-        AuthPolicy openConnect() {
-            return new AuthPolicy(Set.of(ChatServiceGrpc.getConnectMethod().getFullMethodName()), Set.of());
+        AuthPolicy openTestCalls() {
+            return new AuthPolicy(Set.of(ChatServiceGrpc.getConnectMethod().getFullMethodName(),
+                    MessageServiceGrpc.getDownloadAttachmentMethod().getFullMethodName()), Set.of());
+        }
+
+        @Bean
+        EndlessDownload endlessDownload() {
+            return new EndlessDownload();
         }
 
         @Bean
@@ -66,8 +81,34 @@ class GrpcServerFlowControlTest {
         }
     }
 
+    /** DownloadAttachment that writes chunks whenever the stream is ready, for ever. */
+    @GrpcService
+    static class EndlessDownload extends MessageServiceGrpc.MessageServiceImplBase {
+
+        final AtomicLong written = new AtomicLong();
+
+        @Override
+        public void downloadAttachment(DownloadAttachmentRequest request,
+                StreamObserver<DownloadAttachmentResponse> response) {
+            ServerCallStreamObserver<DownloadAttachmentResponse> stream =
+                    (ServerCallStreamObserver<DownloadAttachmentResponse>) response;
+            DownloadAttachmentResponse chunk = DownloadAttachmentResponse.newBuilder()
+                    .setChunk(ByteString.copyFrom(new byte[EVENT_BYTES])).build();
+            stream.setOnCancelHandler(() -> {});
+            stream.setOnReadyHandler(() -> {
+                while (stream.isReady() && !stream.isCancelled()) {
+                    stream.onNext(chunk);
+                    written.addAndGet(EVENT_BYTES);
+                }
+            });
+        }
+    }
+
     @Autowired
     GrpcServerLifecycle lifecycle;
+
+    @Autowired
+    EndlessDownload download;
 
     @Test
     void aClientThatIsNotReadStopsAfterTheWindow() throws Exception {
@@ -100,6 +141,39 @@ class GrpcServerFlowControlTest {
             // ready (32 KB); with gRPC's default window of 1 MB the client gets past 1 MB
             assertThat(sent).isBetween(64L * 1024, 256L * 1024);
             call.get().cancel("done", null);
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aClientThatCancelsWhileItsResponsesWaitForItsWindowCostsNoLogLines(CapturedOutput output) throws Exception {
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", lifecycle.getPort(),
+                InsecureChannelCredentials.create()).build();
+        try {
+            AtomicReference<ClientCallStreamObserver<DownloadAttachmentRequest>> call = new AtomicReference<>();
+            MessageServiceGrpc.newStub(channel).downloadAttachment(DownloadAttachmentRequest.getDefaultInstance(),
+                    new ClientResponseObserver<DownloadAttachmentRequest, DownloadAttachmentResponse>() {
+                        @Override public void beforeStart(ClientCallStreamObserver<DownloadAttachmentRequest> requests) {
+                            requests.disableAutoRequestWithInitial(0); // reads nothing
+                            call.set(requests);
+                        }
+                        @Override public void onNext(DownloadAttachmentResponse response) {}
+                        @Override public void onError(Throwable t) {}
+                        @Override public void onCompleted() {}
+                    });
+            // the client's window (1 MB) fills, and the server's next chunks wait for it
+            long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            long seen = -1;
+            while (System.nanoTime() < giveUpAt && download.written.get() != seen) {
+                seen = download.written.get();
+                TimeUnit.MILLISECONDS.sleep(300);
+            }
+            assertThat(download.written.get()).isGreaterThan(1024L * 1024);
+
+            call.get().cancel("gone", null);
+            TimeUnit.MILLISECONDS.sleep(500);
+            assertThat(output.getAll()).doesNotContain("Stream Error").doesNotContain("Stream closed before write");
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
