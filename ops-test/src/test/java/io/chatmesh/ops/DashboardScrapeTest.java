@@ -182,7 +182,10 @@ class DashboardScrapeTest {
     }
 
     private static void scrape(int httpPort) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        // HTTP/1.1 as Prometheus scrapes: the JDK client's default, an h2c upgrade, once misread
+        // the upgraded response's frames (a protocol error in CI)
+        HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+                HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + httpPort + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
