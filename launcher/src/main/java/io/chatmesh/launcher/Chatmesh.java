@@ -14,10 +14,6 @@ import io.chatmesh.user.UserServiceApplication;
 import io.grpc.ManagedChannel;
 import io.grpc.ServiceDescriptor;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -220,14 +216,7 @@ public final class Chatmesh implements AutoCloseable {
 
     /** A fixed port as configured, or (for 0) a port that is free now, so services can be told each other's. */
     private static int resolvePort(String host, int configured) {
-        if (configured != 0) {
-            return configured;
-        }
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port on " + host, e);
-        }
+        return configured != 0 ? configured : FreePorts.pick(host);
     }
 
     @Override
