@@ -93,6 +93,11 @@ public final class ChatClient implements AutoCloseable {
                 .setSend(SendMessageEvent.newBuilder().setRoomId(roomId).setText(text)).build());
     }
 
+    /** Whether gRPC takes more events without queueing them on the client (HTTP/2 flow control). */
+    public boolean isReady() {
+        return requests.isReady();
+    }
+
     /** Tells the server this client sends nothing more. */
     public synchronized void halfClose() {
         requests.onCompleted();

@@ -4,6 +4,7 @@ import io.chatmesh.chat.ChatServiceApplication;
 import io.chatmesh.message.MessageServiceApplication;
 import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.bus.InProcessEventBus;
+import io.chatmesh.platform.net.FreePorts;
 import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
 import io.chatmesh.proto.message.v1.MessageServiceGrpc;
 import io.chatmesh.proto.room.v1.RoomServiceGrpc;

@@ -6,6 +6,7 @@ import io.chatmesh.chat.ChatServiceApplication;
 import io.chatmesh.message.MessageServiceApplication;
 import io.chatmesh.ops.Dashboard.Query;
 import io.chatmesh.platform.http.HttpFace;
+import io.chatmesh.platform.net.FreePorts;
 import io.chatmesh.signaling.SignalingServiceApplication;
 import io.chatmesh.testkit.TestPostgres;
 import io.chatmesh.user.UserServiceApplication;
@@ -14,9 +15,6 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +31,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -217,21 +214,8 @@ class DashboardScrapeTest {
         return process.exitValue();
     }
 
-    /**
-     * A port nothing listens on now, below Linux's ephemeral range (32768-60999): the services
-     * name each other's ports before they start, so the port is bound a few seconds after it
-     * was picked, and a port of the ephemeral range may meanwhile become the local end of some
-     * client connection (it did once in CI, with other tests running beside).
-     */
+    /** A port nothing listens on now, from below the ephemeral range (bound a few seconds later). */
     private static int freePort() {
-        for (int attempt = 0; attempt < 1_000; attempt++) {
-            int port = ThreadLocalRandom.current().nextInt(20_000, 32_000);
-            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                return socket.getLocalPort();
-            } catch (IOException taken) {
-                // try another
-            }
-        }
-        throw new IllegalStateException("no free port in 20000-31999 on the loopback address");
+        return FreePorts.pick("127.0.0.1");
     }
 }

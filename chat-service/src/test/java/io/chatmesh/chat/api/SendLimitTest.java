@@ -100,6 +100,36 @@ class SendLimitTest extends ChatServiceTestBase {
         }
     }
 
+    /**
+     * A flooding stream is read one event per retry delay; what it sends meanwhile stops on the
+     * client once chat-service's HTTP/2 window (64 KB) is full, instead of piling up in the server.
+     */
+    @Test
+    void aFloodingStreamStopsOnTheClientOnceTheServersWindowIsFull() throws InterruptedException {
+        TestUser alice = newUser();
+        Room room = createRoom(alice, RoomKind.ROOM_KIND_GROUP, newUser());
+        String text = "x".repeat(1000);
+        try (ChatClient aliceClient = ChatClient.ready(channel, alice.token())) {
+            long sent = 0;
+            long giveUpAt = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (sent < 4 * 1024 * 1024 && System.nanoTime() < giveUpAt) {
+                if (aliceClient.isReady()) {
+                    aliceClient.sendMessage("flood-" + sent, room.getId(), text);
+                    sent += text.length();
+                } else {
+                    Thread.sleep(200);
+                    if (!aliceClient.isReady()) {
+                        break;
+                    }
+                }
+            }
+            // the window plus what gRPC queues on the client before it is not ready (32 KB); gRPC's
+            // default window of 1 MB would let it past 1 MB
+            assertThat(sent).isBetween(64L * 1024, 512L * 1024);
+            assertThat(aliceClient.next(ServerEvent.EventCase.ERROR).getError().getReason()).isEqualTo("RATE_LIMITED");
+        }
+    }
+
     private Message send(TestUser sender, Room room, String clientId) {
         return chat(sender).sendMessage(SendMessageRequest.newBuilder().setClientId(clientId)
                 .setMessage(SendMessageEvent.newBuilder().setRoomId(room.getId()).setText("text")).build()).getMessage();

@@ -35,7 +35,11 @@ public class GrpcServerLimitsAutoConfiguration {
     ServerBuilderCustomizer<NettyServerBuilder> chatmeshServerLimits(
             @Value("${chatmesh.grpc.max-concurrent-calls-per-connection:1000}") int maxConcurrentCalls,
             @Value("${chatmesh.grpc.flow-control-window:1MB}") DataSize flowControlWindow) {
-        return builder -> builder.maxConcurrentCallsPerConnection(maxConcurrentCalls)
-                .flowControlWindow(Math.toIntExact(flowControlWindow.toBytes()));
+        if (flowControlWindow.toBytes() < 1 || flowControlWindow.toBytes() > Integer.MAX_VALUE) {
+            throw new IllegalStateException("chatmesh.grpc.flow-control-window (CHATMESH_GRPC_FLOW_CONTROL_WINDOW) must be"
+                    + " between 1B and 2GB, not " + flowControlWindow);
+        }
+        int window = (int) flowControlWindow.toBytes();
+        return builder -> builder.maxConcurrentCallsPerConnection(maxConcurrentCalls).flowControlWindow(window);
     }
 }

@@ -1,6 +1,7 @@
 package io.chatmesh.platform.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import io.chatmesh.platform.auth.AuthPolicy;
@@ -17,6 +18,7 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,6 +34,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
 import org.springframework.grpc.server.service.GrpcService;
+import org.springframework.util.unit.DataSize;
 
 /**
  * HTTP/2 flow control both ways: a client cannot make the server buffer more of a call's frames
@@ -176,6 +179,15 @@ class GrpcServerFlowControlTest {
             assertThat(output.getAll()).doesNotContain("Stream Error").doesNotContain("Stream closed before write");
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aWindowOutsideWhatHttp2AllowsStopsStartupNamingTheSetting() {
+        GrpcServerLimitsAutoConfiguration limits = new GrpcServerLimitsAutoConfiguration();
+        for (DataSize window : List.of(DataSize.ofBytes(0), DataSize.ofGigabytes(4))) {
+            assertThatThrownBy(() -> limits.chatmeshServerLimits(1000, window))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("chatmesh.grpc.flow-control-window");
         }
     }
 }

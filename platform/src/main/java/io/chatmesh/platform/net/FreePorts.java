@@ -1,4 +1,4 @@
-package io.chatmesh.launcher;
+package io.chatmesh.platform.net;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -10,12 +10,13 @@ import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Ports picked now and bound a little later: the services are told each other's ports before
- * they start, one after another. A port of the kernel's ephemeral range may meanwhile become the
- * local end of an outgoing connection (each service opens dozens to the database while the next
- * one waits), and the service meant to bind it would fail; so these come from below that range.
+ * Ports picked now and bound a little later, e.g. by services told each other's ports before
+ * they start one after another (the launcher, tests). A port of the kernel's ephemeral range may
+ * meanwhile become the local end of an outgoing connection (each service opens dozens to the
+ * database while the next one waits), and the server meant to bind it would fail; so these come
+ * from below that range.
  */
-final class FreePorts {
+public final class FreePorts {
 
     private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
     /** Linux's default start of the ephemeral range, when the kernel does not say. */
@@ -26,7 +27,7 @@ final class FreePorts {
     private FreePorts() {}
 
     /** A port nothing listens on now on {@code host}, below the ephemeral range when there is room. */
-    static int pick(String host) {
+    public static int pick(String host) {
         int ephemeralStart = ephemeralStart();
         try {
             InetAddress address = InetAddress.getByName(host);

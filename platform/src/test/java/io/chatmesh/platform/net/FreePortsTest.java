@@ -1,4 +1,4 @@
-package io.chatmesh.launcher;
+package io.chatmesh.platform.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
