@@ -18,10 +18,10 @@ class SqlMessageStoreConfiguration {
         return new JdbiMessageStore(jdbi);
     }
 
-    /** Keeps unread counters off the send path (docs/message-store.md, "Unread and mention counts"). */
+    /** Keeps unread counters and search indexing off the send path (docs/message-store.md, "Unread and mention counts", "Search"). */
     @Bean
-    PeriodicTask unreadCounterFold(JdbiMessageStore store,
+    PeriodicTask roomFold(JdbiMessageStore store,
             @Value("${chatmesh.message.unread-fold-interval:1s}") Duration interval) {
-        return new PeriodicTask("unread-counter-fold", interval, store::foldUnreadCounters);
+        return new PeriodicTask("room-fold", interval, store::foldNewMessages);
     }
 }

@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -38,7 +39,7 @@ public final class JdbiMessageStore implements MessageStore, AutoCloseable {
     private final MessageDao dao;
     private final ReadStateDao readState;
     private final DedicatedHandle<Writer> writer;
-    private final UnreadCounterFolds unreadCounterFolds;
+    private final RoomFolds roomFolds;
 
     public JdbiMessageStore(Jdbi jdbi) {
         this.jdbi = jdbi;
@@ -49,15 +50,16 @@ public final class JdbiMessageStore implements MessageStore, AutoCloseable {
                 handle -> new Writer(new MessageInserts(handle, insertTimer), handle.attach(MessageDao.class),
                         handle.attach(MessageChangeDao.class)),
                 HotStatements::setUpSession);
-        this.unreadCounterFolds = new UnreadCounterFolds(jdbi, readState);
+        this.roomFolds = new RoomFolds(jdbi, readState, SqlObjects.attachOnce(jdbi, SearchIndexDao.class));
     }
 
     /**
-     * Adds the messages stored since the last call to the unread counters. message-service runs
-     * it every {@code chatmesh.message.unread-fold-interval}; counts are exact whether or not it ran.
+     * Adds the messages stored and changed since the last call to the unread counters and the
+     * search index. message-service runs it every {@code chatmesh.message.unread-fold-interval};
+     * counts and searches are exact whether or not it ran.
      */
-    public void foldUnreadCounters() {
-        unreadCounterFolds.fold();
+    public void foldNewMessages() {
+        roomFolds.fold();
     }
 
     @Override
@@ -89,7 +91,8 @@ public final class JdbiMessageStore implements MessageStore, AutoCloseable {
                     JdbiMessageChanges.applyWith(w.changes(), changes);
                     return inserted;
                 });
-        unreadCounterFolds.touched(messages.stream().map(Message::roomId).collect(Collectors.toSet()));
+        roomFolds.touched(Stream.concat(messages.stream().map(Message::roomId), changes.stream()
+                .filter(change -> !(change instanceof MessageChange.Reacted)).map(MessageChange::roomId)).collect(Collectors.toSet()));
         return outcomes;
     }
 
@@ -156,7 +159,7 @@ public final class JdbiMessageStore implements MessageStore, AutoCloseable {
                 after == null ? null : after.messageId(), limit)));
     }
 
-    /** The text as a literal inside a LIKE pattern (escape character: backslash). */
+    /** The text as a literal inside a LIKE pattern (backslash: LIKE's default escape character). */
     private static String escapeLike(String text) {
         return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }

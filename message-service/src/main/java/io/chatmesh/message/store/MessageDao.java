@@ -73,12 +73,30 @@ interface MessageDao {
 
     /**
      * Words in any order (full-text, 'simple' configuration) or the query as a substring
-     * (ILIKE, answered from the trigram index), newest first after an optional cursor.
+     * (ILIKE), newest first after an optional cursor. Candidates are the rooms' search rows
+     * (answered from message_search's GIN indexes), their messages stored after the index's
+     * last fold (indexed_seq: at most one fold interval's worth, a range of the (room_id, seq)
+     * index) and their messages changed since (the refresh queue); every candidate is matched
+     * against the message's current text, so a search is exact before the fold catches up.
      */
     @SqlQuery("SELECT " + MESSAGE_COLUMNS + " FROM messages m" + THREAD_JOIN + """
-            WHERE m.room_id = ANY(:roomIds) AND m.deleted_at IS NULL
+            WHERE m.id IN (
+                    SELECT s.message_id FROM message_search s
+                    WHERE s.room_id = ANY(:roomIds)
+                      AND (to_tsvector('simple', s.text) @@ plainto_tsquery('simple', :query)
+                           OR s.text ILIKE :substring)
+                    UNION ALL
+                    SELECT tail.id FROM unnest(CAST(:roomIds AS text[])) AS r (room_id)
+                    CROSS JOIN LATERAL (
+                        SELECT id FROM messages
+                        WHERE room_id = r.room_id
+                          AND seq > COALESCE((SELECT indexed_seq FROM room_message_counts c
+                                              WHERE c.room_id = r.room_id), 0)) tail
+                    UNION ALL
+                    SELECT q.message_id FROM search_refresh q WHERE q.room_id = ANY(:roomIds))
+              AND m.room_id = ANY(:roomIds) AND m.deleted_at IS NULL
               AND (to_tsvector('simple', m.text) @@ plainto_tsquery('simple', :query)
-                   OR m.text ILIKE :substring ESCAPE '\\')
+                   OR m.text ILIKE :substring)
               AND (CAST(:afterTime AS timestamptz) IS NULL
                    OR (m.created_at, m.id) < (CAST(:afterTime AS timestamptz), :afterId))
             ORDER BY m.created_at DESC, m.id DESC

@@ -27,8 +27,8 @@ final class MessageInserts {
 
     /**
      * Inserts the rows of {@link MessageColumns}; an id or (room, seq) already taken is skipped.
-     * In the same statement, the mention rows of the messages it inserted. Unread counters are
-     * folded later, off this path ({@link UnreadCounterFolds}).
+     * In the same statement, the mention rows of the messages it inserted. Unread counters and
+     * the search index take the messages in later, off this path ({@link RoomFolds}).
      */
     private static final String INSERT_MESSAGES = """
             WITH inserted AS (

@@ -10,7 +10,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 /**
  * SQL of read markers and unread counts for {@link JdbiMessageStore}. Unread counts come from
  * counters, not from counting a room's messages: its message count and each sender's up to the
- * room's counted_seq (folded in the background, {@link UnreadCounterFolds}) plus the few
+ * room's counted_seq (folded in the background, {@link RoomFolds}) plus the few
  * messages stored after it, and with each marker how many of the room's messages, and of the
  * user's own, are at or below it (kept here as the marker moves).
  */

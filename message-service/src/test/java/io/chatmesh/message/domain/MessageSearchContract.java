@@ -19,6 +19,9 @@ abstract class MessageSearchContract {
 
     protected abstract MessageStore store();
 
+    /** The store's background work (see MessageStoreContract#foldNewMessages): searches are exact before and after. */
+    protected abstract void foldNewMessages();
+
     private MessageStore store;
     private String room;
     private String otherRoom;
@@ -42,6 +45,18 @@ abstract class MessageSearchContract {
     }
 
     @Test
+    void findsMessagesStoredBeforeAndAfterTheBackgroundWorkAlike() {
+        Message older = store(message(room, 1, Ids.newId(), "lunch at noon?"));
+        foldNewMessages();
+        Message newer = store(message(room, 2, Ids.newId(), "lunch is ready"));
+
+        assertThat(store.search(search("lunch", room), 10)).containsExactly(newer, older);
+        foldNewMessages();
+        assertThat(store.search(search("lunch", room), 10)).containsExactly(newer, older);
+        assertThat(store.search(search("ready", room, otherRoom), 10)).containsExactly(newer);
+    }
+
+    @Test
     void neverFindsMessagesOfRoomsNotGiven() {
         store(message(otherRoom, 1, Ids.newId(), "secret plans"));
 
@@ -55,6 +70,8 @@ abstract class MessageSearchContract {
                 List.of(), List.of(), time(2), null, time(3), Mentions.NONE);
         store.insert(deleted);
 
+        assertThat(store.search(search("launch", room), 10)).containsExactly(kept);
+        foldNewMessages();
         assertThat(store.search(search("launch", room), 10)).containsExactly(kept);
     }
 

@@ -28,10 +28,11 @@ public abstract class MessageStoreContract {
     private String bob;
 
     /**
-     * What the store does in the background to keep unread counts cheap (the SQL store folds
-     * new messages into its counters); counts must be exact before and after. Nothing by default.
+     * What the store does in the background to keep unread counts and search cheap (the SQL store
+     * folds new messages into its counters and search index); both must be exact before and
+     * after. Nothing by default.
      */
-    protected void foldUnreadCounters() {
+    protected void foldNewMessages() {
     }
 
     /** Whether the store under test can search; false only for test servers without text search. */
@@ -58,6 +59,11 @@ public abstract class MessageStoreContract {
         protected boolean searches() {
             return MessageStoreContract.this.searches();
         }
+
+        @Override
+        protected void foldNewMessages() {
+            MessageStoreContract.this.foldNewMessages();
+        }
     }
 
     @Nested
@@ -66,6 +72,11 @@ public abstract class MessageStoreContract {
         protected MessageStore store() {
             assumeTrue(searches(), "this test server has no text search");
             return store;
+        }
+
+        @Override
+        protected void foldNewMessages() {
+            MessageStoreContract.this.foldNewMessages();
         }
     }
 
@@ -359,7 +370,7 @@ public abstract class MessageStoreContract {
         store.insertAll(List.of(message(room, 1, bob, "b1"), message(room, 2, alice, "a2"), message(room, 4, bob, "b4")));
         store.markRead(room, carol, 2);
         List<RoomUnread> beforeFold = store.unread(alice, List.of(room));
-        foldUnreadCounters();
+        foldNewMessages();
         assertThat(store.unread(alice, List.of(room))).isEqualTo(beforeFold)
                 .containsExactly(new RoomUnread(room, 2, 0, 4, 0));
 
@@ -369,8 +380,8 @@ public abstract class MessageStoreContract {
         store.markRead(room, alice, 4);
         assertThat(store.unread(alice, List.of(room))).containsExactly(new RoomUnread(room, 1, 4, 7, 0));
         assertThat(store.unread(carol, List.of(room))).containsExactly(new RoomUnread(room, 2, 2, 7, 0));
-        foldUnreadCounters();
-        foldUnreadCounters(); // nothing new: changes nothing
+        foldNewMessages();
+        foldNewMessages(); // nothing new: changes nothing
         assertThat(store.unread(alice, List.of(room))).containsExactly(new RoomUnread(room, 1, 4, 7, 0));
         assertThat(store.unread(carol, List.of(room))).containsExactly(new RoomUnread(room, 2, 2, 7, 0));
         assertThat(store.unread(bob, List.of(room))).containsExactly(new RoomUnread(room, 3, 0, 7, 0));
@@ -378,7 +389,7 @@ public abstract class MessageStoreContract {
         store.markRead(room, carol, 7);
         store.insert(message(room, 8, bob, "b8"));
         assertThat(store.unread(carol, List.of(room))).containsExactly(new RoomUnread(room, 1, 7, 8, 0));
-        foldUnreadCounters();
+        foldNewMessages();
         assertThat(store.unread(carol, List.of(room))).containsExactly(new RoomUnread(room, 1, 7, 8, 0));
     }
 

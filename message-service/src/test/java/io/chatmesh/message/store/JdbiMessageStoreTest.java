@@ -3,6 +3,7 @@ package io.chatmesh.message.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatmesh.message.domain.Message;
+import io.chatmesh.message.domain.MessageChange;
 import io.chatmesh.message.domain.MessageSearch;
 import io.chatmesh.message.domain.MessageStore;
 import io.chatmesh.message.domain.MessageStoreContract;
@@ -47,8 +48,8 @@ class JdbiMessageStoreTest extends MessageStoreContract {
     }
 
     @Override
-    protected void foldUnreadCounters() {
-        store.foldUnreadCounters();
+    protected void foldNewMessages() {
+        store.foldNewMessages();
     }
 
     @Test
@@ -57,7 +58,7 @@ class JdbiMessageStoreTest extends MessageStoreContract {
         String alice = Ids.newId();
         String bob = Ids.newId();
         store.insertAll(List.of(message(room, 1, alice, "a1"), message(room, 2, bob, "b2"), message(room, 3, bob, "b3")));
-        store.foldUnreadCounters();
+        store.foldNewMessages();
 
         String roomCounter = jdbi.withHandle(handle -> handle.createQuery(
                         "SELECT message_count || '/' || counted_seq FROM room_message_counts WHERE room_id = ?")
@@ -111,6 +112,7 @@ class JdbiMessageStoreTest extends MessageStoreContract {
         Message busan = message(room, 2, Ids.newId(), "부산에서 봐요");
         Message english = message(room, 3, Ids.newId(), "unbelievable");
         List.of(seoul, busan, english).forEach(store::insert);
+        store.foldNewMessages(); // answered from message_search's trigram index
 
         assertThat(search(room, "서울")).containsExactly(seoul.id());
         assertThat(search(room, "에서")).containsExactly(busan.id(), seoul.id());
@@ -124,6 +126,7 @@ class JdbiMessageStoreTest extends MessageStoreContract {
         Message phrase = message(room, 2, Ids.newId(), "say hello world-wide");
         Message oneWord = message(room, 3, Ids.newId(), "hello there");
         List.of(reversed, phrase, oneWord).forEach(store::insert);
+        store.foldNewMessages();
 
         assertThat(search(room, "hello world")).containsExactly(phrase.id(), reversed.id());
         assertThat(search(room, "lo wor")).containsExactly(phrase.id());
@@ -142,12 +145,47 @@ class JdbiMessageStoreTest extends MessageStoreContract {
     }
 
     @Test
+    void theFoldIndexesNewTextAndRefreshesEditedAndDeletedMessagesOffThePersistersPath() {
+        String room = Ids.newId();
+        Message kept = message(room, 1, Ids.newId(), "alpha one");
+        Message edited = message(room, 2, Ids.newId(), "alpha two");
+        Message deleted = message(room, 3, Ids.newId(), "alpha three");
+        Message attachmentOnly = message(room, 4, Ids.newId(), "");
+        store.insertAll(List.of(kept, edited, deleted, attachmentOnly));
+        assertThat(searchRows(room)).isEmpty(); // the persister wrote no search rows
+
+        store.foldNewMessages();
+        assertThat(searchRows(room)).containsExactlyInAnyOrder(
+                kept.id() + "=alpha one", edited.id() + "=alpha two", deleted.id() + "=alpha three");
+
+        store.applyChanges(List.of(new MessageChange.Edited(room, edited.id(), "beta two", edited.createTime()),
+                new MessageChange.Deleted(room, deleted.id(), deleted.createTime())));
+        assertThat(search(room, "alpha")).containsExactly(kept.id()); // the rows are stale, the answers are not
+        assertThat(search(room, "beta")).containsExactly(edited.id());
+
+        store.foldNewMessages();
+        assertThat(searchRows(room)).containsExactlyInAnyOrder(kept.id() + "=alpha one", edited.id() + "=beta two");
+        long queued = jdbi.withHandle(handle -> handle.createQuery(
+                "SELECT count(*) FROM search_refresh WHERE room_id = ?").bind(0, room).mapTo(Long.class).one());
+        long indexedSeq = jdbi.withHandle(handle -> handle.createQuery(
+                "SELECT indexed_seq FROM room_message_counts WHERE room_id = ?").bind(0, room).mapTo(Long.class).one());
+        assertThat(queued).isZero();
+        assertThat(indexedSeq).isEqualTo(4);
+    }
+
+    private static List<String> searchRows(String room) {
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT message_id || '=' || text FROM message_search WHERE room_id = ?")
+                .bind(0, room).mapTo(String.class).list());
+    }
+
+    @Test
     void searchUsesTheTextIndexes() {
         String plan = jdbi.withHandle(handle -> {
             handle.execute("SET enable_seqscan = off");
             try {
                 return String.join("\n", handle.createQuery("""
-                        EXPLAIN SELECT id FROM messages
+                        EXPLAIN SELECT message_id FROM message_search
                         WHERE to_tsvector('simple', text) @@ plainto_tsquery('simple', 'hello')
                            OR text ILIKE '%서울에서%'
                         """).mapTo(String.class).list());
@@ -156,7 +194,7 @@ class JdbiMessageStoreTest extends MessageStoreContract {
             }
         });
 
-        assertThat(plan).contains("messages_text_fts_idx").contains("messages_text_trgm_idx");
+        assertThat(plan).contains("message_search_fts_idx").contains("message_search_trgm_idx");
         // Hangul counts as word characters for pg_trgm: a 4-character word gives 5 padded trigrams
         // (shown as hashes, as pg_trgm keeps multibyte trigrams)
         List<String> trigrams = jdbi.withHandle(handle -> handle.createQuery("SELECT unnest(show_trgm('서울에서'))")

@@ -72,7 +72,7 @@ class UnreadCountsBench {
             }
             System.out.printf("filled %,d messages in one room in %.1f s%n", rows, (System.nanoTime() - fillStart) / 1e9);
             long foldStart = System.nanoTime();
-            store.foldUnreadCounters(); // what message-service does every second, here once for all
+            store.foldNewMessages(); // what message-service does every second, here once for all
             System.out.printf("folded them into the unread counters in %.1f s%n", (System.nanoTime() - foldStart) / 1e9);
             jdbi.useHandle(handle -> handle.execute("VACUUM ANALYZE messages"));
 
