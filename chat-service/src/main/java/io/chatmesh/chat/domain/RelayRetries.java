@@ -12,10 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the send pipeline publishes besides its batches: the rooms whose publish failed, again
+ * What the send path publishes besides its batches: the rooms whose publish failed, again
  * once the retry interval has passed, and every room with unpublished messages (left by a crash
  * of any instance), found by a sweep at start and then periodically. Not thread-safe: only the
- * pipeline's thread uses it.
+ * publisher's thread ({@link BatchPublisher}) uses it.
  */
 final class RelayRetries {
 

@@ -9,18 +9,19 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The send path's one thread per instance: it takes every post waiting in its queue as one
- * batch, logs the batch in one durable step ({@link MessageLog#append}: membership, idempotency
- * and seqs, committed with fsync), then publishes it ({@link RoomRelay}: the rooms' events in
- * seq order under their locks), and only then completes each post's future. So a batch costs a
- * handful of round trips whatever its size: while one batch is in flight the next one gathers
- * (group commit).
+ * The send path of an instance, two threads in a row. This one takes every post waiting in its
+ * queue as one batch and logs it in one durable step ({@link MessageLog#append}: membership,
+ * idempotency and seqs, committed with fsync); the {@link BatchPublisher}'s thread then
+ * publishes it ({@link RoomRelay}: the rooms' events in seq order under their outbox locks) and
+ * only then completes each post's future. So a batch costs a handful of round trips whatever its
+ * size, and while one batch is published the next one is logged and the one after gathers
+ * (group commit, in two stages that work side by side: the chat database appends while the bus
+ * and message-service store).
  *
  * <p>A post is acknowledged only once it is both logged and published. When publishing fails
  * the post is logged all the same and will be published: by the room's next batch (a relay
@@ -41,7 +42,7 @@ public final class SendPipeline implements AutoCloseable {
         void fail(Throwable failure);
     }
 
-    private record Submission(MessageLog.Post post, CompletableFuture<Message> result) implements Pending {
+    record Submission(MessageLog.Post post, CompletableFuture<Message> result) implements Pending {
         @Override
         public void fail(Throwable failure) {
             result.completeExceptionally(failure);
@@ -49,12 +50,10 @@ public final class SendPipeline implements AutoCloseable {
     }
 
     private final MessageLog messageLog;
-    private final RoomRelay relay;
     private final Settings settings;
     private final ChangeBatch changes;
     private final BlockingQueue<Pending> queue;
-    /** Rooms whose publish failed, and the periodic sweep; only the pipeline thread uses it. */
-    private final RelayRetries retries;
+    private final BatchPublisher publisher;
     private final Thread thread;
     /** When the last batch started (System.nanoTime). */
     private long lastBatchAt;
@@ -64,15 +63,17 @@ public final class SendPipeline implements AutoCloseable {
             Settings settings) {
         this.messageLog = messageLog;
         this.changes = new ChangeBatch(changeLog);
-        this.relay = new RoomRelay(messageLog, events, publishTimeout);
-        this.retries = new RelayRetries(messageLog, relay, settings.retryInterval(), settings.sweepInterval());
+        RoomRelay relay = new RoomRelay(messageLog, events, publishTimeout);
+        this.publisher = new BatchPublisher(relay, changes,
+                new RelayRetries(messageLog, relay, settings.retryInterval(), settings.sweepInterval()));
         this.settings = settings;
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.thread = Thread.ofPlatform().name("chat-send-pipeline").unstarted(this::run);
     }
 
-    /** Starts the thread; its first task is the sweep of rooms left unpublished (by a crash, say). */
+    /** Starts the threads; the publisher's first task is the sweep of rooms left unpublished (by a crash, say). */
     public void start() {
+        publisher.start();
         thread.start();
     }
 
@@ -109,7 +110,7 @@ public final class SendPipeline implements AutoCloseable {
         }
     }
 
-    /** Stops the thread; posts still queued fail with UNAVAILABLE. */
+    /** Stops both threads; posts still queued fail with UNAVAILABLE, logged ones not yet published too. */
     @Override
     public void close() {
         stopped = true;
@@ -119,6 +120,7 @@ public final class SendPipeline implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        publisher.close();
         List<Pending> left = new ArrayList<>();
         queue.drainTo(left);
         left.forEach(s -> s.fail(ChatmeshException.unavailable("shutting down")));
@@ -129,15 +131,12 @@ public final class SendPipeline implements AutoCloseable {
         lastBatchAt = System.nanoTime() - settings.linger().toNanos();
         while (!stopped) {
             try {
-                retries.runDue();
-                Pending first = queue.poll(retries.nanosUntilDue(), TimeUnit.NANOSECONDS);
-                if (first == null) {
-                    continue;
-                }
+                Pending first = queue.take();
                 batch.add(first);
                 gather(batch);
                 process(batch);
             } catch (InterruptedException e) {
+                batch.forEach(s -> s.fail(ChatmeshException.unavailable("shutting down")));
                 break;
             } catch (RuntimeException e) {
                 log.error("send pipeline failed on a batch of {}", batch.size(), e);
@@ -169,8 +168,12 @@ public final class SendPipeline implements AutoCloseable {
         lastBatchAt = System.nanoTime();
     }
 
-    /** Logs the batch's posts, then its changes (so a change may name a post of the same batch), and publishes all. */
-    private void process(List<Pending> pending) {
+    /**
+     * Logs the batch's posts, then its changes (so a change may name a post of the same batch),
+     * and hands all to the publisher; waits while the publisher has {@link BatchPublisher#MAX_WAITING}
+     * batches waiting.
+     */
+    private void process(List<Pending> pending) throws InterruptedException {
         List<Submission> batch = new ArrayList<>();
         List<ChangeBatch.Submission> changed = new ArrayList<>();
         for (Pending p : pending) {
@@ -184,21 +187,7 @@ public final class SendPipeline implements AutoCloseable {
         Map<String, Long> upTo = new LinkedHashMap<>();
         Message[] messages = batch.isEmpty() ? new Message[0] : logPosts(batch, inHand, upTo);
         List<MessageChange> loggedChanges = changes.log(changed, inHand, upTo);
-        Map<String, Long> published = publish(upTo, inHand);
-        for (int i = 0; i < batch.size(); i++) {
-            Message message = messages[i];
-            if (message == null) {
-                continue;
-            }
-            if (published.getOrDefault(message.roomId(), 0L) >= message.seq()) {
-                batch.get(i).result.complete(message);
-            } else {
-                retries.add(message.roomId());
-                batch.get(i).result.completeExceptionally(
-                        ChatmeshException.unavailable("message stored but not delivered yet; retry with the same client_id"));
-            }
-        }
-        changes.complete(changed, loggedChanges, published).forEach(retries::add);
+        publisher.hand(new BatchPublisher.Logged(batch, messages, changed, loggedChanges, inHand, upTo));
     }
 
     /**
@@ -259,20 +248,5 @@ public final class SendPipeline implements AutoCloseable {
             }
         }
         return messages;
-    }
-
-    /** Publishes the batch's rooms; on failure they are retried later and nothing counts as published. */
-    private Map<String, Long> publish(Map<String, Long> upTo, Map<String, List<LogEntry>> inHand) {
-        if (upTo.isEmpty()) {
-            return Map.of();
-        }
-        Map<String, RoomRelay.Target> targets = new LinkedHashMap<>();
-        upTo.forEach((roomId, seq) -> targets.put(roomId, new RoomRelay.Target(seq, inHand.getOrDefault(roomId, List.of()))));
-        try {
-            return relay.publish(targets).publishedSeqs();
-        } catch (RuntimeException e) {
-            retries.failed(upTo.keySet());
-            return Map.of();
-        }
     }
 }

@@ -137,7 +137,7 @@ public final class JdbiMessageLog implements MessageLog, AutoCloseable {
 
     @Override
     public List<String> roomsWithUnpublishedMessages() {
-        return appends.withAttached(log -> log.dao.roomsWithUnpublishedMessages());
+        return relays.withAttached(log -> log.dao.roomsWithUnpublishedMessages());
     }
 
     @Override

@@ -29,9 +29,9 @@ public interface MessageLogDao {
             @Bind("upToSeq") long upToSeq, @Bind("limit") int limit);
 
     @SqlQuery("""
-            SELECT r.id FROM rooms r
-            WHERE EXISTS (SELECT 1 FROM message_log l WHERE l.room_id = r.id AND l.seq > r.last_message_seq)
-               OR EXISTS (SELECT 1 FROM message_changes c WHERE c.room_id = r.id AND c.seq > r.last_message_seq)
+            SELECT o.room_id FROM room_outbox o
+            WHERE EXISTS (SELECT 1 FROM message_log l WHERE l.room_id = o.room_id AND l.seq > o.published_seq)
+               OR EXISTS (SELECT 1 FROM message_changes c WHERE c.room_id = o.room_id AND c.seq > o.published_seq)
             """)
     List<String> roomsWithUnpublishedMessages();
 }

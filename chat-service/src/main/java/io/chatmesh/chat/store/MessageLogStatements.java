@@ -42,9 +42,10 @@ final class MessageLogStatements {
      * Logs posts in one statement (one commit): posts whose (sender, client_id) is logged
      * answer with that; posts of non-members, posts referring to a message that is not in
      * their room's log, and posts mentioning non-members (or @room without the role) are
-     * skipped; the others get consecutive seqs per room in position order. The rooms are locked in id order first (as relays lock them), so concurrent appends
-     * and relays of other instances cannot deadlock, and every room's seqs are taken in commit
-     * order. Parameters: room ids, sender ids, client ids, message ids, messages (bytea), create
+     * skipped; the others get consecutive seqs per room in position order. The rooms are locked
+     * in id order first, so concurrent appends (and change logs) of other instances cannot
+     * deadlock, and every room's seqs are taken in commit order. Relays lock other rows
+     * (room_outbox), so an append never waits for a publish. Parameters: room ids, sender ids, client ids, message ids, messages (bytea), create
      * times, reply-to ids, thread root ids, @room flags, one array element per post; then the
      * mentions of all posts as two arrays (the post's position, 1-based, and the user id).
      */
@@ -133,14 +134,18 @@ final class MessageLogStatements {
             ORDER BY p.position
             """;
 
-    /** Locks the rooms (in id order, like {@link #APPEND}) and reads how far each is published. */
+    /**
+     * Locks the rooms' outbox rows (in id order, so relays of several instances cannot deadlock)
+     * and reads how far each room is published: the newest value, committed by the relay it
+     * waited for, if any.
+     */
     private static final String LOCK_PUBLISHED_SEQS =
-            "SELECT id, last_message_seq FROM rooms WHERE id = ANY(?) ORDER BY id FOR NO KEY UPDATE";
+            "SELECT room_id, published_seq FROM room_outbox WHERE room_id = ANY(?) ORDER BY room_id FOR NO KEY UPDATE";
 
     private static final String MARK_PUBLISHED = """
-            UPDATE rooms r SET last_message_seq = p.seq
+            UPDATE room_outbox o SET published_seq = p.seq
             FROM unnest(CAST(? AS text[]), CAST(? AS bigint[])) AS p (room_id, seq)
-            WHERE r.id = p.room_id AND r.last_message_seq < p.seq
+            WHERE o.room_id = p.room_id AND o.published_seq < p.seq
             """;
 
     /** Each statement's {@code chatmesh_store_seconds} timer (Jdbi times only its own statements). */

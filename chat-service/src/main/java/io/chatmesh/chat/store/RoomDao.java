@@ -27,15 +27,21 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterRowMapper(RoomDao.MemberMapper.class)
 public interface RoomDao {
 
-    String SELECT_ROOM = "SELECT r.id, r.kind, r.name, r.topic, r.owner_id, r.direct_key, r.last_message_seq,"
-            + " r.created_at, r.updated_at, r.last_activity_at,"
-            + " (SELECT count(*) FROM members c WHERE c.room_id = r.id) AS member_count FROM rooms r";
+    String SELECT_ROOM = "SELECT r.id, r.kind, r.name, r.topic, r.owner_id, r.direct_key,"
+            + " o.published_seq AS last_message_seq, r.created_at, r.updated_at, r.last_activity_at,"
+            + " (SELECT count(*) FROM members c WHERE c.room_id = r.id) AS member_count"
+            + " FROM rooms r JOIN room_outbox o ON o.room_id = r.id";
     String SELECT_MEMBER = "SELECT room_id, user_id, role, joined_at FROM members";
 
-    /** Inserts a room; for a DIRECT room whose pair already has one, does nothing and returns false. */
-    @SqlUpdate("INSERT INTO rooms (id, kind, name, name_key, topic, owner_id, direct_key, created_at, updated_at,"
-            + " last_activity_at) VALUES (:id, :kind, :name, :nameKey, :topic, :ownerId, :directKey, :now, :now, :now)"
-            + " ON CONFLICT (direct_key) DO NOTHING")
+    /**
+     * Inserts a room and its outbox row (nothing published yet); for a DIRECT room whose pair
+     * already has one, does nothing and returns false.
+     */
+    @SqlUpdate("WITH room AS (INSERT INTO rooms (id, kind, name, name_key, topic, owner_id, direct_key, created_at,"
+            + " updated_at, last_activity_at)"
+            + " VALUES (:id, :kind, :name, :nameKey, :topic, :ownerId, :directKey, :now, :now, :now)"
+            + " ON CONFLICT (direct_key) DO NOTHING RETURNING id)"
+            + " INSERT INTO room_outbox (room_id) SELECT id FROM room")
     boolean insertRoom(@Bind("id") String id, @Bind("kind") String kind, @Bind("name") String name,
             @Bind("nameKey") String nameKey, @Bind("topic") String topic, @Bind("ownerId") String ownerId,
             @Bind("directKey") String directKey, @Bind("now") Instant now);
@@ -105,13 +111,14 @@ public interface RoomDao {
     List<String> smallRoomCoMembers(@Bind("userId") String userId, @BindList("otherIds") Collection<String> otherIds,
             @Bind("memberLimit") int memberLimit);
 
-    @SqlQuery("SELECT id, last_message_seq FROM rooms WHERE id IN (<ids>)")
+    @SqlQuery("SELECT room_id AS id, published_seq AS last_message_seq FROM room_outbox WHERE room_id IN (<ids>)")
     @KeyColumn("id")
     @ValueColumn("last_message_seq")
     Map<String, Long> lastMessageSeqs(@BindList("ids") Collection<String> ids);
 
-    /** FOR SHARE waits for the appends and relays in flight, which hold the row (FOR NO KEY UPDATE). */
-    @SqlQuery("SELECT id, last_message_seq FROM rooms WHERE id IN (<ids>) ORDER BY id FOR SHARE")
+    /** FOR SHARE waits for the relays in flight, which hold the row (FOR NO KEY UPDATE) while they publish. */
+    @SqlQuery("SELECT room_id AS id, published_seq AS last_message_seq FROM room_outbox WHERE room_id IN (<ids>)"
+            + " ORDER BY room_id FOR SHARE")
     @KeyColumn("id")
     @ValueColumn("last_message_seq")
     Map<String, Long> lastMessageSeqsAfterSendsInFlight(@BindList("ids") Collection<String> ids);

@@ -17,6 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +85,27 @@ class SendPipelineTest {
         assertThat(log.batchSizes).containsExactly(1, 3);
     }
 
+    /** The two stages work side by side: a batch is logged while the one before waits for the bus. */
+    @Test
+    void theNextBatchIsLoggedWhileThePreviousOneIsBeingPublished() {
+        start(100, Duration.ofHours(1));
+        CompletableFuture<Void> busAccepts = new CompletableFuture<>();
+        bus.accepting = busAccepts;
+        CompletableFuture<Message> first = pipeline.submit(post("alice", "r1", "c1"));
+        awaitTrue(() -> bus.published("r1").size() == 1);
+        CompletableFuture<Message> second = pipeline.submit(post("alice", "r1", "c2"));
+        awaitTrue(() -> log.batchSizes.size() == 2);
+
+        assertThat(log.batchSizes).containsExactly(1, 1); // the second is logged, the first not yet acked
+        assertThat(first).isNotDone();
+        assertThat(second).isNotDone();
+        busAccepts.complete(null);
+        assertThat(first).succeedsWithin(WAIT).extracting(Message::seq).isEqualTo(1L);
+        assertThat(second).succeedsWithin(WAIT).extracting(Message::seq).isEqualTo(2L);
+        assertThat(bus.published("r1")).containsExactly("1<-0", "2<-1");
+        assertThat(log.publishedSeqs).containsEntry("r1", 2L);
+    }
+
     @Test
     void aNonMemberIsRefusedAndAResentClientIdAnsweredWithTheFirstMessage() {
         start(100, Duration.ofHours(1));
@@ -121,10 +144,7 @@ class SendPipelineTest {
         assertThat(pipeline.submit(post("alice", "r1", "late"))).failsWithin(WAIT);
         bus.failing = false;
 
-        long giveUpAt = System.nanoTime() + WAIT.toNanos();
-        while (bus.published("r1").isEmpty() && System.nanoTime() < giveUpAt) {
-            sleep(10);
-        }
+        awaitTrue(() -> !bus.published("r1").isEmpty());
         assertThat(bus.published("r1")).containsExactly("1<-0");
         assertThat(log.publishedSeqs).containsEntry("r1", 1L);
     }
@@ -160,11 +180,16 @@ class SendPipelineTest {
                 Instant.parse("2026-01-01T00:00:00Z"));
     }
 
-    private static void sleep(long millis) {
-        try {
-            TimeUnit.MILLISECONDS.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /** Waits up to {@link #WAIT} for the condition; the assertion after it tells what did not happen. */
+    private static void awaitTrue(BooleanSupplier condition) {
+        long giveUpAt = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean() && System.nanoTime() < giveUpAt) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
@@ -196,6 +221,7 @@ class SendPipelineTest {
         private final Map<String, Message> byKey = new HashMap<>();
         private final List<Message> logged = new ArrayList<>();
         private final CountDownLatch appendStarted = new CountDownLatch(1);
+        private final ReentrantLock relayLock = new ReentrantLock();
         private volatile CountDownLatch appendGate = new CountDownLatch(0);
         volatile boolean broken;
 
@@ -254,27 +280,39 @@ class SendPipelineTest {
             return Optional.ofNullable(byKey.get(senderId + "/" + clientId));
         }
 
+        /** One relay at a time, as the outbox rows' locks make it; appends go on meanwhile. */
         @Override
-        public synchronized <T> T relay(Collection<String> roomIds, RelayWork<T> work) {
-            Map<String, Long> published = new HashMap<>();
-            roomIds.forEach(room -> published.put(room, publishedSeqs.getOrDefault(room, 0L)));
-            return work.run(new RelayTransaction() {
-                @Override
-                public Map<String, Long> publishedSeqs() {
-                    return published;
+        public <T> T relay(Collection<String> roomIds, RelayWork<T> work) {
+            relayLock.lock();
+            try {
+                Map<String, Long> published = new HashMap<>();
+                synchronized (this) {
+                    roomIds.forEach(room -> published.put(room, publishedSeqs.getOrDefault(room, 0L)));
                 }
+                return work.run(new RelayTransaction() {
+                    @Override
+                    public Map<String, Long> publishedSeqs() {
+                        return published;
+                    }
 
-                @Override
-                public List<LogEntry> logged(String roomId, long afterSeq, long upToSeq, int limit) {
-                    return logged.stream().<LogEntry>map(m -> m).filter(m -> m.roomId().equals(roomId) && m.seq() > afterSeq
-                            && m.seq() <= upToSeq).limit(limit).toList();
-                }
+                    @Override
+                    public List<LogEntry> logged(String roomId, long afterSeq, long upToSeq, int limit) {
+                        synchronized (MemoryLog.this) {
+                            return logged.stream().<LogEntry>map(m -> m).filter(m -> m.roomId().equals(roomId)
+                                    && m.seq() > afterSeq && m.seq() <= upToSeq).limit(limit).toList();
+                        }
+                    }
 
-                @Override
-                public void markPublished(Map<String, Long> seqByRoom) {
-                    seqByRoom.forEach((room, seq) -> publishedSeqs.merge(room, seq, Math::max));
-                }
-            });
+                    @Override
+                    public void markPublished(Map<String, Long> seqByRoom) {
+                        synchronized (MemoryLog.this) {
+                            seqByRoom.forEach((room, seq) -> publishedSeqs.merge(room, seq, Math::max));
+                        }
+                    }
+                });
+            } finally {
+                relayLock.unlock();
+            }
         }
 
         @Override
@@ -284,11 +322,13 @@ class SendPipelineTest {
         }
     }
 
-    /** Records what is published as "seq<-prevSeq" per room; can refuse everything. */
+    /** Records what is published as "seq<-prevSeq" per room; can refuse everything, or hold its acks. */
     private static final class RecordingBus implements RoomEventPublisher {
 
         private final List<String> published = new CopyOnWriteArrayList<>();
         volatile boolean failing;
+        /** What a publish waits for before the bus accepts it. */
+        volatile CompletableFuture<Void> accepting = CompletableFuture.completedFuture(null);
 
         List<String> published(String room) {
             return published.stream().filter(p -> p.startsWith(room + ":")).map(p -> p.substring(room.length() + 1))
@@ -312,7 +352,7 @@ class SendPipelineTest {
                 return CompletableFuture.failedFuture(new IllegalStateException("bus down"));
             }
             events.forEach(e -> published.add(new String(e.bytes())));
-            return CompletableFuture.completedFuture(null);
+            return accepting;
         }
 
         @Override

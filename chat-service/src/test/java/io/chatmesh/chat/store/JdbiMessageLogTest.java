@@ -12,10 +12,16 @@ import io.chatmesh.platform.db.StoreMetrics;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.testkit.TestPostgres;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.PostgresPlugin;
@@ -25,7 +31,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The message log on real PostgreSQL through its prepared statements: outcomes of an append,
- * a relay's lock and mark, and the statements timed under chatmesh_store_seconds like Jdbi's.
+ * a relay's lock and mark (and who waits for it), and the statements timed under
+ * chatmesh_store_seconds like Jdbi's.
  */
 class JdbiMessageLogTest {
 
@@ -36,6 +43,8 @@ class JdbiMessageLogTest {
                     .installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin()),
             new StoreMetrics(registry, "postgresql"));
     private final JdbiMessageLog log;
+    /** For work that blocks: the common pool may have a single thread. */
+    private final ExecutorService threads = Executors.newCachedThreadPool();
 
     JdbiMessageLogTest() {
         Flyway.configure().dataSource(url, TestPostgres.USER, TestPostgres.PASSWORD)
@@ -46,6 +55,7 @@ class JdbiMessageLogTest {
 
     @AfterEach
     void close() {
+        threads.shutdownNow();
         log.close();
     }
 
@@ -81,6 +91,48 @@ class JdbiMessageLogTest {
         assertThat(count("MessageLogStatements.append")).isEqualTo(2);
         assertThat(count("MessageLogStatements.lockPublishedSeqs")).isEqualTo(1);
         assertThat(count("MessageLogStatements.markPublished")).isEqualTo(1);
+    }
+
+    /**
+     * A relay holds the rooms' outbox rows while the bus works, an append the rooms' counters:
+     * the next batch is appended meanwhile, while another instance's relay of the room waits and
+     * then reads the first one's mark.
+     */
+    @Test
+    void anAppendGoesOnWhileARelayHoldsTheRoomAndAnotherRelayWaitsForIt() throws InterruptedException {
+        String alice = Ids.newId();
+        String room = room("GROUP", alice);
+        log.append(List.of(post(alice, room, "a1")));
+        CountDownLatch relayHolds = new CountDownLatch(1);
+        CountDownLatch busAccepted = new CountDownLatch(1);
+        CompletableFuture<Void> relay = CompletableFuture.runAsync(() -> log.relay(List.of(room), transaction -> {
+            relayHolds.countDown();
+            awaitQuietly(busAccepted);
+            transaction.markPublished(Map.of(room, 1L));
+            return null;
+        }), threads);
+        assertThat(relayHolds.await(5, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(CompletableFuture.supplyAsync(() -> log.append(List.of(post(alice, room, "a2"))), threads))
+                .succeedsWithin(Duration.ofSeconds(5)).isEqualTo(List.of(new Appended.Logged(2)));
+        try (JdbiMessageLog otherInstance = new JdbiMessageLog(jdbi)) {
+            CompletableFuture<Long> otherRelay = CompletableFuture.supplyAsync(
+                    () -> otherInstance.relay(List.of(room), transaction -> transaction.publishedSeqs().get(room)), threads);
+            TimeUnit.MILLISECONDS.sleep(300);
+            assertThat(otherRelay).isNotDone();
+
+            busAccepted.countDown();
+            assertThat(relay).succeedsWithin(Duration.ofSeconds(5));
+            assertThat(otherRelay).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(1L);
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
@@ -119,9 +171,7 @@ class JdbiMessageLogTest {
     private String room(String kind, String... members) {
         String id = Ids.newId();
         jdbi.useHandle(h -> {
-            h.execute("""
-                    INSERT INTO rooms (id, kind, name, name_key, topic, created_at, updated_at, last_activity_at)
-                    VALUES (?, ?, 'r', ?, '', now(), now(), now())""", id, kind, id);
+            h.attach(RoomDao.class).insertRoom(id, kind, "r", id, "", null, null, Instant.now()); // with its outbox row
             for (String member : members) {
                 h.execute("INSERT INTO members (room_id, user_id, role, joined_at) VALUES (?, ?, 'MEMBER', now())",
                         id, member);

@@ -85,7 +85,7 @@ class MessageLogMigrationTest {
     }
 
     private long publishedSeq(String room) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT last_message_seq FROM rooms WHERE id = :id")
+        return jdbi.withHandle(h -> h.createQuery("SELECT published_seq FROM room_outbox WHERE room_id = :id")
                 .bind("id", room).mapTo(Long.class).one());
     }
 }
