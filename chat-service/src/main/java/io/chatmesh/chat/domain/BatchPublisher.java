@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The send path's second stage, on a thread of its own: publishes the batches the
- * {@link SendPipeline} logged ({@link RoomRelay}), all batches waiting in one relay, and
- * completes their futures once published. While it publishes, the pipeline's thread logs the
+ * {@link SendPipeline} logged ({@link RoomRelay}), the batches waiting together in one relay as
+ * long as they hold no more than one batch may, and completes their futures once published. While it publishes, the pipeline's thread logs the
  * next batch: a relay holds the rooms' outbox rows, an append their counters, so neither waits
  * for the other. It also publishes what failed publishes and crashes left ({@link RelayRetries}).
  */
@@ -23,8 +23,12 @@ final class BatchPublisher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BatchPublisher.class);
 
-    /** Logged batches that may wait for a publish before the pipeline's thread waits too. */
-    static final int MAX_WAITING = 4;
+    /**
+     * Logged batches that may wait for a publish before the pipeline's thread waits too: enough
+     * for the two stages to work side by side, few enough that under overload sends wait in the
+     * pipeline's queue (which refuses what does not fit) rather than logged and unanswered.
+     */
+    static final int MAX_WAITING = 2;
 
     /**
      * A logged batch.
@@ -36,6 +40,10 @@ final class BatchPublisher implements AutoCloseable {
      */
     record Logged(List<SendPipeline.Submission> posts, Message[] messages, List<ChangeBatch.Submission> changes,
             List<MessageChange> loggedChanges, Map<String, List<LogEntry>> inHand, Map<String, Long> upTo) {
+
+        int size() {
+            return posts.size() + changes.size();
+        }
 
         /** Fails the futures of what was logged: it is stored and will be published, but not yet. */
         void failUnpublished() {
@@ -54,14 +62,17 @@ final class BatchPublisher implements AutoCloseable {
     private final ChangeBatch changes;
     /** Rooms whose publish failed, and the periodic sweep; only this thread uses it. */
     private final RelayRetries retries;
+    /** Most posts and changes published in one relay: the pipeline's batch size, so that members' streams get no bigger bursts. */
+    private final int maxBatch;
     private final BlockingQueue<Logged> waiting = new ArrayBlockingQueue<>(MAX_WAITING);
     private final Thread thread;
     private volatile boolean stopped;
 
-    BatchPublisher(RoomRelay relay, ChangeBatch changes, RelayRetries retries) {
+    BatchPublisher(RoomRelay relay, ChangeBatch changes, RelayRetries retries, int maxBatch) {
         this.relay = relay;
         this.changes = changes;
         this.retries = retries;
+        this.maxBatch = maxBatch;
         this.thread = Thread.ofPlatform().name("chat-send-publisher").unstarted(this::run);
     }
 
@@ -104,7 +115,10 @@ final class BatchPublisher implements AutoCloseable {
                     continue;
                 }
                 batches.add(first);
-                waiting.drainTo(batches);
+                int size = first.size();
+                for (Logged next; (next = waiting.peek()) != null && size + next.size() <= maxBatch; size += next.size()) {
+                    batches.add(waiting.remove());
+                }
                 publish(batches);
             } catch (InterruptedException e) {
                 batches.forEach(Logged::failUnpublished);

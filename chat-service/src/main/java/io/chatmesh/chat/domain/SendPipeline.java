@@ -65,7 +65,8 @@ public final class SendPipeline implements AutoCloseable {
         this.changes = new ChangeBatch(changeLog);
         RoomRelay relay = new RoomRelay(messageLog, events, publishTimeout);
         this.publisher = new BatchPublisher(relay, changes,
-                new RelayRetries(messageLog, relay, settings.retryInterval(), settings.sweepInterval()));
+                new RelayRetries(messageLog, relay, settings.retryInterval(), settings.sweepInterval()),
+                settings.maxBatch());
         this.settings = settings;
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.thread = Thread.ofPlatform().name("chat-send-pipeline").unstarted(this::run);
