@@ -8,8 +8,15 @@ CREATE TABLE message_search (
     room_id    text NOT NULL,
     text       text NOT NULL
 );
-CREATE INDEX message_search_fts_idx ON message_search USING gin (to_tsvector('simple', text));
-CREATE INDEX message_search_trgm_idx ON message_search USING gin (text gin_trgm_ops);
+-- As V4 did for messages: the fold's INSERT only adds to the indexes' pending lists (32 MB
+-- each), and autovacuum, visiting the table every 20,000 new rows, merges them in bulk. Merged
+-- by the INSERT itself each time a 4 MB list filled (the default), indexing cost 67 µs of
+-- PostgreSQL time per message at 10,000 messages/s, more than the append.
+CREATE INDEX message_search_fts_idx ON message_search USING gin (to_tsvector('simple', text))
+    WITH (gin_pending_list_limit = 32768);
+CREATE INDEX message_search_trgm_idx ON message_search USING gin (text gin_trgm_ops)
+    WITH (gin_pending_list_limit = 32768);
+ALTER TABLE message_search SET (autovacuum_vacuum_insert_threshold = 20000, autovacuum_vacuum_insert_scale_factor = 0);
 
 -- Messages edited or deleted whose search row the next fold of their room brings up to date.
 -- No unique key: the persister only appends here, never waiting for a fold that is taking rows.
