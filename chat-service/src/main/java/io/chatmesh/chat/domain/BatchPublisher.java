@@ -1,7 +1,6 @@
 package io.chatmesh.chat.domain;
 
 import io.chatmesh.platform.error.ChatmeshException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,12 +93,7 @@ final class BatchPublisher implements AutoCloseable {
     @Override
     public void close() {
         stopped = true;
-        thread.interrupt();
-        try {
-            thread.join(Duration.ofSeconds(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        SendPipeline.interruptAndJoin(thread);
         List<Logged> left = new ArrayList<>();
         waiting.drainTo(left);
         left.forEach(Logged::failUnpublished);

@@ -61,9 +61,9 @@ public interface RoomRepository {
     Map<String, Long> lastMessageSeqs(Collection<String> roomIds);
 
     /**
-     * Like {@link #lastMessageSeqs}, but first waits for the sends in flight in these rooms
-     * (the {@link MessageLog}'s appends and relays) to end: every message published later is
-     * published after this read.
+     * Like {@link #lastMessageSeqs}, but first waits for the publishes in flight in these rooms
+     * (the {@link MessageLog}'s relays, which hold the rooms' outbox rows while they publish) to
+     * end: every message published later is published after this read.
      */
     Map<String, Long> lastMessageSeqsAfterSendsInFlight(Collection<String> roomIds);
 }

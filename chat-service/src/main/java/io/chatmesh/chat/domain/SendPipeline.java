@@ -115,16 +115,21 @@ public final class SendPipeline implements AutoCloseable {
     @Override
     public void close() {
         stopped = true;
+        interruptAndJoin(thread);
+        publisher.close();
+        List<Pending> left = new ArrayList<>();
+        queue.drainTo(left);
+        left.forEach(s -> s.fail(ChatmeshException.unavailable("shutting down")));
+    }
+
+    /** Interrupts a stage's thread and waits a while for it to end. */
+    static void interruptAndJoin(Thread thread) {
         thread.interrupt();
         try {
             thread.join(Duration.ofSeconds(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        publisher.close();
-        List<Pending> left = new ArrayList<>();
-        queue.drainTo(left);
-        left.forEach(s -> s.fail(ChatmeshException.unavailable("shutting down")));
     }
 
     private void run() {

@@ -45,9 +45,10 @@ final class MessageLogStatements {
      * skipped; the others get consecutive seqs per room in position order. The rooms are locked
      * in id order first, so concurrent appends (and change logs) of other instances cannot
      * deadlock, and every room's seqs are taken in commit order. Relays lock other rows
-     * (room_outbox), so an append never waits for a publish. Parameters: room ids, sender ids, client ids, message ids, messages (bytea), create
-     * times, reply-to ids, thread root ids, @room flags, one array element per post; then the
-     * mentions of all posts as two arrays (the post's position, 1-based, and the user id).
+     * (room_outbox), so an append never waits for a publish. Parameters: room ids, sender ids,
+     * client ids, message ids, messages (bytea), create times, reply-to ids, thread root ids,
+     * @room flags, one array element per post; then the mentions of all posts as two arrays
+     * (the post's position, 1-based, and the user id).
      */
     private static final String APPEND = """
             WITH post AS (
