@@ -8,6 +8,7 @@ import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.file.FileService;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
+import io.chatmesh.platform.http.ServerStop;
 import io.chatmesh.platform.http.WebSocketBridge;
 import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
 import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
@@ -125,7 +126,11 @@ final class GrpcEdge implements AutoCloseable {
     @Override
     public void close() {
         health.enterTerminalState();
-        server.stop().join();
+        try {
+            ServerStop.stop(server, "the edge", STOP_GRACE.plusSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The forwarded services, health and reflection, as native gRPC and as gRPC-Web. */

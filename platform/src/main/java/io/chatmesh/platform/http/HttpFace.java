@@ -33,6 +33,8 @@ import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
 public final class HttpFace implements ApplicationListener<GrpcServerStartedEvent>, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(HttpFace.class);
+    /** How long a stop may take before shutdown goes on without it (no graceful period is set). */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
     private final String service;
     private final HttpProperties properties;
@@ -94,7 +96,7 @@ public final class HttpFace implements ApplicationListener<GrpcServerStartedEven
     public synchronized void destroy() throws InterruptedException {
         serving = false;
         if (server != null) {
-            server.stop().join();
+            ServerStop.stop(server, service + "'s HTTP port", STOP_WAIT);
             self.shutdown().awaitTermination(5, TimeUnit.SECONDS);
         }
     }
