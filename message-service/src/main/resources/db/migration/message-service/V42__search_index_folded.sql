@@ -3,10 +3,13 @@
 -- unread counters, in one transaction) from the messages stored after each room's indexed_seq;
 -- searches add the messages past indexed_seq, and those edited or deleted since the fold,
 -- themselves. The persister's INSERT, which every ack waits for, no longer writes GIN entries.
+-- Keyed by room first: a query too short for a trigram (one or two characters) reads the
+-- caller's rooms' rows of this key, not the whole table.
 CREATE TABLE message_search (
-    message_id text PRIMARY KEY,
     room_id    text NOT NULL,
-    text       text NOT NULL
+    message_id text NOT NULL,
+    text       text NOT NULL,
+    PRIMARY KEY (room_id, message_id)
 );
 -- As V4 did for messages: the fold's INSERT only adds to the indexes' pending lists (32 MB
 -- each), and autovacuum, visiting the table every 20,000 new rows, merges them in bulk. Merged
@@ -29,8 +32,8 @@ CREATE INDEX search_refresh_room_idx ON search_refresh (room_id);
 -- room_message_counts is each room's fold state: counted_seq for the counters, indexed_seq for search.
 ALTER TABLE room_message_counts ADD COLUMN indexed_seq bigint NOT NULL DEFAULT 0;
 
-INSERT INTO message_search (message_id, room_id, text)
-SELECT m.id, m.room_id, m.text
+INSERT INTO message_search (room_id, message_id, text)
+SELECT m.room_id, m.id, m.text
 FROM messages m JOIN room_message_counts c ON c.room_id = m.room_id
 WHERE m.seq <= c.counted_seq AND m.deleted_at IS NULL AND m.text <> '';
 UPDATE room_message_counts SET indexed_seq = counted_seq;

@@ -27,8 +27,8 @@ interface SearchIndexDao {
                 WHERE c.room_id = ANY(CAST(:roomIds AS text[]))
             ),
             indexed AS (
-                INSERT INTO message_search (message_id, room_id, text)
-                SELECT id, room_id, text FROM fresh WHERE deleted_at IS NULL AND text <> ''
+                INSERT INTO message_search (room_id, message_id, text)
+                SELECT room_id, id, text FROM fresh WHERE deleted_at IS NULL AND text <> ''
             )
             UPDATE room_message_counts c SET indexed_seq = f.newest
             FROM (SELECT room_id, max(seq) AS newest FROM fresh GROUP BY room_id) f
@@ -52,12 +52,13 @@ interface SearchIndexDao {
                 JOIN room_message_counts c ON c.room_id = m.room_id AND m.seq <= c.indexed_seq
             ),
             refreshed AS (
-                INSERT INTO message_search (message_id, room_id, text)
-                SELECT id, room_id, text FROM current WHERE deleted_at IS NULL AND text <> ''
-                ON CONFLICT (message_id) DO UPDATE SET text = EXCLUDED.text
+                INSERT INTO message_search (room_id, message_id, text)
+                SELECT room_id, id, text FROM current WHERE deleted_at IS NULL AND text <> ''
+                ON CONFLICT (room_id, message_id) DO UPDATE SET text = EXCLUDED.text
             )
             DELETE FROM message_search s USING current
-            WHERE s.message_id = current.id AND (current.deleted_at IS NOT NULL OR current.text = '')
+            WHERE s.room_id = current.room_id AND s.message_id = current.id
+              AND (current.deleted_at IS NOT NULL OR current.text = '')
             """)
     void refreshChangedMessages(@Bind("roomIds") String[] roomIds);
 }

@@ -181,25 +181,30 @@ class JdbiMessageStoreTest extends MessageStoreContract {
 
     @Test
     void searchUsesTheTextIndexes() {
-        String plan = jdbi.withHandle(handle -> {
-            handle.execute("SET enable_seqscan = off");
-            try {
-                return String.join("\n", handle.createQuery("""
-                        EXPLAIN SELECT message_id FROM message_search
-                        WHERE to_tsvector('simple', text) @@ plainto_tsquery('simple', 'hello')
-                           OR text ILIKE '%서울에서%'
-                        """).mapTo(String.class).list());
-            } finally {
-                handle.execute("RESET enable_seqscan");
-            }
-        });
-
-        assertThat(plan).contains("message_search_fts_idx").contains("message_search_trgm_idx");
+        assertThat(planWithoutSeqScans("""
+                SELECT message_id FROM message_search
+                WHERE to_tsvector('simple', text) @@ plainto_tsquery('simple', 'hello') OR text ILIKE '%서울에서%'
+                """)).contains("message_search_fts_idx").contains("message_search_trgm_idx");
+        // a query too short for a trigram reads the given rooms' rows only, by the key's prefix
+        assertThat(planWithoutSeqScans("""
+                SELECT message_id FROM message_search WHERE room_id = ANY(ARRAY['r1', 'r2']) AND text ILIKE '%ok%'
+                """)).contains("message_search_pkey");
         // Hangul counts as word characters for pg_trgm: a 4-character word gives 5 padded trigrams
         // (shown as hashes, as pg_trgm keeps multibyte trigrams)
         List<String> trigrams = jdbi.withHandle(handle -> handle.createQuery("SELECT unnest(show_trgm('서울에서'))")
                 .mapTo(String.class).list());
         assertThat(trigrams).hasSize(5);
+    }
+
+    private static String planWithoutSeqScans(String query) {
+        return jdbi.withHandle(handle -> {
+            handle.execute("SET enable_seqscan = off");
+            try {
+                return String.join("\n", handle.createQuery("EXPLAIN " + query).mapTo(String.class).list());
+            } finally {
+                handle.execute("RESET enable_seqscan");
+            }
+        });
     }
 
     private static List<String> search(String room, String query) {
