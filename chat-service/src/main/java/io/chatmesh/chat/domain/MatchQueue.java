@@ -30,7 +30,10 @@ public interface MatchQueue {
     /** The ticket, locked until the transaction ends. */
     Optional<Waiting> lock(String ticketId);
 
-    /** The oldest of these tickets still live and unmatched that nobody else holds, locked; skips locked ones. */
+    /**
+     * The oldest of these tickets still live and unmatched, locked; waits for one another
+     * transaction holds, and goes on to the next if that one matched it.
+     */
     Optional<Waiting> lockOldestFree(Collection<String> ticketIds, Instant now);
 
     void keepAlive(String ticketId, Instant aliveUntil);

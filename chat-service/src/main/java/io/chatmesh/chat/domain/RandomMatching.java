@@ -15,8 +15,8 @@ import java.util.Optional;
  * beside the rooms). Each waiting call attempts, again and again, to match its ticket with the
  * oldest compatible ticket older than its own (first come, first matched): a newcomer takes the
  * longest-waiting user, and older tickets wait to be taken. An attempt locks its own ticket and
- * then only tickets nobody else holds (SKIP LOCKED), so concurrent attempts never wait on each
- * other in a cycle. The pair's DIRECT room is opened in the same transaction, and the older
+ * then the oldest fitting older one, waiting for it if another attempt holds it (skipping it
+ * would match a younger ticket first); attempts only wait for older tickets, so never in a cycle. The pair's DIRECT room is opened in the same transaction, and the older
  * ticket marked with it: its waiting call collects the match at its next attempt. Never the
  * caller themself; never across a block (asked of user-service before the transaction, so no
  * lock is held across a network call).

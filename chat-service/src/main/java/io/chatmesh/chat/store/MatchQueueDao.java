@@ -59,7 +59,7 @@ public interface MatchQueueDao extends MatchQueue {
             WHERE ticket_id IN (<ticketIds>) AND matched_room_id IS NULL AND alive_until >= :now
             ORDER BY ticket_id
             LIMIT 1
-              FOR UPDATE SKIP LOCKED""")
+              FOR UPDATE""")
     Optional<Waiting> oldestFree(@BindList("ticketIds") Collection<String> ticketIds, Instant now);
 
     @Override

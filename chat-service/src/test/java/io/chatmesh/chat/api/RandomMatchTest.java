@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -150,6 +151,38 @@ class RandomMatchTest {
         assertThat(firstWaits.get(PATIENCE.toSeconds(), TimeUnit.SECONDS).getMatchedUserId()).isEqualTo(third.id());
         assertThat(secondWaits.isDone()).isFalse();
         assertThat(waiting()).containsExactly(second.id());
+        secondWaits.cancel(true);
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(waiting()).isEmpty());
+    }
+
+    /**
+     * The oldest ticket is locked now and then by its own call's attempt; a newcomer's attempt
+     * that meets that lock waits for it instead of taking the younger ticket behind it.
+     */
+    @Test
+    void aNewcomerWaitsForTheOldestTicketWhileItsOwnAttemptHoldsIt() throws Exception {
+        Person first = person();
+        Person second = person();
+        Person newcomer = person();
+        USERS.block(first.id(), second.id()); // so that both wait
+        ListenableFuture<MatchRandomResponse> firstWaits = match(one, first);
+        awaitWaiting(first);
+        ListenableFuture<MatchRandomResponse> secondWaits = match(two, second);
+        awaitWaiting(second);
+
+        ListenableFuture<MatchRandomResponse> newcomerWaits;
+        try (Handle attemptOfFirst = Jdbi.create(databaseUrl, TestPostgres.USER, TestPostgres.PASSWORD).open()) {
+            attemptOfFirst.begin();
+            attemptOfFirst.execute("SELECT 1 FROM random_match_queue WHERE user_id = ? FOR UPDATE", first.id());
+            newcomerWaits = match(two, newcomer); // first's attempts, on one, are held up meanwhile
+            TimeUnit.MILLISECONDS.sleep(500); // the newcomer's attempts meet the held ticket meanwhile
+            assertThat(secondWaits.isDone()).isFalse();
+            assertThat(newcomerWaits.isDone()).isFalse();
+            attemptOfFirst.commit();
+        }
+
+        assertThat(newcomerWaits.get(PATIENCE.toSeconds(), TimeUnit.SECONDS).getMatchedUserId()).isEqualTo(first.id());
+        assertThat(firstWaits.get(PATIENCE.toSeconds(), TimeUnit.SECONDS).getMatchedUserId()).isEqualTo(newcomer.id());
         secondWaits.cancel(true);
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(waiting()).isEmpty());
     }
