@@ -113,7 +113,7 @@ final class BatchPublisher implements AutoCloseable {
                 for (Logged next; (next = waiting.peek()) != null && size + next.size() <= maxBatch; size += next.size()) {
                     batches.add(waiting.remove());
                 }
-                publish(batches);
+                publishAndAnswer(batches);
             } catch (InterruptedException e) {
                 batches.forEach(Logged::failUnpublished);
                 break;
@@ -128,7 +128,7 @@ final class BatchPublisher implements AutoCloseable {
     }
 
     /** Publishes the batches in one relay, then answers each post and change. */
-    private void publish(List<Logged> batches) {
+    private void publishAndAnswer(List<Logged> batches) {
         Map<String, Long> upTo = new LinkedHashMap<>();
         Map<String, List<LogEntry>> inHand = new LinkedHashMap<>();
         for (Logged batch : batches) { // in the order logged, so each room's entries stay ascending

@@ -91,8 +91,11 @@ public final class JdbiMessageStore implements MessageStore, AutoCloseable {
                     JdbiMessageChanges.applyWith(w.changes(), changes);
                     return inserted;
                 });
-        roomFolds.touched(Stream.concat(messages.stream().map(Message::roomId), changes.stream()
-                .filter(change -> !(change instanceof MessageChange.Reacted)).map(MessageChange::roomId)).collect(Collectors.toSet()));
+        // rooms with new messages (counters, search), or with edits and deletions (search)
+        roomFolds.touched(Stream.concat(messages.stream().map(Message::roomId),
+                        changes.stream().filter(change -> !(change instanceof MessageChange.Reacted))
+                                .map(MessageChange::roomId))
+                .collect(Collectors.toSet()));
         return outcomes;
     }
 
