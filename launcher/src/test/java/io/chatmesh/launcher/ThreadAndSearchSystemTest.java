@@ -9,6 +9,10 @@ import io.chatmesh.platform.auth.BearerCallCredentials;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
 import io.chatmesh.proto.chat.v1.ClientEvent;
+import io.chatmesh.proto.chat.v1.DeleteMessageEvent;
+import io.chatmesh.proto.chat.v1.DeleteMessageRequest;
+import io.chatmesh.proto.chat.v1.EditMessageEvent;
+import io.chatmesh.proto.chat.v1.EditMessageRequest;
 import io.chatmesh.proto.chat.v1.Hello;
 import io.chatmesh.proto.chat.v1.RoomCursor;
 import io.chatmesh.proto.chat.v1.SendMessageEvent;
@@ -31,13 +35,15 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Threads and search through the whole embedded stack (edge, chat-service, the event bus,
  * message-service on PostgreSQL): a thread reply stays out of the main timeline but is in its
- * thread, in search, and in what a resumed chat stream replays.
+ * thread, in search, and in what a resumed chat stream replays; search follows edits and
+ * deletions.
  */
 class ThreadAndSearchSystemTest {
 
@@ -89,6 +95,52 @@ class ThreadAndSearchSystemTest {
                 edge.shutdownNow();
             }
         }
+    }
+
+    /**
+     * Search follows edits and deletions made on chat-service, through the bus, the persister
+     * and message-service's background fold of its search index: the new text is found and never
+     * the old or a deleted one, before and after the fold (every second) takes the changes in.
+     */
+    @Test
+    void searchFindsAnEditedMessageByItsNewTextOnlyAndNeverADeletedOne() throws InterruptedException {
+        try (Chatmesh stack = Chatmesh.start(LauncherSettings.forTests(dataDir))) {
+            ManagedChannel edge = NettyChannelBuilder.forAddress("127.0.0.1", stack.edgePort()).usePlaintext().build();
+            try {
+                String alice = signUpAndLogIn(edge, "alice");
+                Room room = as(RoomServiceGrpc.newBlockingStub(edge), alice).createRoom(CreateRoomRequest.newBuilder()
+                        .setKind(RoomKind.ROOM_KIND_GROUP).setName("plans").build()).getRoom();
+                Message edited = send(edge, alice, SendMessageEvent.newBuilder().setRoomId(room.getId())
+                        .setText("picnic at noon"));
+                Message deleted = send(edge, alice, SendMessageEvent.newBuilder().setRoomId(room.getId())
+                        .setText("the password is hunter2"));
+                MessageServiceGrpc.MessageServiceBlockingStub messages = as(MessageServiceGrpc.newBlockingStub(edge), alice);
+                await().atMost(StreamRecorder.PATIENCE).untilAsserted(
+                        () -> assertThat(found(messages, "hunter2")).containsExactly(deleted.getId()));
+                TimeUnit.SECONDS.sleep(2); // past a fold: both are in the search index now
+
+                ChatServiceGrpc.ChatServiceBlockingStub chat = as(ChatServiceGrpc.newBlockingStub(edge), alice);
+                chat.editMessage(EditMessageRequest.newBuilder().setEdit(EditMessageEvent.newBuilder()
+                        .setRoomId(room.getId()).setMessageId(edited.getId()).setText("picnic at dusk")).build());
+                chat.deleteMessage(DeleteMessageRequest.newBuilder().setDelete(DeleteMessageEvent.newBuilder()
+                        .setRoomId(room.getId()).setMessageId(deleted.getId())).build());
+                await().atMost(StreamRecorder.PATIENCE).untilAsserted(
+                        () -> assertThat(found(messages, "hunter2")).isEmpty());
+                for (int fold = 0; fold < 2; fold++) { // as the persister applied them, then folded
+                    assertThat(found(messages, "dusk")).containsExactly(edited.getId());
+                    assertThat(found(messages, "noon")).isEmpty();
+                    assertThat(found(messages, "password")).isEmpty();
+                    TimeUnit.SECONDS.sleep(2);
+                }
+            } finally {
+                edge.shutdownNow();
+            }
+        }
+    }
+
+    private static List<String> found(MessageServiceGrpc.MessageServiceBlockingStub messages, String query) {
+        return messages.searchMessages(SearchMessagesRequest.newBuilder().setQuery(query).build()).getMessagesList()
+                .stream().map(Message::getId).toList();
     }
 
     private static Message send(ManagedChannel edge, String token, SendMessageEvent.Builder message) {

@@ -108,38 +108,28 @@ class JdbiMessageStoreTest extends MessageStoreContract {
     @Test
     void searchFindsKoreanAndOtherSubstringsThroughTrigrams() {
         String room = Ids.newId();
-        Message seoul = message(room, 1, Ids.newId(), "서울에서 만나요");
-        Message busan = message(room, 2, Ids.newId(), "부산에서 봐요");
-        Message english = message(room, 3, Ids.newId(), "unbelievable");
-        List.of(seoul, busan, english).forEach(store::insert);
-        store.foldNewMessages(); // answered from message_search's trigram index
+        List<String> ids = indexed(room, "서울에서 만나요", "부산에서 봐요", "unbelievable");
 
-        assertThat(search(room, "서울")).containsExactly(seoul.id());
-        assertThat(search(room, "에서")).containsExactly(busan.id(), seoul.id());
-        assertThat(search(room, "BELIEV")).containsExactly(english.id());
+        assertThat(search(room, "서울")).containsExactly(ids.get(0));
+        assertThat(search(room, "에서")).containsExactly(ids.get(1), ids.get(0));
+        assertThat(search(room, "BELIEV")).containsExactly(ids.get(2));
     }
 
     @Test
     void searchFindsWordsInAnyOrderOrTheWholeQueryAsASubstring() {
         String room = Ids.newId();
-        Message reversed = message(room, 1, Ids.newId(), "world, hello!");
-        Message phrase = message(room, 2, Ids.newId(), "say hello world-wide");
-        Message oneWord = message(room, 3, Ids.newId(), "hello there");
-        List.of(reversed, phrase, oneWord).forEach(store::insert);
-        store.foldNewMessages();
+        List<String> ids = indexed(room, "world, hello!", "say hello world-wide", "hello there");
 
-        assertThat(search(room, "hello world")).containsExactly(phrase.id(), reversed.id());
-        assertThat(search(room, "lo wor")).containsExactly(phrase.id());
+        assertThat(search(room, "hello world")).containsExactly(ids.get(1), ids.get(0));
+        assertThat(search(room, "lo wor")).containsExactly(ids.get(1));
     }
 
     @Test
     void searchTakesLikeWildcardsLiterally() {
         String room = Ids.newId();
-        Message percent = message(room, 1, Ids.newId(), "100% sure");
-        store.insert(percent);
-        store.insert(message(room, 2, Ids.newId(), "1000 times"));
+        List<String> ids = indexed(room, "100% sure", "1000 times");
 
-        assertThat(search(room, "0%")).containsExactly(percent.id());
+        assertThat(search(room, "0%")).containsExactly(ids.get(0));
         assertThat(search(room, "_")).isEmpty();
         assertThat(search(room, "\\")).isEmpty();
     }
@@ -194,6 +184,20 @@ class JdbiMessageStoreTest extends MessageStoreContract {
         List<String> trigrams = jdbi.withHandle(handle -> handle.createQuery("SELECT unnest(show_trgm('서울에서'))")
                 .mapTo(String.class).list());
         assertThat(trigrams).hasSize(5);
+    }
+
+    /**
+     * Stores messages with these texts (seqs 1, 2, …) and folds them, so that searches are
+     * answered from message_search's indexes (the shared contract searches before the fold).
+     *
+     * @return their ids, in the order given
+     */
+    private static List<String> indexed(String room, String... texts) {
+        List<Message> messages = IntStream.range(0, texts.length)
+                .mapToObj(i -> message(room, i + 1, Ids.newId(), texts[i])).toList();
+        store.insertAll(messages);
+        store.foldNewMessages();
+        return messages.stream().map(Message::id).toList();
     }
 
     private static String planWithoutSeqScans(String query) {
