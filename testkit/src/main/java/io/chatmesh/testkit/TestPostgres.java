@@ -4,8 +4,12 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -32,6 +36,21 @@ public final class TestPostgres {
             throw new IllegalStateException("cannot create test database", e);
         }
         return server().getJdbcUrl(USER, name);
+    }
+
+    /** What {@code ANALYZE VERBOSE table} reports in the database at {@code url}, a notice per element. */
+    public static List<String> analyzeVerbose(String url, String table) {
+        try (Connection connection = DriverManager.getConnection(url, USER, PASSWORD);
+                Statement statement = connection.createStatement()) {
+            statement.execute("ANALYZE VERBOSE " + table);
+            List<String> notices = new ArrayList<>();
+            for (SQLWarning warning = statement.getWarnings(); warning != null; warning = warning.getNextWarning()) {
+                notices.add(warning.getMessage());
+            }
+            return notices;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot analyze " + table, e);
+        }
     }
 
     public static synchronized EmbeddedPostgres server() {

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -153,6 +154,22 @@ class JdbiMessageLogTest {
                 new Appended.RoomMentionNotAllowed(), new Appended.Logged(2));
         assertThat(log.find(alice, "a1")).hasValueSatisfying(
                 message -> assertThat(message.mentions()).isEqualTo(new Mentions(List.of(bob), true)));
+    }
+
+    /** ANALYZE, run by autovacuum as the log grows, samples 3,000 rows and keeps nothing of the payload (V11). */
+    @Test
+    void analyzeSamplesFewRowsOfTheLogAndNothingOfItsPayload() {
+        String alice = Ids.newId();
+        String room = room("GROUP", alice);
+        for (int first = 0; first < 5000; first += 1000) {
+            log.append(IntStream.range(first, first + 1000).mapToObj(i -> post(alice, room, "c" + i)).toList());
+        }
+
+        assertThat(TestPostgres.analyzeVerbose(url, "message_log"))
+                .anySatisfy(line -> assertThat(line).contains("3000 rows in sample"));
+        List<String> columnsWithStatistics = jdbi.withHandle(handle -> handle.createQuery(
+                "SELECT attname FROM pg_stats WHERE tablename = 'message_log'").mapTo(String.class).list());
+        assertThat(columnsWithStatistics).contains("room_id", "sender_id").doesNotContain("message", "message_id");
     }
 
     private long count(String operation) {

@@ -25,12 +25,13 @@ import org.junit.jupiter.api.Test;
 /** The SQL adapter on real PostgreSQL, migrated by the service's own Flyway scripts. */
 class JdbiMessageStoreTest extends MessageStoreContract {
 
+    private static String url;
     private static Jdbi jdbi;
     private static JdbiMessageStore store;
 
     @BeforeAll
     static void migrate() {
-        String url = TestPostgres.newDatabase();
+        url = TestPostgres.newDatabase();
         Flyway.configure()
                 .dataSource(url, TestPostgres.USER, TestPostgres.PASSWORD)
                 .locations("classpath:db/migration/message-service")
@@ -184,6 +185,30 @@ class JdbiMessageStoreTest extends MessageStoreContract {
         List<String> trigrams = jdbi.withHandle(handle -> handle.createQuery("SELECT unnest(show_trgm('서울에서'))")
                 .mapTo(String.class).list());
         assertThat(trigrams).hasSize(5);
+    }
+
+    /**
+     * ANALYZE, which autovacuum runs each time a table has grown by a tenth, samples 3,000 rows
+     * (statistics target 10), and keeps nothing about texts and unique ids (V43).
+     */
+    @Test
+    void analyzeSamplesFewRowsAndKeepsNothingAboutTexts() {
+        List<String> rooms = IntStream.range(0, 20).mapToObj(i -> Ids.newId()).toList();
+        for (String room : rooms) {
+            store.insertAll(IntStream.rangeClosed(1, 250)
+                    .mapToObj(seq -> message(room, seq, Ids.newId(), "note " + seq + " on topic " + seq % 7)).toList());
+        }
+        store.foldNewMessages();
+
+        for (String table : List.of("messages", "message_search")) {
+            assertThat(TestPostgres.analyzeVerbose(url, table)).anySatisfy(line -> assertThat(line).contains("3000 rows in sample"));
+        }
+        List<String> textStatistics = jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT tablename || '.' || attname FROM pg_stats
+                        WHERE tablename IN ('messages', 'message_search', 'message_search_fts_idx')
+                          AND attname IN ('text', 'id', 'message_id', 'to_tsvector')""")
+                .mapTo(String.class).list());
+        assertThat(textStatistics).isEmpty();
     }
 
     /**
