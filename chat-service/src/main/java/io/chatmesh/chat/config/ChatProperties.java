@@ -27,6 +27,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param sendBatchMax most sends logged and published as one batch
  * @param sendLinger least time from one batch's start to the next's (0: none): a send waits at
  *        most that long for more to join its batch; fewer, bigger batches at moderate rates
+ * @param sendLingerBatch sends waiting (besides the batch's first) that end a linger at once: past
+ *        a batch this big, waiting longer saves little CPU per message and only adds latency
  * @param relayRetryInterval pause before publishing again what a failed publish left waiting
  * @param relaySweepInterval how often every room is checked for messages left unpublished (by a
  *        crash of any instance); also done at start
@@ -46,6 +48,7 @@ public record ChatProperties(
         @DefaultValue("100") int sendBurst,
         @DefaultValue("2000") int sendQueueCapacity,
         @DefaultValue("1000") int sendBatchMax,
-        @DefaultValue("10ms") Duration sendLinger,
+        @DefaultValue("20ms") Duration sendLinger,
+        @DefaultValue("25") int sendLingerBatch,
         @DefaultValue("1s") Duration relayRetryInterval,
         @DefaultValue("1m") Duration relaySweepInterval) {}

@@ -181,7 +181,8 @@ public class ChatServiceConfiguration {
             ChatProperties properties, EventBus bus, Environment environment) {
         return new SendPipeline(messageLog, changeLog, events, publishTimeout(properties, bus, environment),
                 new SendPipeline.Settings(properties.sendQueueCapacity(), properties.sendBatchMax(),
-                        properties.sendLinger(), properties.relayRetryInterval(), properties.relaySweepInterval()));
+                        properties.sendLinger(), properties.sendLingerBatch(), properties.relayRetryInterval(),
+                        properties.relaySweepInterval()));
     }
 
     /** One budget per user for sends and changes of messages. */

@@ -34,7 +34,7 @@ public final class SendPipeline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SendPipeline.class);
 
     /** How the pipeline is tuned (see ChatProperties for the meaning of each). */
-    public record Settings(int queueCapacity, int maxBatch, Duration linger, Duration retryInterval,
+    public record Settings(int queueCapacity, int maxBatch, Duration linger, int lingerBatch, Duration retryInterval,
             Duration sweepInterval) {}
 
     /** Something waiting in the pipeline's queue: a post, or a change of a message ({@link ChangeBatch}). */
@@ -109,6 +109,9 @@ public final class SendPipeline implements AutoCloseable {
         if (!queue.offer(pending)) {
             throw ChatmeshException.overloaded("too many messages waiting to be stored", Duration.ofMillis(100));
         }
+        if (queue.size() >= settings.lingerBatch()) {
+            LockSupport.unpark(thread); // a linger ends once a linger batch waits (gather)
+        }
     }
 
     /** Stops both threads; posts still queued fail with UNAVAILABLE, logged ones not yet published too. */
@@ -155,16 +158,18 @@ public final class SendPipeline implements AutoCloseable {
 
     /**
      * Adds what is waiting to the batch, after lingering (when set) until the linger has passed
-     * since the previous batch started: a batch costs a few round trips whatever its size, so at
-     * moderate rates a short wait buys a bigger batch for less CPU per message, while under load,
-     * when a batch takes longer than the linger, the next one has gathered meanwhile and starts
-     * at once, and a lone send after a quiet spell is not held up at all. The wait is a plain
-     * sleep: sends arriving meanwhile do not wake the thread one by one.
+     * since the previous batch started or a linger batch waits besides the first send: a batch costs a few round trips
+     * whatever its size, so at moderate rates a short wait buys a bigger batch for less CPU per
+     * message; past a linger batch, waiting longer saves little and only adds latency. Under load,
+     * when a batch takes longer than the linger, the next one has gathered meanwhile and starts at
+     * once, and a lone send after a quiet spell is not held up at all. The wait is a plain sleep:
+     * sends arriving meanwhile do not wake the thread one by one, only the one that completes a
+     * linger batch does.
      */
     private void gather(List<Pending> batch) throws InterruptedException {
         long lingerUntil = lastBatchAt + settings.linger().toNanos();
         long left;
-        while ((left = lingerUntil - System.nanoTime()) > 0 && queue.size() < settings.maxBatch()) {
+        while ((left = lingerUntil - System.nanoTime()) > 0 && queue.size() < settings.lingerBatch()) {
             LockSupport.parkNanos(this, left);
             if (Thread.interrupted()) {
                 throw new InterruptedException();

@@ -48,8 +48,12 @@ class SendPipelineTest {
     }
 
     private SendPipeline start(int queueCapacity, Duration retryInterval, Duration linger) {
+        return start(queueCapacity, retryInterval, linger, 100);
+    }
+
+    private SendPipeline start(int queueCapacity, Duration retryInterval, Duration linger, int lingerBatch) {
         pipeline = new SendPipeline(log, new NoChanges(), bus, Duration.ofSeconds(1), new SendPipeline.Settings(queueCapacity, 100,
-                linger, retryInterval, Duration.ofHours(1)));
+                linger, lingerBatch, retryInterval, Duration.ofHours(1)));
         pipeline.start();
         return pipeline;
     }
@@ -83,6 +87,21 @@ class SendPipelineTest {
 
         assertThat(next).allSatisfy(future -> assertThat(future).succeedsWithin(WAIT));
         assertThat(log.batchSizes).containsExactly(1, 3);
+    }
+
+    /** A linger ends as soon as a linger batch waits: past it, waiting longer would only add latency. */
+    @Test
+    void aLingerEndsOnceALingerBatchWaits() {
+        start(100, Duration.ofHours(1), Duration.ofHours(1), 3);
+        assertThat(pipeline.submit(post("alice", "r1", "c1"))).succeedsWithin(WAIT);
+        List<CompletableFuture<Message>> next = new ArrayList<>();
+        for (int i = 2; i <= 5; i++) {
+            next.add(pipeline.submit(post("alice", "r1", "c" + i)));
+        }
+
+        // within the hour-long linger only a linger batch can have started the next batch
+        assertThat(next).allSatisfy(future -> assertThat(future).succeedsWithin(WAIT));
+        assertThat(log.batchSizes).containsExactly(1, 4);
     }
 
     /** The two stages work side by side: a batch is logged while the one before waits for the bus. */
