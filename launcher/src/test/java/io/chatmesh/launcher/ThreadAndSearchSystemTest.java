@@ -36,6 +36,8 @@ import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,54 +49,67 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ThreadAndSearchSystemTest {
 
+    /** One stack for the class: the tests use accounts and rooms of their own. */
     @TempDir
-    Path dataDir;
+    static Path dataDir;
+
+    private static Chatmesh stack;
+    private static ManagedChannel edge;
+
+    @BeforeAll
+    static void start() {
+        stack = Chatmesh.start(LauncherSettings.forTests(dataDir));
+        edge = NettyChannelBuilder.forAddress("127.0.0.1", stack.edgePort()).usePlaintext().build();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (edge != null) {
+            edge.shutdownNow();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
 
     @Test
     void aThreadReplyIsInItsThreadInSearchAndInAResumedStreamButNotInTheMainTimeline() {
-        try (Chatmesh stack = Chatmesh.start(LauncherSettings.forTests(dataDir))) {
-            ManagedChannel edge = NettyChannelBuilder.forAddress("127.0.0.1", stack.edgePort()).usePlaintext().build();
-            try {
-                String alice = signUpAndLogIn(edge, "alice");
-                String bob = signUpAndLogIn(edge, "bob");
-                Room room = as(RoomServiceGrpc.newBlockingStub(edge), alice).createRoom(CreateRoomRequest.newBuilder()
-                        .setKind(RoomKind.ROOM_KIND_PUBLIC).setName("threads").build()).getRoom();
-                as(RoomServiceGrpc.newBlockingStub(edge), bob).joinRoom(
-                        JoinRoomRequest.newBuilder().setRoomId(room.getId()).build());
+        String alice = signUpAndLogIn(edge, "alice");
+        String bob = signUpAndLogIn(edge, "bob");
+        Room room = as(RoomServiceGrpc.newBlockingStub(edge), alice).createRoom(CreateRoomRequest.newBuilder()
+                .setKind(RoomKind.ROOM_KIND_PUBLIC).setName("threads").build()).getRoom();
+        as(RoomServiceGrpc.newBlockingStub(edge), bob).joinRoom(
+                JoinRoomRequest.newBuilder().setRoomId(room.getId()).build());
 
-                Message root = send(edge, alice, SendMessageEvent.newBuilder().setRoomId(room.getId())
-                        .setText("who brings the snacks?"));
-                Message reply = send(edge, bob, SendMessageEvent.newBuilder().setRoomId(room.getId())
-                        .setText("I bring 떡볶이").setThreadRootId(root.getId()));
-                Message after = send(edge, alice, SendMessageEvent.newBuilder().setRoomId(room.getId())
-                        .setText("meeting at noon"));
+        Message root = send(edge, alice, SendMessageEvent.newBuilder().setRoomId(room.getId())
+                .setText("who brings the snacks?"));
+        Message reply = send(edge, bob, SendMessageEvent.newBuilder().setRoomId(room.getId())
+                .setText("I bring 떡볶이").setThreadRootId(root.getId()));
+        Message after = send(edge, alice, SendMessageEvent.newBuilder().setRoomId(room.getId())
+                .setText("meeting at noon"));
 
-                MessageServiceGrpc.MessageServiceBlockingStub messages = as(MessageServiceGrpc.newBlockingStub(edge), bob);
-                await().atMost(StreamRecorder.PATIENCE).untilAsserted(() -> assertThat(messages.listMessages(
-                                ListMessagesRequest.newBuilder().setRoomId(room.getId()).build()).getMessagesList())
-                        .extracting(Message::getId).containsExactly(after.getId(), root.getId()));
-                ListThreadResponse thread = messages.listThread(
-                        ListThreadRequest.newBuilder().setThreadRootId(root.getId()).build());
-                assertThat(thread.getRoot().getThreadReplyCount()).isEqualTo(1);
-                assertThat(thread.getRoot().getThreadLastReplyTime()).isEqualTo(reply.getCreateTime());
-                assertThat(thread.getRepliesList()).extracting(Message::getId).containsExactly(reply.getId());
-                assertThat(messages.searchMessages(SearchMessagesRequest.newBuilder().setQuery("떡볶").build())
-                        .getMessagesList()).extracting(Message::getId).containsExactly(reply.getId());
+        MessageServiceGrpc.MessageServiceBlockingStub messages = as(MessageServiceGrpc.newBlockingStub(edge), bob);
+        await().atMost(StreamRecorder.PATIENCE).untilAsserted(() -> assertThat(messages.listMessages(
+                        ListMessagesRequest.newBuilder().setRoomId(room.getId()).build()).getMessagesList())
+                .extracting(Message::getId).containsExactly(after.getId(), root.getId()));
+        ListThreadResponse thread = messages.listThread(
+                ListThreadRequest.newBuilder().setThreadRootId(root.getId()).build());
+        assertThat(thread.getRoot().getThreadReplyCount()).isEqualTo(1);
+        assertThat(thread.getRoot().getThreadLastReplyTime()).isEqualTo(reply.getCreateTime());
+        assertThat(thread.getRepliesList()).extracting(Message::getId).containsExactly(reply.getId());
+        assertThat(messages.searchMessages(SearchMessagesRequest.newBuilder().setQuery("떡볶").build())
+                .getMessagesList()).extracting(Message::getId).containsExactly(reply.getId());
 
-                // a stream resumed from the root replays every message after it, the reply included
-                StreamRecorder<ServerEvent> events = new StreamRecorder<>();
-                StreamObserver<ClientEvent> out = ChatServiceGrpc.newStub(edge)
-                        .withCallCredentials(BearerCallCredentials.of(bob)).connect(events);
-                out.onNext(ClientEvent.newBuilder().setHello(Hello.newBuilder().setDeviceId("bob-phone")
-                        .addResumeFrom(RoomCursor.newBuilder().setRoomId(room.getId()).setSeq(root.getSeq()))).build());
-                List<ServerEvent> replayed = events.awaitCount(ServerEvent::hasMessageCreated, 2);
-                assertThat(replayed).extracting(e -> e.getMessageCreated().getMessage().getId())
-                        .containsExactly(reply.getId(), after.getId());
-                out.onCompleted();
-            } finally {
-                edge.shutdownNow();
-            }
-        }
+        // a stream resumed from the root replays every message after it, the reply included
+        StreamRecorder<ServerEvent> events = new StreamRecorder<>();
+        StreamObserver<ClientEvent> out = ChatServiceGrpc.newStub(edge)
+                .withCallCredentials(BearerCallCredentials.of(bob)).connect(events);
+        out.onNext(ClientEvent.newBuilder().setHello(Hello.newBuilder().setDeviceId("bob-phone")
+                .addResumeFrom(RoomCursor.newBuilder().setRoomId(room.getId()).setSeq(root.getSeq()))).build());
+        List<ServerEvent> replayed = events.awaitCount(ServerEvent::hasMessageCreated, 2);
+        assertThat(replayed).extracting(e -> e.getMessageCreated().getMessage().getId())
+                .containsExactly(reply.getId(), after.getId());
+        out.onCompleted();
     }
 
     /**
@@ -104,37 +119,30 @@ class ThreadAndSearchSystemTest {
      */
     @Test
     void searchFindsAnEditedMessageByItsNewTextOnlyAndNeverADeletedOne() throws InterruptedException {
-        try (Chatmesh stack = Chatmesh.start(LauncherSettings.forTests(dataDir))) {
-            ManagedChannel edge = NettyChannelBuilder.forAddress("127.0.0.1", stack.edgePort()).usePlaintext().build();
-            try {
-                String alice = signUpAndLogIn(edge, "alice");
-                Room room = as(RoomServiceGrpc.newBlockingStub(edge), alice).createRoom(CreateRoomRequest.newBuilder()
-                        .setKind(RoomKind.ROOM_KIND_GROUP).setName("plans").build()).getRoom();
-                Message edited = send(edge, alice, SendMessageEvent.newBuilder().setRoomId(room.getId())
-                        .setText("picnic at noon"));
-                Message deleted = send(edge, alice, SendMessageEvent.newBuilder().setRoomId(room.getId())
-                        .setText("the password is hunter2"));
-                MessageServiceGrpc.MessageServiceBlockingStub messages = as(MessageServiceGrpc.newBlockingStub(edge), alice);
-                await().atMost(StreamRecorder.PATIENCE).untilAsserted(
-                        () -> assertThat(found(messages, "hunter2")).containsExactly(deleted.getId()));
-                TimeUnit.SECONDS.sleep(2); // past a fold: both are in the search index now
+        String carol = signUpAndLogIn(edge, "carol");
+        Room room = as(RoomServiceGrpc.newBlockingStub(edge), carol).createRoom(CreateRoomRequest.newBuilder()
+                .setKind(RoomKind.ROOM_KIND_GROUP).setName("plans").build()).getRoom();
+        Message edited = send(edge, carol, SendMessageEvent.newBuilder().setRoomId(room.getId())
+                .setText("picnic at noon"));
+        Message deleted = send(edge, carol, SendMessageEvent.newBuilder().setRoomId(room.getId())
+                .setText("the password is hunter2"));
+        MessageServiceGrpc.MessageServiceBlockingStub messages = as(MessageServiceGrpc.newBlockingStub(edge), carol);
+        await().atMost(StreamRecorder.PATIENCE).untilAsserted(
+                () -> assertThat(found(messages, "hunter2")).containsExactly(deleted.getId()));
+        TimeUnit.SECONDS.sleep(2); // past a fold: both are in the search index now
 
-                ChatServiceGrpc.ChatServiceBlockingStub chat = as(ChatServiceGrpc.newBlockingStub(edge), alice);
-                chat.editMessage(EditMessageRequest.newBuilder().setEdit(EditMessageEvent.newBuilder()
-                        .setRoomId(room.getId()).setMessageId(edited.getId()).setText("picnic at dusk")).build());
-                chat.deleteMessage(DeleteMessageRequest.newBuilder().setDelete(DeleteMessageEvent.newBuilder()
-                        .setRoomId(room.getId()).setMessageId(deleted.getId())).build());
-                await().atMost(StreamRecorder.PATIENCE).untilAsserted(
-                        () -> assertThat(found(messages, "hunter2")).isEmpty());
-                for (int fold = 0; fold < 2; fold++) { // as the persister applied them, then folded
-                    assertThat(found(messages, "dusk")).containsExactly(edited.getId());
-                    assertThat(found(messages, "noon")).isEmpty();
-                    assertThat(found(messages, "password")).isEmpty();
-                    TimeUnit.SECONDS.sleep(2);
-                }
-            } finally {
-                edge.shutdownNow();
-            }
+        ChatServiceGrpc.ChatServiceBlockingStub chat = as(ChatServiceGrpc.newBlockingStub(edge), carol);
+        chat.editMessage(EditMessageRequest.newBuilder().setEdit(EditMessageEvent.newBuilder()
+                .setRoomId(room.getId()).setMessageId(edited.getId()).setText("picnic at dusk")).build());
+        chat.deleteMessage(DeleteMessageRequest.newBuilder().setDelete(DeleteMessageEvent.newBuilder()
+                .setRoomId(room.getId()).setMessageId(deleted.getId())).build());
+        await().atMost(StreamRecorder.PATIENCE).untilAsserted(
+                () -> assertThat(found(messages, "hunter2")).isEmpty());
+        for (int fold = 0; fold < 2; fold++) { // as the persister applied them, then folded
+            assertThat(found(messages, "dusk")).containsExactly(edited.getId());
+            assertThat(found(messages, "noon")).isEmpty();
+            assertThat(found(messages, "password")).isEmpty();
+            TimeUnit.SECONDS.sleep(2);
         }
     }
 
