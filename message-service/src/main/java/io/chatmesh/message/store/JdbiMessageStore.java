@@ -15,6 +15,7 @@ import io.chatmesh.platform.db.SqlObjects;
 import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +32,9 @@ import org.jdbi.v3.core.Jdbi;
  * {@link MessageDao} attached once.
  */
 public final class JdbiMessageStore implements MessageStore, AutoCloseable {
+
+    /** Words a search looks up in the trigram index; more would narrow the candidates little. */
+    private static final int MAX_INDEXED_WORDS = 4;
 
     /** What the persister writes with: its prepared INSERT and the DAOs, on one connection. */
     private record Writer(MessageInserts inserts, MessageDao dao, MessageChangeDao changes) {}
@@ -157,9 +161,30 @@ public final class JdbiMessageStore implements MessageStore, AutoCloseable {
     public List<Message> search(MessageSearch search, int limit) {
         String query = search.query().strip();
         MessageSearch.SearchCursor after = search.after();
-        return jdbi.withHandle(handle -> withDetails(dao.search(search.roomIds().toArray(String[]::new), query,
-                "%" + escapeLike(query) + "%", after == null ? null : after.createTime().toString(),
-                after == null ? null : after.messageId(), limit)));
+        return jdbi.withHandle(handle -> {
+            String[] wordPatterns = indexedWords(dao.searchWords(query)).stream()
+                    .map(word -> "%" + escapeLike(word) + "%").toArray(String[]::new);
+            String wordIndexMatch = IntStream.rangeClosed(1, wordPatterns.length)
+                    .mapToObj(i -> "s.text ILIKE (CAST(:words AS text[]))[" + i + "] AND ")
+                    .collect(Collectors.joining());
+            return withDetails(dao.search(search.roomIds().toArray(String[]::new), query,
+                    "%" + escapeLike(query) + "%", wordIndexMatch, wordPatterns,
+                    after == null ? null : after.createTime().toString(), after == null ? null : after.messageId(),
+                    limit));
+        });
+    }
+
+    /**
+     * The words a search looks up in the trigram index, each as a substring (a text holding all
+     * the query's words holds each of them, lowercased or not): the longest few that have a
+     * trigram (three characters or more); the full-text match rechecks every word.
+     */
+    static List<String> indexedWords(List<String> words) {
+        return words.stream()
+                .filter(word -> word.codePointCount(0, word.length()) >= 3)
+                .sorted(Comparator.comparingInt((String word) -> word.codePointCount(0, word.length())).reversed())
+                .limit(MAX_INDEXED_WORDS)
+                .toList();
     }
 
     /** The text as a literal inside a LIKE pattern (backslash: LIKE's default escape character). */

@@ -8,6 +8,7 @@ import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.customizer.Define;
 import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -71,20 +72,26 @@ interface MessageDao {
     List<MessageRows.MessageRow> threadPage(@Bind("roomId") String roomId, @Bind("rootId") String rootId,
             @Bind("afterSeq") long afterSeq, @Bind("limit") int limit);
 
+    /** The query's words as the full-text match sees them ('simple' configuration: split and lowercased). */
+    @SqlQuery("SELECT unnest(tsvector_to_array(to_tsvector('simple', :query)))")
+    List<String> searchWords(@Bind("query") String query);
+
     /**
      * Words in any order (full-text, 'simple' configuration) or the query as a substring
      * (ILIKE), newest first after an optional cursor. Candidates are the rooms' search rows
-     * (answered from message_search's GIN indexes), their messages stored after the index's
-     * last fold (indexed_seq: at most one fold interval's worth, a range of the (room_id, seq)
-     * index) and their messages changed since (the refresh queue); every candidate is matched
-     * against the message's current text, so a search is exact before the fold catches up.
+     * (answered from message_search's trigram index: the substring, or every indexed word as a
+     * substring — wordIndexMatch, from {@link JdbiMessageStore#search} — rechecked by the
+     * full-text match), their messages stored after the index's last fold (indexed_seq: at most
+     * one fold interval's worth, a range of the (room_id, seq) index) and their messages changed
+     * since (the refresh queue); every candidate is matched against the message's current text,
+     * so a search is exact before the fold catches up.
      */
     @SqlQuery("SELECT " + MESSAGE_COLUMNS + " FROM messages m" + THREAD_JOIN + """
             WHERE m.id IN (
                     SELECT s.message_id FROM message_search s
                     WHERE s.room_id = ANY(:roomIds)
-                      AND (to_tsvector('simple', s.text) @@ plainto_tsquery('simple', :query)
-                           OR s.text ILIKE :substring)
+                      AND (s.text ILIKE :substring
+                           OR (<wordIndexMatch> to_tsvector('simple', s.text) @@ plainto_tsquery('simple', :query)))
                     UNION ALL
                     SELECT tail.id FROM unnest(CAST(:roomIds AS text[])) AS r (room_id)
                     CROSS JOIN LATERAL (
@@ -103,7 +110,8 @@ interface MessageDao {
             LIMIT :limit
             """)
     List<MessageRows.MessageRow> search(@Bind("roomIds") String[] roomIds, @Bind("query") String query,
-            @Bind("substring") String substringPattern, @Bind("afterTime") String afterTime,
+            @Bind("substring") String substringPattern, @Define("wordIndexMatch") String wordIndexMatch,
+            @Bind("words") String[] wordPatterns, @Bind("afterTime") String afterTime,
             @Bind("afterId") String afterId, @Bind("limit") int limit);
 
     @SqlQuery("""
