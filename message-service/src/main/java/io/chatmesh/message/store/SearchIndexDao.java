@@ -5,8 +5,8 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /**
  * SQL of the search index's fold ({@link RoomFolds}): {@code message_search} holds the text of
- * each room's messages up to its indexed_seq ({@code room_message_counts}), under the two GIN
- * indexes; searches add what lies past it themselves ({@link MessageDao#search}). Both statements
+ * each room's messages up to its indexed_seq ({@code room_message_counts}), under its trigram
+ * index; searches add what lies past it themselves ({@link MessageDao#search}). Both statements
  * run in the fold's transaction after {@link ReadStateDao#foldCounters}, which holds the rooms'
  * counter rows locked, so no other fold indexes the same rooms meanwhile.
  */
