@@ -38,7 +38,6 @@ import io.chatmesh.testkit.StreamRecorder;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayOutputStream;
@@ -50,7 +49,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Attachments through the whole embedded stack, over the edge: an upload interrupted and resumed,
@@ -63,96 +62,89 @@ class AttachmentSystemTest {
 
     private static final int MIB = 1024 * 1024;
 
-    @TempDir
-    Path dataDir;
+    @RegisterExtension
+    static final LaunchedStack STACK = new LaunchedStack();
 
     @Test
     void anAttachmentIsUploadedResumedPostedSeenLiveAndDownloadedByMembersOnly() throws Exception {
-        try (Chatmesh stack = Chatmesh.start(LauncherSettings.forTests(dataDir))) {
-            ManagedChannel edge = NettyChannelBuilder.forAddress("127.0.0.1", stack.edgePort()).usePlaintext()
-                    .maxInboundMessageSize(4 * MIB).build();
-            try {
-                String alice = signUpAndLogIn(edge, "alice");
-                String bob = signUpAndLogIn(edge, "bob");
-                String carol = signUpAndLogIn(edge, "carol");
-                Room room = as(RoomServiceGrpc.newBlockingStub(edge), alice).createRoom(CreateRoomRequest.newBuilder()
-                        .setKind(RoomKind.ROOM_KIND_PUBLIC).setName("files").build()).getRoom();
-                as(RoomServiceGrpc.newBlockingStub(edge), bob).joinRoom(
-                        JoinRoomRequest.newBuilder().setRoomId(room.getId()).build());
-                StreamRecorder<ServerEvent> bobsEvents = new StreamRecorder<>();
-                StreamObserver<ClientEvent> bobsStream = ChatServiceGrpc.newStub(edge)
-                        .withCallCredentials(BearerCallCredentials.of(bob)).connect(bobsEvents);
-                bobsStream.onNext(ClientEvent.newBuilder().setHello(Hello.newBuilder().setDeviceId("bob")).build());
-                bobsEvents.awaitCount(ServerEvent::hasReady, 1);
+        ManagedChannel edge = STACK.edge();
+        String alice = signUpAndLogIn(edge, "alice");
+        String bob = signUpAndLogIn(edge, "bob");
+        String carol = signUpAndLogIn(edge, "carol");
+        Room room = as(RoomServiceGrpc.newBlockingStub(edge), alice).createRoom(CreateRoomRequest.newBuilder()
+                .setKind(RoomKind.ROOM_KIND_PUBLIC).setName("files").build()).getRoom();
+        as(RoomServiceGrpc.newBlockingStub(edge), bob).joinRoom(
+                JoinRoomRequest.newBuilder().setRoomId(room.getId()).build());
+        StreamRecorder<ServerEvent> bobsEvents = new StreamRecorder<>();
+        StreamObserver<ClientEvent> bobsStream = ChatServiceGrpc.newStub(edge)
+                .withCallCredentials(BearerCallCredentials.of(bob)).connect(bobsEvents);
+        bobsStream.onNext(ClientEvent.newBuilder().setHello(Hello.newBuilder().setDeviceId("bob")).build());
+        bobsEvents.awaitCount(ServerEvent::hasReady, 1);
 
-                MessageServiceGrpc.MessageServiceBlockingStub aliceMessages = as(MessageServiceGrpc.newBlockingStub(edge), alice);
-                byte[] content = bytes(MIB + MIB / 2);
-                StartAttachmentUploadRequest start = StartAttachmentUploadRequest.newBuilder().setRoomId(room.getId())
-                        .setFileName("harbour.png").setContentType("image/png").setSizeBytes(content.length)
-                        .setWidth(800).setHeight(600).build();
-                assertThat(code(() -> aliceMessages.startAttachmentUpload(start.toBuilder()
-                        .setSizeBytes(25L * MIB + 1).build()))).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-                assertThat(code(() -> as(MessageServiceGrpc.newBlockingStub(edge), carol).startAttachmentUpload(start)))
-                        .isEqualTo(Status.Code.PERMISSION_DENIED);
-                String id = aliceMessages.startAttachmentUpload(start).getUploadId();
+        MessageServiceGrpc.MessageServiceBlockingStub aliceMessages = as(MessageServiceGrpc.newBlockingStub(edge), alice);
+        byte[] content = bytes(MIB + MIB / 2);
+        StartAttachmentUploadRequest start = StartAttachmentUploadRequest.newBuilder().setRoomId(room.getId())
+                .setFileName("harbour.png").setContentType("image/png").setSizeBytes(content.length)
+                .setWidth(800).setHeight(600).build();
+        assertThat(code(() -> aliceMessages.startAttachmentUpload(start.toBuilder()
+                .setSizeBytes(25L * MIB + 1).build()))).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(code(() -> as(MessageServiceGrpc.newBlockingStub(edge), carol).startAttachmentUpload(start)))
+                .isEqualTo(Status.Code.PERMISSION_DENIED);
+        String id = aliceMessages.startAttachmentUpload(start).getUploadId();
 
-                chunk(aliceMessages, id, content, 0, MIB);
-                // the connection drops; the client asks where the upload stands and goes on from there
-                assertThat(code(() -> chunk(aliceMessages, id, content, 0, MIB))).isEqualTo(Status.Code.FAILED_PRECONDITION);
-                long committed = aliceMessages.getAttachmentUpload(GetAttachmentUploadRequest.newBuilder()
-                        .setUploadId(id).build()).getCommittedSize();
-                assertThat(committed).isEqualTo(MIB);
-                chunk(aliceMessages, id, content, (int) committed, content.length);
-                assertThat(code(() -> aliceMessages.finishAttachmentUpload(FinishAttachmentUploadRequest.newBuilder()
-                        .setUploadId(id).setSha256(sha256(bytes(5))).build()))).isEqualTo(Status.Code.FAILED_PRECONDITION);
-                Attachment attachment = aliceMessages.finishAttachmentUpload(FinishAttachmentUploadRequest.newBuilder()
-                        .setUploadId(id).setSha256(sha256(content)).build()).getAttachment();
-                assertThat(attachment.getWidth()).isEqualTo(800);
+        chunk(aliceMessages, id, content, 0, MIB);
+        // the connection drops; the client asks where the upload stands and goes on from there
+        assertThat(code(() -> chunk(aliceMessages, id, content, 0, MIB))).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        long committed = aliceMessages.getAttachmentUpload(GetAttachmentUploadRequest.newBuilder()
+                .setUploadId(id).build()).getCommittedSize();
+        assertThat(committed).isEqualTo(MIB);
+        chunk(aliceMessages, id, content, (int) committed, content.length);
+        assertThat(code(() -> aliceMessages.finishAttachmentUpload(FinishAttachmentUploadRequest.newBuilder()
+                .setUploadId(id).setSha256(sha256(bytes(5))).build()))).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        Attachment attachment = aliceMessages.finishAttachmentUpload(FinishAttachmentUploadRequest.newBuilder()
+                .setUploadId(id).setSha256(sha256(content)).build()).getAttachment();
+        assertThat(attachment.getWidth()).isEqualTo(800);
 
-                // bob cannot post alice's upload; alice's send posts it
-                StatusRuntimeException notBobs = catchThrowableOfType(StatusRuntimeException.class, () -> send(edge, bob,
-                        SendMessageEvent.newBuilder().setRoomId(room.getId()).addAttachmentIds(id)));
-                assertThat(notBobs.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-                assertThat(violatedFields(notBobs)).containsExactly("message.attachment_ids[0]");
-                Message posted = send(edge, alice, SendMessageEvent.newBuilder().setRoomId(room.getId())
-                        .setText("the harbour").addAttachmentIds(id));
-                assertThat(posted.getAttachmentsList()).containsExactly(attachment);
-                assertThat(code(() -> send(edge, alice, SendMessageEvent.newBuilder().setRoomId(room.getId())
-                        .addAttachmentIds(id)))).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        // bob cannot post alice's upload; alice's send posts it
+        StatusRuntimeException notBobs = catchThrowableOfType(StatusRuntimeException.class, () -> send(edge, bob,
+                SendMessageEvent.newBuilder().setRoomId(room.getId()).addAttachmentIds(id)));
+        assertThat(notBobs.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(violatedFields(notBobs)).containsExactly("message.attachment_ids[0]");
+        Message posted = send(edge, alice, SendMessageEvent.newBuilder().setRoomId(room.getId())
+                .setText("the harbour").addAttachmentIds(id));
+        assertThat(posted.getAttachmentsList()).containsExactly(attachment);
+        assertThat(code(() -> send(edge, alice, SendMessageEvent.newBuilder().setRoomId(room.getId())
+                .addAttachmentIds(id)))).isEqualTo(Status.Code.FAILED_PRECONDITION);
 
-                ServerEvent live = bobsEvents.awaitCount(ServerEvent::hasMessageCreated, 1).getFirst();
-                assertThat(live.getMessageCreated().getMessage().getAttachmentsList()).containsExactly(attachment);
-                MessageServiceGrpc.MessageServiceBlockingStub bobMessages = as(MessageServiceGrpc.newBlockingStub(edge), bob);
-                // at once, as a client does when the live message arrives: message-service may not
-                // have stored it yet, and the download waits until it has
-                assertThat(download(bobMessages, id)).isEqualTo(content);
-                assertThat(bobMessages.listMessages(ListMessagesRequest.newBuilder().setRoomId(room.getId()).build())
-                        .getMessagesList()).flatExtracting(Message::getAttachmentsList).containsExactly(attachment);
-                assertThat(downloadWithGrpcWeb(stack.edgePort(), bob, id, attachment)).isEqualTo(content);
-                assertThat(code(() -> download(as(MessageServiceGrpc.newBlockingStub(edge), carol), id)))
-                        .isEqualTo(Status.Code.NOT_FOUND);
-                assertThat(code(() -> download(bobMessages, Ids.newId()))).isEqualTo(Status.Code.NOT_FOUND);
+        ServerEvent live = bobsEvents.awaitCount(ServerEvent::hasMessageCreated, 1).getFirst();
+        assertThat(live.getMessageCreated().getMessage().getAttachmentsList()).containsExactly(attachment);
+        MessageServiceGrpc.MessageServiceBlockingStub bobMessages = as(MessageServiceGrpc.newBlockingStub(edge), bob);
+        // at once, as a client does when the live message arrives: message-service may not
+        // have stored it yet, and the download waits until it has
+        assertThat(download(bobMessages, id)).isEqualTo(content);
+        assertThat(bobMessages.listMessages(ListMessagesRequest.newBuilder().setRoomId(room.getId()).build())
+                .getMessagesList()).flatExtracting(Message::getAttachmentsList).containsExactly(attachment);
+        assertThat(downloadWithGrpcWeb(STACK.edgePort(), bob, id, attachment)).isEqualTo(content);
+        assertThat(code(() -> download(as(MessageServiceGrpc.newBlockingStub(edge), carol), id)))
+                .isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(code(() -> download(bobMessages, Ids.newId()))).isEqualTo(Status.Code.NOT_FOUND);
 
-                // the content lives under the data directory
-                try (Stream<Path> files = Files.walk(dataDir.resolve("attachments"))) {
-                    assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString())).contains(id);
-                }
-
-                // deleting the message deletes its file: nobody can download it, and the content is gone
-                as(ChatServiceGrpc.newBlockingStub(edge), alice).deleteMessage(DeleteMessageRequest.newBuilder()
-                        .setDelete(DeleteMessageEvent.newBuilder().setRoomId(room.getId()).setMessageId(posted.getId()))
-                        .build());
-                await().atMost(StreamRecorder.PATIENCE).untilAsserted(() ->
-                        assertThat(code(() -> download(bobMessages, id))).isEqualTo(Status.Code.NOT_FOUND));
-                assertThat(code(() -> download(aliceMessages, id))).isEqualTo(Status.Code.NOT_FOUND);
-                try (Stream<Path> files = Files.walk(dataDir.resolve("attachments"))) {
-                    assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString())).doesNotContain(id);
-                }
-                bobsStream.onCompleted();
-            } finally {
-                edge.shutdownNow();
-            }
+        // the content lives under the data directory
+        try (Stream<Path> files = Files.walk(STACK.dataDir().resolve("attachments"))) {
+            assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString())).contains(id);
         }
+
+        // deleting the message deletes its file: nobody can download it, and the content is gone
+        as(ChatServiceGrpc.newBlockingStub(edge), alice).deleteMessage(DeleteMessageRequest.newBuilder()
+                .setDelete(DeleteMessageEvent.newBuilder().setRoomId(room.getId()).setMessageId(posted.getId()))
+                .build());
+        await().atMost(StreamRecorder.PATIENCE).untilAsserted(() ->
+                assertThat(code(() -> download(bobMessages, id))).isEqualTo(Status.Code.NOT_FOUND));
+        assertThat(code(() -> download(aliceMessages, id))).isEqualTo(Status.Code.NOT_FOUND);
+        try (Stream<Path> files = Files.walk(STACK.dataDir().resolve("attachments"))) {
+            assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString())).doesNotContain(id);
+        }
+        bobsStream.onCompleted();
     }
 
     private static void chunk(MessageServiceGrpc.MessageServiceBlockingStub messages, String id, byte[] content,

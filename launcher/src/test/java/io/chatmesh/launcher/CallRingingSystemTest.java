@@ -29,21 +29,16 @@ import io.chatmesh.proto.user.v1.RelationshipKind;
 import io.chatmesh.proto.user.v1.SendRelationshipRequestRequest;
 import io.chatmesh.proto.user.v1.UserServiceGrpc;
 import io.chatmesh.testkit.StreamRecorder;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Ringing across the real services, through the edge: blocks asked of the real user-service
@@ -52,27 +47,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CallRingingSystemTest {
 
-    @TempDir
-    static Path dataDir;
-
-    private static Chatmesh stack;
-    private static ManagedChannel edge;
+    @RegisterExtension
+    static final LaunchedStack STACK = new LaunchedStack();
 
     private final List<StreamObserver<ClientEvent>> streams = new ArrayList<>();
 
     private record Person(String id, String token) {}
-
-    @BeforeAll
-    static void start() {
-        stack = Chatmesh.start(LauncherSettings.forTests(dataDir));
-        edge = NettyChannelBuilder.forAddress("127.0.0.1", stack.edgePort()).usePlaintext().build();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        edge.shutdownNow();
-        stack.close();
-    }
 
     @AfterEach
     void closeStreams() {
@@ -135,7 +115,7 @@ class CallRingingSystemTest {
 
     private StreamRecorder<ServerEvent> chatStream(Person person) {
         StreamRecorder<ServerEvent> events = new StreamRecorder<>();
-        StreamObserver<ClientEvent> out = ChatServiceGrpc.newStub(edge)
+        StreamObserver<ClientEvent> out = ChatServiceGrpc.newStub(STACK.edge())
                 .withCallCredentials(BearerCallCredentials.of(person.token())).connect(events);
         out.onNext(ClientEvent.newBuilder().setHello(Hello.newBuilder().setDeviceId("laptop")).build());
         events.awaitFirst(ServerEvent::hasReady);
@@ -159,7 +139,7 @@ class CallRingingSystemTest {
     }
 
     private static Person person(String username) {
-        String token = signUpAndLogIn(edge, username);
+        String token = signUpAndLogIn(STACK.edge(), username);
         return new Person(users(token).getMe(GetMeRequest.getDefaultInstance()).getUser().getId(), token);
     }
 
@@ -168,14 +148,14 @@ class CallRingingSystemTest {
     }
 
     private static UserServiceGrpc.UserServiceBlockingStub users(String token) {
-        return as(UserServiceGrpc.newBlockingStub(edge), token);
+        return as(UserServiceGrpc.newBlockingStub(STACK.edge()), token);
     }
 
     private static RoomServiceGrpc.RoomServiceBlockingStub rooms(Person person) {
-        return as(RoomServiceGrpc.newBlockingStub(edge), person.token());
+        return as(RoomServiceGrpc.newBlockingStub(STACK.edge()), person.token());
     }
 
     private static SignalingServiceGrpc.SignalingServiceBlockingStub signaling(Person person) {
-        return as(SignalingServiceGrpc.newBlockingStub(edge), person.token());
+        return as(SignalingServiceGrpc.newBlockingStub(STACK.edge()), person.token());
     }
 }

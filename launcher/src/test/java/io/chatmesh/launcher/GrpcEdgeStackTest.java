@@ -24,13 +24,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A browser's view of the embedded stack: gRPC-Web, by hand, through the edge to the real
@@ -41,18 +39,14 @@ class GrpcEdgeStackTest {
 
     private static final String USER_SERVICE = "/chatmesh.user.v1.UserService/";
 
-    private Chatmesh stack;
+    @RegisterExtension
+    static final LaunchedStack STACK = new LaunchedStack();
+
     private GrpcWebClient web;
 
     @BeforeAll
-    void start(@TempDir Path dataDir) {
-        stack = Chatmesh.start(LauncherSettings.forTests(dataDir));
-        web = new GrpcWebClient(stack.edgePort());
-    }
-
-    @AfterAll
-    void stop() {
-        stack.close();
+    void start() {
+        web = new GrpcWebClient(STACK.edgePort());
     }
 
     @Test
@@ -114,7 +108,7 @@ class GrpcEdgeStackTest {
 
     @Test
     void corsAllowsTheEdgesOwnOriginByDefaultAndNoOther() {
-        for (String own : List.of("http://127.0.0.1:" + stack.edgePort(), "http://localhost:" + stack.edgePort())) {
+        for (String own : List.of("http://127.0.0.1:" + STACK.edgePort(), "http://localhost:" + STACK.edgePort())) {
             HttpResponse<String> preflight = web.send(preflight(own));
             assertThat(preflight.statusCode()).isEqualTo(200);
             assertThat(preflight.headers().firstValue("access-control-allow-origin")).hasValue(own);

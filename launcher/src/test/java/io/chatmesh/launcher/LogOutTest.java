@@ -30,12 +30,10 @@ import io.chatmesh.testkit.StreamRecorder;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * LogOut ends one login session everywhere: its chat and signaling streams close with
@@ -44,57 +42,51 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LogOutTest {
 
-    @TempDir
-    Path dataDir;
+    @RegisterExtension
+    static final LaunchedStack STACK = new LaunchedStack();
 
     @Test
     void logOutEndsThatSessionsStreamsAndTokensAndNoOtherSession() throws Exception {
-        try (Chatmesh stack = Chatmesh.start(LauncherSettings.forTests(dataDir))) {
-            ManagedChannel edge = NettyChannelBuilder.forAddress("127.0.0.1", stack.edgePort()).usePlaintext().build();
-            try {
-                String alice = signUpAndLogIn(edge, "alice");
-                UserServiceGrpc.newBlockingStub(edge).withDeadlineAfter(15, TimeUnit.SECONDS)
-                        .signUp(SignUpRequest.newBuilder().setUsername("bob").setPassword(PASSWORD).build());
-                TokenPair phone = logIn(edge, "bob");
-                TokenPair laptop = logIn(edge, "bob");
-                Room room = as(RoomServiceGrpc.newBlockingStub(edge), alice).createRoom(CreateRoomRequest.newBuilder()
-                        .setKind(RoomKind.ROOM_KIND_PUBLIC).setName("lobby").build()).getRoom();
-                as(RoomServiceGrpc.newBlockingStub(edge), phone.getAccessToken())
-                        .joinRoom(JoinRoomRequest.newBuilder().setRoomId(room.getId()).build());
+        ManagedChannel edge = STACK.edge();
+        String alice = signUpAndLogIn(edge, "alice");
+        UserServiceGrpc.newBlockingStub(edge).withDeadlineAfter(15, TimeUnit.SECONDS)
+                .signUp(SignUpRequest.newBuilder().setUsername("bob").setPassword(PASSWORD).build());
+        TokenPair phone = logIn(edge, "bob");
+        TokenPair laptop = logIn(edge, "bob");
+        Room room = as(RoomServiceGrpc.newBlockingStub(edge), alice).createRoom(CreateRoomRequest.newBuilder()
+                .setKind(RoomKind.ROOM_KIND_PUBLIC).setName("lobby").build()).getRoom();
+        as(RoomServiceGrpc.newBlockingStub(edge), phone.getAccessToken())
+                .joinRoom(JoinRoomRequest.newBuilder().setRoomId(room.getId()).build());
 
-                StreamRecorder<ServerEvent> phoneChat = chat(edge, phone.getAccessToken());
-                StreamRecorder<ServerEvent> laptopChat = chat(edge, laptop.getAccessToken());
-                StreamRecorder<io.chatmesh.proto.signaling.v1.ServerEvent> phoneCall = call(edge, phone.getAccessToken(), room);
+        StreamRecorder<ServerEvent> phoneChat = chat(edge, phone.getAccessToken());
+        StreamRecorder<ServerEvent> laptopChat = chat(edge, laptop.getAccessToken());
+        StreamRecorder<io.chatmesh.proto.signaling.v1.ServerEvent> phoneCall = call(edge, phone.getAccessToken(), room);
 
-                as(UserServiceGrpc.newBlockingStub(edge), phone.getAccessToken())
-                        .logOut(LogOutRequest.newBuilder().setRefreshToken(phone.getRefreshToken()).build());
+        as(UserServiceGrpc.newBlockingStub(edge), phone.getAccessToken())
+                .logOut(LogOutRequest.newBuilder().setRefreshToken(phone.getRefreshToken()).build());
 
-                phoneChat.awaitEnd();
-                assertThat(Status.fromThrowable(phoneChat.error()).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
-                phoneCall.awaitEnd();
-                assertThat(Status.fromThrowable(phoneCall.error()).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
-                StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
-                        () -> as(UserServiceGrpc.newBlockingStub(edge), phone.getAccessToken())
-                                .getMe(GetMeRequest.getDefaultInstance()));
-                assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
-                refused = catchThrowableOfType(StatusRuntimeException.class,
-                        () -> as(RoomServiceGrpc.newBlockingStub(edge), phone.getAccessToken())
-                                .joinRoom(JoinRoomRequest.newBuilder().setRoomId(room.getId()).build()));
-                assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        phoneChat.awaitEnd();
+        assertThat(Status.fromThrowable(phoneChat.error()).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        phoneCall.awaitEnd();
+        assertThat(Status.fromThrowable(phoneCall.error()).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+                () -> as(UserServiceGrpc.newBlockingStub(edge), phone.getAccessToken())
+                        .getMe(GetMeRequest.getDefaultInstance()));
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        refused = catchThrowableOfType(StatusRuntimeException.class,
+                () -> as(RoomServiceGrpc.newBlockingStub(edge), phone.getAccessToken())
+                        .joinRoom(JoinRoomRequest.newBuilder().setRoomId(room.getId()).build()));
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
 
-                // the laptop's session goes on: its stream gets the next message, its token works
-                as(ChatServiceGrpc.newBlockingStub(edge), alice).sendMessage(SendMessageRequest.newBuilder()
-                        .setClientId("after-logout").setMessage(SendMessageEvent.newBuilder()
-                                .setRoomId(room.getId()).setText("still there, laptop?")).build());
-                laptopChat.awaitFirst(e -> e.hasMessageCreated()
-                        && e.getMessageCreated().getMessage().getText().equals("still there, laptop?"));
-                assertThat(laptopChat.ended()).isFalse();
-                assertThat(as(UserServiceGrpc.newBlockingStub(edge), laptop.getAccessToken())
-                        .getMe(GetMeRequest.getDefaultInstance()).getUser().getUsername()).isEqualTo("bob");
-            } finally {
-                edge.shutdownNow();
-            }
-        }
+        // the laptop's session goes on: its stream gets the next message, its token works
+        as(ChatServiceGrpc.newBlockingStub(edge), alice).sendMessage(SendMessageRequest.newBuilder()
+                .setClientId("after-logout").setMessage(SendMessageEvent.newBuilder()
+                        .setRoomId(room.getId()).setText("still there, laptop?")).build());
+        laptopChat.awaitFirst(e -> e.hasMessageCreated()
+                && e.getMessageCreated().getMessage().getText().equals("still there, laptop?"));
+        assertThat(laptopChat.ended()).isFalse();
+        assertThat(as(UserServiceGrpc.newBlockingStub(edge), laptop.getAccessToken())
+                .getMe(GetMeRequest.getDefaultInstance()).getUser().getUsername()).isEqualTo("bob");
     }
 
     private static TokenPair logIn(ManagedChannel edge, String username) {

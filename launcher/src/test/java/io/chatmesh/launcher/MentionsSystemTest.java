@@ -31,19 +31,14 @@ import io.chatmesh.proto.room.v1.RoomServiceGrpc;
 import io.chatmesh.proto.user.v1.GetMeRequest;
 import io.chatmesh.proto.user.v1.UserServiceGrpc;
 import io.chatmesh.testkit.StreamRecorder;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Mentions, mention counts and live thread replies through the whole embedded stack over real
@@ -52,23 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MentionsSystemTest {
 
-    @TempDir
-    static Path dataDir;
-
-    private static Chatmesh stack;
-    private static ManagedChannel edge;
-
-    @BeforeAll
-    static void start() {
-        stack = Chatmesh.start(LauncherSettings.forTests(dataDir));
-        edge = NettyChannelBuilder.forAddress("127.0.0.1", stack.edgePort()).usePlaintext().build();
-    }
-
-    @AfterAll
-    static void stop() {
-        edge.shutdownNow();
-        stack.close();
-    }
+    @RegisterExtension
+    static final LaunchedStack STACK = new LaunchedStack();
 
     /** alice owns a PUBLIC room, bob joined it, carol is not in it. */
     private record Scene(String alice, String bob, String carol, String aliceId, String bobId, String carolId,
@@ -76,12 +56,12 @@ class MentionsSystemTest {
 
     private static Scene scene() {
         String suffix = Ids.newId().substring(20).toLowerCase();
-        String alice = signUpAndLogIn(edge, "alice" + suffix);
-        String bob = signUpAndLogIn(edge, "bob" + suffix);
-        String carol = signUpAndLogIn(edge, "carol" + suffix);
-        Room room = as(RoomServiceGrpc.newBlockingStub(edge), alice).createRoom(CreateRoomRequest.newBuilder()
+        String alice = signUpAndLogIn(STACK.edge(), "alice" + suffix);
+        String bob = signUpAndLogIn(STACK.edge(), "bob" + suffix);
+        String carol = signUpAndLogIn(STACK.edge(), "carol" + suffix);
+        Room room = as(RoomServiceGrpc.newBlockingStub(STACK.edge()), alice).createRoom(CreateRoomRequest.newBuilder()
                 .setKind(RoomKind.ROOM_KIND_PUBLIC).setName("mentions " + suffix).build()).getRoom();
-        as(RoomServiceGrpc.newBlockingStub(edge), bob).joinRoom(JoinRoomRequest.newBuilder().setRoomId(room.getId()).build());
+        as(RoomServiceGrpc.newBlockingStub(STACK.edge()), bob).joinRoom(JoinRoomRequest.newBuilder().setRoomId(room.getId()).build());
         return new Scene(alice, bob, carol, userId(alice), userId(bob), userId(carol), room);
     }
 
@@ -105,7 +85,7 @@ class MentionsSystemTest {
                 && e.getMessageCreated().getMessage().getId().equals(toRoom.getId()))
                 .getMessageCreated().getMessage().getMentionRoom()).isTrue();
 
-        MessageServiceGrpc.MessageServiceBlockingStub bobMessages = as(MessageServiceGrpc.newBlockingStub(edge), s.bob());
+        MessageServiceGrpc.MessageServiceBlockingStub bobMessages = as(MessageServiceGrpc.newBlockingStub(STACK.edge()), s.bob());
         await().atMost(StreamRecorder.PATIENCE).untilAsserted(() -> assertThat(unread(bobMessages, s.room()))
                 .extracting(RoomUnread::getUnreadCount, RoomUnread::getMentionCount).containsExactly(3L, 2L));
         assertThat(bobMessages.listMessages(ListMessagesRequest.newBuilder().setRoomId(s.room().getId()).build())
@@ -114,7 +94,7 @@ class MentionsSystemTest {
                         org.assertj.core.groups.Tuple.tuple(List.of(), true),
                         org.assertj.core.groups.Tuple.tuple(List.of(s.bobId()), false));
         // the sender's own mention of the room is not a mention of her
-        assertThat(unread(as(MessageServiceGrpc.newBlockingStub(edge), s.alice()), s.room()).getMentionCount()).isZero();
+        assertThat(unread(as(MessageServiceGrpc.newBlockingStub(STACK.edge()), s.alice()), s.room()).getMentionCount()).isZero();
 
         bobMessages.markRead(MarkReadRequest.newBuilder().setRoomId(s.room().getId()).setSeq(toRoom.getSeq()).build());
         assertThat(unread(bobMessages, s.room()))
@@ -157,7 +137,7 @@ class MentionsSystemTest {
         assertThat(bobEvents.awaitFirst(e -> e.hasAck() && e.getAck().getClientId().equals("fine")).getAck().getSeq())
                 .isPositive();
 
-        MessageServiceGrpc.MessageServiceBlockingStub aliceMessages = as(MessageServiceGrpc.newBlockingStub(edge), s.alice());
+        MessageServiceGrpc.MessageServiceBlockingStub aliceMessages = as(MessageServiceGrpc.newBlockingStub(STACK.edge()), s.alice());
         await().atMost(StreamRecorder.PATIENCE).untilAsserted(() -> assertThat(unread(aliceMessages, s.room()))
                 .extracting(RoomUnread::getUnreadCount, RoomUnread::getMentionCount).containsExactly(1L, 1L));
         assertThat(aliceMessages.listMessages(ListMessagesRequest.newBuilder().setRoomId(roomId).build())
@@ -179,7 +159,7 @@ class MentionsSystemTest {
                 && e.getMessageCreated().getMessage().getId().equals(reply.getId())).getMessageCreated().getMessage();
         assertThat(live.getThreadRootId()).isEqualTo(root.getId());
         assertThat(live.getMentionedUserIdsList()).containsExactly(s.aliceId());
-        MessageServiceGrpc.MessageServiceBlockingStub aliceMessages = as(MessageServiceGrpc.newBlockingStub(edge), s.alice());
+        MessageServiceGrpc.MessageServiceBlockingStub aliceMessages = as(MessageServiceGrpc.newBlockingStub(STACK.edge()), s.alice());
         await().atMost(StreamRecorder.PATIENCE).untilAsserted(() -> {
             var thread = aliceMessages.listThread(ListThreadRequest.newBuilder().setThreadRootId(root.getId()).build());
             assertThat(thread.getRoot().getThreadReplyCount()).isEqualTo(1);
@@ -193,7 +173,7 @@ class MentionsSystemTest {
     }
 
     private static StreamObserver<ClientEvent> connect(String token, StreamRecorder<ServerEvent> events) {
-        StreamObserver<ClientEvent> out = ChatServiceGrpc.newStub(edge)
+        StreamObserver<ClientEvent> out = ChatServiceGrpc.newStub(STACK.edge())
                 .withCallCredentials(BearerCallCredentials.of(token)).connect(events);
         out.onNext(ClientEvent.newBuilder().setHello(Hello.newBuilder().setDeviceId("device")).build());
         events.awaitFirst(ServerEvent::hasReady);
@@ -218,11 +198,11 @@ class MentionsSystemTest {
     }
 
     private static String userId(String token) {
-        return as(UserServiceGrpc.newBlockingStub(edge), token).getMe(GetMeRequest.getDefaultInstance()).getUser().getId();
+        return as(UserServiceGrpc.newBlockingStub(STACK.edge()), token).getMe(GetMeRequest.getDefaultInstance()).getUser().getId();
     }
 
     private static Message send(String token, SendMessageEvent.Builder message) {
-        return as(ChatServiceGrpc.newBlockingStub(edge), token).sendMessage(SendMessageRequest.newBuilder()
+        return as(ChatServiceGrpc.newBlockingStub(STACK.edge()), token).sendMessage(SendMessageRequest.newBuilder()
                 .setClientId(Ids.newId()).setMessage(message).build()).getMessage();
     }
 }

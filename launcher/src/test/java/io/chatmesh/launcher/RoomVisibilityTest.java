@@ -34,18 +34,14 @@ import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
 import io.chatmesh.proto.user.v1.GetMeRequest;
 import io.chatmesh.proto.user.v1.UserServiceGrpc;
 import io.chatmesh.testkit.StreamRecorder;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The one rule for rooms (docs/api.md, "Who may see a room"), asked of every service through
@@ -54,29 +50,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RoomVisibilityTest {
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final LaunchedStack STACK = new LaunchedStack();
 
-    private static Chatmesh stack;
-    private static ManagedChannel edge;
     private static String alice;
     private static String outsider;
     private static String carolId;
 
     @BeforeAll
     static void start() {
-        stack = Chatmesh.start(LauncherSettings.forTests(dataDir));
-        edge = NettyChannelBuilder.forAddress("127.0.0.1", stack.edgePort()).usePlaintext().build();
-        alice = signUpAndLogIn(edge, "alice");
-        outsider = signUpAndLogIn(edge, "mallory");
-        carolId = as(UserServiceGrpc.newBlockingStub(edge), signUpAndLogIn(edge, "carol"))
+        alice = signUpAndLogIn(STACK.edge(), "alice");
+        outsider = signUpAndLogIn(STACK.edge(), "mallory");
+        carolId = as(UserServiceGrpc.newBlockingStub(STACK.edge()), signUpAndLogIn(STACK.edge(), "carol"))
                 .getMe(GetMeRequest.getDefaultInstance()).getUser().getId();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        edge.shutdownNow();
-        stack.close();
     }
 
     @Test
@@ -90,9 +76,9 @@ class RoomVisibilityTest {
             assertThat(hiddenRoom).as("%s room", kind).isEqualTo(unknownRoom)
                     .allSatisfy((call, code) -> assertThat(code).as(call).isEqualTo(Status.Code.NOT_FOUND));
             // and the refusals changed nothing
-            assertThat(as(RoomServiceGrpc.newBlockingStub(edge), alice).listMembers(ListMembersRequest.newBuilder()
+            assertThat(as(RoomServiceGrpc.newBlockingStub(STACK.edge()), alice).listMembers(ListMembersRequest.newBuilder()
                     .setRoomId(hidden.getId()).build()).getMembersCount()).isEqualTo(1);
-            await().atMost(StreamRecorder.PATIENCE).untilAsserted(() -> assertThat(as(MessageServiceGrpc.newBlockingStub(edge),
+            await().atMost(StreamRecorder.PATIENCE).untilAsserted(() -> assertThat(as(MessageServiceGrpc.newBlockingStub(STACK.edge()),
                     alice).listMessages(ListMessagesRequest.newBuilder().setRoomId(hidden.getId()).build()).getMessagesList())
                     .singleElement().satisfies(message -> assertThat(message.getId()).isEqualTo(messageId)));
         }
@@ -115,15 +101,15 @@ class RoomVisibilityTest {
     /** What the outsider gets from each call naming the room (and a message of it); JoinRoom goes last. */
     private static Map<String, Status.Code> outsiderCalls(String roomId, String messageId) {
         Map<String, Status.Code> codes = new LinkedHashMap<>();
-        RoomServiceGrpc.RoomServiceBlockingStub rooms = as(RoomServiceGrpc.newBlockingStub(edge), outsider);
-        MessageServiceGrpc.MessageServiceBlockingStub messages = as(MessageServiceGrpc.newBlockingStub(edge), outsider);
+        RoomServiceGrpc.RoomServiceBlockingStub rooms = as(RoomServiceGrpc.newBlockingStub(STACK.edge()), outsider);
+        MessageServiceGrpc.MessageServiceBlockingStub messages = as(MessageServiceGrpc.newBlockingStub(STACK.edge()), outsider);
         codes.put("GetRoom", code(() -> rooms.getRoom(GetRoomRequest.newBuilder().setRoomId(roomId).build())));
         codes.put("ListMembers", code(() -> rooms.listMembers(ListMembersRequest.newBuilder().setRoomId(roomId).build())));
         codes.put("InviteMember", code(() -> rooms.inviteMember(InviteMemberRequest.newBuilder()
                 .setRoomId(roomId).setUserId(carolId).build())));
         codes.put("UpdateRoom", code(() -> rooms.updateRoom(UpdateRoomRequest.newBuilder()
                 .setRoomId(roomId).setName("mine now").build())));
-        codes.put("SendMessage", code(() -> as(ChatServiceGrpc.newBlockingStub(edge), outsider)
+        codes.put("SendMessage", code(() -> as(ChatServiceGrpc.newBlockingStub(STACK.edge()), outsider)
                 .sendMessage(SendMessageRequest.newBuilder().setClientId(Ids.newId()).setMessage(
                         SendMessageEvent.newBuilder().setRoomId(roomId).setText("hi")).build())));
         codes.put("ListMessages", code(() -> messages.listMessages(ListMessagesRequest.newBuilder().setRoomId(roomId).build())));
@@ -140,7 +126,7 @@ class RoomVisibilityTest {
 
     private static Status.Code chatStreamSend(String roomId) {
         StreamRecorder<ServerEvent> events = new StreamRecorder<>();
-        StreamObserver<ClientEvent> out = ChatServiceGrpc.newStub(edge)
+        StreamObserver<ClientEvent> out = ChatServiceGrpc.newStub(STACK.edge())
                 .withCallCredentials(BearerCallCredentials.of(outsider)).connect(events);
         out.onNext(ClientEvent.newBuilder().setHello(Hello.getDefaultInstance()).build());
         out.onNext(ClientEvent.newBuilder().setClientId("s").setSend(SendMessageEvent.newBuilder()
@@ -152,7 +138,7 @@ class RoomVisibilityTest {
 
     private static Status.Code signalingJoin(String roomId) {
         StreamRecorder<io.chatmesh.proto.signaling.v1.ServerEvent> events = new StreamRecorder<>();
-        StreamObserver<io.chatmesh.proto.signaling.v1.ClientEvent> out = SignalingServiceGrpc.newStub(edge)
+        StreamObserver<io.chatmesh.proto.signaling.v1.ClientEvent> out = SignalingServiceGrpc.newStub(STACK.edge())
                 .withCallCredentials(BearerCallCredentials.of(outsider)).connect(events);
         out.onNext(io.chatmesh.proto.signaling.v1.ClientEvent.newBuilder().setClientId("j")
                 .setJoin(Join.newBuilder().setRoomId(roomId)).build());
@@ -162,12 +148,12 @@ class RoomVisibilityTest {
     }
 
     private static Room createRoom(RoomKind kind) {
-        return as(RoomServiceGrpc.newBlockingStub(edge), alice).createRoom(CreateRoomRequest.newBuilder()
+        return as(RoomServiceGrpc.newBlockingStub(STACK.edge()), alice).createRoom(CreateRoomRequest.newBuilder()
                 .setKind(kind).setName("room " + kind).build()).getRoom();
     }
 
     private static String sendAsAlice(Room room) {
-        return as(ChatServiceGrpc.newBlockingStub(edge), alice).sendMessage(SendMessageRequest.newBuilder()
+        return as(ChatServiceGrpc.newBlockingStub(STACK.edge()), alice).sendMessage(SendMessageRequest.newBuilder()
                 .setClientId(Ids.newId()).setMessage(SendMessageEvent.newBuilder().setRoomId(room.getId())
                         .setText("only for members")).build()).getMessage().getId();
     }

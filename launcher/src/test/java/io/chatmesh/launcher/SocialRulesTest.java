@@ -36,18 +36,13 @@ import io.chatmesh.proto.user.v1.UnblockUserRequest;
 import io.chatmesh.proto.user.v1.UpdateSettingsRequest;
 import io.chatmesh.proto.user.v1.UserServiceGrpc;
 import io.chatmesh.testkit.StreamRecorder;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
-import java.nio.file.Path;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Friendship, blocks and the direct-message setting as chat-service enforces them, asking the
@@ -56,25 +51,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SocialRulesTest {
 
-    @TempDir
-    static Path dataDir;
-
-    private static Chatmesh stack;
-    private static ManagedChannel edge;
+    @RegisterExtension
+    static final LaunchedStack STACK = new LaunchedStack();
 
     private record Person(String id, String token) {}
-
-    @BeforeAll
-    static void start() {
-        stack = Chatmesh.start(LauncherSettings.forTests(dataDir));
-        edge = NettyChannelBuilder.forAddress("127.0.0.1", stack.edgePort()).usePlaintext().build();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        edge.shutdownNow();
-        stack.close();
-    }
 
     @Test
     void aDirectRoomNeedsFriendshipOrThePeersOpennessAndNeverCrossesABlock() {
@@ -155,7 +135,7 @@ class SocialRulesTest {
 
     private static StreamObserver<ClientEvent> chatStream(Person person, String deviceId) {
         StreamRecorder<ServerEvent> events = new StreamRecorder<>();
-        StreamObserver<ClientEvent> out = ChatServiceGrpc.newStub(edge)
+        StreamObserver<ClientEvent> out = ChatServiceGrpc.newStub(STACK.edge())
                 .withCallCredentials(BearerCallCredentials.of(person.token())).connect(events);
         out.onNext(ClientEvent.newBuilder().setHello(Hello.newBuilder().setDeviceId(deviceId)).build());
         events.awaitFirst(ServerEvent::hasReady);
@@ -177,17 +157,17 @@ class SocialRulesTest {
     }
 
     private static Person person(String username) {
-        String token = signUpAndLogIn(edge, username);
-        return new Person(as(UserServiceGrpc.newBlockingStub(edge), token).getMe(GetMeRequest.getDefaultInstance())
+        String token = signUpAndLogIn(STACK.edge(), username);
+        return new Person(as(UserServiceGrpc.newBlockingStub(STACK.edge()), token).getMe(GetMeRequest.getDefaultInstance())
                 .getUser().getId(), token);
     }
 
     private static UserServiceGrpc.UserServiceBlockingStub users(Person person) {
-        return as(UserServiceGrpc.newBlockingStub(edge), person.token());
+        return as(UserServiceGrpc.newBlockingStub(STACK.edge()), person.token());
     }
 
     private static RoomServiceGrpc.RoomServiceBlockingStub rooms(Person person) {
-        return as(RoomServiceGrpc.newBlockingStub(edge), person.token());
+        return as(RoomServiceGrpc.newBlockingStub(STACK.edge()), person.token());
     }
 
     /** PERMISSION_DENIED with the ErrorInfo reason given. */

@@ -19,7 +19,6 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Fuzzes the two streams (ChatService.Connect, SignalingService.Connect) of the embedded stack
@@ -54,13 +52,11 @@ class StreamFuzzTest {
         throw SEED.withSeed(failure);
     };
 
-    @TempDir
-    static Path dataDir;
+    /** The stack, and the well-behaved users' connection to its edge. */
+    @RegisterExtension
+    static final LaunchedStack STACK = new LaunchedStack();
 
-    private static Chatmesh stack;
     private static ErrorLogRecorder errorLog;
-    /** The well-behaved users' connection. */
-    private static ManagedChannel edge;
     /** The fuzzer's own connections (a client of its own: what it does to its connection is its business). */
     private static ManagedChannel fuzzerEdge;
     private static ManagedChannel fuzzerChat;
@@ -69,26 +65,21 @@ class StreamFuzzTest {
     @BeforeAll
     static void startStack() {
         System.out.println(SEED.announcement());
-        stack = Chatmesh.start(LauncherSettings.forTests(dataDir));
         errorLog = ErrorLogRecorder.attachToRoot();
         // the recorder hears both logging APIs the services use (SLF4J; java.util.logging via the bridge, e.g. grpc-java)
         org.slf4j.LoggerFactory.getLogger(StreamFuzzTest.class).error("not a failure: the fuzz suite checks its log recorder");
         java.util.logging.Logger.getLogger("io.grpc.fuzz").severe("not a failure: the fuzz suite checks its log recorder");
         assertThat(errorLog.lines()).as("the error-log recorder hears SLF4J and java.util.logging").hasSize(2);
-        edge = channel(stack.edgePort());
-        fuzzerEdge = channel(stack.edgePort());
-        fuzzerChat = channel(stack.port(Service.CHAT));
-        fuzzerSignaling = channel(stack.port(Service.SIGNALING));
+        fuzzerEdge = channel(STACK.edgePort());
+        fuzzerChat = channel(STACK.port(Service.CHAT));
+        fuzzerSignaling = channel(STACK.port(Service.SIGNALING));
     }
 
     @AfterAll
     static void stopStack() {
-        List.of(edge, fuzzerEdge, fuzzerChat, fuzzerSignaling).forEach(ManagedChannel::shutdownNow);
+        List.of(fuzzerEdge, fuzzerChat, fuzzerSignaling).forEach(ManagedChannel::shutdownNow);
         if (errorLog != null) {
             errorLog.close();
-        }
-        if (stack != null) {
-            stack.close();
         }
     }
 
@@ -99,11 +90,11 @@ class StreamFuzzTest {
 
     @Test
     void chatStreamRefusesRandomEventsWithoutHarmToAnyoneElse(TestReporter reporter) {
-        ChatFuzzScene scene = ChatFuzzScene.create(edge);
+        ChatFuzzScene scene = ChatFuzzScene.create(STACK.edge());
         scene.connectBystander();
         FuzzTally tally = new FuzzTally("chat", SEED);
         ChatFuzzRun fuzz = new ChatFuzzRun(SEED, tally, scene.targets, fuzzerEdge, fuzzerChat,
-                () -> channel(stack.edgePort()));
+                () -> channel(STACK.edgePort()));
         try (Pacer sender = Pacer.start("chat-sender", Duration.ofMillis(30), scene::senderPosts)) {
             fuzz.run(CHAT_EVENTS);
             sender.stop();
@@ -125,10 +116,10 @@ class StreamFuzzTest {
 
     @Test
     void signalingStreamRefusesRandomEventsWithoutHarmToAnyoneElse(TestReporter reporter) {
-        SignalFuzzScene scene = SignalFuzzScene.create(edge);
+        SignalFuzzScene scene = SignalFuzzScene.create(STACK.edge());
         FuzzTally tally = new FuzzTally("signaling", SEED);
         SignalFuzzRun fuzz = new SignalFuzzRun(SEED, tally, scene.targets, fuzzerEdge, fuzzerSignaling,
-                () -> channel(stack.edgePort()));
+                () -> channel(STACK.edgePort()));
         int signals;
         int pings;
         try (Pacer peer = Pacer.start("signal-peer", Duration.ofMillis(20), scene::peerSignals);
@@ -157,8 +148,8 @@ class StreamFuzzTest {
     /** Signaling answers a frame that is no ClientEvent as chat does: a StreamError without client_id, the stream goes on. */
     @Test
     void signalingAnswersGarbageWithAStreamErrorAndStaysOpen() {
-        String user = signUpAndLogIn(edge, "garbage-probe");
-        String room = ChatFuzzScene.createRoom(edge, user, RoomKind.ROOM_KIND_PRIVATE);
+        String user = signUpAndLogIn(STACK.edge(), "garbage-probe");
+        String room = ChatFuzzScene.createRoom(STACK.edge(), user, RoomKind.ROOM_KIND_PRIVATE);
         byte[] join = StreamProbes.signalingJoin(room);
         for (ManagedChannel channel : List.of(fuzzerEdge, fuzzerSignaling)) {
             assertAnsweredAndOpen("signaling", StreamProbes.probe(SEED, channel, user, StreamProbes.SIGNALING, join, GARBAGE));
@@ -173,8 +164,8 @@ class StreamFuzzTest {
      */
     @Test
     void anOversizedFrameOnAnOpenStreamEndsThatStream() {
-        String user = signUpAndLogIn(edge, "oversized-probe");
-        String room = ChatFuzzScene.createRoom(edge, user, RoomKind.ROOM_KIND_PRIVATE);
+        String user = signUpAndLogIn(STACK.edge(), "oversized-probe");
+        String room = ChatFuzzScene.createRoom(STACK.edge(), user, RoomKind.ROOM_KIND_PRIVATE);
         byte[] join = StreamProbes.signalingJoin(room);
         for (ManagedChannel channel : List.of(fuzzerEdge, fuzzerChat)) {
             assertThat(StreamProbes.endAfter(SEED, channel, user, StreamProbes.CHAT, CHAT_HELLO, new byte[1024 * 1024 + 1])
@@ -191,9 +182,9 @@ class StreamFuzzTest {
     /** The grpc-java edge once dropped the whole HTTP/2 connection for such a frame, now and then. */
     @Test
     void anOversizedFrameAtTheEdgeEndsOnlyItsStreamWithResourceExhausted() {
-        String user = signUpAndLogIn(edge, "edge-limit-probe");
+        String user = signUpAndLogIn(STACK.edge(), "edge-limit-probe");
         for (int attempt = 1; attempt <= 10; attempt++) {
-            ManagedChannel ownConnection = channel(stack.edgePort());
+            ManagedChannel ownConnection = channel(STACK.edgePort());
             try (ProbeStream<io.chatmesh.proto.chat.v1.ServerEvent> sameConnection = new ProbeStream<>(ownConnection,
                     ChatServiceGrpc.getConnectMethod(), user)) {
                 sameConnection.send(CHAT_HELLO);
@@ -215,7 +206,7 @@ class StreamFuzzTest {
     /** Unknown fields are part of protobuf's evolution rules: a receiver ignores them, whatever their number. */
     @Test
     void aChatEventWithUnknownFieldsIsHandledAsWithoutThem() {
-        String user = signUpAndLogIn(edge, "unknown-field-probe");
+        String user = signUpAndLogIn(STACK.edge(), "unknown-field-probe");
         for (long value : new long[] {3, 8}) {
             StreamProbes.Outcome outcome = StreamProbes.probe(SEED, fuzzerEdge, user, StreamProbes.CHAT, CHAT_HELLO,
                     StreamProbes.chatPingWithUnknownField(FuzzStream.LARGEST_FIELD_NUMBER, value));
@@ -239,13 +230,13 @@ class StreamFuzzTest {
     private static void assertHealthyAndUsable(String username) {
         for (String service : List.of("", UserServiceGrpc.SERVICE_NAME, RoomServiceGrpc.SERVICE_NAME,
                 ChatServiceGrpc.SERVICE_NAME, MessageServiceGrpc.SERVICE_NAME, SignalingServiceGrpc.SERVICE_NAME)) {
-            assertThat(HealthGrpc.newBlockingStub(edge).withDeadlineAfter(15, TimeUnit.SECONDS)
+            assertThat(HealthGrpc.newBlockingStub(STACK.edge()).withDeadlineAfter(15, TimeUnit.SECONDS)
                     .check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus())
                     .as("%s: health of '%s' at the edge", SEED, service).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
         }
-        String fresh = signUpAndLogIn(edge, username);
-        String room = ChatFuzzScene.createRoom(edge, fresh, RoomKind.ROOM_KIND_PRIVATE);
-        assertThat(ChatFuzzScene.post(edge, fresh, room, "fresh-1").getSeq()).as("%s: a fresh user's post", SEED).isPositive();
+        String fresh = signUpAndLogIn(STACK.edge(), username);
+        String room = ChatFuzzScene.createRoom(STACK.edge(), fresh, RoomKind.ROOM_KIND_PRIVATE);
+        assertThat(ChatFuzzScene.post(STACK.edge(), fresh, room, "fresh-1").getSeq()).as("%s: a fresh user's post", SEED).isPositive();
     }
 
     private static void assertNothingLoggedAsAnError() {

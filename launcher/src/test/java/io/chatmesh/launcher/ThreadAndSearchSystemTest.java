@@ -31,15 +31,11 @@ import io.chatmesh.proto.room.v1.RoomKind;
 import io.chatmesh.proto.room.v1.RoomServiceGrpc;
 import io.chatmesh.testkit.StreamRecorder;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Threads and search through the whole embedded stack (edge, chat-service, the event bus,
@@ -50,45 +46,26 @@ import org.junit.jupiter.api.io.TempDir;
 class ThreadAndSearchSystemTest {
 
     /** One stack for the class: the tests use accounts and rooms of their own. */
-    @TempDir
-    static Path dataDir;
-
-    private static Chatmesh stack;
-    private static ManagedChannel edge;
-
-    @BeforeAll
-    static void start() {
-        stack = Chatmesh.start(LauncherSettings.forTests(dataDir));
-        edge = NettyChannelBuilder.forAddress("127.0.0.1", stack.edgePort()).usePlaintext().build();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (edge != null) {
-            edge.shutdownNow();
-        }
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final LaunchedStack STACK = new LaunchedStack();
 
     @Test
     void aThreadReplyIsInItsThreadInSearchAndInAResumedStreamButNotInTheMainTimeline() {
-        String alice = signUpAndLogIn(edge, "alice");
-        String bob = signUpAndLogIn(edge, "bob");
-        Room room = as(RoomServiceGrpc.newBlockingStub(edge), alice).createRoom(CreateRoomRequest.newBuilder()
+        String alice = signUpAndLogIn(STACK.edge(), "alice");
+        String bob = signUpAndLogIn(STACK.edge(), "bob");
+        Room room = as(RoomServiceGrpc.newBlockingStub(STACK.edge()), alice).createRoom(CreateRoomRequest.newBuilder()
                 .setKind(RoomKind.ROOM_KIND_PUBLIC).setName("threads").build()).getRoom();
-        as(RoomServiceGrpc.newBlockingStub(edge), bob).joinRoom(
+        as(RoomServiceGrpc.newBlockingStub(STACK.edge()), bob).joinRoom(
                 JoinRoomRequest.newBuilder().setRoomId(room.getId()).build());
 
-        Message root = send(edge, alice, SendMessageEvent.newBuilder().setRoomId(room.getId())
+        Message root = send(STACK.edge(), alice, SendMessageEvent.newBuilder().setRoomId(room.getId())
                 .setText("who brings the snacks?"));
-        Message reply = send(edge, bob, SendMessageEvent.newBuilder().setRoomId(room.getId())
+        Message reply = send(STACK.edge(), bob, SendMessageEvent.newBuilder().setRoomId(room.getId())
                 .setText("I bring 떡볶이").setThreadRootId(root.getId()));
-        Message after = send(edge, alice, SendMessageEvent.newBuilder().setRoomId(room.getId())
+        Message after = send(STACK.edge(), alice, SendMessageEvent.newBuilder().setRoomId(room.getId())
                 .setText("meeting at noon"));
 
-        MessageServiceGrpc.MessageServiceBlockingStub messages = as(MessageServiceGrpc.newBlockingStub(edge), bob);
+        MessageServiceGrpc.MessageServiceBlockingStub messages = as(MessageServiceGrpc.newBlockingStub(STACK.edge()), bob);
         await().atMost(StreamRecorder.PATIENCE).untilAsserted(() -> assertThat(messages.listMessages(
                         ListMessagesRequest.newBuilder().setRoomId(room.getId()).build()).getMessagesList())
                 .extracting(Message::getId).containsExactly(after.getId(), root.getId()));
@@ -102,7 +79,7 @@ class ThreadAndSearchSystemTest {
 
         // a stream resumed from the root replays every message after it, the reply included
         StreamRecorder<ServerEvent> events = new StreamRecorder<>();
-        StreamObserver<ClientEvent> out = ChatServiceGrpc.newStub(edge)
+        StreamObserver<ClientEvent> out = ChatServiceGrpc.newStub(STACK.edge())
                 .withCallCredentials(BearerCallCredentials.of(bob)).connect(events);
         out.onNext(ClientEvent.newBuilder().setHello(Hello.newBuilder().setDeviceId("bob-phone")
                 .addResumeFrom(RoomCursor.newBuilder().setRoomId(room.getId()).setSeq(root.getSeq()))).build());
@@ -119,19 +96,19 @@ class ThreadAndSearchSystemTest {
      */
     @Test
     void searchFindsAnEditedMessageByItsNewTextOnlyAndNeverADeletedOne() throws InterruptedException {
-        String carol = signUpAndLogIn(edge, "carol");
-        Room room = as(RoomServiceGrpc.newBlockingStub(edge), carol).createRoom(CreateRoomRequest.newBuilder()
+        String carol = signUpAndLogIn(STACK.edge(), "carol");
+        Room room = as(RoomServiceGrpc.newBlockingStub(STACK.edge()), carol).createRoom(CreateRoomRequest.newBuilder()
                 .setKind(RoomKind.ROOM_KIND_GROUP).setName("plans").build()).getRoom();
-        Message edited = send(edge, carol, SendMessageEvent.newBuilder().setRoomId(room.getId())
+        Message edited = send(STACK.edge(), carol, SendMessageEvent.newBuilder().setRoomId(room.getId())
                 .setText("picnic at noon"));
-        Message deleted = send(edge, carol, SendMessageEvent.newBuilder().setRoomId(room.getId())
+        Message deleted = send(STACK.edge(), carol, SendMessageEvent.newBuilder().setRoomId(room.getId())
                 .setText("the password is hunter2"));
-        MessageServiceGrpc.MessageServiceBlockingStub messages = as(MessageServiceGrpc.newBlockingStub(edge), carol);
+        MessageServiceGrpc.MessageServiceBlockingStub messages = as(MessageServiceGrpc.newBlockingStub(STACK.edge()), carol);
         await().atMost(StreamRecorder.PATIENCE).untilAsserted(
                 () -> assertThat(found(messages, "hunter2")).containsExactly(deleted.getId()));
         TimeUnit.SECONDS.sleep(2); // past a fold: both are in the search index now
 
-        ChatServiceGrpc.ChatServiceBlockingStub chat = as(ChatServiceGrpc.newBlockingStub(edge), carol);
+        ChatServiceGrpc.ChatServiceBlockingStub chat = as(ChatServiceGrpc.newBlockingStub(STACK.edge()), carol);
         chat.editMessage(EditMessageRequest.newBuilder().setEdit(EditMessageEvent.newBuilder()
                 .setRoomId(room.getId()).setMessageId(edited.getId()).setText("picnic at dusk")).build());
         chat.deleteMessage(DeleteMessageRequest.newBuilder().setDelete(DeleteMessageEvent.newBuilder()
@@ -151,8 +128,8 @@ class ThreadAndSearchSystemTest {
                 .stream().map(Message::getId).toList();
     }
 
-    private static Message send(ManagedChannel edge, String token, SendMessageEvent.Builder message) {
-        return as(ChatServiceGrpc.newBlockingStub(edge), token).sendMessage(SendMessageRequest.newBuilder()
+    private static Message send(ManagedChannel channel, String token, SendMessageEvent.Builder message) {
+        return as(ChatServiceGrpc.newBlockingStub(channel), token).sendMessage(SendMessageRequest.newBuilder()
                 .setClientId(Ids.newId()).setMessage(message).build()).getMessage();
     }
 }

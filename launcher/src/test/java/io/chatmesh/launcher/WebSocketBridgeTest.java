@@ -23,15 +23,11 @@ import io.chatmesh.proto.room.v1.RoomServiceGrpc;
 import io.chatmesh.proto.signaling.v1.Join;
 import io.chatmesh.proto.signaling.v1.SessionDescription;
 import io.chatmesh.testkit.WebSocketTestClient;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The two streams over WebSocket through the edge, as a browser uses them: the token in the
@@ -40,32 +36,22 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class WebSocketBridgeTest {
 
+    @RegisterExtension
+    static final LaunchedStack STACK = new LaunchedStack();
+
     private static final byte[] GARBAGE = {0x0A, 0x05, 0x01};
 
-    @TempDir
-    static Path dataDir;
-
-    private static Chatmesh stack;
-    private static ManagedChannel edge;
     private static String alice;
     private static String bob;
     private static Room room;
 
     @BeforeAll
     static void start() {
-        stack = Chatmesh.start(LauncherSettings.forTests(dataDir));
-        edge = NettyChannelBuilder.forAddress("127.0.0.1", stack.edgePort()).usePlaintext().build();
-        alice = signUpAndLogIn(edge, "alice");
-        bob = signUpAndLogIn(edge, "bob");
-        room = as(RoomServiceGrpc.newBlockingStub(edge), alice).createRoom(CreateRoomRequest.newBuilder()
+        alice = signUpAndLogIn(STACK.edge(), "alice");
+        bob = signUpAndLogIn(STACK.edge(), "bob");
+        room = as(RoomServiceGrpc.newBlockingStub(STACK.edge()), alice).createRoom(CreateRoomRequest.newBuilder()
                 .setKind(RoomKind.ROOM_KIND_PUBLIC).setName("web").build()).getRoom();
-        as(RoomServiceGrpc.newBlockingStub(edge), bob).joinRoom(JoinRoomRequest.newBuilder().setRoomId(room.getId()).build());
-    }
-
-    @AfterAll
-    static void stop() {
-        edge.shutdownNow();
-        stack.close();
+        as(RoomServiceGrpc.newBlockingStub(STACK.edge()), bob).joinRoom(JoinRoomRequest.newBuilder().setRoomId(room.getId()).build());
     }
 
     @Test
@@ -152,7 +138,7 @@ class WebSocketBridgeTest {
 
     @Test
     void aPageFromAnotherOriginCannotOpenASocket() {
-        assertThatThrownBy(() -> WebSocketTestClient.open(stack.edgePort(), "/ws/chat", "http://evil.example",
+        assertThatThrownBy(() -> WebSocketTestClient.open(STACK.edgePort(), "/ws/chat", "http://evil.example",
                 ServerEvent.parser())).isNotNull();
     }
 
@@ -178,11 +164,11 @@ class WebSocketBridgeTest {
     }
 
     private static WebSocketTestClient<ServerEvent> chat() {
-        return WebSocketTestClient.open(stack.edgePort(), "/ws/chat", null, ServerEvent.parser());
+        return WebSocketTestClient.open(STACK.edgePort(), "/ws/chat", null, ServerEvent.parser());
     }
 
     private static WebSocketTestClient<io.chatmesh.proto.signaling.v1.ServerEvent> signaling() {
-        return WebSocketTestClient.open(stack.edgePort(), "/ws/signaling", null,
+        return WebSocketTestClient.open(STACK.edgePort(), "/ws/signaling", null,
                 io.chatmesh.proto.signaling.v1.ServerEvent.parser());
     }
 
@@ -196,7 +182,7 @@ class WebSocketBridgeTest {
     }
 
     private static void bobSays(String text) {
-        as(ChatServiceGrpc.newBlockingStub(edge), bob).sendMessage(SendMessageRequest.newBuilder().setClientId(Ids.newId())
+        as(ChatServiceGrpc.newBlockingStub(STACK.edge()), bob).sendMessage(SendMessageRequest.newBuilder().setClientId(Ids.newId())
                 .setMessage(SendMessageEvent.newBuilder().setRoomId(room.getId()).setText(text)).build());
     }
 
