@@ -36,8 +36,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
@@ -67,9 +65,10 @@ import org.slf4j.LoggerFactory;
  * <p>gRPC calls the inbound methods and the cancel/close handlers one at a time, so the
  * stream's own state needs no locking; the session is also called by bus threads.
  *
- * <p>The stream asks for each client event itself, one at a time: after an event refused with
- * a retry delay (rate limit, overload) only once that delay has passed. A client
- * that floods then meets HTTP/2 flow control instead of costing the server a refusal per frame.
+ * <p>The stream asks for client events itself ({@link ClientEventDemand}): a few ahead, and
+ * after an event refused with a retry delay (rate limit, overload) none until that delay has
+ * passed, then one. A client that floods then meets HTTP/2 flow control instead of costing the
+ * server a refusal per frame.
  */
 final class ChatStream implements StreamObserver<ClientEvent> {
 
@@ -88,22 +87,20 @@ final class ChatStream implements StreamObserver<ClientEvent> {
     private final StreamAuthentication auth;
     private final AtomicBoolean ended = new AtomicBoolean();
     private int malformedFrames;
-    /** Asks gRPC for this many more client events (ServerCallStreamObserver::request). */
-    private final IntConsumer requestEvents;
+    private final ClientEventDemand demand;
     private volatile StreamSession session;
     /** The device the session's Hello named (set with {@link #session}). */
     private volatile String deviceId;
 
-    /** Asks for the first client event at once. */
+    /** Asks for the first client events at once, with {@code requestEvents} (ServerCallStreamObserver::request). */
     ChatStream(Dependencies deps, OutboundQueue<ServerFrame> queue, Principal headerPrincipal, IntConsumer requestEvents) {
         this.deps = deps;
         this.queue = queue;
         this.headerPrincipal = headerPrincipal;
         this.typingThrottle = new TypingThrottle(deps.settings().typingInterval(), System::nanoTime);
-        this.requestEvents = requestEvents;
         this.auth = new StreamAuthentication(deps.verifier(), deps.endedSessions(), deps.clock(),
                 deps.settings().helloTimeout(), this::endWith);
-        requestEvents.accept(1);
+        this.demand = new ClientEventDemand(requestEvents);
     }
 
     @Override
@@ -128,16 +125,7 @@ final class ChatStream implements StreamObserver<ClientEvent> {
                 offerError(event.getClientId(), e);
             }
         }
-        requestNext(pause);
-    }
-
-    private void requestNext(Duration pause) {
-        if (pause.isPositive() && !ended.get()) {
-            CompletableFuture.delayedExecutor(pause.toNanos(), TimeUnit.NANOSECONDS)
-                    .execute(() -> requestEvents.accept(1));
-        } else {
-            requestEvents.accept(1);
-        }
+        demand.received(pause);
     }
 
     /** The client half-closed: finish sending and end the session. */

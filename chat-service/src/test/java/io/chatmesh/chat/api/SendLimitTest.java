@@ -29,7 +29,8 @@ import org.springframework.test.context.TestPropertySource;
  * Each user may send {@code send-rate} messages per second on average, bursts of
  * {@code send-burst}: beyond that a send is refused with RESOURCE_EXHAUSTED (RATE_LIMITED)
  * saying how long to wait, and stores nothing. Retries of answered sends and other users are
- * not affected. A stream's next event is read only once a refusal's retry delay has passed.
+ * not affected. After a refusal, a stream reads only the events it had already asked for (fewer
+ * than ClientEventDemand.READ_AHEAD) until the refusal's retry delay has passed.
  */
 @TestPropertySource(properties = {"chatmesh.chat.send-rate=0.5", "chatmesh.chat.send-burst=3"})
 class SendLimitTest extends ChatServiceTestBase {
@@ -86,15 +87,21 @@ class SendLimitTest extends ChatServiceTestBase {
             }
             long sent = System.nanoTime();
             aliceClient.sendMessage("over", room.getId(), "one too many");
-            aliceClient.send(ClientEvent.newBuilder().setPing(Ping.newBuilder().setNonce(7)).build());
+            // fewer than READ_AHEAD events were asked for when the refused send was read
+            for (int nonce = 1; nonce <= ClientEventDemand.READ_AHEAD; nonce++) {
+                aliceClient.send(ClientEvent.newBuilder().setPing(Ping.newBuilder().setNonce(nonce)).build());
+            }
 
             StreamError refused = aliceClient.next(ServerEvent.EventCase.ERROR).getError();
-            ServerEvent pong = aliceClient.next(ServerEvent.EventCase.PONG);
+            List<Long> nonces = new ArrayList<>();
+            while (nonces.size() < ClientEventDemand.READ_AHEAD) {
+                nonces.add(aliceClient.next(ServerEvent.EventCase.PONG).getPong().getNonce());
+            }
             long answered = System.nanoTime();
 
             assertThat(refused.getReason()).isEqualTo("RATE_LIMITED");
-            assertThat(pong.getPong().getNonce()).isEqualTo(7);
-            // the ping behind the refused send was read only after the delay the refusal named
+            assertThat(nonces).isSorted().doesNotHaveDuplicates().hasSize(ClientEventDemand.READ_AHEAD);
+            // the last ping was read only after the delay the refusal named
             Duration delay = Duration.ofSeconds(refused.getRetryDelay().getSeconds(), refused.getRetryDelay().getNanos());
             assertThat(Duration.ofNanos(answered - sent)).isGreaterThanOrEqualTo(delay);
         }
