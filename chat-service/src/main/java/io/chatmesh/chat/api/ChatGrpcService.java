@@ -38,7 +38,10 @@ import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.grpc.server.service.GrpcService;
 
 /**
@@ -47,15 +50,18 @@ import org.springframework.grpc.server.service.GrpcService;
  * ReactToMessage go through {@link MessageEditing}, as the stream's edit, delete and react.
  */
 @GrpcService
-public class ChatGrpcService implements ChatServiceGrpc.AsyncService, BindableService {
+public class ChatGrpcService implements ChatServiceGrpc.AsyncService, BindableService, DisposableBean {
 
+    /** The streams' events that may block, off the connections' event loops ({@link ChatStream}). */
+    private final ExecutorService blockingWork =
+            Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("chat-stream-work-", 0).factory());
     private final ChatStream.Dependencies deps;
 
     public ChatGrpcService(Messaging messaging, MessageEditing editing, ChangeLog changeLog, Rooms rooms,
             RoomEventFanout fanout, MessageHistoryClient history, AccessTokenVerifier verifier,
             EndedSessions endedSessions, StreamSettings settings, Clock clock, DevicePresence devices) {
         this.deps = new ChatStream.Dependencies(messaging, editing, changeLog, rooms, fanout, history, verifier,
-                endedSessions, settings, clock, devices);
+                endedSessions, settings, clock, devices, blockingWork);
     }
 
     /** Connect, bound by {@link ConnectBinding}: its outbound messages are encoded ServerEvents. */
@@ -65,8 +71,8 @@ public class ChatGrpcService implements ChatServiceGrpc.AsyncService, BindableSe
         // the stream asks for each next client event itself, so a refused flood slows its reading
         call.disableAutoRequest();
         ChatStream stream = new ChatStream(deps, queue, AuthContext.currentOrNull(), call::request);
-        call.setOnCancelHandler(stream::end);
-        call.setOnCloseHandler(stream::end);
+        call.setOnCancelHandler(stream::cancelled);
+        call.setOnCloseHandler(stream::cancelled);
         return stream;
     }
 
@@ -150,5 +156,10 @@ public class ChatGrpcService implements ChatServiceGrpc.AsyncService, BindableSe
     @Override
     public ServerServiceDefinition bindService() {
         return ConnectBinding.apply(ChatServiceGrpc.bindService(this), this::connectFrames);
+    }
+
+    @Override
+    public void destroy() {
+        blockingWork.shutdownNow();
     }
 }

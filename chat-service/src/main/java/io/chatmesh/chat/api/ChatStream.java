@@ -17,6 +17,7 @@ import io.chatmesh.platform.error.Validation;
 import io.chatmesh.platform.grpc.GrpcErrors;
 import io.chatmesh.platform.grpc.MalformedRequests;
 import io.chatmesh.platform.id.Ids;
+import io.chatmesh.platform.stream.EventLane;
 import io.chatmesh.platform.stream.OutboundQueue;
 import io.chatmesh.platform.stream.StreamAuthentication;
 import io.chatmesh.platform.time.ApiTimes;
@@ -36,6 +37,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
@@ -62,8 +64,11 @@ import org.slf4j.LoggerFactory;
  * never close the stream, except failing authentication, a resume that cannot read history or
  * whose history stays behind, and missed room events (the client reconnects and resumes).
  *
- * <p>gRPC calls the inbound methods and the cancel/close handlers one at a time, so the
- * stream's own state needs no locking; the session is also called by bus threads.
+ * <p>gRPC calls the inbound methods and the cancel/close handlers one at a time, on the
+ * connection's event loop (chat-service.properties, {@code chatmesh.grpc.event-loop-methods}).
+ * The stream's {@link EventLane} handles each event there unless it may block, or one before
+ * it still runs on {@code blockingWork}: one event at a time, in order, so the stream's own
+ * state needs no locking; the session is also called by bus threads.
  *
  * <p>The stream asks for client events itself ({@link ClientEventDemand}): a few ahead, and
  * after an event refused with a retry delay (rate limit, overload) none until that delay has
@@ -75,7 +80,8 @@ final class ChatStream implements StreamObserver<ClientEvent> {
     /** Collaborators shared by every stream. */
     record Dependencies(Messaging messaging, MessageEditing editing, ChangeLog changeLog, Rooms rooms,
             RoomEventFanout fanout, MessageHistoryClient history, AccessTokenVerifier verifier,
-            EndedSessions endedSessions, StreamSettings settings, Clock clock, DevicePresence devices) {}
+            EndedSessions endedSessions, StreamSettings settings, Clock clock, DevicePresence devices,
+            Executor blockingWork) {}
 
     private static final Logger log = LoggerFactory.getLogger(ChatStream.class);
 
@@ -88,6 +94,7 @@ final class ChatStream implements StreamObserver<ClientEvent> {
     private final AtomicBoolean ended = new AtomicBoolean();
     private int malformedFrames;
     private final ClientEventDemand demand;
+    private final EventLane lane;
     private volatile StreamSession session;
     /** The device the session's Hello named (set with {@link #session}). */
     private volatile String deviceId;
@@ -101,10 +108,28 @@ final class ChatStream implements StreamObserver<ClientEvent> {
         this.auth = new StreamAuthentication(deps.verifier(), deps.endedSessions(), deps.clock(),
                 deps.settings().helloTimeout(), this::endWith);
         this.demand = new ClientEventDemand(requestEvents);
+        this.lane = new EventLane(deps.blockingWork());
     }
 
     @Override
     public void onNext(ClientEvent event) {
+        lane.run(() -> receive(event), mayBlock(event));
+    }
+
+    /**
+     * Events whose handling reads the database or calls another service (Hello: the token's
+     * keys, the user's rooms, the rooms' seqs, history; typing: membership; reauthenticate: the
+     * token's keys). Sends, changes, read markers and pings only queue work or answer at once;
+     * a send's attachments and a read marker go to message-service asynchronously.
+     */
+    private static boolean mayBlock(ClientEvent event) {
+        return switch (event.getEventCase()) {
+            case HELLO, TYPING, REAUTHENTICATE -> true;
+            default -> false;
+        };
+    }
+
+    private void receive(ClientEvent event) {
         Duration pause = Duration.ZERO;
         ChatmeshException malformed = MalformedRequests.problemOf(event);
         if (malformed != null && ++malformedFrames > MalformedRequests.STREAM_FRAMES_MAX) {
@@ -128,20 +153,27 @@ final class ChatStream implements StreamObserver<ClientEvent> {
         demand.received(pause);
     }
 
-    /** The client half-closed: finish sending and end the session. */
+    /** The client half-closed: finish sending (after the events before) and end the session. */
     @Override
     public void onCompleted() {
-        queue.complete();
-        end();
+        lane.run(() -> {
+            queue.complete();
+            end();
+        }, true);
     }
 
     @Override
     public void onError(Throwable t) {
-        end();
+        cancelled();
     }
 
-    /** Frees the session (cancel, close, client gone); idempotent. */
-    void end() {
+    /** The call ended (cancel, close, client gone): frees the session after the events before. */
+    void cancelled() {
+        // ending may publish a presence signal, which can block on Kafka
+        lane.run(this::end, true);
+    }
+
+    private void end() {
         if (ended.compareAndSet(false, true)) {
             auth.close();
             StreamSession current = session;
