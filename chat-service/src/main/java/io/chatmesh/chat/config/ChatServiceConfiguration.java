@@ -62,13 +62,13 @@ public class ChatServiceConfiguration {
     private static final String PUBLISH_TIMEOUT = "chatmesh.chat.publish-timeout";
     private static final String KAFKA_DELIVERY_TIMEOUT = "chatmesh.bus.kafka.delivery-timeout";
 
-    /** Connect may carry its token in Hello (the WebSocket bridge cannot set headers). */
     /** Browsers' chat stream: /ws/chat on the HTTP port, bridged to this service's Connect. */
     @Bean
     HttpRoutes chatWebSocket() {
         return HttpRoutes.webSocket("/ws/chat", ChatServiceGrpc.getConnectMethod());
     }
 
+    /** Connect may carry its token in Hello (the WebSocket bridge cannot set headers). */
     @Bean
     AuthPolicy authPolicy() {
         return new AuthPolicy(Set.of(), Set.of(ChatServiceGrpc.getConnectMethod().getFullMethodName()));
