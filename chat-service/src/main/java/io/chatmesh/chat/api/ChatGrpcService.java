@@ -16,6 +16,7 @@ import io.chatmesh.platform.auth.AccessTokenVerifier;
 import io.chatmesh.platform.auth.EndedSessions;
 import io.chatmesh.platform.auth.AuthContext;
 import io.chatmesh.platform.auth.Principal;
+import io.chatmesh.platform.grpc.EventLoopCalls;
 import io.chatmesh.platform.grpc.GrpcErrors;
 import io.chatmesh.platform.stream.OutboundQueue;
 import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
@@ -38,10 +39,7 @@ import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.grpc.server.service.GrpcService;
 
 /**
@@ -50,18 +48,17 @@ import org.springframework.grpc.server.service.GrpcService;
  * ReactToMessage go through {@link MessageEditing}, as the stream's edit, delete and react.
  */
 @GrpcService
-public class ChatGrpcService implements ChatServiceGrpc.AsyncService, BindableService, DisposableBean {
+public class ChatGrpcService implements ChatServiceGrpc.AsyncService, BindableService {
 
-    /** The streams' events that may block, off the connections' event loops ({@link ChatStream}). */
-    private final ExecutorService blockingWork =
-            Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("chat-stream-work-", 0).factory());
     private final ChatStream.Dependencies deps;
 
     public ChatGrpcService(Messaging messaging, MessageEditing editing, ChangeLog changeLog, Rooms rooms,
             RoomEventFanout fanout, MessageHistoryClient history, AccessTokenVerifier verifier,
-            EndedSessions endedSessions, StreamSettings settings, Clock clock, DevicePresence devices) {
+            EndedSessions endedSessions, StreamSettings settings, Clock clock, DevicePresence devices,
+            EventLoopCalls eventLoopCalls) {
+        // the streams' events that may block run there, off the connections' event loops
         this.deps = new ChatStream.Dependencies(messaging, editing, changeLog, rooms, fanout, history, verifier,
-                endedSessions, settings, clock, devices, blockingWork);
+                endedSessions, settings, clock, devices, eventLoopCalls.blockingWork());
     }
 
     /** Connect, bound by {@link ConnectBinding}: its outbound messages are encoded ServerEvents. */
@@ -156,10 +153,5 @@ public class ChatGrpcService implements ChatServiceGrpc.AsyncService, BindableSe
     @Override
     public ServerServiceDefinition bindService() {
         return ConnectBinding.apply(ChatServiceGrpc.bindService(this), this::connectFrames);
-    }
-
-    @Override
-    public void destroy() {
-        blockingWork.shutdownNow();
     }
 }

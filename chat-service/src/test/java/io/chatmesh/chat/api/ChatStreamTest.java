@@ -75,6 +75,30 @@ class ChatStreamTest extends ChatServiceTestBase {
         }
     }
 
+    /**
+     * Hello runs off the connection's event loop (it reads the database) while a send or a ping
+     * would run on it: events sent right behind a Hello still wait for it, in order.
+     */
+    @Test
+    void eventsSentRightAfterHelloAreHandledAfterIt() {
+        TestUser alice = newUser();
+        Room room = createRoom(alice, RoomKind.ROOM_KIND_GROUP);
+        try (ChatClient client = ChatClient.connect(channel, alice.token())) {
+            client.send(ClientEvent.newBuilder().setHello(Hello.getDefaultInstance()).build());
+            client.sendMessage("right-after-hello", room.getId(), "hi");
+            client.send(ClientEvent.newBuilder().setPing(Ping.newBuilder().setNonce(7)).build());
+
+            assertThat(client.next().getEventCase()).isEqualTo(ServerEvent.EventCase.READY);
+            ServerEvent pong = client.next();
+            assertThat(pong.getEventCase()).isEqualTo(ServerEvent.EventCase.PONG);
+            assertThat(pong.getPong().getNonce()).isEqualTo(7);
+            // a StreamError instead (the send taken before Hello) would leave no Ack to find
+            Ack ack = client.next(ServerEvent.EventCase.ACK).getAck();
+            assertThat(ack.getClientId()).isEqualTo("right-after-hello");
+            assertThat(ack.getSeq()).isEqualTo(1);
+        }
+    }
+
     @Test
     void readyListsTheUsersRoomsWithTheirNewestSeq() {
         TestUser alice = newUser();

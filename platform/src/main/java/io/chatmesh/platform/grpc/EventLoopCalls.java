@@ -17,12 +17,15 @@ import java.util.concurrent.Executors;
  * keys from another service, over channels that share the event loops). So each call's first
  * run of work, which starts it, goes to a thread of its own; everything after, one callback at
  * a time as gRPC serializes them, runs where gRPC hands it over: the event loop.
+ *
+ * <p>The same threads serve the work such a call's callbacks must not do on the event loop
+ * ({@link #blockingWork()}, e.g. a chat stream's {@code EventLane}).
  */
 public final class EventLoopCalls implements ServerCallExecutorSupplier, AutoCloseable {
 
     private final Set<String> methods;
-    private final ExecutorService starts =
-            Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("grpc-call-start-", 0).factory());
+    private final ExecutorService blockingWork =
+            Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("grpc-blocking-work-", 0).factory());
 
     public EventLoopCalls(Set<String> methods) {
         this.methods = Set.copyOf(methods);
@@ -30,6 +33,11 @@ public final class EventLoopCalls implements ServerCallExecutorSupplier, AutoClo
 
     public boolean isEmpty() {
         return methods.isEmpty();
+    }
+
+    /** Threads for what may block: starting the listed calls, and work their callbacks hand off. */
+    public Executor blockingWork() {
+        return blockingWork;
     }
 
     @Override
@@ -40,7 +48,7 @@ public final class EventLoopCalls implements ServerCallExecutorSupplier, AutoClo
 
     @Override
     public void close() {
-        starts.shutdownNow();
+        blockingWork.shutdownNow();
     }
 
     /**
@@ -57,7 +65,7 @@ public final class EventLoopCalls implements ServerCallExecutorSupplier, AutoClo
                 work.run();
             } else {
                 started = true;
-                starts.execute(work);
+                blockingWork.execute(work);
             }
         }
     }
