@@ -6,9 +6,7 @@ import io.chatmesh.chat.domain.ChangeLog;
 import io.chatmesh.chat.domain.DevicePresence;
 import io.chatmesh.chat.domain.MessageEditing;
 import io.chatmesh.chat.domain.Messaging;
-import io.chatmesh.chat.domain.NewMessage;
 import io.chatmesh.chat.domain.Rooms;
-import io.chatmesh.chat.domain.TypingThrottle;
 import io.chatmesh.platform.auth.AccessTokenVerifier;
 import io.chatmesh.platform.auth.EndedSessions;
 import io.chatmesh.platform.auth.Principal;
@@ -20,21 +18,12 @@ import io.chatmesh.platform.id.Ids;
 import io.chatmesh.platform.stream.EventLane;
 import io.chatmesh.platform.stream.OutboundQueue;
 import io.chatmesh.platform.stream.StreamAuthentication;
-import io.chatmesh.platform.time.ApiTimes;
-import io.chatmesh.proto.chat.v1.Ack;
 import io.chatmesh.proto.chat.v1.ClientEvent;
 import io.chatmesh.proto.chat.v1.Hello;
-import io.chatmesh.proto.chat.v1.MarkReadEvent;
-import io.chatmesh.proto.chat.v1.Pong;
-import io.chatmesh.proto.chat.v1.ServerEvent;
-import io.chatmesh.proto.chat.v1.TypingEvent;
-import io.chatmesh.proto.common.v1.Reauthenticated;
-import io.chatmesh.proto.common.v1.StreamError;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -58,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * or later (the replay polls until it has); every later one is published after the session
  * registered, so the buffer has it: no gap, no duplicate.
  *
- * <p>Sends are asynchronous: the stream takes the client's next event while earlier sends
- * wait for their batch, and each send's Ack (or StreamError) is queued when it completes.
+ * <p>The events after Hello go to {@link StreamRequests}. Sends are asynchronous: the stream
+ * takes the client's next event while earlier sends wait for their batch, and each send's Ack
+ * (or StreamError) is queued when it completes.
  * Every client event is answered by an Ack or a StreamError naming its client_id; failures
  * never close the stream, except failing authentication, a resume that cannot read history or
  * whose history stays behind, and missed room events (the client reconnects and resumes).
@@ -89,8 +79,8 @@ final class ChatStream implements StreamObserver<ClientEvent> {
     private final OutboundQueue<ServerFrame> queue;
     /** The caller when the call carried an authorization header; null: token comes in Hello. */
     private final Principal headerPrincipal;
-    private final TypingThrottle typingThrottle;
     private final StreamAuthentication auth;
+    private final StreamRequests requests;
     private final AtomicBoolean ended = new AtomicBoolean();
     private int malformedFrames;
     private final ClientEventDemand demand;
@@ -104,9 +94,9 @@ final class ChatStream implements StreamObserver<ClientEvent> {
         this.deps = deps;
         this.queue = queue;
         this.headerPrincipal = headerPrincipal;
-        this.typingThrottle = new TypingThrottle(deps.settings().typingInterval(), System::nanoTime);
         this.auth = new StreamAuthentication(deps.verifier(), deps.endedSessions(), deps.clock(),
                 deps.settings().helloTimeout(), this::endWith);
+        this.requests = new StreamRequests(deps, queue, auth);
         this.demand = new ClientEventDemand(requestEvents);
         this.lane = new EventLane(deps.blockingWork());
     }
@@ -187,37 +177,19 @@ final class ChatStream implements StreamObserver<ClientEvent> {
     private void handle(ClientEvent event) {
         String clientId = event.getClientId();
         new Validation().length("client_id", clientId, 0, Requests.CLIENT_ID_MAX).check();
-        if (event.getEventCase() == ClientEvent.EventCase.HELLO) {
-            hello(event.getHello());
-            return;
-        }
         StreamSession current = session;
-        if (current == null) {
+        if (event.getEventCase() == ClientEvent.EventCase.HELLO && current == null) {
+            hello(event.getHello());
+        } else if (current == null) {
             throw ChatmeshException.failedPrecondition("the first event must be hello");
-        }
-        switch (event.getEventCase()) {
-            case SEND -> send(current, clientId, event);
-            case TYPING -> typing(current, event.getTyping());
-            case MARK_READ -> markRead(current, clientId, event.getMarkRead());
-            case PING -> queue.offer(ServerFrame.of(ServerEvent.newBuilder().setPong(Pong.newBuilder()
-                    .setNonce(event.getPing().getNonce()).setServerTime(now())).build()));
-            case REAUTHENTICATE -> {
-                Principal fresh = auth.reauthenticate(event.getReauthenticate().getAccessToken());
-                queue.offer(ServerFrame.of(ServerEvent.newBuilder().setReauthenticated(Reauthenticated.newBuilder()
-                        .setClientId(clientId).setTokenExpireTime(ApiTimes.timestamp(fresh.expireTime()))).build()));
-            }
-            case EDIT, DELETE, REACT -> change(current, clientId, event);
-            case EVENT_NOT_SET -> throw ChatmeshException.invalid("event", "exactly one known event is required");
-            case HELLO -> throw new IllegalStateException("handled above");
+        } else {
+            requests.handle(current, clientId, event);
         }
     }
 
     private void hello(Hello hello) {
         if (ended.get()) {
             return;
-        }
-        if (session != null) {
-            throw ChatmeshException.failedPrecondition("hello was already received");
         }
         Principal principal;
         try {
@@ -236,69 +208,6 @@ final class ChatStream implements StreamObserver<ClientEvent> {
         SessionStart.start(deps, queue, started, principal, rooms, cursors);
     }
 
-    private void send(StreamSession current, String clientId, ClientEvent event) {
-        NewMessage message = Requests.newMessage("send", "client_id", clientId, event.getSend());
-        ChatGrpcService.post(deps, auth.principal(), message, event.getSend().getAttachmentIdsList())
-                .whenComplete((posted, failure) -> {
-            if (failure != null) {
-                offerError(clientId, Requests.sendFailure("send", failure));
-                return;
-            }
-            queue.offer(ServerFrame.of(ServerEvent.newBuilder().setAck(Ack.newBuilder()
-                    .setClientId(clientId)
-                    .setMessageId(posted.id())
-                    .setRoomId(posted.roomId())
-                    .setSeq(posted.seq())
-                    // the message's time, so a retry gets exactly the first Ack
-                    .setServerTime(ApiTimes.timestamp(posted.createTime())))
-                    .build()));
-        });
-    }
-
-    /** Edit, delete or react: acked with the change's seq once it is logged and published. */
-    private void change(StreamSession current, String clientId, ClientEvent event) {
-        new Validation().length("client_id", clientId, 1, Requests.CLIENT_ID_MAX).check();
-        ChangeRequests.submit(deps.editing(), current.userId(), event).whenComplete((change, failure) -> {
-            if (failure != null) {
-                offerError(clientId, Requests.sendFailure(event.getEventCase().name().toLowerCase(Locale.ROOT), failure));
-                return;
-            }
-            queue.offer(ServerFrame.of(ServerEvent.newBuilder().setAck(Ack.newBuilder()
-                    .setClientId(clientId)
-                    .setMessageId(change.messageId())
-                    .setRoomId(change.roomId())
-                    .setSeq(change.seq())
-                    .setServerTime(now())).build()));
-        });
-    }
-
-    /** Not acked; over the rate limit it is dropped silently. */
-    private void typing(StreamSession current, TypingEvent typing) {
-        new Validation().id("typing.room_id", typing.getRoomId()).check();
-        if (typingThrottle.tryAcquire(typing.getRoomId())) {
-            deps.messaging().typing(current.userId(), typing.getRoomId(), typing.getTyping());
-        }
-    }
-
-    private void markRead(StreamSession current, String clientId, MarkReadEvent markRead) {
-        new Validation()
-                .length("client_id", clientId, 1, Requests.CLIENT_ID_MAX)
-                .id("mark_read.room_id", markRead.getRoomId())
-                .range("mark_read.seq", markRead.getSeq(), 0, Long.MAX_VALUE)
-                .check();
-        // message-service is the markers' one writer, and tells the room when one moved
-        deps.history().markRead(auth.principal(), markRead.getRoomId(), markRead.getSeq())
-                .whenComplete((room, failure) -> {
-                    if (failure != null) {
-                        offerError(clientId, failure);
-                        return;
-                    }
-                    queue.offer(ServerFrame.of(ServerEvent.newBuilder().setAck(Ack.newBuilder()
-                            .setClientId(clientId).setRoomId(markRead.getRoomId()).setSeq(room.getLastReadSeq())
-                            .setServerTime(now())).build()));
-                });
-    }
-
     /**
      * Ends the stream (no valid credentials, too much garbage): the reason in-band first (a
      * WebSocket client sees only frames and the close code), then the status.
@@ -310,11 +219,6 @@ final class ChatStream implements StreamObserver<ClientEvent> {
     }
 
     private void offerError(String clientId, Throwable failure) {
-        StreamError error = GrpcErrors.toStreamError(clientId, failure);
-        queue.offer(ServerFrame.of(ServerEvent.newBuilder().setError(error).build()));
-    }
-
-    private com.google.protobuf.Timestamp now() {
-        return ApiTimes.timestamp(deps.clock().instant());
+        StreamRequests.offerError(queue, clientId, failure);
     }
 }
