@@ -2,32 +2,25 @@ package io.chatmesh.platform.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chatmesh.platform.auth.AuthPolicy;
 import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
 import io.chatmesh.proto.chat.v1.ClientEvent;
 import io.chatmesh.proto.chat.v1.Ping;
 import io.chatmesh.proto.chat.v1.SendMessageRequest;
 import io.chatmesh.proto.chat.v1.SendMessageResponse;
 import io.chatmesh.proto.chat.v1.ServerEvent;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.FastThreadLocalThread;
 import io.grpc.stub.StreamObserver;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Bean;
-import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
 import org.springframework.grpc.server.service.GrpcService;
 
 /**
@@ -35,26 +28,13 @@ import org.springframework.grpc.server.service.GrpcService;
  * event loop (a Netty thread), its handler method and every other method's calls on gRPC's
  * executor (so does an event that arrives before the call has started).
  */
-@SpringBootTest(classes = GrpcEventLoopMethodsTest.TestApp.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
+@ExtendWith(ServerChannelResolver.class)
+@SpringBootTest(classes = {TestGrpcServerApp.class, GrpcEventLoopMethodsTest.ThreadsSeen.class},
+        webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"spring.grpc.server.port=0",
+                "test.public-methods=chatmesh.chat.v1.ChatService/Connect,chatmesh.chat.v1.ChatService/SendMessage",
                 "chatmesh.grpc.event-loop-methods=chatmesh.chat.v1.ChatService/Connect"})
 class GrpcEventLoopMethodsTest {
-
-    @SpringBootConfiguration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    static class TestApp {
-
-        @Bean
-        AuthPolicy openTestCalls() {
-            return new AuthPolicy(Set.of(ChatServiceGrpc.getConnectMethod().getFullMethodName(),
-                    ChatServiceGrpc.getSendMessageMethod().getFullMethodName()), Set.of());
-        }
-
-        @Bean
-        ThreadsSeen threadsSeen() {
-            return new ThreadsSeen();
-        }
-    }
 
     /** Records the thread each handler ran on. */
     @GrpcService
@@ -94,43 +74,34 @@ class GrpcEventLoopMethodsTest {
     }
 
     @Autowired
-    GrpcServerLifecycle lifecycle;
-
-    @Autowired
     ThreadsSeen seen;
 
     @Test
-    void aListedMethodsEventsRunOnTheEventLoopAndNothingElseDoes() throws Exception {
-        ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", lifecycle.getPort(),
-                InsecureChannelCredentials.create()).build();
-        try {
-            BlockingQueue<ServerEvent> answers = new LinkedBlockingQueue<>();
-            StreamObserver<ClientEvent> events = ChatServiceGrpc.newStub(channel).connect(new StreamObserver<>() {
-                @Override
-                public void onNext(ServerEvent event) {
-                    answers.add(event);
-                }
-
-                @Override
-                public void onError(Throwable t) {}
-
-                @Override
-                public void onCompleted() {}
-            });
-            // the call's first event may arrive with its headers and run where the call starts
-            for (long nonce = 1; nonce <= 2; nonce++) {
-                events.onNext(ClientEvent.newBuilder().setPing(Ping.newBuilder().setNonce(nonce)).build());
-                assertThat(answers.poll(10, TimeUnit.SECONDS)).isNotNull();
+    void aListedMethodsEventsRunOnTheEventLoopAndNothingElseDoes(ManagedChannel channel) throws Exception {
+        BlockingQueue<ServerEvent> answers = new LinkedBlockingQueue<>();
+        StreamObserver<ClientEvent> events = ChatServiceGrpc.newStub(channel).connect(new StreamObserver<>() {
+            @Override
+            public void onNext(ServerEvent event) {
+                answers.add(event);
             }
-            events.onCompleted();
-            ChatServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-                    .sendMessage(SendMessageRequest.getDefaultInstance());
 
-            assertThat(seen.connectEvents.get(2L)).isInstanceOf(FastThreadLocalThread.class);
-            assertThat(seen.connectStarted.get(10, TimeUnit.SECONDS)).isNotInstanceOf(FastThreadLocalThread.class);
-            assertThat(seen.unaryCall.get(10, TimeUnit.SECONDS)).isNotInstanceOf(FastThreadLocalThread.class);
-        } finally {
-            channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+            @Override
+            public void onError(Throwable t) {}
+
+            @Override
+            public void onCompleted() {}
+        });
+        // the call's first event may arrive with its headers and run where the call starts
+        for (long nonce = 1; nonce <= 2; nonce++) {
+            events.onNext(ClientEvent.newBuilder().setPing(Ping.newBuilder().setNonce(nonce)).build());
+            assertThat(answers.poll(10, TimeUnit.SECONDS)).isNotNull();
         }
+        events.onCompleted();
+        ChatServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .sendMessage(SendMessageRequest.getDefaultInstance());
+
+        assertThat(seen.connectEvents.get(2L)).isInstanceOf(FastThreadLocalThread.class);
+        assertThat(seen.connectStarted.get(10, TimeUnit.SECONDS)).isNotInstanceOf(FastThreadLocalThread.class);
+        assertThat(seen.unaryCall.get(10, TimeUnit.SECONDS)).isNotInstanceOf(FastThreadLocalThread.class);
     }
 }

@@ -4,35 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import io.chatmesh.platform.auth.AuthPolicy;
 import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
 import io.chatmesh.proto.chat.v1.ClientEvent;
 import io.chatmesh.proto.chat.v1.ServerEvent;
 import io.chatmesh.proto.message.v1.DownloadAttachmentRequest;
 import io.chatmesh.proto.message.v1.DownloadAttachmentResponse;
 import io.chatmesh.proto.message.v1.MessageServiceGrpc;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.context.annotation.Bean;
-import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
 import org.springframework.grpc.server.service.GrpcService;
 import org.springframework.util.unit.DataSize;
 
@@ -41,33 +33,16 @@ import org.springframework.util.unit.DataSize;
  * than {@code chatmesh.grpc.flow-control-window} while the server does not read them, and a
  * client that does not read its responses, then cancels, costs the server no log lines.
  */
-@ExtendWith(OutputCaptureExtension.class)
-@SpringBootTest(classes = GrpcServerFlowControlTest.TestApp.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
-        properties = {"spring.grpc.server.port=0", "chatmesh.grpc.flow-control-window=64KB"})
+@ExtendWith({OutputCaptureExtension.class, ServerChannelResolver.class})
+@SpringBootTest(classes = {TestGrpcServerApp.class, GrpcServerFlowControlTest.EndlessDownload.class,
+        GrpcServerFlowControlTest.NeverReads.class}, webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {"spring.grpc.server.port=0",
+                "test.public-methods=chatmesh.chat.v1.ChatService/Connect,"
+                        + "chatmesh.message.v1.MessageService/DownloadAttachment",
+                "chatmesh.grpc.flow-control-window=64KB"})
 class GrpcServerFlowControlTest {
 
     private static final int EVENT_BYTES = 1000;
-
-    @SpringBootConfiguration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    static class TestApp {
-
-        @Bean
-        AuthPolicy openTestCalls() {
-            return new AuthPolicy(Set.of(ChatServiceGrpc.getConnectMethod().getFullMethodName(),
-                    MessageServiceGrpc.getDownloadAttachmentMethod().getFullMethodName()), Set.of());
-        }
-
-        @Bean
-        EndlessDownload endlessDownload() {
-            return new EndlessDownload();
-        }
-
-        @Bean
-        NeverReads neverReads() {
-            return new NeverReads();
-        }
-    }
 
     /** Connect that never asks for the client's events (as a stream paused after a refusal). */
     @GrpcService
@@ -108,78 +83,64 @@ class GrpcServerFlowControlTest {
     }
 
     @Autowired
-    GrpcServerLifecycle lifecycle;
-
-    @Autowired
     EndlessDownload download;
 
     @Test
-    void aClientThatIsNotReadStopsAfterTheWindow() throws Exception {
-        ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", lifecycle.getPort(),
-                InsecureChannelCredentials.create()).build();
-        try {
-            AtomicReference<ClientCallStreamObserver<ClientEvent>> call = new AtomicReference<>();
-            ChatServiceGrpc.newStub(channel).connect(new ClientResponseObserver<ClientEvent, ServerEvent>() {
-                @Override public void beforeStart(ClientCallStreamObserver<ClientEvent> requests) { call.set(requests); }
-                @Override public void onNext(ServerEvent event) {}
-                @Override public void onError(Throwable t) {}
-                @Override public void onCompleted() {}
-            });
-            ClientEvent event = ClientEvent.newBuilder().setClientId("x".repeat(EVENT_BYTES)).build();
-            long sent = 0;
-            // send while the stream is ready; it stays unready once the server's window is full
-            long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (sent < 4 * 1024 * 1024 && System.nanoTime() < giveUpAt) {
-                if (call.get().isReady()) {
-                    call.get().onNext(event);
-                    sent += EVENT_BYTES;
-                } else {
-                    TimeUnit.MILLISECONDS.sleep(200);
-                    if (!call.get().isReady()) {
-                        break;
-                    }
+    void aClientThatIsNotReadStopsAfterTheWindow(ManagedChannel channel) throws Exception {
+        AtomicReference<ClientCallStreamObserver<ClientEvent>> call = new AtomicReference<>();
+        ChatServiceGrpc.newStub(channel).connect(new ClientResponseObserver<ClientEvent, ServerEvent>() {
+            @Override public void beforeStart(ClientCallStreamObserver<ClientEvent> requests) { call.set(requests); }
+            @Override public void onNext(ServerEvent event) {}
+            @Override public void onError(Throwable t) {}
+            @Override public void onCompleted() {}
+        });
+        ClientEvent event = ClientEvent.newBuilder().setClientId("x".repeat(EVENT_BYTES)).build();
+        long sent = 0;
+        // send while the stream is ready; it stays unready once the server's window is full
+        long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (sent < 4 * 1024 * 1024 && System.nanoTime() < giveUpAt) {
+            if (call.get().isReady()) {
+                call.get().onNext(event);
+                sent += EVENT_BYTES;
+            } else {
+                TimeUnit.MILLISECONDS.sleep(200);
+                if (!call.get().isReady()) {
+                    break;
                 }
             }
-            // 64 KB in the server's window, plus what gRPC lets the client queue before it is not
-            // ready (32 KB); with gRPC's default window of 1 MB the client gets past 1 MB
-            assertThat(sent).isBetween(64L * 1024, 256L * 1024);
-            call.get().cancel("done", null);
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
+        // 64 KB in the server's window, plus what gRPC lets the client queue before it is not
+        // ready (32 KB); with gRPC's default window of 1 MB the client gets past 1 MB
+        assertThat(sent).isBetween(64L * 1024, 256L * 1024);
+        call.get().cancel("done", null);
     }
 
     @Test
-    void aClientThatCancelsWhileItsResponsesWaitForItsWindowCostsNoLogLines(CapturedOutput output) throws Exception {
-        ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", lifecycle.getPort(),
-                InsecureChannelCredentials.create()).build();
-        try {
-            AtomicReference<ClientCallStreamObserver<DownloadAttachmentRequest>> call = new AtomicReference<>();
-            MessageServiceGrpc.newStub(channel).downloadAttachment(DownloadAttachmentRequest.getDefaultInstance(),
-                    new ClientResponseObserver<DownloadAttachmentRequest, DownloadAttachmentResponse>() {
-                        @Override public void beforeStart(ClientCallStreamObserver<DownloadAttachmentRequest> requests) {
-                            requests.disableAutoRequestWithInitial(0); // reads nothing
-                            call.set(requests);
-                        }
-                        @Override public void onNext(DownloadAttachmentResponse response) {}
-                        @Override public void onError(Throwable t) {}
-                        @Override public void onCompleted() {}
-                    });
-            // the client's window (1 MB) fills, and the server's next chunks wait for it
-            long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            long seen = -1;
-            while (System.nanoTime() < giveUpAt && download.written.get() != seen) {
-                seen = download.written.get();
-                TimeUnit.MILLISECONDS.sleep(300);
-            }
-            assertThat(download.written.get()).isGreaterThan(1024L * 1024);
-
-            call.get().cancel("gone", null);
-            TimeUnit.MILLISECONDS.sleep(500);
-            assertThat(output.getAll()).doesNotContain("Stream Error").doesNotContain("Stream closed before write");
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    void aClientThatCancelsWhileItsResponsesWaitForItsWindowCostsNoLogLines(ManagedChannel channel,
+            CapturedOutput output) throws Exception {
+        AtomicReference<ClientCallStreamObserver<DownloadAttachmentRequest>> call = new AtomicReference<>();
+        MessageServiceGrpc.newStub(channel).downloadAttachment(DownloadAttachmentRequest.getDefaultInstance(),
+                new ClientResponseObserver<DownloadAttachmentRequest, DownloadAttachmentResponse>() {
+                    @Override public void beforeStart(ClientCallStreamObserver<DownloadAttachmentRequest> requests) {
+                        requests.disableAutoRequestWithInitial(0); // reads nothing
+                        call.set(requests);
+                    }
+                    @Override public void onNext(DownloadAttachmentResponse response) {}
+                    @Override public void onError(Throwable t) {}
+                    @Override public void onCompleted() {}
+                });
+        // the client's window (1 MB) fills, and the server's next chunks wait for it
+        long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long seen = -1;
+        while (System.nanoTime() < giveUpAt && download.written.get() != seen) {
+            seen = download.written.get();
+            TimeUnit.MILLISECONDS.sleep(300);
         }
+        assertThat(download.written.get()).isGreaterThan(1024L * 1024);
+
+        call.get().cancel("gone", null);
+        TimeUnit.MILLISECONDS.sleep(500);
+        assertThat(output.getAll()).doesNotContain("Stream Error").doesNotContain("Stream closed before write");
     }
 
     @Test

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.chatmesh.proto.user.v1.GetMeRequest;
 import io.chatmesh.proto.user.v1.GetMeResponse;
 import io.chatmesh.proto.user.v1.UserServiceGrpc;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
@@ -15,19 +13,20 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
 import org.springframework.grpc.server.service.GrpcService;
 
 /**
  * A client cannot have more calls open on one connection than the server allows: the rest wait
  * on the client until earlier ones finish (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS).
  */
+@ExtendWith(ServerChannelResolver.class)
 @SpringBootTest(classes = GrpcServerLimitsTest.TestApp.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"spring.grpc.server.port=0", "chatmesh.grpc.max-concurrent-calls-per-connection=2"})
 class GrpcServerLimitsTest {
@@ -66,33 +65,24 @@ class GrpcServerLimitsTest {
     }
 
     @Autowired
-    GrpcServerLifecycle lifecycle;
-
-    @Autowired
     SlowGetMe service;
 
     @Test
-    void callsBeyondTheLimitWaitOnTheClientUntilEarlierOnesFinish() throws Exception {
-        ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", lifecycle.getPort(),
-                InsecureChannelCredentials.create()).build();
-        try {
-            UserServiceGrpc.UserServiceFutureStub users = UserServiceGrpc.newFutureStub(channel);
-            List<com.google.common.util.concurrent.ListenableFuture<GetMeResponse>> calls = new ArrayList<>();
-            for (int i = 0; i < 5; i++) {
-                calls.add(users.withDeadlineAfter(30, TimeUnit.SECONDS).getMe(GetMeRequest.getDefaultInstance()));
-            }
-            awaitArrived(2);
-            assertThat(service.arrived).hasValue(2);
-
-            service.answers.release(5);
-            for (var call : calls) {
-                call.get(30, TimeUnit.SECONDS);
-            }
-            assertThat(service.arrived).hasValue(5);
-            assertThat(service.mostOpen.get()).isEqualTo(2);
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    void callsBeyondTheLimitWaitOnTheClientUntilEarlierOnesFinish(ManagedChannel channel) throws Exception {
+        UserServiceGrpc.UserServiceFutureStub users = UserServiceGrpc.newFutureStub(channel);
+        List<com.google.common.util.concurrent.ListenableFuture<GetMeResponse>> calls = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            calls.add(users.withDeadlineAfter(30, TimeUnit.SECONDS).getMe(GetMeRequest.getDefaultInstance()));
         }
+        awaitArrived(2);
+        assertThat(service.arrived).hasValue(2);
+
+        service.answers.release(5);
+        for (var call : calls) {
+            call.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(service.arrived).hasValue(5);
+        assertThat(service.mostOpen.get()).isEqualTo(2);
     }
 
     private void awaitArrived(int calls) throws InterruptedException {
