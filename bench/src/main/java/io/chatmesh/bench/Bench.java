@@ -102,8 +102,13 @@ public final class Bench {
         long sendStart = System.nanoTime();
         long measureStart = sendStart + workload.warmup().toNanos();
         long sendEnd = measureStart + workload.duration().toNanos();
-        Thread pacer = Thread.ofPlatform().name("bench-pacer")
-                .start(new Pacer(fleet.senders, workload.rate(), workload.ramp().toNanos(), sendStart, sendEnd));
+        List<Thread> threads = new ArrayList<>();
+        threads.add(Thread.ofPlatform().name("bench-pacer")
+                .start(new Pacer(fleet.senders, workload.rate(), workload.ramp().toNanos(), sendStart, sendEnd)));
+        if (workload.churn().isPositive() && !fleet.streams.isEmpty()) {
+            threads.add(Thread.ofPlatform().name("bench-churn")
+                    .start(new Churn(fleet.streams, workload.churn(), sendEnd)));
+        }
         boolean done = false;
         try {
             fleet.flooders.forEach(Flooder::start);
@@ -111,10 +116,12 @@ public final class Bench {
             done = true;
         } finally {
             fleet.flooders.forEach(Flooder::stop);
-            if (!done) {
-                pacer.interrupt();
+            for (Thread thread : threads) {
+                if (!done) {
+                    thread.interrupt();
+                }
+                thread.join(); // both end by themselves before sendEnd
             }
-            pacer.join(); // the pacer ends by itself with the last send due before sendEnd
         }
         return monitor;
     }

@@ -7,7 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Who made a deletion or reaction and when it was due, for the streams that receive it:
  * unlike an edit (whose new text carries a {@link MessageText} stamp) these events carry no
  * text of the bench's, so the sender files the stamp under what the event will name before
- * sending. {@link ChangeMix} makes each key unique: a message is deleted once, and a user adds
+ * sending. Senders that change messages file their acked messages too: a resume replays a
+ * message in its current state, and an edited or deleted one no longer has its own stamp. {@link ChangeMix} makes each key unique: a message is deleted once, and a user adds
  * a given emoji to a message at most once and removes it at most once. Entries stay for the
  * run (a few tens of bytes per change).
  */
@@ -17,6 +18,16 @@ final class ChangeStamps {
     record Stamp(int sender, long n, long nanos) {}
 
     private final Map<String, Stamp> stamps = new ConcurrentHashMap<>();
+
+    /** The sender's message with this id was acked: how to recognize it when a resume replays it edited or deleted. */
+    void posted(String messageId, Stamp stamp) {
+        stamps.put(postingKey(messageId), stamp);
+    }
+
+    /** The stamp of this acked message, or null when the bench did not file one. */
+    Stamp posted(String messageId) {
+        return stamps.get(postingKey(messageId));
+    }
 
     void deleting(String messageId, Stamp stamp) {
         stamps.put(deletionKey(messageId), stamp);
@@ -34,6 +45,10 @@ final class ChangeStamps {
     /** The stamp of this reaction change, or null when the bench did not file one. */
     Stamp reacted(String messageId, String userId, String emoji, boolean added) {
         return stamps.get(reactionKey(messageId, userId, emoji, added));
+    }
+
+    private static String postingKey(String messageId) {
+        return "posted " + messageId;
     }
 
     private static String deletionKey(String messageId) {

@@ -40,6 +40,9 @@ final class Flags {
               --user-prefix P           account name prefix                          [bench]
               --flooders N              extra room-0 members sending flat out        [0]
               --flood-window N          sends in flight per flooder                  [256]
+              --churn D                 drop each stream's call once every D and     [0s: never]
+                                        resume it from its cursor, sending again
+                                        what was unanswered (streams take turns)
               --server-pid PID[,PID]    server processes to measure (repeatable)
               --pg-data DIR             PostgreSQL data directory to measure
               --json FILE               also write the summary as JSON
@@ -48,14 +51,14 @@ final class Flags {
                                         unexpected error
               --smoke                   small quick workload, implies --check
                                         (4 rooms x 5 members, 40 msg/s of which 20%
-                                        changes, 2s + 5s)
+                                        changes, 2s + 5s, --churn 2s)
               --help                    this text
             durations: 500ms, 10s, 2m""";
 
     private static final Set<String> SWITCHES = Set.of("check", "smoke", "help");
     private static final Set<String> VALUED = Set.of("target", "users", "chat", "rooms", "members",
             "senders-per-room", "connected-members", "rate", "ramp", "connections", "warmup", "duration", "drain",
-            "message-bytes", "send-via", "change-share", "user-prefix", "flooders", "flood-window", "server-pid",
+            "message-bytes", "send-via", "change-share", "user-prefix", "flooders", "flood-window", "churn", "server-pid",
             "pg-data", "json");
 
     private final Map<String, List<String>> values = new LinkedHashMap<>();
@@ -99,7 +102,7 @@ final class Flags {
         boolean smoke = values.containsKey("smoke");
         Workload base = smoke ? Workload.smoke(target, chat) : new Workload(target, users, chat, 50, 20, 2, 20, 500, Duration.ZERO, 10,
                 Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(10), 100, Workload.SendVia.STREAM, 0,
-                "bench", 0, 256, List.of(), null, null, false);
+                "bench", 0, 256, Duration.ZERO, List.of(), null, null, false);
         int members = integer("members", base.members());
         List<Long> pids = new ArrayList<>();
         for (String list : values.getOrDefault("server-pid", List.of())) {
@@ -124,6 +127,7 @@ final class Flags {
                 string("user-prefix", base.userPrefix()),
                 integer("flooders", base.flooders()),
                 integer("flood-window", base.floodWindow()),
+                duration("churn", base.churn()),
                 pids,
                 path("pg-data"),
                 path("json"),

@@ -85,6 +85,12 @@ final class Report {
                         + " (%d deliveries of unacked messages)%n",
                 c.sent(), c.acked(), c.expected(), c.missing(), c.surplus(), c.duplicates(), c.outOfOrder(),
                 c.unrecognized() + c.otherRoom(), c.unanswered(), c.deliveriesOfUnacked());
+        Summary.Reopening r = s.reopening();
+        if (r.any()) {
+            out.printf(Locale.ROOT, "reopened      whole run: %d streams resumed on a new call (%d calls dropped by --churn),"
+                            + " %d sends sent again, %d second answers, %d changes of unknown outcome%n",
+                    r.reopened(), r.dropped(), r.resent(), r.repeatedAnswers(), r.changesUnknown());
+        }
         if (s.flood() != null) {
             Summary.Flood f = s.flood();
             out.printf(Locale.ROOT, "flood         %d flooder(s): acked %s, refused %s (whole run: %s), delivered %s;"

@@ -23,6 +23,9 @@ import java.util.function.Consumer;
  * {@link ChangeMix}, some operations are message changes instead (edit, delete, react; on
  * the stream or with their unary twins), numbered in the change ledger and stamped in the
  * edit's text or in {@link ChangeStamps}.
+ *
+ * <p>Every operation stays in hand until it is answered ({@link Unanswered}), which is what a
+ * reopened stream sends again.
  */
 final class Sender {
 
@@ -44,6 +47,7 @@ final class Sender {
     private final Stats stats;
     /** Null without --change-share (and for flooders). */
     private final ChangeMix mix;
+    private final Unanswered unanswered;
     private volatile Runnable onAnswer = () -> { };
 
     Sender(int index, String roomId, StreamClient stream, ChatServiceGrpc.ChatServiceStub unary, Context context,
@@ -58,6 +62,7 @@ final class Sender {
         this.stamps = context.stamps();
         this.stats = context.stats();
         this.mix = mix;
+        this.unanswered = new Unanswered(unary == null ? stream : null, stats);
         stream.sendsFor(this);
     }
 
@@ -96,19 +101,29 @@ final class Sender {
             }
         }
         long n = ledger.next(index);
-        String clientId = text.clientId(nanos, index, n);
-        SendMessageEvent message = SendMessageEvent.newBuilder()
-                .setRoomId(roomId).setText(text.text(nanos, index, n)).build();
+        ClientEvent event = ClientEvent.newBuilder().setClientId(text.clientId(nanos, index, n))
+                .setSend(SendMessageEvent.newBuilder().setRoomId(roomId).setText(text.text(nanos, index, n)))
+                .build();
         stats.sent(index);
-        if (unary == null) {
-            stream.send(ClientEvent.newBuilder().setClientId(clientId).setSend(message).build());
-        } else {
+        unanswered.send(n, event);
+        if (unary != null) {
             unary.withDeadlineAfter(UNARY_DEADLINE_SECONDS, TimeUnit.SECONDS)
-                    .sendMessage(SendMessageRequest.newBuilder().setClientId(clientId).setMessage(message).build(),
+                    .sendMessage(SendMessageRequest.newBuilder().setClientId(event.getClientId())
+                                    .setMessage(event.getSend()).build(),
                             answer(response -> acked(n, nanos, response.getMessage().getId()),
-                                    failure -> failed("unary", Status.fromThrowable(failure).getCode().value(),
+                                    failure -> failed(n, "unary", Status.fromThrowable(failure).getCode().value(),
                                             Stats.reason(failure))));
         }
+    }
+
+    /** The stream was reopened (its Ready came): what was not answered goes out again. */
+    void resend() {
+        unanswered.resend(n -> mix.answered(n, false));
+    }
+
+    /** Whether a change is unanswered (and so a dropped call would leave its outcome unknown). */
+    boolean changesUnanswered() {
+        return unanswered.changesUnanswered();
     }
 
     private void change(ChangeMix.Change change, long nanos) {
@@ -135,9 +150,8 @@ final class Sender {
                         .setEmoji(change.emoji()).setRemove(!add));
             }
         }
-        if (unary == null) {
-            stream.send(event.build());
-        } else {
+        unanswered.change(n, event.build());
+        if (unary != null) {
             sendUnary(event, n, nanos);
         }
     }
@@ -158,31 +172,43 @@ final class Sender {
         }
     }
 
+    /** Send {@code n} was acked; a second answer (to a send made again on a reopened stream) only counts. */
     void acked(long n, long nanos, String messageId) {
+        if (!unanswered.sendAnswered(n)) {
+            return;
+        }
         long latency = System.nanoTime() - nanos;
         ledger.acked(index, n);
         stats.acked(index, latency);
         if (mix != null) {
+            // a resume replays an edited or deleted message without its text's stamp: files it by id
+            stamps.posted(messageId, new ChangeStamps.Stamp(index, n, nanos));
             mix.ownAcked(messageId, n);
         }
         onAnswer.run();
     }
 
-    void failed(String where, int code, String reason) {
-        stats.sendFailed(index, where, code, reason);
-        onAnswer.run();
+    void failed(long n, String where, int code, String reason) {
+        if (unanswered.sendAnswered(n)) {
+            stats.sendFailed(index, where, code, reason);
+            onAnswer.run();
+        }
     }
 
     void changeAcked(long n, long nanos) {
-        long latency = System.nanoTime() - nanos;
-        changes.acked(index, n);
-        stats.changeAcked(latency);
-        mix.answered(n, true);
+        if (unanswered.changeAnswered(n)) {
+            long latency = System.nanoTime() - nanos;
+            changes.acked(index, n);
+            stats.changeAcked(latency);
+            mix.answered(n, true);
+        }
     }
 
     void changeFailed(long n, String where, int code, String reason) {
-        stats.changeFailed(where, code, reason);
-        mix.answered(n, false);
+        if (unanswered.changeAnswered(n)) {
+            stats.changeFailed(where, code, reason);
+            mix.answered(n, false);
+        }
     }
 
     private static <T> StreamObserver<T> answer(Consumer<T> onAnswer, Consumer<Throwable> onFailure) {

@@ -33,7 +33,17 @@ final class Stats {
         /** A message or client_id this bench did not write. */
         UNRECOGNIZED,
         /** A message of a room the stream's user was not put in by this run. */
-        OTHER_ROOM
+        OTHER_ROOM,
+        /** Calls the bench cancelled to reopen them (--churn). */
+        DROPPED,
+        /** Streams that got Ready again on a new call, resuming from their cursor. */
+        REOPENED,
+        /** Unanswered sends sent again (same client_id) on a reopened stream. */
+        RESENT,
+        /** A second answer to one send or change: the answer to a send made again. */
+        REPEATED_ANSWER,
+        /** Changes that went out on a call that ended unanswered: made or not, the bench cannot tell. */
+        CHANGES_UNKNOWN
     }
 
     /** The counters at one moment. */
@@ -61,7 +71,8 @@ final class Stats {
 
         /** Changes not answered yet. */
         long unansweredChanges() {
-            return changesSent() - get(Counter.CHANGES_ACKED) - get(Counter.CHANGE_FAILED);
+            return changesSent() - get(Counter.CHANGES_ACKED) - get(Counter.CHANGE_FAILED)
+                    - get(Counter.CHANGES_UNKNOWN);
         }
     }
 

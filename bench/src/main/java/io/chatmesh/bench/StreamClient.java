@@ -1,16 +1,12 @@
 package io.chatmesh.bench;
 
-import com.google.protobuf.ByteString;
-import io.chatmesh.proto.chat.v1.Ack;
 import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
 import io.chatmesh.proto.chat.v1.ClientEvent;
 import io.chatmesh.proto.chat.v1.Hello;
-import io.chatmesh.proto.chat.v1.MessageDeleted;
-import io.chatmesh.proto.chat.v1.ReactionChanged;
+import io.chatmesh.proto.chat.v1.RoomCursor;
 import io.chatmesh.proto.chat.v1.ServerEvent;
-import io.chatmesh.proto.common.v1.StreamError;
-import io.chatmesh.proto.message.v1.Message;
 import io.grpc.Channel;
+import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.util.concurrent.CompletableFuture;
@@ -18,48 +14,61 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One ChatService.Connect stream of one member: Hello, Ready, then counting what arrives.
- * Every MessageCreated, and every change of a message (MessageEdited, MessageDeleted,
- * ReactionChanged, by their event_seq: the room has one sequence), is checked against the
- * last seq this stream got for the room (duplicate, out of order), recorded in its ledger and
- * timed from its stamp; Acks and StreamErrors naming a client_id go to the stream's
- * {@link Sender}, if it sends, and the room's messages to its {@link ChangeMix}, if it changes
- * messages.
+ * One ChatService.Connect stream of one member: Hello, Ready, then what arrives goes to its
+ * {@link StreamEvents}, which checks and counts it; events go out on it for its
+ * {@link Sender}, if it sends.
  *
- * <p>gRPC calls the callbacks of one stream one at a time (on a transport thread), so the
- * stream's own fields need no synchronization.
+ * <p>Like a real client it outlives its calls: when the server ends the call after Ready (a
+ * slow reader's RESOURCE_EXHAUSTED, a RESYNC), or the bench drops it ({@code --churn}), it
+ * opens a new one that resumes from the last seq it got ({@code Hello.resume_from}), and on
+ * Ready its sender sends again what was not answered (see {@link Sender#resend}). A close by
+ * the server is still counted as an error.
+ *
+ * <p>gRPC calls the callbacks of one call one at a time (on a transport thread), and a new
+ * call starts only after the last one ended, so the fields read by callbacks need no
+ * synchronization; the call itself is guarded by this object's lock, which orders the
+ * senders' events, the reopening and the end.
  */
 final class StreamClient implements ClientResponseObserver<ClientEvent, ServerEvent> {
 
+    /**
+     * Pause before reopening a call the server ended, doubled with each reopening up to the
+     * max, and back to the first after a call that lasted {@link #STEADY_NANOS} past its Ready.
+     */
+    private static final long REOPEN_DELAY_MILLIS = 100;
+    private static final long REOPEN_DELAY_MAX_MILLIS = 2_000;
+    private static final long STEADY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
     private final Setup.User user;
     private final Channel channel;
-    private final ByteString roomId;
+    private final String roomId;
     private final Stats stats;
-    private final DeliveryLedger ledger;
-    private final DeliveryLedger changes;
-    private final ChangeStamps changeStamps;
-    private final MessageText.Stamp stamp;
+    private final StreamEvents events;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final CountDownLatch ended = new CountDownLatch(1);
+    /** The call events go out on; null before {@link #connect}, while a call is being reopened, and at the end. */
     private ClientCallStreamObserver<ClientEvent> requests;
+    private boolean connected;
+    private boolean closing;
+    /** The bench cancelled the call to reopen it ({@link #drop}). */
+    private boolean dropping;
+    private int reopenAttempts;
+    /** When the current call got Ready (System.nanoTime), or 0 while it has not. */
+    private long readyNanos;
     private Sender sender;
-    private long lastSeq;
-    private volatile boolean closing;
 
     StreamClient(Setup.User user, Channel channel, String roomId, Sender.Context context) {
         this.user = user;
         this.channel = channel;
-        this.roomId = ByteString.copyFromUtf8(roomId);
+        this.roomId = roomId;
         this.stats = context.stats();
-        this.ledger = context.messages();
-        this.changes = context.changes();
-        this.changeStamps = context.stamps();
-        this.stamp = context.text().stamp();
+        this.events = new StreamEvents(roomId, context);
     }
 
     /** Makes this stream the one the sender's Acks and errors come back on; before {@link #connect}. */
     void sendsFor(Sender sender) {
         this.sender = sender;
+        events.sendsFor(sender);
     }
 
     Setup.User user() {
@@ -72,32 +81,69 @@ final class StreamClient implements ClientResponseObserver<ClientEvent, ServerEv
     }
 
     /** Opens the stream and says Hello (no resume); {@link #ready()} completes with Ready. */
-    void connect() {
-        Connections.as(ChatServiceGrpc.newStub(channel), user.token()).connect(this);
-        requests.onNext(ClientEvent.newBuilder().setHello(Hello.newBuilder().setDeviceId("bench")).build());
+    synchronized void connect() {
+        connected = true;
+        open(Hello.newBuilder().setDeviceId("bench"));
+    }
+
+    /** A new call with this Hello; holds the lock. */
+    private void open(Hello.Builder hello) {
+        readyNanos = 0;
+        Connections.as(ChatServiceGrpc.newStub(channel), user.token()).connect(this); // sets requests
+        if (requests != null) { // null if the call already failed
+            requests.onNext(ClientEvent.newBuilder().setHello(hello).build());
+        }
     }
 
     CompletableFuture<Void> ready() {
         return ready;
     }
 
-    /** Sends an event; callers make sure only one thread sends at a time. */
-    void send(ClientEvent event) {
+    /**
+     * Sends an event on the current call; false, not sent, while there is none (the call is
+     * being reopened, or the stream ended). One event at a time on the lock.
+     */
+    synchronized boolean send(ClientEvent event) {
+        if (requests == null || closing) {
+            return false;
+        }
         requests.onNext(event);
+        return true;
+    }
+
+    /**
+     * Cancels the call to reopen it at once ({@code --churn}); false when there is no call, or
+     * a change of its sender is unanswered (a change has no idempotency key: after a reopen
+     * the bench could not tell whether it was made).
+     */
+    synchronized boolean drop() {
+        if (requests == null || closing || (sender != null && sender.changesUnanswered())) {
+            return false;
+        }
+        ClientCallStreamObserver<ClientEvent> call = requests;
+        requests = null;
+        dropping = true;
+        stats.count(Stats.Counter.DROPPED);
+        call.cancel("bench: --churn", null);
+        return true;
     }
 
     /** Says we are done; the server then ends the stream. Nothing is sent after this. */
-    void halfClose() {
+    synchronized void halfClose() {
         closing = true;
-        if (requests != null && ended.getCount() > 0) {
+        if (requests != null) {
             requests.onCompleted();
         }
     }
 
     /** Waits until the server ended the stream, at most until {@code deadline}; then cancels it. */
     void awaitEnd(long deadline) throws InterruptedException {
-        if (requests != null && !ended.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-            requests.cancel("the bench is done", null);
+        if (connected && !ended.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+            synchronized (this) {
+                if (requests != null) {
+                    requests.cancel("the bench is done", null);
+                }
+            }
         }
     }
 
@@ -108,133 +154,74 @@ final class StreamClient implements ClientResponseObserver<ClientEvent, ServerEv
 
     @Override
     public void onNext(ServerEvent event) {
-        switch (event.getEventCase()) {
-            case MESSAGE_CREATED -> delivered(event.getMessageCreated().getMessage());
-            case MESSAGE_EDITED -> edited(event.getMessageEdited().getMessage(), event.getMessageEdited().getEventSeq());
-            case MESSAGE_DELETED -> deleted(event.getMessageDeleted());
-            case REACTION_CHANGED -> reacted(event.getReactionChanged());
-            case ACK -> acked(event.getAck());
-            case ERROR -> failed(event.getError());
-            case READY -> ready.complete(null);
-            default -> { } // membership, presence, receipts: not part of the measurement
+        if (event.hasReady()) {
+            onReady();
+        } else {
+            events.received(event);
         }
     }
 
-    private void delivered(Message message) {
-        long now = System.nanoTime();
-        if (!inOrder(message.getRoomIdBytes(), message.getSeq())) {
+    /** Ready: the first completes {@link #ready()}; a later one is a reopened call's. */
+    private void onReady() {
+        readyNanos = System.nanoTime();
+        if (ready.complete(null)) {
             return;
         }
-        if (!stamp.read(message.getTextBytes()) || !ledger.delivered(stamp.sender, stamp.n)) {
-            stats.count(Stats.Counter.UNRECOGNIZED);
-            return;
+        stats.count(Stats.Counter.REOPENED);
+        if (sender != null) {
+            sender.resend();
         }
-        stats.delivered(stamp.sender, now - stamp.nanos);
-        ChangeMix mix = sender == null ? null : sender.mix();
-        if (mix != null) {
-            mix.seen(message.getId(), stamp.n);
-        }
-    }
-
-    /** An edit's new text carries the change's stamp. */
-    private void edited(Message message, long eventSeq) {
-        long now = System.nanoTime();
-        if (inOrder(message.getRoomIdBytes(), eventSeq)) {
-            changeDelivered(now, stamp.read(message.getTextBytes()) && changes.delivered(stamp.sender, stamp.n),
-                    stamp.nanos);
-        }
-    }
-
-    private void deleted(MessageDeleted deleted) {
-        long now = System.nanoTime();
-        if (inOrder(deleted.getRoomIdBytes(), deleted.getEventSeq())) {
-            changeDelivered(now, changeStamps.deleted(deleted.getMessageId()));
-        }
-    }
-
-    private void reacted(ReactionChanged reaction) {
-        long now = System.nanoTime();
-        if (inOrder(reaction.getRoomIdBytes(), reaction.getEventSeq())) {
-            changeDelivered(now, changeStamps.reacted(reaction.getMessageId(), reaction.getUserId(),
-                    reaction.getEmoji(), reaction.getAdded()));
-        }
-    }
-
-    private void changeDelivered(long now, ChangeStamps.Stamp filed) {
-        changeDelivered(now, filed != null && changes.delivered(filed.sender(), filed.n()),
-                filed == null ? 0 : filed.nanos());
-    }
-
-    private void changeDelivered(long now, boolean recognized, long due) {
-        if (recognized) {
-            stats.changeDelivered(now - due);
-        } else {
-            stats.count(Stats.Counter.UNRECOGNIZED);
-        }
-    }
-
-    /**
-     * Checks the seq (a message's, or a change's event_seq: one sequence per room) against the
-     * last one this stream got; false, counted, for an event of a room not this run's.
-     */
-    private boolean inOrder(ByteString eventRoomId, long seq) {
-        if (!eventRoomId.equals(roomId)) {
-            stats.count(Stats.Counter.OTHER_ROOM);
-            return false;
-        }
-        if (seq == lastSeq) {
-            stats.count(Stats.Counter.DUPLICATE);
-        } else if (seq < lastSeq) {
-            stats.count(Stats.Counter.OUT_OF_ORDER);
-        } else {
-            lastSeq = seq;
-        }
-        return true;
-    }
-
-    private void acked(Ack ack) {
-        if (!fromSender(ack.getClientIdBytes())) {
-            stats.count(Stats.Counter.UNRECOGNIZED);
-        } else if (stamp.change) {
-            sender.changeAcked(stamp.n, stamp.nanos);
-        } else {
-            sender.acked(stamp.n, stamp.nanos, ack.getMessageId());
-        }
-    }
-
-    private void failed(StreamError error) {
-        if (error.getClientId().isEmpty()) {
-            stats.error("stream error", error.getCode(), error.getReason());
-        } else if (!fromSender(error.getClientIdBytes())) {
-            stats.count(Stats.Counter.UNRECOGNIZED);
-        } else if (stamp.change) {
-            sender.changeFailed(stamp.n, "stream error", error.getCode(), error.getReason());
-        } else {
-            sender.failed("stream error", error.getCode(), error.getReason());
-        }
-    }
-
-    /** Whether the client_id is one of this stream's sender's (a change only if it makes changes); reads the stamp. */
-    private boolean fromSender(ByteString clientId) {
-        return sender != null && stamp.read(clientId) && stamp.sender == sender.index()
-                && (!stamp.change || sender.mix() != null);
     }
 
     @Override
     public void onError(Throwable failure) {
-        if (!closing) {
-            stats.error("stream closed", failure);
-        }
-        ready.completeExceptionally(failure);
-        ended.countDown();
+        callEnded(Status.fromThrowable(failure).getCode().value(), Stats.reason(failure), failure);
     }
 
     @Override
     public void onCompleted() {
-        if (!closing) {
-            stats.error("stream closed", io.grpc.Status.Code.OK.value(), "");
+        callEnded(Status.Code.OK.value(), "", new IllegalStateException("the server ended the stream"));
+    }
+
+    /**
+     * The call ended: the stream ends too when the bench closes it or the first call never got
+     * Ready (the run cannot start); else a new call resumes it, at once after a drop, after a
+     * pause when the server ended it.
+     */
+    private void callEnded(int code, String reason, Throwable failure) {
+        boolean dropped;
+        boolean reopen;
+        synchronized (this) {
+            requests = null;
+            dropped = dropping;
+            dropping = false;
+            if (!closing && !dropped) {
+                stats.error("stream closed", code, reason);
+            }
+            reopen = !closing && ready.isDone() && !ready.isCompletedExceptionally();
+            if (!reopen) {
+                ended.countDown();
+            }
         }
-        ready.completeExceptionally(new IllegalStateException("the server ended the stream"));
-        ended.countDown();
+        ready.completeExceptionally(failure); // no-op after Ready
+        if (reopen) {
+            if (readyNanos != 0 && System.nanoTime() - readyNanos >= STEADY_NANOS) {
+                reopenAttempts = 0;
+            }
+            long delay = dropped ? 0
+                    : Math.min(REOPEN_DELAY_MAX_MILLIS, REOPEN_DELAY_MILLIS << Math.min(reopenAttempts, 5));
+            reopenAttempts++;
+            CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(this::reopen);
+        }
+    }
+
+    /** Opens a new call that resumes the room from the last seq this stream got. */
+    private synchronized void reopen() {
+        if (closing) {
+            ended.countDown();
+            return;
+        }
+        open(Hello.newBuilder().setDeviceId("bench")
+                .addResumeFrom(RoomCursor.newBuilder().setRoomId(roomId).setSeq(events.lastSeq())));
     }
 }

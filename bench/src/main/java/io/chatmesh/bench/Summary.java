@@ -30,6 +30,7 @@ public record Summary(
         Rate totalDeliveries,
         Map<String, Long> errors,
         Correctness correctness,
+        Reopening reopening,
         Flood flood,
         Cost cost) {
 
@@ -57,6 +58,18 @@ public record Summary(
      */
     public record Correctness(long sent, long acked, long expected, long missing, long surplus, long duplicates,
             long outOfOrder, long unrecognized, long otherRoom, long unanswered, long deliveriesOfUnacked) {}
+
+    /**
+     * Streams whose call ended and that resumed on a new one (whole run): dropped by --churn
+     * (the server's closes are among the errors), reopened (got Ready again), sends sent again
+     * with their client_ids, second answers to them, and changes given up because they went
+     * out on a call that ended unanswered.
+     */
+    public record Reopening(long dropped, long reopened, long resent, long repeatedAnswers, long changesUnknown) {
+        boolean any() {
+            return dropped + reopened + resent + repeatedAnswers + changesUnknown > 0;
+        }
+    }
 
     /**
      * The message changes (--change-share): rates and latencies of the measured part, like the
@@ -115,12 +128,15 @@ public record Summary(
                         changeTally.missing(), changeTally.surplus(), finalCounts.unansweredChanges(),
                         changeTally.deliveriesOfUnacked()));
         long allDeliveries = measured.get(Counter.DELIVERED) + measured.get(Counter.CHANGES_DELIVERED);
+        Reopening reopening = new Reopening(finalCounts.get(Counter.DROPPED), finalCounts.get(Counter.REOPENED),
+                finalCounts.get(Counter.RESENT), finalCounts.get(Counter.REPEATED_ANSWER),
+                finalCounts.get(Counter.CHANGES_UNKNOWN));
         return new Summary(runId, workload, seconds,
                 rate(measured, Counter.SENT, seconds), rate(measured, Counter.ACKED, seconds),
                 Latency.of(window.ackLatency()),
                 rate(measured, Counter.DELIVERED, seconds), Latency.of(window.deliveryLatency()),
                 changes, new Rate(allDeliveries, allDeliveries / seconds),
-                errors, correctness, flood, cost(window, measured, processes, memory));
+                errors, correctness, reopening, flood, cost(window, measured, processes, memory));
     }
 
     private static Map<String, Long> sentByKind(Stats.Counts counts) {

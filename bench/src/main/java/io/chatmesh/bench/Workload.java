@@ -17,6 +17,8 @@ import java.util.List;
  * @param changeShare the fraction (0..1) of each open-loop sender's operations that change a
  *        message (edit, react, unreact, now and then delete; see {@link ChangeMix}) instead
  *        of posting one
+ * @param churn how often each stream's call is dropped and resumed (one stream after another,
+ *        evenly spread over the interval; zero: never)
  */
 public record Workload(
         HostPort target,
@@ -38,6 +40,7 @@ public record Workload(
         String userPrefix,
         int flooders,
         int floodWindow,
+        Duration churn,
         List<Long> serverPids,
         Path pgData,
         Path json,
@@ -71,13 +74,17 @@ public record Workload(
         require(userPrefix.matches("[a-zA-Z0-9_.-]{1,20}"), "--user-prefix must be 1-20 characters of [a-zA-Z0-9_.-]");
         require(flooders >= 0, "--flooders must not be negative");
         require(floodWindow >= 1, "--flood-window must be at least 1");
+        require(!churn.isNegative(), "--churn must not be negative");
     }
 
-    /** The small, quick workload of --smoke: a correctness check, not a measurement; a fifth of it changes messages. */
+    /**
+     * The small, quick workload of --smoke: a correctness check, not a measurement; a fifth of
+     * it changes messages, and each stream is dropped and resumed every 2 s.
+     */
     public static Workload smoke(HostPort target, List<HostPort> chat) {
         return new Workload(target, target, chat, 4, 5, 2, 5, 40, Duration.ZERO, 2, Duration.ofSeconds(2),
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(10), 100, SendVia.STREAM, 0.2, "bench", 0, 256, List.of(), null, null, true);
+                Duration.ofSeconds(5), Duration.ofSeconds(10), 100, SendVia.STREAM, 0.2, "bench", 0, 256,
+                Duration.ofSeconds(2), List.of(), null, null, true);
     }
 
     int senders() {
@@ -96,10 +103,11 @@ public record Workload(
 
     String describe() {
         return String.format("%d rooms x %d members (%d connected, %d sending), %s msg/s offered via %s%s, "
-                        + "%d-byte texts, %d connection(s) to %s%s; warmup %s%s, measured %s",
+                        + "%d-byte texts, %d connection(s) to %s%s%s; warmup %s%s, measured %s",
                 rooms, members, connectedMembers, sendersPerRoom, Report.number(rate), sendVia.name().toLowerCase(),
                 changeShare == 0 ? "" : " (" + Report.number(100 * changeShare) + "% of them message changes)",
                 messageBytes, connections, chat, flooders == 0 ? "" : ", " + flooders + " flooder(s) in room 0",
+                churn.isZero() ? "" : ", each stream dropped and resumed every " + Flags.format(churn),
                 Flags.format(warmup), ramp.isZero() ? "" : " (ramp " + Flags.format(ramp) + ")",
                 Flags.format(duration));
     }

@@ -50,6 +50,17 @@ class FlagsTest {
     }
 
     @Test
+    void churnIsOffUnlessAskedAndTheSmokeChurns() {
+        assertThat(Flags.parse(new String[] {}).churn()).isZero();
+        assertThat(Flags.parse(new String[] {"--churn", "5s"}).churn()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(Flags.parse(new String[] {"--churn", "5s"}).describe()).contains("dropped and resumed every 5s");
+        assertThat(Flags.parse(new String[] {"--smoke"}).churn()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(Flags.parse(new String[] {"--smoke", "--churn", "0s"}).churn()).isZero();
+        assertThatThrownBy(() -> Flags.parse(new String[] {"--churn", "-1s"}))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aRampRisesLinearlyToTheRateAndThenKeepsIt() {
         Pacer pacer = new Pacer(List.of(), 1000, 2_000_000_000L, 0, Long.MAX_VALUE);
 

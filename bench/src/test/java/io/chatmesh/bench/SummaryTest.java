@@ -32,6 +32,6 @@ class SummaryTest {
 
     private static Summary summary(Summary.Changes changes, Map<String, Long> errors) {
         return new Summary("run", Flags.parse(new String[] {}), 1, NONE, NONE, NO_LATENCY, NONE, NO_LATENCY, changes,
-                NONE, errors, CLEAN, null, null);
+                NONE, errors, CLEAN, new Summary.Reopening(0, 0, 0, 0, 0), null, null);
     }
 }

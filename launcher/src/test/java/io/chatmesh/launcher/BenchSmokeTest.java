@@ -17,8 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The benchmark's --smoke workload (bench/) against the whole embedded stack in this JVM
  * (loopback, free ports): setup through the edge, streams, sends and message changes (a fifth
- * of the operations: edits, reactions, deletions) on chat-service's own port. Asserts
- * correctness and that something was measured, never how fast.
+ * of the operations: edits, reactions, deletions) on chat-service's own port, while every
+ * stream is dropped and resumed from its cursor every 2 s (--churn), its unanswered sends sent
+ * again with their client_ids. Asserts correctness and that something was measured, never how
+ * fast.
  */
 class BenchSmokeTest {
 
@@ -26,7 +28,7 @@ class BenchSmokeTest {
     Path dataDir;
 
     @Test
-    void everyAckedMessageAndChangeReachesEveryConnectedMemberOnceAndInOrder() throws Exception {
+    void everyAckedMessageAndChangeReachesEveryConnectedMemberOnceAndInOrderAcrossResumes() throws Exception {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         Summary summary;
         try (Chatmesh stack = Chatmesh.start(LauncherSettings.forTests(dataDir))) {
@@ -58,6 +60,10 @@ class BenchSmokeTest {
         assertThat(changes.sentByKind().get("reactionsAdded")).as(printed).isPositive();
         assertThat(changes.deliveryLatency().count()).as(printed).isPositive();
         assertThat(summary.errors()).as(printed).isEmpty();
+        Summary.Reopening reopening = summary.reopening();
+        assertThat(reopening.dropped()).as(printed).isPositive();
+        assertThat(reopening.reopened()).as(printed).isPositive().isLessThanOrEqualTo(reopening.dropped());
+        assertThat(reopening.changesUnknown()).as(printed).isZero();
         assertThat(summary.problems()).as(printed).isEmpty();
 
         assertThat(summary.sent().count()).as(printed).isPositive();
