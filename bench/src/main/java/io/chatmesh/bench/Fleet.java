@@ -20,8 +20,11 @@ import java.util.concurrent.TimeoutException;
  */
 final class Fleet implements AutoCloseable {
 
-    /** Hellos waiting for Ready at once: each costs the server a few queries. */
-    private static final int HELLOS_IN_FLIGHT = 64;
+    /**
+     * Hellos waiting for Ready at once: each costs the server a few queries, and chat-service
+     * refuses those beyond 64 starts in progress (chatmesh.chat.session-starts-max).
+     */
+    private static final int HELLOS_IN_FLIGHT = 32;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 

@@ -153,10 +153,6 @@ final class Stats {
         errors.computeIfAbsent(key, k -> new LongAdder()).increment();
     }
 
-    void error(String where, Throwable failure) {
-        error(where, Status.fromThrowable(failure).getCode().value(), reason(failure));
-    }
-
     /** The google.rpc.ErrorInfo reason a chatmesh status carries, or "". */
     static String reason(Throwable failure) {
         com.google.rpc.Status status = StatusProto.fromThrowable(failure);

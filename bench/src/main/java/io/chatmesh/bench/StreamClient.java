@@ -21,8 +21,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Like a real client it outlives its calls: when the server ends the call after Ready (a
  * slow reader's RESOURCE_EXHAUSTED, a RESYNC), or the bench drops it ({@code --churn}), it
  * opens a new one that resumes from the last seq it got ({@code Hello.resume_from}), and on
- * Ready its sender sends again what was not answered (see {@link Sender#resend}). A close by
- * the server is still counted as an error.
+ * Ready its sender sends again what was not answered (see {@link Sender#resend}). A Hello the
+ * server refused with a retry delay (too many streams starting) is tried again after that
+ * delay, the first one too. A close by the server is still counted as an error.
  *
  * <p>gRPC calls the callbacks of one call one at a time (on a transport thread), and a new
  * call starts only after the last one ended, so the fields read by callbacks need no
@@ -175,20 +176,24 @@ final class StreamClient implements ClientResponseObserver<ClientEvent, ServerEv
 
     @Override
     public void onError(Throwable failure) {
-        callEnded(Status.fromThrowable(failure).getCode().value(), Stats.reason(failure), failure);
+        callEnded(Status.fromThrowable(failure).getCode().value(), Stats.reason(failure),
+                events.takeStreamRetryDelayMillis(), failure);
     }
 
     @Override
     public void onCompleted() {
-        callEnded(Status.Code.OK.value(), "", new IllegalStateException("the server ended the stream"));
+        callEnded(Status.Code.OK.value(), "", events.takeStreamRetryDelayMillis(),
+                new IllegalStateException("the server ended the stream"));
     }
 
     /**
-     * The call ended: the stream ends too when the bench closes it or the first call never got
-     * Ready (the run cannot start); else a new call resumes it, at once after a drop, after a
-     * pause when the server ended it.
+     * The call ended: the stream ends too when the bench closes it or the first call failed
+     * without a retry delay (the run cannot start); else a new call resumes it, at once after a
+     * drop, after a pause when the server ended it (at least the retry delay it gave).
+     *
+     * @param retryDelayMillis the retry delay of the server's StreamError before the end, or -1
      */
-    private void callEnded(int code, String reason, Throwable failure) {
+    private void callEnded(int code, String reason, long retryDelayMillis, Throwable failure) {
         boolean dropped;
         boolean reopen;
         synchronized (this) {
@@ -198,30 +203,35 @@ final class StreamClient implements ClientResponseObserver<ClientEvent, ServerEv
             if (!closing && !dropped) {
                 stats.error("stream closed", code, reason);
             }
-            reopen = !closing && ready.isDone() && !ready.isCompletedExceptionally();
+            boolean started = ready.isDone() && !ready.isCompletedExceptionally();
+            reopen = !closing && (started || (!ready.isDone() && retryDelayMillis >= 0));
             if (!reopen) {
                 ended.countDown();
             }
         }
-        ready.completeExceptionally(failure); // no-op after Ready
-        if (reopen) {
+        if (!reopen) {
+            ready.completeExceptionally(failure); // no-op after Ready
+        } else {
             if (readyNanos != 0 && System.nanoTime() - readyNanos >= STEADY_NANOS) {
                 reopenAttempts = 0;
             }
-            long delay = dropped ? 0
-                    : Math.min(REOPEN_DELAY_MAX_MILLIS, REOPEN_DELAY_MILLIS << Math.min(reopenAttempts, 5));
+            long delay = dropped ? 0 : Math.max(retryDelayMillis,
+                    Math.min(REOPEN_DELAY_MAX_MILLIS, REOPEN_DELAY_MILLIS << Math.min(reopenAttempts, 5)));
             reopenAttempts++;
             CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(this::reopen);
         }
     }
 
-    /** Opens a new call that resumes the room from the last seq this stream got. */
+    /** Opens a new call that resumes the room from the last seq this stream got (none before the first Ready). */
     private synchronized void reopen() {
         if (closing) {
             ended.countDown();
             return;
         }
-        open(Hello.newBuilder().setDeviceId("bench")
-                .addResumeFrom(RoomCursor.newBuilder().setRoomId(roomId).setSeq(events.lastSeq())));
+        Hello.Builder hello = Hello.newBuilder().setDeviceId("bench");
+        if (ready.isDone()) {
+            hello.addResumeFrom(RoomCursor.newBuilder().setRoomId(roomId).setSeq(events.lastSeq()));
+        }
+        open(hello);
     }
 }

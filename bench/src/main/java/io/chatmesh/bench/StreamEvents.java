@@ -29,6 +29,8 @@ final class StreamEvents {
     private final MessageText.Stamp stamp;
     private Sender sender;
     private long lastSeq;
+    /** The retry delay of the last StreamError about the stream itself (milliseconds), or -1. */
+    private long streamRetryDelayMillis = -1;
 
     StreamEvents(String roomId, Sender.Context context) {
         this.roomId = ByteString.copyFromUtf8(roomId);
@@ -41,6 +43,17 @@ final class StreamEvents {
 
     void sendsFor(Sender sender) {
         this.sender = sender;
+    }
+
+    /**
+     * The retry delay the server gave in a StreamError about the stream itself (a Hello refused
+     * because too many streams are starting: the error comes just before the close), or -1;
+     * forgets it.
+     */
+    long takeStreamRetryDelayMillis() {
+        long delay = streamRetryDelayMillis;
+        streamRetryDelayMillis = -1;
+        return delay;
     }
 
     /** The seq of the newest message or change of the room this stream got. */
@@ -154,6 +167,8 @@ final class StreamEvents {
     private void failed(StreamError error) {
         if (error.getClientId().isEmpty()) {
             stats.error("stream error", error.getCode(), error.getReason());
+            streamRetryDelayMillis = error.hasRetryDelay()
+                    ? error.getRetryDelay().getSeconds() * 1000 + error.getRetryDelay().getNanos() / 1_000_000 : -1;
         } else if (!fromSender(error.getClientIdBytes())) {
             stats.count(Stats.Counter.UNRECOGNIZED);
         } else if (stamp.change) {

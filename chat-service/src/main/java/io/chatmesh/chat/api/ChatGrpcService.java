@@ -58,7 +58,8 @@ public class ChatGrpcService implements ChatServiceGrpc.AsyncService, BindableSe
             EventLoopCalls eventLoopCalls) {
         // the streams' events that may block run there, off the connections' event loops
         this.deps = new ChatStream.Dependencies(messaging, editing, changeLog, rooms, fanout, history, verifier,
-                endedSessions, settings, clock, devices, eventLoopCalls.blockingWork());
+                endedSessions, settings, clock, devices, eventLoopCalls.blockingWork(),
+                new SessionStarts(settings.sessionStartsMax()));
     }
 
     /** Connect, bound by {@link ConnectBinding}: its outbound messages are encoded ServerEvents. */

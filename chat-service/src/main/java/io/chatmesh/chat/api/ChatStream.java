@@ -71,7 +71,7 @@ final class ChatStream implements StreamObserver<ClientEvent> {
     record Dependencies(Messaging messaging, MessageEditing editing, ChangeLog changeLog, Rooms rooms,
             RoomEventFanout fanout, MessageHistoryClient history, AccessTokenVerifier verifier,
             EndedSessions endedSessions, StreamSettings settings, Clock clock, DevicePresence devices,
-            Executor blockingWork) {}
+            Executor blockingWork, SessionStarts starts) {}
 
     private static final Logger log = LoggerFactory.getLogger(ChatStream.class);
 
@@ -191,6 +191,19 @@ final class ChatStream implements StreamObserver<ClientEvent> {
         if (ended.get()) {
             return;
         }
+        if (!deps.starts().tryStart()) {
+            endWith(SessionStarts.refusal());
+            return;
+        }
+        try {
+            start(hello);
+        } finally {
+            deps.starts().finished();
+        }
+    }
+
+    /** Hello within the bound of {@link SessionStarts}: authenticate, register, then {@link SessionStart}. */
+    private void start(Hello hello) {
         Principal principal;
         try {
             principal = auth.authenticate(headerPrincipal != null ? headerPrincipal : deps.verifier().verify(hello.getAccessToken()));

@@ -5,6 +5,7 @@ import io.chatmesh.chat.bus.ServerFrame;
 import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.error.Validation;
 import io.chatmesh.platform.grpc.GrpcErrors;
+import io.chatmesh.platform.logging.LogThrottle;
 import io.chatmesh.platform.stream.OutboundQueue;
 import io.chatmesh.platform.time.ApiTimes;
 import io.chatmesh.proto.chat.v1.Hello;
@@ -12,6 +13,7 @@ import io.chatmesh.proto.chat.v1.Ready;
 import io.chatmesh.proto.chat.v1.RoomCursor;
 import io.chatmesh.proto.chat.v1.ServerEvent;
 import io.grpc.Context;
+import io.grpc.Status;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,6 +31,7 @@ import org.slf4j.LoggerFactory;
 final class SessionStart {
 
     private static final Logger log = LoggerFactory.getLogger(SessionStart.class);
+    private static final LogThrottle FAILED_STARTS_LOG = new LogThrottle(java.time.Duration.ofSeconds(10));
     private static final int RESUME_CURSORS_MAX = 500;
     private static final int DEVICE_ID_MAX = 64;
 
@@ -77,8 +80,17 @@ final class SessionStart {
             if (Context.current().isCancelled()) {
                 return; // the client went away during the replay; the cancel handler frees the session
             }
-            log.warn("chat session {} of {} could not start", started.sessionId(), principal.userId(), e);
-            queue.close(GrpcErrors.toStatusException(e).getStatus());
+            Status status = GrpcErrors.toStatusException(e).getStatus();
+            long heldBack = FAILED_STARTS_LOG.admit();
+            if (heldBack >= 0) {
+                // clients retry a failed start at will (a reconnect storm into a slow message-service): one line
+                // per interval, with a stack only for what looks like a bug
+                boolean bug = status.getCode() == Status.Code.INTERNAL || status.getCode() == Status.Code.UNKNOWN;
+                log.warn("chat session {} of {} could not start: {}{}", started.sessionId(), principal.userId(),
+                        status.getCode(), heldBack == 0 ? "" : " (" + heldBack + " more since the last such line)",
+                        bug ? e : null);
+            }
+            queue.close(status);
         }
     }
 

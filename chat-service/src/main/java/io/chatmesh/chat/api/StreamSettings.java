@@ -16,6 +16,9 @@ import java.time.Duration;
  *        it gives up on it (the queue then overflows and the stream closes)
  * @param helloTimeout a stream that sent no valid Hello this long after opening is closed
  *        (UNAUTHENTICATED)
+ * @param sessionStartsMax stream starts (Hello until live) one instance runs at once; a Hello
+ *        past them is refused at once (RESOURCE_EXHAUSTED, retry delay), see {@link SessionStarts}
  */
 public record StreamSettings(Duration heartbeatInterval, int queueCapacity, Duration typingInterval,
-        int replayPageSize, Duration historyCatchUpTimeout, Duration replayStallTimeout, Duration helloTimeout) {}
+        int replayPageSize, Duration historyCatchUpTimeout, Duration replayStallTimeout, Duration helloTimeout,
+        int sessionStartsMax) {}

@@ -10,6 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param heartbeatInterval Ping interval announced in Ready to clients without HTTP/2 pings
  * @param helloTimeout a chat stream that sent no valid Hello this long after opening is closed
  * @param sessionQueueCapacity events one stream may have waiting; one more closes it (slow consumer)
+ * @param sessionStartsMax stream starts (Hello until the session is live) one instance runs at
+ *        once; a Hello past them is refused at once (RESOURCE_EXHAUSTED, OVERLOADED, retry delay)
  * @param typingInterval at most one typing event per room per session per interval
  * @param publishTimeout how long a relay waits for the event bus to accept a batch of messages
  *        (keeping their rooms locked meanwhile); longer than the Kafka bus's delivery timeout
@@ -38,6 +40,7 @@ public record ChatProperties(
         @DefaultValue("30s") Duration heartbeatInterval,
         @DefaultValue("15s") Duration helloTimeout,
         @DefaultValue("1024") int sessionQueueCapacity,
+        @DefaultValue("64") int sessionStartsMax,
         @DefaultValue("1s") Duration typingInterval,
         @DefaultValue("10s") Duration publishTimeout,
         @DefaultValue("3s") Duration usersDeadline,

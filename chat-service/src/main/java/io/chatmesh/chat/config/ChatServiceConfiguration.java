@@ -223,7 +223,12 @@ public class ChatServiceConfiguration {
         int capacity = properties.sessionQueueCapacity();
         // A replay page must fit into the queue with room to spare for live events.
         int replayPageSize = Math.max(1, Math.min(HISTORY_PAGE_MAX, capacity / 2));
+        if (properties.sessionStartsMax() < 1) {
+            throw new InvalidConfigurationPropertyValueException("chatmesh.chat.session-starts-max",
+                    properties.sessionStartsMax(), "must be at least 1");
+        }
         return new StreamSettings(properties.heartbeatInterval(), capacity, properties.typingInterval(), replayPageSize,
-                properties.historyCatchUpTimeout(), properties.replayStallTimeout(), properties.helloTimeout());
+                properties.historyCatchUpTimeout(), properties.replayStallTimeout(), properties.helloTimeout(),
+                properties.sessionStartsMax());
     }
 }

@@ -1,0 +1,41 @@
+package io.chatmesh.platform.logging;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * Lets one log line through per interval and counts the ones held back, for failures that
+ * callers can repeat at will (clients reconnecting into an overloaded dependency) and that
+ * must not fill the logs; the line that gets through says how many were held back before it.
+ * Any thread.
+ */
+public final class LogThrottle {
+
+    private final long intervalNanos;
+    private final LongSupplier nanoClock;
+    private final AtomicLong nextNanos;
+    private final AtomicLong heldBack = new AtomicLong();
+
+    public LogThrottle(Duration interval) {
+        this(interval, System::nanoTime);
+    }
+
+    /** @param nanoClock System.nanoTime or a test's */
+    LogThrottle(Duration interval, LongSupplier nanoClock) {
+        this.intervalNanos = interval.toNanos();
+        this.nanoClock = nanoClock;
+        this.nextNanos = new AtomicLong(nanoClock.getAsLong());
+    }
+
+    /** -1 when this line is to be held back (it is counted); else how many were held back since the last one logged. */
+    public long admit() {
+        long now = nanoClock.getAsLong();
+        long next = nextNanos.get();
+        if (now - next < 0 || !nextNanos.compareAndSet(next, now + intervalNanos)) {
+            heldBack.incrementAndGet();
+            return -1;
+        }
+        return heldBack.getAndSet(0);
+    }
+}
