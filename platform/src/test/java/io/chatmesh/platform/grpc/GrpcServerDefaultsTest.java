@@ -12,8 +12,6 @@ import java.util.concurrent.TimeUnit;
 import io.chatmesh.platform.auth.BearerCallCredentials;
 import io.chatmesh.proto.user.v1.GetMeRequest;
 import io.chatmesh.proto.user.v1.UserServiceGrpc;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -21,9 +19,8 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.StreamObserver;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
@@ -40,6 +37,7 @@ import org.springframework.grpc.server.service.GrpcService;
  * Boots a tiny Spring gRPC app with the platform auto-configuration on a random port and talks to
  * it over a real TCP socket on 127.0.0.1.
  */
+@ExtendWith(ServerChannelResolver.class)
 @SpringBootTest(classes = GrpcServerDefaultsTest.TestApp.class,
 		webEnvironment = SpringBootTest.WebEnvironment.NONE,
 		properties = "spring.grpc.server.port=0")
@@ -86,20 +84,6 @@ class GrpcServerDefaultsTest {
 	@LocalGrpcPort
 	int localGrpcPort;
 
-	ManagedChannel channel;
-
-	@BeforeEach
-	void connect() {
-		this.channel = Grpc.newChannelBuilderForAddress("127.0.0.1", this.lifecycle.getPort(),
-				InsecureChannelCredentials.create())
-			.build();
-	}
-
-	@AfterEach
-	void disconnect() throws InterruptedException {
-		this.channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-	}
-
 	@Test
 	void listensOnLoopbackAtTheRandomPort() throws Exception {
 		GrpcServerStartedEvent event = this.startedEvents.started.get(5, TimeUnit.SECONDS);
@@ -118,16 +102,16 @@ class GrpcServerDefaultsTest {
 	}
 
 	@Test
-	void healthAnswersServing() {
-		HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(this.channel)
+	void healthAnswersServing(ManagedChannel channel) {
+		HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel)
 			.withDeadlineAfter(5, TimeUnit.SECONDS);
 		assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus())
 			.isEqualTo(ServingStatus.SERVING);
 	}
 
 	@Test
-	void everyServiceCallNeedsAValidToken() {
-		UserServiceGrpc.UserServiceBlockingStub users = UserServiceGrpc.newBlockingStub(this.channel)
+	void everyServiceCallNeedsAValidToken(ManagedChannel channel) {
+		UserServiceGrpc.UserServiceBlockingStub users = UserServiceGrpc.newBlockingStub(channel)
 			.withDeadlineAfter(5, TimeUnit.SECONDS);
 		assertThatThrownBy(() -> users.getMe(GetMeRequest.getDefaultInstance()))
 			.isInstanceOfSatisfying(StatusRuntimeException.class,
@@ -139,9 +123,9 @@ class GrpcServerDefaultsTest {
 	}
 
 	@Test
-	void reflectionV1ListsServicesAndResolvesDescriptors() throws Exception {
+	void reflectionV1ListsServicesAndResolvesDescriptors(ManagedChannel channel) throws Exception {
 		io.grpc.reflection.v1.ServerReflectionGrpc.ServerReflectionStub stub = io.grpc.reflection.v1.ServerReflectionGrpc
-			.newStub(this.channel)
+			.newStub(channel)
 			.withDeadlineAfter(5, TimeUnit.SECONDS);
 
 		io.grpc.reflection.v1.ServerReflectionResponse list = call(stub::serverReflectionInfo,
@@ -159,9 +143,9 @@ class GrpcServerDefaultsTest {
 	}
 
 	@Test
-	void reflectionV1AlphaListsServices() throws Exception {
+	void reflectionV1AlphaListsServices(ManagedChannel channel) throws Exception {
 		io.grpc.reflection.v1alpha.ServerReflectionGrpc.ServerReflectionStub stub = io.grpc.reflection.v1alpha.ServerReflectionGrpc
-			.newStub(this.channel)
+			.newStub(channel)
 			.withDeadlineAfter(5, TimeUnit.SECONDS);
 
 		io.grpc.reflection.v1alpha.ServerReflectionResponse list = call(stub::serverReflectionInfo,

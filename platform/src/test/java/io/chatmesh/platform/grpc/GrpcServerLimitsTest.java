@@ -15,11 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
 import org.springframework.grpc.server.service.GrpcService;
 
 /**
@@ -27,20 +23,11 @@ import org.springframework.grpc.server.service.GrpcService;
  * on the client until earlier ones finish (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS).
  */
 @ExtendWith(ServerChannelResolver.class)
-@SpringBootTest(classes = GrpcServerLimitsTest.TestApp.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
-        properties = {"spring.grpc.server.port=0", "chatmesh.grpc.max-concurrent-calls-per-connection=2"})
+@SpringBootTest(classes = {TestGrpcServerApp.class, GrpcServerLimitsTest.SlowGetMe.class},
+        webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {"spring.grpc.server.port=0", "test.public-methods=chatmesh.user.v1.UserService/GetMe",
+                "chatmesh.grpc.max-concurrent-calls-per-connection=2"})
 class GrpcServerLimitsTest {
-
-    @SpringBootConfiguration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    @Import(OpenGetMeConfiguration.class)
-    static class TestApp {
-
-        @Bean
-        SlowGetMe slowGetMe() {
-            return new SlowGetMe();
-        }
-    }
 
     /** GetMe answers only when the test lets it, and records how many calls were open at once. */
     @GrpcService

@@ -6,8 +6,6 @@ import io.chatmesh.proto.user.v1.GetMeRequest;
 import io.chatmesh.proto.user.v1.GetMeResponse;
 import io.chatmesh.proto.user.v1.UserServiceGrpc;
 import io.grpc.CallOptions;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
@@ -16,19 +14,12 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
-import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
 import org.springframework.grpc.server.service.GrpcService;
 
 /**
@@ -36,26 +27,17 @@ import org.springframework.grpc.server.service.GrpcService;
  * inflates past the limit, an oversized frame — gets a clear status, never reaches the handler,
  * and logs nothing, so no caller can fill the logs; well-formed calls go on as ever.
  */
-@ExtendWith(OutputCaptureExtension.class)
-@SpringBootTest(classes = MalformedRequestsTest.TestApp.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
-        properties = {"spring.grpc.server.port=0", "spring.grpc.server.max-inbound-message-size=64KB"})
+@ExtendWith({OutputCaptureExtension.class, ServerChannelResolver.class})
+@SpringBootTest(classes = {TestGrpcServerApp.class, MalformedRequestsTest.CountingGetMe.class},
+        webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {"spring.grpc.server.port=0", "test.public-methods=chatmesh.user.v1.UserService/GetMe",
+                "spring.grpc.server.max-inbound-message-size=64KB"})
 class MalformedRequestsTest {
 
     private static final MethodDescriptor<byte[], byte[]> RAW_GET_ME = MethodDescriptor.<byte[], byte[]>newBuilder()
             .setType(MethodDescriptor.MethodType.UNARY)
             .setFullMethodName(UserServiceGrpc.getGetMeMethod().getFullMethodName())
             .setRequestMarshaller(RawBytes.MARSHALLER).setResponseMarshaller(RawBytes.MARSHALLER).build();
-
-    @SpringBootConfiguration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    @Import(OpenGetMeConfiguration.class)
-    static class TestApp {
-
-        @Bean
-        CountingGetMe countingGetMe() {
-            return new CountingGetMe();
-        }
-    }
 
     @GrpcService
     static class CountingGetMe extends UserServiceGrpc.UserServiceImplBase {
@@ -71,33 +53,17 @@ class MalformedRequestsTest {
     }
 
     @Autowired
-    GrpcServerLifecycle lifecycle;
-
-    @Autowired
     CountingGetMe service;
 
-    private ManagedChannel channel;
-
-    @BeforeEach
-    void connect() {
-        channel = Grpc.newChannelBuilderForAddress("127.0.0.1", lifecycle.getPort(), InsecureChannelCredentials.create())
-                .build();
-    }
-
-    @AfterEach
-    void disconnect() throws InterruptedException {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-
     @Test
-    void garbageGetsAStatusNeverReachesTheHandlerAndLogsNothing(CapturedOutput output) {
+    void garbageGetsAStatusNeverReachesTheHandlerAndLogsNothing(ManagedChannel channel, CapturedOutput output) {
         byte[] notProtobuf = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0x0a, 0x7f};
         int before = service.calls.get();
 
-        assertThat(codeOf(notProtobuf, CallOptions.DEFAULT)).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(codeOf(bigValidRequest(), CallOptions.DEFAULT.withCompression("gzip")))
+        assertThat(codeOf(channel, notProtobuf, CallOptions.DEFAULT)).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(codeOf(channel, bigValidRequest(), CallOptions.DEFAULT.withCompression("gzip")))
                 .as("1 MiB inflated from a few KiB").isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-        assertThat(codeOf(new byte[1 << 20], CallOptions.DEFAULT)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(codeOf(channel, new byte[1 << 20], CallOptions.DEFAULT)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
         assertThat(service.calls).hasValue(before);
 
         assertThat(UserServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
@@ -108,12 +74,12 @@ class MalformedRequestsTest {
     }
 
     @Test
-    void unknownFieldsOfAnyNumberAreIgnoredNotTakenForGarbage() {
+    void unknownFieldsOfAnyNumberAreIgnoredNotTakenForGarbage(ManagedChannel channel) {
         // field 536870911 (the largest there is) = 3, as a varint: nothing a client sends marks a request as garbage
         byte[] unknownField = {(byte) 0xf8, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 0x03};
         int before = service.calls.get();
 
-        assertThat(codeOf(unknownField, CallOptions.DEFAULT)).isEqualTo(Status.Code.OK);
+        assertThat(codeOf(channel, unknownField, CallOptions.DEFAULT)).isEqualTo(Status.Code.OK);
         assertThat(service.calls).hasValue(before + 1);
     }
 
@@ -125,7 +91,7 @@ class MalformedRequestsTest {
         return request;
     }
 
-    private Status.Code codeOf(byte[] request, CallOptions options) {
+    private static Status.Code codeOf(ManagedChannel channel, byte[] request, CallOptions options) {
         try {
             ClientCalls.blockingUnaryCall(channel, RAW_GET_ME, options.withDeadlineAfter(10, TimeUnit.SECONDS), request);
             return Status.Code.OK;
