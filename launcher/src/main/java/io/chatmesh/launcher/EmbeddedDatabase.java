@@ -34,12 +34,10 @@ final class EmbeddedDatabase implements AutoCloseable {
      * Measured: about 60 MB idle, 70 MB under chat load, 225 MB with all 40 connections
      * sorting at once and the shared buffers full. maintenance_work_mem also bounds each
      * autovacuum worker.
-     * <li>Search indexing: vacuum merges the search indexes' pending lists in the background
-     * (message-service's V42 migration, V4 before it); visiting each database every 2 s
-     * instead of every minute keeps the lists short enough that the INSERT filling them never
-     * merges one itself, up to ≈ 10,000 messages/s (when that INSERT was the persister's, at
-     * 5,000/s a 10 s naptime let it merge, and one room's ack p99 fell from 128 to 57–88 ms
-     * with 2 s).
+     * <li>Autovacuum: visits each database every 15 s. message-service's fold merges the search
+     * index's pending list itself (docs/send-path.md, "Search indexing"), so vacuum no longer
+     * has to visit often for it; with the 2 s kept for it before, starting a worker every
+     * half second (four databases) cost PostgreSQL ≈ 3.5% of a core on an idle launcher.
      * </ul>
      */
     static final Map<String, String> SERVER_CONFIG = Map.of(
@@ -51,7 +49,7 @@ final class EmbeddedDatabase implements AutoCloseable {
             "max_connections", "40",
             "work_mem", "4MB",
             "maintenance_work_mem", "32MB",
-            "autovacuum_naptime", "2s");
+            "autovacuum_naptime", "15s");
 
     static final String USER = "postgres";
 

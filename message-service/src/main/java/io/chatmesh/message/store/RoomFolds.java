@@ -14,13 +14,29 @@ import org.jdbi.v3.core.Jdbi;
  * transaction for all of them. Until a room is folded, readers and searches take its newest
  * messages and changes into account themselves, so both are exact at any moment; a room whose
  * messages were stored just before a restart is folded when it next gets one.
+ *
+ * <p>The fold's INSERTs only add to the search index's pending list (GIN's fastupdate); once
+ * {@link #MERGE_AFTER_ROWS} rows were added since the last merge, the fold merges the list into
+ * the index itself, after its transaction (docs/send-path.md, "Search indexing"). Left to
+ * autovacuum, the merges needed a visit of each database every 2 s to keep the list short at
+ * high rates, and starting those workers cost PostgreSQL a few percent of a core even when idle.
  */
 final class RoomFolds {
+
+    /**
+     * Search rows added between two merges. The list then holds at most this many rows plus one
+     * fold's worth, well inside its 32 MB limit (V42) at the rates the embedded launcher takes,
+     * so a fold's INSERT does not have to merge it itself (inside the fold's transaction); and
+     * each merge is big enough to take many rows per index key at once.
+     */
+    static final int MERGE_AFTER_ROWS = 4_000;
 
     private final Jdbi jdbi;
     private final ReadStateDao readState;
     private final SearchIndexDao searchIndex;
     private final Set<String> touchedRooms = ConcurrentHashMap.newKeySet();
+    /** Search rows added since the pending list was last merged. */
+    private int rowsSinceMerge;
 
     RoomFolds(Jdbi jdbi, ReadStateDao readState, SearchIndexDao searchIndex) {
         this.jdbi = jdbi;
@@ -34,7 +50,7 @@ final class RoomFolds {
     }
 
     /** Folds the rooms touched since the last fold; if it fails, they stay for the next one. */
-    void fold() {
+    synchronized void fold() {
         if (touchedRooms.isEmpty()) {
             return;
         }
@@ -43,15 +59,20 @@ final class RoomFolds {
             touchedRooms.remove(roomId);
         }
         try {
-            jdbi.useTransaction(handle -> {
+            rowsSinceMerge += jdbi.inTransaction(handle -> {
                 readState.createCounters(roomIds);
                 readState.foldCounters(roomIds); // locks the rooms' rows for the statements after it
-                searchIndex.indexNewMessages(roomIds);
+                int added = searchIndex.indexNewMessages(roomIds);
                 searchIndex.refreshChangedMessages(roomIds);
+                return added;
             });
         } catch (RuntimeException e) {
             touched(List.of(roomIds));
             throw e;
+        }
+        if (rowsSinceMerge >= MERGE_AFTER_ROWS) {
+            searchIndex.mergePendingEntries();
+            rowsSinceMerge = 0;
         }
     }
 }

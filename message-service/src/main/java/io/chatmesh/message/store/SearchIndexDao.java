@@ -1,6 +1,7 @@
 package io.chatmesh.message.store;
 
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /**
@@ -16,8 +17,10 @@ interface SearchIndexDao {
      * Indexes each room's messages stored after its indexed_seq (a short range of the (room_id,
      * seq) index, as in the counters' fold) and moves indexed_seq to the newest. Deleted messages
      * and those without text are left out: no query matches them.
+     *
+     * @return the search rows added
      */
-    @SqlUpdate("""
+    @SqlQuery("""
             WITH fresh AS (
                 SELECT c.room_id, m.id, m.seq, m.text, m.deleted_at
                 FROM room_message_counts c
@@ -29,12 +32,16 @@ interface SearchIndexDao {
             indexed AS (
                 INSERT INTO message_search (room_id, message_id, text)
                 SELECT room_id, id, text FROM fresh WHERE deleted_at IS NULL AND text <> ''
+                RETURNING 1
+            ),
+            advanced AS (
+                UPDATE room_message_counts c SET indexed_seq = f.newest
+                FROM (SELECT room_id, max(seq) AS newest FROM fresh GROUP BY room_id) f
+                WHERE c.room_id = f.room_id
             )
-            UPDATE room_message_counts c SET indexed_seq = f.newest
-            FROM (SELECT room_id, max(seq) AS newest FROM fresh GROUP BY room_id) f
-            WHERE c.room_id = f.room_id
+            SELECT count(*) FROM indexed
             """)
-    void indexNewMessages(@Bind("roomIds") String[] roomIds);
+    int indexNewMessages(@Bind("roomIds") String[] roomIds);
 
     /**
      * Brings the search rows of the rooms' edited and deleted messages up to date and empties
@@ -61,4 +68,11 @@ interface SearchIndexDao {
               AND (current.deleted_at IS NOT NULL OR current.text = '')
             """)
     void refreshChangedMessages(@Bind("roomIds") String[] roomIds);
+
+    /**
+     * Merges the trigram index's pending list into the index (GIN's fastupdate list, which the
+     * fold's INSERTs fill); returns the pending pages it emptied.
+     */
+    @SqlQuery("SELECT gin_clean_pending_list('message_search_trgm_idx')")
+    long mergePendingEntries();
 }

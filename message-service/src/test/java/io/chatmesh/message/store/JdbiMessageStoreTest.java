@@ -181,6 +181,32 @@ class JdbiMessageStoreTest extends MessageStoreContract {
         assertThat(indexedSeq).isEqualTo(4);
     }
 
+    /**
+     * The fold's INSERTs leave the search entries in the trigram index's pending list; once
+     * enough rows were added, the fold merges the list itself instead of waiting for autovacuum.
+     */
+    @Test
+    void theFoldMergesTheSearchIndexsPendingListOnceEnoughRowsWereAdded() {
+        String room = Ids.newId();
+        String sender = Ids.newId();
+        int rows = RoomFolds.MERGE_AFTER_ROWS;
+        store.insertAll(IntStream.rangeClosed(1, rows)
+                .mapToObj(seq -> message(room, seq, sender, "bulk note " + seq)).toList());
+        store.foldNewMessages();
+        assertThat(pendingPagesMerged()).isZero(); // the fold merged them
+
+        store.insertAll(List.of(message(room, rows + 1, sender, "one more note")));
+        store.foldNewMessages();
+        assertThat(pendingPagesMerged()).isPositive(); // too few to merge: pending until more follow
+        assertThat(search(room, "one more")).hasSize(1);
+    }
+
+    /** Merges the search index's pending list here and now: the pending pages it found. */
+    private static long pendingPagesMerged() {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT gin_clean_pending_list('message_search_trgm_idx')")
+                .mapTo(Long.class).one());
+    }
+
     private static List<String> searchRows(String room) {
         return jdbi.withHandle(handle -> handle.createQuery(
                         "SELECT message_id || '=' || text FROM message_search WHERE room_id = ?")
