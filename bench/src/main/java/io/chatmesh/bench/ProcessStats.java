@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
@@ -19,8 +21,15 @@ import java.util.stream.Stream;
  */
 final class ProcessStats {
 
-    /** CPU used so far, in clock ticks, at one moment; {@code machineTicks}: all cores, every process. */
-    record CpuSample(long serverTicks, long postgresTicks, long benchTicks, long machineTicks) {}
+    /**
+     * CPU used so far, in clock ticks, at one moment; {@code machineTicks}: all cores, every process;
+     * {@code serverThreads}: the server's live threads by thread id.
+     */
+    record CpuSample(long serverTicks, long postgresTicks, long benchTicks, long machineTicks,
+            Map<Long, ThreadTicks> serverThreads) {}
+
+    /** One thread's CPU so far, and its {@link #threadGroup group}. */
+    record ThreadTicks(String group, long ticks) {}
 
     /** Resident memory at the end: the server's VmRSS, PostgreSQL's summed PSS (KiB; -1 unknown). */
     record Memory(long serverRssKib, long postgresPssKib, int postgresProcesses) {}
@@ -68,7 +77,38 @@ final class ProcessStats {
             }
         }
         long bench = stat(benchPid).map(stat -> cpu(stat, false)).orElse(0L);
-        return new CpuSample(server, postgres, bench, machineBusyTicks());
+        return new CpuSample(server, postgres, bench, machineBusyTicks(), serverThreads());
+    }
+
+    /** CPU of the server's threads alive now. */
+    private Map<Long, ThreadTicks> serverThreads() {
+        Map<Long, ThreadTicks> threads = new HashMap<>();
+        for (long pid : serverPids) {
+            threads(pid).forEach(stat -> threads.put(Long.parseLong(stat[0]),
+                    new ThreadTicks(threadGroup(stat[1]), cpu(stat, false))));
+        }
+        return threads;
+    }
+
+    /**
+     * A thread's group: its name without the numbers that tell a pool's threads apart
+     * ({@code match-random-12}, {@code GC Thread#0}). Linux keeps the first 15 bytes of a name
+     * ({@code grpc-default-wo} for gRPC's event loops).
+     */
+    static String threadGroup(String name) {
+        String group = name.replaceFirst("[-_#. 0-9]+$", "");
+        return group.isEmpty() ? name : group;
+    }
+
+    /** The stat fields of each thread of {@code pid}. */
+    private static List<String[]> threads(long pid) {
+        List<String[]> threads = new ArrayList<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            tasks.forEach(task -> stat(task.resolve("stat")).ifPresent(threads::add));
+        } catch (IOException e) {
+            return threads; // gone
+        }
+        return threads;
     }
 
     Memory memory() {
@@ -127,12 +167,17 @@ final class ProcessStats {
      * fields after it are counted from its closing parenthesis.
      */
     private static Optional<String[]> stat(long pid) {
+        return stat(Path.of("/proc", Long.toString(pid), "stat"));
+    }
+
+    /** A process's or a thread's stat file ({@code /proc/PID/task/TID/stat}), split as above. */
+    private static Optional<String[]> stat(Path file) {
         try {
-            String line = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+            String line = Files.readString(file, StandardCharsets.US_ASCII);
             int close = line.lastIndexOf(')');
             String[] rest = line.substring(close + 2).trim().split(" ");
             String[] fields = new String[rest.length + 2];
-            fields[0] = Long.toString(pid);
+            fields[0] = line.substring(0, line.indexOf(' '));
             fields[1] = line.substring(line.indexOf('(') + 1, close);
             System.arraycopy(rest, 0, fields, 2, rest.length);
             return Optional.of(fields);

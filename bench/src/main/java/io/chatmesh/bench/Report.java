@@ -3,6 +3,7 @@ package io.chatmesh.bench;
 import io.chatmesh.bench.Stats.Counter;
 import java.io.PrintStream;
 import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -12,6 +13,9 @@ import org.HdrHistogram.Histogram;
 
 /** The bench's output: interval lines, the summary as text, and the summary as JSON. */
 final class Report {
+
+    /** Thread groups the summary names; the rest are added up. */
+    private static final int SHOWN_THREAD_GROUPS = 8;
 
     private Report() {
     }
@@ -105,6 +109,9 @@ final class Report {
         cpu(cpu, "together", cost.together());
         cpu(cpu, "bench", cost.bench());
         out.printf(Locale.ROOT, "cpu          %s%n", cpu);
+        if (!cost.serverThreads().isEmpty()) {
+            out.printf(Locale.ROOT, "threads       server's, us/delivery: %s%n", threads(cost.serverThreads()));
+        }
         if (s.changes() != null) {
             out.printf("              (with changes: us/delivery counts deliveries of messages and changes, us/message acked messages and changes)%n");
         }
@@ -118,6 +125,24 @@ final class Report {
         }
         List<String> problems = s.problems();
         out.printf("result        %s%n", problems.isEmpty() ? "OK" : "PROBLEMS: " + String.join("; ", problems));
+    }
+
+    /** The groups that used most, then the rest together. */
+    private static String threads(Map<String, Summary.Cpu> groups) {
+        List<String> shown = new ArrayList<>();
+        double rest = 0;
+        int i = 0;
+        for (Map.Entry<String, Summary.Cpu> group : groups.entrySet()) {
+            if (i++ < SHOWN_THREAD_GROUPS) {
+                shown.add(String.format(Locale.ROOT, "%s %.1f", group.getKey(), group.getValue().microsPerDelivery()));
+            } else {
+                rest += group.getValue().microsPerDelivery();
+            }
+        }
+        if (groups.size() > SHOWN_THREAD_GROUPS) {
+            shown.add(String.format(Locale.ROOT, "%d others %.1f", groups.size() - SHOWN_THREAD_GROUPS, rest));
+        }
+        return String.join(", ", shown);
     }
 
     private static void cpu(StringBuilder line, String name, Summary.Cpu cpu) {

@@ -2,6 +2,7 @@ package io.chatmesh.bench;
 
 import io.chatmesh.bench.Stats.Counter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,11 +102,13 @@ public record Summary(
      * @param machine every process on the machine
      * @param others the machine less server, PostgreSQL and bench: load that competed with the run
      * @param cores the machine's cores (so 100 * cores percent is all of it)
+     * @param serverThreads the server's CPU by thread group (ProcessStats.threadGroup), most first;
+     *        threads that ended during the measured part are in {@code server} only
      * @param serverRssKib -1 when not measured
      * @param postgresPssKib -1 when not measured
      */
     record Cost(Cpu server, Cpu postgres, Cpu together, Cpu bench, Cpu machine, Cpu others, int cores,
-            long serverRssKib, long postgresPssKib, int postgresProcesses) {}
+            Map<String, Cpu> serverThreads, long serverRssKib, long postgresPssKib, int postgresProcesses) {}
 
     static Summary of(String runId, Workload workload, Monitor.Window window, Stats.Counts finalCounts,
             DeliveryLedger.Tally tally, DeliveryLedger.Tally changeTally, Map<String, Long> errors,
@@ -175,8 +178,26 @@ public record Summary(
         Cpu machine = cpu(processes.seconds(machineTicks), seconds, deliveries, messages);
         Cpu others = cpu(processes.seconds(Math.max(0, machineTicks - serverTicks - postgresTicks - benchTicks)),
                 seconds, deliveries, messages);
-        return new Cost(server, postgres, together, bench, machine, others, processes.cores,
+        Map<String, Cpu> threads = new LinkedHashMap<>();
+        threadTicks(start, end).entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(group -> threads.put(group.getKey(),
+                        cpu(processes.seconds(group.getValue()), seconds, deliveries, messages)));
+        return new Cost(server, postgres, together, bench, machine, others, processes.cores, threads,
                 memory.serverRssKib(), memory.postgresPssKib(), memory.postgresProcesses());
+    }
+
+    /** Each group's CPU between the samples: of the threads alive at the end, since the start or their own. */
+    static Map<String, Long> threadTicks(ProcessStats.CpuSample start, ProcessStats.CpuSample end) {
+        Map<String, Long> groups = new HashMap<>();
+        end.serverThreads().forEach((tid, thread) -> {
+            ProcessStats.ThreadTicks before = start.serverThreads().get(tid);
+            long ticks = thread.ticks() - (before == null ? 0 : before.ticks());
+            if (ticks > 0) {
+                groups.merge(thread.group(), ticks, Long::sum);
+            }
+        });
+        return groups;
     }
 
     private static Cpu cpu(double cpuSeconds, double seconds, long deliveries, long messages) {
