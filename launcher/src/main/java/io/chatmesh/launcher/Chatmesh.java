@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -128,14 +129,18 @@ public final class Chatmesh implements AutoCloseable {
         System.out.println(chatmesh.summary());
     }
 
-    /** The innermost cause's message: what actually went wrong, without the layers around it. */
+    /**
+     * The innermost cause's message: what actually went wrong, after the outermost one's unless
+     * that only says which beans could not be created (a chain of them, a few hundred characters,
+     * around a setting out of range).
+     */
     private static String rootMessage(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
         String message = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
-        return root == e ? message : e.getMessage() + ": " + message;
+        return root == e || e instanceof BeanCreationException ? message : e.getMessage() + ": " + message;
     }
 
     /** Starts one service by name, as a process of its own would. */

@@ -73,6 +73,18 @@ class LauncherCommandLineTest {
         }
     }
 
+    @Test
+    void aServiceSettingOutOfRangeStopsStartupInOneLineNamingIt() throws Exception {
+        Run run = launcher(Map.of("CHATMESH_DATA_DIR", dataDir.toString(), "CHATMESH_CHAT_SEND_BATCH_MAX", "0"));
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        List<String> lines = run.stderr().lines().filter(line -> !line.isBlank()).toList();
+        assertThat(lines).singleElement().asString()
+                .startsWith("chatmesh: cannot start: ")
+                .contains("chatmesh.chat.send-batch-max")
+                .doesNotContain("Error creating bean");
+    }
+
     private static Run launcher(Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         // as bin/chatmesh starts it (chatmesh_native_access_flags), so the JDK prints no warnings

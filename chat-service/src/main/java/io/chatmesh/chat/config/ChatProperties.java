@@ -2,6 +2,7 @@ package io.chatmesh.chat.config;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -34,6 +35,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param relayRetryInterval pause before publishing again what a failed publish left waiting
  * @param relaySweepInterval how often every room is checked for messages left unpublished (by a
  *        crash of any instance); also done at start
+ * @param presenceHeartbeat how often every connected device is announced on the bus again; well
+ *        within user-service's device timeout
+ * @param presenceCoalesce how long presence changes wait before they go out (a user's newest wins)
+ * @param presenceRoomLimit rooms of at most this many members share presence among their members
+ * @throws InvalidConfigurationPropertyValueException naming the first setting out of its range,
+ *         so that startup stops with it instead of a failure deep inside a component (or none)
  */
 @ConfigurationProperties("chatmesh.chat")
 public record ChatProperties(
@@ -54,4 +61,50 @@ public record ChatProperties(
         @DefaultValue("20ms") Duration sendLinger,
         @DefaultValue("25") int sendLingerBatch,
         @DefaultValue("1s") Duration relayRetryInterval,
-        @DefaultValue("1m") Duration relaySweepInterval) {}
+        @DefaultValue("1m") Duration relaySweepInterval,
+        @DefaultValue("15s") Duration presenceHeartbeat,
+        @DefaultValue("250ms") Duration presenceCoalesce,
+        @DefaultValue("100") int presenceRoomLimit) {
+
+    public ChatProperties {
+        positive("heartbeat-interval", heartbeatInterval);
+        positive("hello-timeout", helloTimeout);
+        atLeastOne("session-queue-capacity", sessionQueueCapacity);
+        atLeastOne("session-starts-max", sessionStartsMax);
+        notNegative("typing-interval", typingInterval);
+        positive("publish-timeout", publishTimeout);
+        positive("users-deadline", usersDeadline);
+        positive("history-deadline", historyDeadline);
+        positive("history-catch-up-timeout", historyCatchUpTimeout);
+        positive("replay-stall-timeout", replayStallTimeout);
+        require("send-rate", sendRate, sendRate >= 0 && Double.isFinite(sendRate), "must be 0 (no limit) or more");
+        atLeastOne("send-burst", sendBurst);
+        atLeastOne("send-queue-capacity", sendQueueCapacity);
+        atLeastOne("send-batch-max", sendBatchMax);
+        notNegative("send-linger", sendLinger);
+        require("send-linger-batch", sendLingerBatch, sendLingerBatch >= 0, "must be 0 or more");
+        positive("relay-retry-interval", relayRetryInterval);
+        positive("relay-sweep-interval", relaySweepInterval);
+        positive("presence-heartbeat", presenceHeartbeat);
+        notNegative("presence-coalesce", presenceCoalesce);
+        require("presence-room-limit", presenceRoomLimit, presenceRoomLimit >= 0, "must be 0 or more");
+    }
+
+    private static void positive(String name, Duration value) {
+        require(name, value, value != null && value.isPositive(), "must be longer than 0");
+    }
+
+    private static void notNegative(String name, Duration value) {
+        require(name, value, value != null && !value.isNegative(), "must be 0 or longer");
+    }
+
+    private static void atLeastOne(String name, int value) {
+        require(name, value, value >= 1, "must be at least 1");
+    }
+
+    private static void require(String name, Object value, boolean valid, String reason) {
+        if (!valid) {
+            throw new InvalidConfigurationPropertyValueException("chatmesh.chat." + name, value, reason);
+        }
+    }
+}

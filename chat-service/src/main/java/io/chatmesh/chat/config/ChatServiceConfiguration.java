@@ -144,22 +144,21 @@ public class ChatServiceConfiguration {
 
     /** Device streams for user-service's presence; a heartbeat well inside its device timeout (45 s). */
     @Bean(initMethod = "start", destroyMethod = "close")
-    BusDevicePresence devicePresence(EventBus bus, Clock clock,
-            @Value("${chatmesh.chat.presence-heartbeat:15s}") Duration heartbeat) {
-        return new BusDevicePresence(bus, clock, heartbeat);
+    BusDevicePresence devicePresence(EventBus bus, Clock clock, ChatProperties properties) {
+        return new BusDevicePresence(bus, clock, properties.presenceHeartbeat());
     }
 
     /** Co-members of rooms of at most this many members see each other's presence. */
     @Bean
-    PresenceReach presenceReach(RoomStore store, @Value("${chatmesh.chat.presence-room-limit:100}") int memberLimit) {
-        return new PresenceReach(store, memberLimit);
+    PresenceReach presenceReach(RoomStore store, ChatProperties properties) {
+        return new PresenceReach(store, properties.presenceRoomLimit());
     }
 
     /** Presence changes onto the chat streams of those who may see them, coalesced per user. */
     @Bean(initMethod = "start", destroyMethod = "close")
     PresenceFanout presenceFanout(EventBus bus, RoomEventFanout sessions, PresenceReach reach,
-            @Value("${chatmesh.chat.presence-coalesce:250ms}") Duration coalesce) {
-        return new PresenceFanout(bus, sessions, reach, coalesce);
+            ChatProperties properties) {
+        return new PresenceFanout(bus, sessions, reach, properties.presenceCoalesce());
     }
 
     @Bean
@@ -223,10 +222,6 @@ public class ChatServiceConfiguration {
         int capacity = properties.sessionQueueCapacity();
         // A replay page must fit into the queue with room to spare for live events.
         int replayPageSize = Math.max(1, Math.min(HISTORY_PAGE_MAX, capacity / 2));
-        if (properties.sessionStartsMax() < 1) {
-            throw new InvalidConfigurationPropertyValueException("chatmesh.chat.session-starts-max",
-                    properties.sessionStartsMax(), "must be at least 1");
-        }
         return new StreamSettings(properties.heartbeatInterval(), capacity, properties.typingInterval(), replayPageSize,
                 properties.historyCatchUpTimeout(), properties.replayStallTimeout(), properties.helloTimeout(),
                 properties.sessionStartsMax());
