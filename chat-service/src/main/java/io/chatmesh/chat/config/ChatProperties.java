@@ -1,8 +1,8 @@
 package io.chatmesh.chat.config;
 
+import io.chatmesh.platform.config.SettingChecks;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -39,8 +39,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *        within user-service's device timeout
  * @param presenceCoalesce how long presence changes wait before they go out (a user's newest wins)
  * @param presenceRoomLimit rooms of at most this many members share presence among their members
- * @throws InvalidConfigurationPropertyValueException naming the first setting out of its range,
- *         so that startup stops with it instead of a failure deep inside a component (or none)
+ * <p>Each value out of its range stops startup naming it ({@link SettingChecks}).
  */
 @ConfigurationProperties("chatmesh.chat")
 public record ChatProperties(
@@ -67,44 +66,27 @@ public record ChatProperties(
         @DefaultValue("100") int presenceRoomLimit) {
 
     public ChatProperties {
-        positive("heartbeat-interval", heartbeatInterval);
-        positive("hello-timeout", helloTimeout);
-        atLeastOne("session-queue-capacity", sessionQueueCapacity);
-        atLeastOne("session-starts-max", sessionStartsMax);
-        notNegative("typing-interval", typingInterval);
-        positive("publish-timeout", publishTimeout);
-        positive("users-deadline", usersDeadline);
-        positive("history-deadline", historyDeadline);
-        positive("history-catch-up-timeout", historyCatchUpTimeout);
-        positive("replay-stall-timeout", replayStallTimeout);
-        require("send-rate", sendRate, sendRate >= 0 && Double.isFinite(sendRate), "must be 0 (no limit) or more");
-        atLeastOne("send-burst", sendBurst);
-        atLeastOne("send-queue-capacity", sendQueueCapacity);
-        atLeastOne("send-batch-max", sendBatchMax);
-        notNegative("send-linger", sendLinger);
-        require("send-linger-batch", sendLingerBatch, sendLingerBatch >= 0, "must be 0 or more");
-        positive("relay-retry-interval", relayRetryInterval);
-        positive("relay-sweep-interval", relaySweepInterval);
-        positive("presence-heartbeat", presenceHeartbeat);
-        notNegative("presence-coalesce", presenceCoalesce);
-        require("presence-room-limit", presenceRoomLimit, presenceRoomLimit >= 0, "must be 0 or more");
-    }
-
-    private static void positive(String name, Duration value) {
-        require(name, value, value != null && value.isPositive(), "must be longer than 0");
-    }
-
-    private static void notNegative(String name, Duration value) {
-        require(name, value, value != null && !value.isNegative(), "must be 0 or longer");
-    }
-
-    private static void atLeastOne(String name, int value) {
-        require(name, value, value >= 1, "must be at least 1");
-    }
-
-    private static void require(String name, Object value, boolean valid, String reason) {
-        if (!valid) {
-            throw new InvalidConfigurationPropertyValueException("chatmesh.chat." + name, value, reason);
-        }
+        SettingChecks settings = new SettingChecks("chatmesh.chat");
+        settings.positive("heartbeat-interval", heartbeatInterval);
+        settings.positive("hello-timeout", helloTimeout);
+        settings.atLeastOne("session-queue-capacity", sessionQueueCapacity);
+        settings.atLeastOne("session-starts-max", sessionStartsMax);
+        settings.notNegative("typing-interval", typingInterval);
+        settings.positive("publish-timeout", publishTimeout);
+        settings.positive("users-deadline", usersDeadline);
+        settings.positive("history-deadline", historyDeadline);
+        settings.positive("history-catch-up-timeout", historyCatchUpTimeout);
+        settings.positive("replay-stall-timeout", replayStallTimeout);
+        settings.require("send-rate", sendRate, sendRate >= 0 && Double.isFinite(sendRate), "must be 0 (no limit) or more");
+        settings.atLeastOne("send-burst", sendBurst);
+        settings.atLeastOne("send-queue-capacity", sendQueueCapacity);
+        settings.atLeastOne("send-batch-max", sendBatchMax);
+        settings.notNegative("send-linger", sendLinger);
+        settings.notNegative("send-linger-batch", sendLingerBatch);
+        settings.positive("relay-retry-interval", relayRetryInterval);
+        settings.positive("relay-sweep-interval", relaySweepInterval);
+        settings.positive("presence-heartbeat", presenceHeartbeat);
+        settings.notNegative("presence-coalesce", presenceCoalesce);
+        settings.notNegative("presence-room-limit", presenceRoomLimit);
     }
 }

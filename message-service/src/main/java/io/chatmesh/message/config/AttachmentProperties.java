@@ -1,6 +1,7 @@
 package io.chatmesh.message.config;
 
 import io.chatmesh.message.domain.AttachmentLimits;
+import io.chatmesh.platform.config.SettingChecks;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -23,22 +24,17 @@ public record AttachmentProperties(DataSize maxSize, DataSize maxChunkSize, Inte
     public static final String PREFIX = "chatmesh.message.attachments";
 
     public AttachmentProperties {
-        require(maxSize != null, "max-size");
-        require(maxChunkSize != null, "max-chunk-size");
-        require(maxOpenUploads != null, "max-open-uploads");
-        require(uploadTtl != null, "upload-ttl");
-        require(sweepInterval != null && sweepInterval.isPositive(), "sweep-interval");
-        require(postingWait != null && !postingWait.isNegative(), "posting-wait");
+        SettingChecks settings = new SettingChecks(PREFIX);
+        settings.present("max-size", maxSize);
+        settings.present("max-chunk-size", maxChunkSize);
+        settings.present("max-open-uploads", maxOpenUploads);
+        settings.present("upload-ttl", uploadTtl);
+        settings.positive("sweep-interval", sweepInterval);
+        settings.notNegative("posting-wait", postingWait);
     }
 
     public AttachmentLimits limits() {
         return new AttachmentLimits(maxSize.toBytes(), Math.toIntExact(maxChunkSize.toBytes()), maxOpenUploads,
                 uploadTtl);
-    }
-
-    private static void require(boolean valid, String property) {
-        if (!valid) {
-            throw new IllegalArgumentException(PREFIX + "." + property + " is missing or out of range");
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.chatmesh.signaling.config;
 
 import io.chatmesh.platform.bus.Topics;
+import io.chatmesh.platform.config.SettingChecks;
 import io.chatmesh.platform.id.Ids;
 import java.time.Duration;
 import java.util.List;
@@ -62,10 +63,11 @@ public record SignalingProperties(
             @DefaultValue("3s") Duration chatDeadline, @DefaultValue("3s") Duration usersDeadline) {
 
         public Ringing {
-            if (!timeout.isPositive() || !confirmTimeout.isPositive() || !chatDeadline.isPositive()
-                    || !usersDeadline.isPositive()) {
-                throw new IllegalArgumentException("chatmesh.signaling.ringing.* durations must be positive");
-            }
+            SettingChecks settings = new SettingChecks("chatmesh.signaling.ringing");
+            settings.positive("timeout", timeout);
+            settings.positive("confirm-timeout", confirmTimeout);
+            settings.positive("chat-deadline", chatDeadline);
+            settings.positive("users-deadline", usersDeadline);
         }
     }
 
@@ -83,19 +85,14 @@ public record SignalingProperties(
             Duration presenceTtl, @DefaultValue("10000") int outboxCapacity) {
 
         public Bus {
-            if (!announceInterval.isPositive()) {
-                throw new IllegalArgumentException("chatmesh.signaling.bus.announce-interval must be positive");
-            }
+            SettingChecks settings = new SettingChecks("chatmesh.signaling.bus");
+            settings.positive("announce-interval", announceInterval);
             if (presenceTtl == null) {
                 presenceTtl = announceInterval.multipliedBy(3);
             }
-            if (presenceTtl.compareTo(announceInterval) <= 0) {
-                throw new IllegalArgumentException(
-                        "chatmesh.signaling.bus.presence-ttl must exceed chatmesh.signaling.bus.announce-interval");
-            }
-            if (outboxCapacity < 1) {
-                throw new IllegalArgumentException("chatmesh.signaling.bus.outbox-capacity must be at least 1");
-            }
+            settings.require("presence-ttl", presenceTtl, presenceTtl.compareTo(announceInterval) > 0,
+                    "must exceed chatmesh.signaling.bus.announce-interval");
+            settings.atLeastOne("outbox-capacity", outboxCapacity);
         }
     }
 }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 class SignalingPropertiesTest {
 
@@ -14,12 +16,26 @@ class SignalingPropertiesTest {
                 .isEqualTo(Duration.ofSeconds(30));
         assertThat(new SignalingProperties.Bus("t", Duration.ofSeconds(10), Duration.ofSeconds(11), 1).presenceTtl())
                 .isEqualTo(Duration.ofSeconds(11));
-        assertThatThrownBy(() -> new SignalingProperties.Bus("t", Duration.ofSeconds(10), Duration.ofSeconds(10), 1))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new SignalingProperties.Bus("t", Duration.ZERO, null, 1))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new SignalingProperties.Bus("t", Duration.ofSeconds(10), null, 0))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertRefused(() -> new SignalingProperties.Bus("t", Duration.ofSeconds(10), Duration.ofSeconds(10), 1),
+                "chatmesh.signaling.bus.presence-ttl");
+        assertRefused(() -> new SignalingProperties.Bus("t", Duration.ZERO, null, 1),
+                "chatmesh.signaling.bus.announce-interval");
+        assertRefused(() -> new SignalingProperties.Bus("t", Duration.ofSeconds(10), null, 0),
+                "chatmesh.signaling.bus.outbox-capacity");
+    }
+
+    @Test
+    void ringingDurationsMustBePositive() {
+        Duration second = Duration.ofSeconds(1);
+        assertRefused(() -> new SignalingProperties.Ringing(Duration.ZERO, second, second, second),
+                "chatmesh.signaling.ringing.timeout");
+        assertRefused(() -> new SignalingProperties.Ringing(second, second, second, Duration.ofSeconds(-1)),
+                "chatmesh.signaling.ringing.users-deadline");
+    }
+
+    private static void assertRefused(ThrowingCallable construction, String setting) {
+        assertThatThrownBy(construction).isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+                invalid -> assertThat(invalid.getName()).isEqualTo(setting));
     }
 
     @Test
