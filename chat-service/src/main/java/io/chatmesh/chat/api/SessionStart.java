@@ -14,6 +14,8 @@ import io.chatmesh.proto.chat.v1.RoomCursor;
 import io.chatmesh.proto.chat.v1.ServerEvent;
 import io.grpc.Context;
 import io.grpc.Status;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,7 +28,11 @@ import org.slf4j.LoggerFactory;
  * The second half of a Hello, once the stream is authenticated and its session registered with
  * the fan-out: Ready with each room's published seq, the replay of what the resumed rooms missed
  * ({@link HistoryReplay}), then the session goes live (see {@link ChatStream} for why that
- * leaves no gap and no duplicate).
+ * leaves no gap and no duplicate). When the session had to skip live events meanwhile (its
+ * buffer overflowed in a busy room, {@link StreamSession}), it reads on from history in catch-up
+ * rounds, each up to the rooms' published seqs as of its start, exactly like the first, until
+ * one ends with nothing skipped; a client that does not gain on its rooms is dropped as a slow
+ * consumer.
  */
 final class SessionStart {
 
@@ -34,6 +40,13 @@ final class SessionStart {
     private static final LogThrottle FAILED_STARTS_LOG = new LogThrottle(java.time.Duration.ofSeconds(10));
     private static final int RESUME_CURSORS_MAX = 500;
     private static final int DEVICE_ID_MAX = 64;
+    /**
+     * Catch-up rounds one start may take. A client that reads twice as fast as its rooms grow needs
+     * about log2(backlog / buffer) of them; the second and later must each start with a smaller backlog.
+     */
+    static final int MAX_CATCH_UP_ROUNDS = 8;
+    /** Catch-up rounds run (Micrometer's global registry, which the service's joins). */
+    private static final Counter CATCH_UP_ROUNDS = Metrics.counter("chatmesh.chat.resume.catch.up.rounds");
 
     private SessionStart() {}
 
@@ -75,7 +88,24 @@ final class SessionStart {
                     clientSeqs.put(roomId, replay.replay(roomId, cursor.getValue(), upTo));
                 }
             }
-            started.goLive(clientSeqs);
+            long previousBacklog = Long.MAX_VALUE;
+            for (int round = 1; !started.goLive(clientSeqs) && !queue.isClosed(); round++) {
+                // live events were skipped meanwhile (a busy room): read on from history, from where the client is
+                published = deps.rooms().lastMessageSeqsAfterSendsInFlight(rooms);
+                long backlog = backlog(clientSeqs, published);
+                if (round > MAX_CATCH_UP_ROUNDS || (round > 1 && backlog >= previousBacklog)) {
+                    queue.close(OutboundQueue.SLOW_CONSUMER); // the client reads more slowly than its rooms grow
+                    return;
+                }
+                CATCH_UP_ROUNDS.increment();
+                previousBacklog = backlog;
+                for (Map.Entry<String, Long> room : published.entrySet()) {
+                    long has = clientSeqs.getOrDefault(room.getKey(), room.getValue());
+                    if (has < room.getValue()) {
+                        clientSeqs.put(room.getKey(), replay.replay(room.getKey(), has, room.getValue()));
+                    }
+                }
+            }
         } catch (RuntimeException e) {
             if (Context.current().isCancelled()) {
                 return; // the client went away during the replay; the cancel handler frees the session
@@ -92,6 +122,15 @@ final class SessionStart {
             }
             queue.close(status);
         }
+    }
+
+    /** Entries the client lacks over all its rooms. */
+    private static long backlog(Map<String, Long> clientSeqs, Map<String, Long> published) {
+        long backlog = 0;
+        for (Map.Entry<String, Long> room : published.entrySet()) {
+            backlog += Math.max(0, room.getValue() - clientSeqs.getOrDefault(room.getKey(), room.getValue()));
+        }
+        return backlog;
     }
 
     private static ServerFrame ready(StreamSettings settings, StreamSession started, Principal principal,

@@ -276,7 +276,10 @@ public final class RoomEventFanout implements AutoCloseable {
                 return new RoomDelivery(event.getRoomId(), event.getReactionChanged().getEventSeq(),
                         event.getPrevSeq(), ServerFrame.of(out.setReactionChanged(event.getReactionChanged()).build()));
             }
-            case TYPING_CHANGED -> out.setTypingChanged(event.getTypingChanged());
+            case TYPING_CHANGED -> {
+                return RoomDelivery.typing(event.getRoomId(),
+                        ServerFrame.of(out.setTypingChanged(event.getTypingChanged()).build()));
+            }
             case RECEIPT_UPDATED -> out.setReceiptUpdated(event.getReceiptUpdated());
             case MEMBERSHIP_CHANGED -> out.setMembershipChanged(event.getMembershipChanged());
             case EVENT_NOT_SET -> {

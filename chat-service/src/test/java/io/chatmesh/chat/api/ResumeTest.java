@@ -13,6 +13,8 @@ import io.chatmesh.proto.chat.v1.RoomCursor;
 import io.chatmesh.proto.chat.v1.SendMessageEvent;
 import io.chatmesh.proto.chat.v1.SendMessageRequest;
 import io.chatmesh.proto.chat.v1.ServerEvent;
+import io.chatmesh.proto.chat.v1.TypingEvent;
+import io.chatmesh.proto.room.v1.InviteMemberRequest;
 import io.chatmesh.proto.room.v1.Room;
 import io.chatmesh.proto.room.v1.RoomKind;
 import io.grpc.Status;
@@ -136,6 +138,96 @@ class ResumeTest extends ChatServiceTestBase {
             MESSAGES.catchUp(room.getId());
         }
         assertThat(MESSAGES.listCalls() - callsBefore).isEqualTo(3);
+    }
+
+    /**
+     * More live events arrive during the replay than the session's buffer holds (64 here): the
+     * session skips them (and a typing indicator among them, which would be stale by then) and
+     * reads on from history, and the client gets every message once, in order, on the same stream.
+     */
+    @Test
+    void aResumeThatFallsBehindABusyRoomReadsOnFromHistoryUntilItHasCaughtUp() {
+        TestUser alice = newUser();
+        TestUser bob = newUser();
+        Room room = createRoom(alice, RoomKind.ROOM_KIND_GROUP, bob);
+        post(alice, room, 4);
+
+        int callsBefore = MESSAGES.listCalls();
+        CountDownLatch listing = MESSAGES.holdListing();
+        try (ChatClient aliceClient = ChatClient.ready(channel, alice.token());
+                ChatClient bobClient = ChatClient.connect(channel, bob.token())) {
+            try {
+                bobClient.hello(resume(room, 2));
+                await().atMost(Duration.ofSeconds(20)).until(() -> MESSAGES.listCalls() > callsBefore);
+                aliceClient.send(ClientEvent.newBuilder().setTyping(
+                        TypingEvent.newBuilder().setRoomId(room.getId()).setTyping(true)).build());
+                post(alice, room, 100);
+            } finally {
+                listing.countDown();
+            }
+            assertThat(nextSeqs(bobClient, 102)).containsExactlyElementsOf(range(3, 104));
+            post(alice, room, 1);
+            assertThat(nextSeqs(bobClient, 1)).containsExactly(105L);
+        }
+    }
+
+    /** A catch-up round that starts further behind than the one before: the client loses ground, and is dropped. */
+    @Test
+    void aResumeThatLosesGroundOnItsRoomsIsDroppedAsASlowConsumer() {
+        TestUser alice = newUser();
+        TestUser bob = newUser();
+        Room room = createRoom(alice, RoomKind.ROOM_KIND_GROUP, bob);
+        post(alice, room, 4);
+
+        int callsBefore = MESSAGES.listCalls();
+        CountDownLatch firstListing = MESSAGES.holdListing();
+        CountDownLatch roundListing = null;
+        try (ChatClient bobClient = ChatClient.connect(channel, bob.token())) {
+            try {
+                bobClient.hello(resume(room, 2));
+                await().atMost(Duration.ofSeconds(20)).until(() -> MESSAGES.listCalls() > callsBefore);
+                post(alice, room, 100); // the first catch-up round: 100 behind
+                roundListing = MESSAGES.holdListing();
+                firstListing.countDown();
+                await().atMost(Duration.ofSeconds(20)).until(() -> MESSAGES.listCalls() > callsBefore + 1);
+                post(alice, room, 150); // the second would start 150 behind
+            } finally {
+                firstListing.countDown();
+                if (roundListing != null) {
+                    roundListing.countDown();
+                }
+            }
+            assertThat(nextSeqs(bobClient, 102)).containsExactlyElementsOf(range(3, 104));
+            assertThat(bobClient.awaitClosed().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        }
+        try (ChatClient retry = ChatClient.connect(channel, bob.token())) {
+            retry.hello(resume(room, 104));
+            assertThat(nextSeqs(retry, 150)).containsExactlyElementsOf(range(105, 254));
+        }
+    }
+
+    /** A membership change is not in history: skipped, the client would never learn of it, so it must resume. */
+    @Test
+    void aResumeThatWouldHaveToSkipAMembershipChangeIsDroppedAsASlowConsumer() {
+        TestUser alice = newUser();
+        TestUser bob = newUser();
+        TestUser carol = newUser();
+        Room room = createRoom(alice, RoomKind.ROOM_KIND_GROUP, bob);
+        post(alice, room, 4);
+
+        int callsBefore = MESSAGES.listCalls();
+        CountDownLatch listing = MESSAGES.holdListing();
+        try (ChatClient bobClient = ChatClient.connect(channel, bob.token())) {
+            try {
+                bobClient.hello(resume(room, 2));
+                await().atMost(Duration.ofSeconds(20)).until(() -> MESSAGES.listCalls() > callsBefore);
+                post(alice, room, 100);
+                rooms(alice).inviteMember(InviteMemberRequest.newBuilder().setRoomId(room.getId()).setUserId(carol.id()).build());
+            } finally {
+                listing.countDown();
+            }
+            assertThat(bobClient.awaitClosed().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        }
     }
 
     @Test
