@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /**
  * The replay of one resume: each resumed room's stored messages after the client's cursor,
@@ -59,7 +60,7 @@ final class HistoryReplay {
         long last = afterSeq;
         long lastMessage = afterSeq;
         while (lastMessage < messagesUpTo) {
-            awaitQueueRoom();
+            awaitRoomFor(settings::replayPageSize);
             if (queue.isClosed()) {
                 return last;
             }
@@ -99,7 +100,7 @@ final class HistoryReplay {
         void sendBefore(long seq) {
             while (true) {
                 if (page.isEmpty() && readUpTo < upTo) {
-                    awaitQueueRoom();
+                    awaitRoomFor(settings::replayPageSize);
                     List<MessageChange> read = changeLog.changes(roomId, readUpTo, upTo, settings.replayPageSize());
                     page.addAll(read);
                     readUpTo = read.size() < settings.replayPageSize() ? upTo : read.getLast().seq();
@@ -135,11 +136,14 @@ final class HistoryReplay {
         pauseMillis = Math.min(MAX_PAUSE_MILLIS, pauseMillis * 2);
     }
 
-    /** Waits until a page fits into the queue, for at most the replay stall timeout. */
-    private void awaitQueueRoom() {
-        int threshold = Math.max(0, settings.queueCapacity() - settings.replayPageSize());
+    /**
+     * Waits until {@code events} more fit into the queue (the client reads meanwhile; the number
+     * may change while it waits), for at most the replay stall timeout.
+     */
+    void awaitRoomFor(IntSupplier events) {
         long giveUpAt = System.nanoTime() + settings.replayStallTimeout().toNanos();
-        while (queue.queued() > threshold && !queue.isClosed() && System.nanoTime() < giveUpAt) {
+        while (queue.queued() + events.getAsInt() > settings.queueCapacity() && !queue.isClosed()
+                && System.nanoTime() < giveUpAt) {
             sleep(TimeUnit.MILLISECONDS.toNanos(10));
         }
     }

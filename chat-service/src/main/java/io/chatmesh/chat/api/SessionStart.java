@@ -42,9 +42,16 @@ final class SessionStart {
     private static final int DEVICE_ID_MAX = 64;
     /**
      * Catch-up rounds one start may take. A client that reads twice as fast as its rooms grow needs
-     * about log2(backlog / buffer) of them; the second and later must each start with a smaller backlog.
+     * about log2(backlog / buffer) of them.
      */
     static final int MAX_CATCH_UP_ROUNDS = 8;
+    /**
+     * A catch-up round that starts more than this many times as far behind as the first one did
+     * means the client is losing ground on its rooms. Not "further behind than the round before":
+     * how far a round starts behind varies with how fast the replay before it went (by tens of
+     * percent from round to round on a busy machine).
+     */
+    private static final long LOSING_GROUND = 2;
     /** Catch-up rounds run (Micrometer's global registry, which the service's joins). */
     private static final Counter CATCH_UP_ROUNDS = Metrics.counter("chatmesh.chat.resume.catch.up.rounds");
 
@@ -88,23 +95,8 @@ final class SessionStart {
                     clientSeqs.put(roomId, replay.replay(roomId, cursor.getValue(), upTo));
                 }
             }
-            long previousBacklog = Long.MAX_VALUE;
-            for (int round = 1; !started.goLive(clientSeqs) && !queue.isClosed(); round++) {
-                // live events were skipped meanwhile (a busy room): read on from history, from where the client is
-                published = deps.rooms().lastMessageSeqsAfterSendsInFlight(rooms);
-                long backlog = backlog(clientSeqs, published);
-                if (round > MAX_CATCH_UP_ROUNDS || (round > 1 && backlog >= previousBacklog)) {
-                    queue.close(OutboundQueue.SLOW_CONSUMER); // the client reads more slowly than its rooms grow
-                    return;
-                }
-                CATCH_UP_ROUNDS.increment();
-                previousBacklog = backlog;
-                for (Map.Entry<String, Long> room : published.entrySet()) {
-                    long has = clientSeqs.getOrDefault(room.getKey(), room.getValue());
-                    if (has < room.getValue()) {
-                        clientSeqs.put(room.getKey(), replay.replay(room.getKey(), has, room.getValue()));
-                    }
-                }
+            if (!goLive(replay, started, clientSeqs)) {
+                catchUp(deps, queue, started, rooms, replay, clientSeqs);
             }
         } catch (RuntimeException e) {
             if (Context.current().isCancelled()) {
@@ -122,6 +114,46 @@ final class SessionStart {
             }
             queue.close(status);
         }
+    }
+
+    /**
+     * Catch-up rounds: live events were skipped meanwhile (a busy room), so the session reads on
+     * from history, from where the client is, up to the rooms' published seqs as of each round's
+     * start, until it can go live.
+     */
+    private static void catchUp(ChatStream.Dependencies deps, OutboundQueue<ServerFrame> queue, StreamSession started,
+            Set<String> rooms, HistoryReplay replay, Map<String, Long> clientSeqs) {
+        long firstBacklog = Long.MAX_VALUE;
+        for (int round = 1; !queue.isClosed(); round++) {
+            Map<String, Long> published = deps.rooms().lastMessageSeqsAfterSendsInFlight(rooms);
+            long backlog = backlog(clientSeqs, published);
+            if (round > MAX_CATCH_UP_ROUNDS || backlog / LOSING_GROUND > firstBacklog) {
+                queue.close(OutboundQueue.SLOW_CONSUMER); // the client reads more slowly than its rooms grow
+                return;
+            }
+            CATCH_UP_ROUNDS.increment();
+            if (round == 1) {
+                firstBacklog = backlog;
+            }
+            for (Map.Entry<String, Long> room : published.entrySet()) {
+                long has = clientSeqs.getOrDefault(room.getKey(), room.getValue());
+                if (has < room.getValue()) {
+                    clientSeqs.put(room.getKey(), replay.replay(room.getKey(), has, room.getValue()));
+                }
+            }
+            if (goLive(replay, started, clientSeqs)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Lets the session go live once its buffered events fit into the queue beside what the replay
+     * left there (in a busy room the buffer is full by the end of a replay): see {@link StreamSession#goLive}.
+     */
+    private static boolean goLive(HistoryReplay replay, StreamSession started, Map<String, Long> clientSeqs) {
+        replay.awaitRoomFor(started::buffered);
+        return started.goLive(clientSeqs);
     }
 
     /** Entries the client lacks over all its rooms. */

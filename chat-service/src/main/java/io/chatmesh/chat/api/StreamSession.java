@@ -2,6 +2,7 @@ package io.chatmesh.chat.api;
 
 import io.chatmesh.chat.bus.LiveSession;
 import io.chatmesh.chat.bus.RoomDelivery;
+import io.chatmesh.chat.bus.RoomDelivery.Order;
 import io.chatmesh.chat.bus.ServerFrame;
 import io.chatmesh.platform.stream.OutboundQueue;
 import io.grpc.Status;
@@ -17,12 +18,13 @@ import java.util.Set;
  * delivers (Ready and the resume's replay go first); then it passes events straight to the
  * stream's queue.
  *
- * <p>The buffer is bounded. When it overflows with nothing in it that a session may not skip
- * (messages and changes, which history has; typing), the session drops it and everything
- * after it that it may skip, and {@link #goLive} says so: the start then reads on from history
- * (a catch-up round, see {@link SessionStart}). Anything else (a membership change, a receipt,
- * presence, a call) in an overflowing buffer closes the stream as a slow consumer, and so does a
- * room joined meanwhile: the client resumes instead.
+ * <p>The buffer is bounded. When it overflows with nothing in it that must reach the client in
+ * order ({@link Order#STRICT}: membership changes, calls), the session starts skipping: it drops
+ * the room entries, which history has, and typing, and keeps newest states (presence, receipts)
+ * aside to pass on when it goes live, and {@link #goLive} says so: the start then reads on from
+ * history (a catch-up round, see {@link SessionStart}). A strict event in an overflowing buffer or
+ * while skipping, too many states kept, or a room joined meanwhile close the stream as a slow
+ * consumer instead: the client resumes.
  *
  * <p>Each room's messages reach the client in seq order, each once: a message at or below the
  * room's last seq the client has is a repeat and is dropped. A room publishes its messages in
@@ -44,8 +46,12 @@ final class StreamSession implements LiveSession {
     private final Object lock = new Object();
     /** Events delivered before the session went live; null once live. */
     private List<RoomDelivery> buffer = new ArrayList<>();
-    /** The buffer overflowed with events the session may skip: they and later ones are dropped until {@link #goLive}. */
+    /** Events in the buffer that must reach the client in order. */
+    private int strictBuffered;
+    /** The buffer overflowed: events are skipped (dropped, or states kept aside) until {@link #goLive}. */
     private boolean skipping;
+    /** States kept aside while skipping, passed on when the session goes live. */
+    private final List<RoomDelivery> keptStates = new ArrayList<>();
     /** Rooms joined while buffering: their seqs start over. */
     private final Set<String> joinedWhileBuffering = new HashSet<>();
     /** Per room, the seq of the newest message the client has; set when the session goes live. */
@@ -72,25 +78,48 @@ final class StreamSession implements LiveSession {
         synchronized (lock) {
             if (buffer == null) {
                 pass(delivery);
-            } else if (skipping ? !delivery.recoverable() : !buffer(delivery)) {
+            } else if (!(skipping ? skip(delivery) : buffer(delivery))) {
                 queue.close(OutboundQueue.SLOW_CONSUMER);
             }
         }
     }
 
-    /** Buffers the event, or starts skipping when it overflows the buffer; false when it may not skip it. */
+    /** Buffers the event, or starts skipping when it overflows the buffer; false when that cannot be. */
     private boolean buffer(RoomDelivery delivery) {
         if (buffer.size() < bufferCapacity) {
             buffer.add(delivery);
+            if (delivery.order() == Order.STRICT) {
+                strictBuffered++;
+            }
             return true;
         }
-        if (!joinedWhileBuffering.isEmpty() || !delivery.recoverable()
-                || !buffer.stream().allMatch(RoomDelivery::recoverable)) {
+        if (strictBuffered > 0 || !joinedWhileBuffering.isEmpty()) {
             return false;
         }
-        buffer.clear();
         skipping = true;
-        return true;
+        for (RoomDelivery buffered : buffer) {
+            if (!skip(buffered)) {
+                return false;
+            }
+        }
+        buffer.clear();
+        return skip(delivery);
+    }
+
+    /** Drops the event or keeps it aside; false when it must not be skipped (or too many are kept). */
+    private boolean skip(RoomDelivery delivery) {
+        return switch (delivery.order()) {
+            case LOGGED, EPHEMERAL -> true;
+            case STATE -> keptStates.size() < bufferCapacity && keptStates.add(delivery);
+            case STRICT -> false;
+        };
+    }
+
+    /** Events waiting for the session to go live. */
+    int buffered() {
+        synchronized (lock) {
+            return buffer == null ? 0 : buffer.size() + keptStates.size();
+        }
     }
 
     /** The user joined (or was added to) the room again: whatever it had of the room is history. */
@@ -123,9 +152,9 @@ final class StreamSession implements LiveSession {
             }
             lastSeqs = new HashMap<>(clientSeqs);
             joinedWhileBuffering.forEach(lastSeqs::remove);
-            for (RoomDelivery delivery : buffer) {
-                pass(delivery);
-            }
+            keptStates.forEach(this::pass); // older than what the buffer holds
+            keptStates.clear();
+            buffer.forEach(this::pass);
             buffer = null;
             return true;
         }

@@ -10,39 +10,46 @@ package io.chatmesh.chat.bus;
  * @param senderId for a new message with a client_id its sender, else null
  * @param senderFrame for a new message with a client_id the ServerEvent as its sender's sessions
  *        get it, client_id included; else null
- * @param ephemeral an event nobody needs once it is old (typing), which a session may drop
+ * @param order what a session that cannot keep up may do with it instead of passing it on in order
  */
 public record RoomDelivery(String roomId, long seq, long prevSeq, ServerFrame frame, String senderId,
-        ServerFrame senderFrame, boolean ephemeral) {
+        ServerFrame senderFrame, Order order) {
+
+    /** What a session that falls behind may do with an event instead of passing it on in order. */
+    public enum Order {
+        /** An entry of the room's log (seq above 0): history has it, the session may read it from there. */
+        LOGGED,
+        /** Stale within seconds (typing): the session may drop it. */
+        EPHEMERAL,
+        /** A newest state (presence, a read receipt): the session may pass it on later, after room entries that followed it. */
+        STATE,
+        /** Anything else (membership, calls): in order, or the client must resume. */
+        STRICT
+    }
 
     /** A new message with a client_id: its sender's sessions get {@code senderFrame}. */
     public RoomDelivery(String roomId, long seq, long prevSeq, ServerFrame frame, String senderId,
             ServerFrame senderFrame) {
-        this(roomId, seq, prevSeq, frame, senderId, senderFrame, false);
+        this(roomId, seq, prevSeq, frame, senderId, senderFrame, seq > 0 ? Order.LOGGED : Order.STRICT);
     }
 
-    /** An event every session gets alike. */
+    /** An event every session gets alike: an entry of the room's log when its seq is above 0, else {@link Order#STRICT}. */
     public RoomDelivery(String roomId, long seq, long prevSeq, ServerFrame frame) {
-        this(roomId, seq, prevSeq, frame, null, null, false);
+        this(roomId, seq, prevSeq, frame, null, null);
     }
 
-    /** A typing indicator: shown for a few seconds, so a session that skips it misses nothing later. */
-    public static RoomDelivery typing(String roomId, ServerFrame frame) {
-        return new RoomDelivery(roomId, 0, 0, frame, null, null, true);
+    /** A room event without a seq that may be dropped ({@link Order#EPHEMERAL}) or come late ({@link Order#STATE}). */
+    public static RoomDelivery unlogged(String roomId, ServerFrame frame, Order order) {
+        return new RoomDelivery(roomId, 0, 0, frame, null, null, order);
     }
 
     /** An event about a user rather than of a room (presence), for the sessions chosen to get it. */
     public static RoomDelivery aboutUser(ServerFrame frame) {
-        return new RoomDelivery("", 0, 0, frame);
+        return unlogged("", frame, Order.STATE);
     }
 
     public boolean isMessage() {
         return seq > 0;
-    }
-
-    /** A session may skip it and still miss nothing: history has it (a message or change), or it is ephemeral. */
-    public boolean recoverable() {
-        return isMessage() || ephemeral;
     }
 
     /** What a session of this user gets: a message's client_id is the sender's alone. */

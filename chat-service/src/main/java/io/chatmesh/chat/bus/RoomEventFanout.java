@@ -1,6 +1,7 @@
 package io.chatmesh.chat.bus;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.chatmesh.chat.bus.RoomDelivery.Order;
 import io.chatmesh.chat.domain.StripedLocks;
 import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.time.ApiTimes;
@@ -277,10 +278,13 @@ public final class RoomEventFanout implements AutoCloseable {
                         event.getPrevSeq(), ServerFrame.of(out.setReactionChanged(event.getReactionChanged()).build()));
             }
             case TYPING_CHANGED -> {
-                return RoomDelivery.typing(event.getRoomId(),
-                        ServerFrame.of(out.setTypingChanged(event.getTypingChanged()).build()));
+                return RoomDelivery.unlogged(event.getRoomId(),
+                        ServerFrame.of(out.setTypingChanged(event.getTypingChanged()).build()), Order.EPHEMERAL);
             }
-            case RECEIPT_UPDATED -> out.setReceiptUpdated(event.getReceiptUpdated());
+            case RECEIPT_UPDATED -> {
+                return RoomDelivery.unlogged(event.getRoomId(),
+                        ServerFrame.of(out.setReceiptUpdated(event.getReceiptUpdated()).build()), Order.STATE);
+            }
             case MEMBERSHIP_CHANGED -> out.setMembershipChanged(event.getMembershipChanged());
             case EVENT_NOT_SET -> {
                 return null;

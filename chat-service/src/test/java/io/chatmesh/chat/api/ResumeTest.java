@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.chatmesh.chat.AckGatedEventBus;
 import io.chatmesh.chat.ChatClient;
 import io.chatmesh.chat.ChatServiceTestBase;
+import io.chatmesh.platform.bus.Topics;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.chat.v1.ClientEvent;
 import io.chatmesh.proto.chat.v1.Hello;
@@ -17,6 +18,9 @@ import io.chatmesh.proto.chat.v1.TypingEvent;
 import io.chatmesh.proto.room.v1.InviteMemberRequest;
 import io.chatmesh.proto.room.v1.Room;
 import io.chatmesh.proto.room.v1.RoomKind;
+import io.chatmesh.proto.user.internal.v1.PresenceChanged;
+import io.chatmesh.proto.user.v1.Presence;
+import io.chatmesh.proto.user.v1.PresenceStatus;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -171,7 +175,43 @@ class ResumeTest extends ChatServiceTestBase {
         }
     }
 
-    /** A catch-up round that starts further behind than the one before: the client loses ground, and is dropped. */
+    /**
+     * A presence change while the session skips is kept aside (it is not in history) and
+     * arrives once the client has caught up, after the messages; the stream stays open.
+     */
+    @Test
+    void aPresenceChangeWhileACatchUpSkipsArrivesOnceItHasCaughtUp() {
+        TestUser alice = newUser();
+        TestUser bob = newUser();
+        TestUser carol = newUser();
+        Room room = createRoom(alice, RoomKind.ROOM_KIND_GROUP, bob, carol);
+        post(alice, room, 4);
+
+        int callsBefore = MESSAGES.listCalls();
+        CountDownLatch listing = MESSAGES.holdListing();
+        try (ChatClient carolClient = ChatClient.ready(channel, carol.token());
+                ChatClient bobClient = ChatClient.connect(channel, bob.token())) {
+            try {
+                bobClient.hello(resume(room, 2));
+                await().atMost(Duration.ofSeconds(20)).until(() -> MESSAGES.listCalls() > callsBefore);
+                post(alice, room, 100); // bob's session skips from here on
+                bus.publish(Topics.PRESENCE_CHANGES, alice.id(), PresenceChanged.newBuilder()
+                        .setPresence(Presence.newBuilder().setUserId(alice.id()).setStatus(PresenceStatus.PRESENCE_STATUS_ONLINE))
+                        .build().toByteArray()).join();
+                // carol, live, gets it: so did bob's session, in the same hand-out
+                assertThat(carolClient.next(ServerEvent.EventCase.PRESENCE_CHANGED).getPresenceChanged().getUserId())
+                        .isEqualTo(alice.id());
+            } finally {
+                listing.countDown();
+            }
+            assertThat(nextSeqs(bobClient, 102)).containsExactlyElementsOf(range(3, 104));
+            assertThat(bobClient.next().getPresenceChanged().getUserId()).isEqualTo(alice.id());
+            post(alice, room, 1);
+            assertThat(nextSeqs(bobClient, 1)).containsExactly(105L);
+        }
+    }
+
+    /** A catch-up round that starts more than twice as far behind as the first: the client loses ground, and is dropped. */
     @Test
     void aResumeThatLosesGroundOnItsRoomsIsDroppedAsASlowConsumer() {
         TestUser alice = newUser();
@@ -190,7 +230,7 @@ class ResumeTest extends ChatServiceTestBase {
                 roundListing = MESSAGES.holdListing();
                 firstListing.countDown();
                 await().atMost(Duration.ofSeconds(20)).until(() -> MESSAGES.listCalls() > callsBefore + 1);
-                post(alice, room, 150); // the second would start 150 behind
+                post(alice, room, 250); // the second would start 250 behind
             } finally {
                 firstListing.countDown();
                 if (roundListing != null) {
@@ -202,7 +242,7 @@ class ResumeTest extends ChatServiceTestBase {
         }
         try (ChatClient retry = ChatClient.connect(channel, bob.token())) {
             retry.hello(resume(room, 104));
-            assertThat(nextSeqs(retry, 150)).containsExactlyElementsOf(range(105, 254));
+            assertThat(nextSeqs(retry, 250)).containsExactlyElementsOf(range(105, 354));
         }
     }
 
