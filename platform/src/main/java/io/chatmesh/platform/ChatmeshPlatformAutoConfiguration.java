@@ -8,6 +8,7 @@ import io.chatmesh.platform.auth.JwksAccessTokenVerifier;
 import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.bus.InProcessEventBus;
 import io.chatmesh.platform.client.GrpcJwksSupplier;
+import io.chatmesh.platform.config.SettingChecks;
 import io.chatmesh.platform.db.JdbiStatementMetrics;
 import io.chatmesh.platform.db.StoreMetrics;
 import io.chatmesh.platform.grpc.CallMetrics;
@@ -72,6 +73,7 @@ public class ChatmeshPlatformAutoConfiguration {
     @ConditionalOnMissingBean
     AccessTokenVerifier jwksAccessTokenVerifier(GrpcChannelFactory channels,
             @Value("${chatmesh.auth.jwks-deadline:3s}") Duration deadline) {
+        new SettingChecks("chatmesh.auth").positive("jwks-deadline", deadline);
         return new JwksAccessTokenVerifier(new GrpcJwksSupplier(channels.createChannel("users"), deadline));
     }
 

@@ -1,5 +1,6 @@
 package io.chatmesh.chat.config;
 
+import io.chatmesh.platform.config.SettingChecks;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -16,4 +17,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record MatchProperties(
         @DefaultValue("250ms") Duration attemptInterval,
         @DefaultValue("10s") Duration ticketLifetime,
-        @DefaultValue("2") int attemptThreads) {}
+        @DefaultValue("2") int attemptThreads) {
+
+    public MatchProperties {
+        SettingChecks settings = new SettingChecks("chatmesh.chat.match");
+        settings.positive("attempt-interval", attemptInterval);
+        settings.positive("ticket-lifetime", ticketLifetime);
+        settings.atLeastOne("attempt-threads", attemptThreads);
+    }
+}

@@ -25,10 +25,12 @@ public record AttachmentProperties(DataSize maxSize, DataSize maxChunkSize, Inte
 
     public AttachmentProperties {
         SettingChecks settings = new SettingChecks(PREFIX);
-        settings.present("max-size", maxSize);
-        settings.present("max-chunk-size", maxChunkSize);
+        settings.require("max-size", maxSize, maxSize != null && maxSize.toBytes() > 0, "must be set and larger than 0");
+        settings.require("max-chunk-size", maxChunkSize, maxChunkSize != null && maxChunkSize.toBytes() > 0
+                && maxChunkSize.toBytes() <= AttachmentLimits.CHUNK_BYTES_CAP, "must be set, 1B to 1MB");
         settings.present("max-open-uploads", maxOpenUploads);
-        settings.present("upload-ttl", uploadTtl);
+        settings.atLeastOne("max-open-uploads", maxOpenUploads);
+        settings.positive("upload-ttl", uploadTtl);
         settings.positive("sweep-interval", sweepInterval);
         settings.notNegative("posting-wait", postingWait);
     }

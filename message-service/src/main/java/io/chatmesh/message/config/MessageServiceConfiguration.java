@@ -12,9 +12,9 @@ import io.chatmesh.platform.bus.Topics;
 import io.chatmesh.platform.client.MembershipClient;
 import io.grpc.ManagedChannel;
 import java.time.Clock;
-import java.time.Duration;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.grpc.client.GrpcChannelFactory;
@@ -24,6 +24,7 @@ import org.springframework.grpc.client.GrpcChannelFactory;
  * The store comes from {@link SqlMessageStoreConfiguration} or {@link MongoMessageStoreConfiguration}.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(MessageProperties.class)
 public class MessageServiceConfiguration {
 
     @Bean
@@ -34,8 +35,8 @@ public class MessageServiceConfiguration {
     @Bean
     RoomEventPersister roomEventPersister(EventBus bus, MessageStore store, Attachments attachments,
             @Value("${" + Topics.ROOM_EVENTS_PROPERTY + ":" + Topics.ROOM_EVENTS + "}") String topic,
-            @Value("${chatmesh.message.persister-group:message-persister}") String group) {
-        return new RoomEventPersister(bus, store, attachments, topic, group);
+            MessageProperties settings) {
+        return new RoomEventPersister(bus, store, attachments, topic, settings.persisterGroup());
     }
 
     @Bean
@@ -51,22 +52,18 @@ public class MessageServiceConfiguration {
     }
 
     @Bean
-    MembershipClient membershipClient(@Qualifier("roomsChannel") ManagedChannel rooms,
-            @Value("${chatmesh.message.rooms-deadline:2s}") Duration deadline,
-            @Value("${chatmesh.message.membership-cache-ttl:5s}") Duration cacheTtl) {
-        return new MembershipClient(rooms, deadline, cacheTtl);
+    MembershipClient membershipClient(@Qualifier("roomsChannel") ManagedChannel rooms, MessageProperties settings) {
+        return new MembershipClient(rooms, settings.roomsDeadline(), settings.membershipCacheTtl());
     }
 
     @Bean
-    RoomDirectory roomDirectory(@Qualifier("roomsChannel") ManagedChannel rooms,
-            @Value("${chatmesh.message.rooms-deadline:2s}") Duration deadline) {
-        return new RoomDirectory(rooms, deadline);
+    RoomDirectory roomDirectory(@Qualifier("roomsChannel") ManagedChannel rooms, MessageProperties settings) {
+        return new RoomDirectory(rooms, settings.roomsDeadline());
     }
 
     @Bean
     MessageGrpcService messageGrpcService(MessageHistory history, MembershipClient membership,
-            RoomDirectory roomDirectory, RoomEventPublisher events,
-            @Value("${chatmesh.message.publish-timeout:10s}") Duration publishTimeout, Attachments attachments) {
-        return new MessageGrpcService(history, membership, roomDirectory, events, publishTimeout, attachments);
+            RoomDirectory roomDirectory, RoomEventPublisher events, MessageProperties settings, Attachments attachments) {
+        return new MessageGrpcService(history, membership, roomDirectory, events, settings.publishTimeout(), attachments);
     }
 }

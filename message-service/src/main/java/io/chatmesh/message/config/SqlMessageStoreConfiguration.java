@@ -2,9 +2,7 @@ package io.chatmesh.message.config;
 
 import io.chatmesh.message.store.JdbiMessageStore;
 import io.chatmesh.platform.task.PeriodicTask;
-import java.time.Duration;
 import org.jdbi.v3.core.Jdbi;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -20,8 +18,7 @@ class SqlMessageStoreConfiguration {
 
     /** Keeps unread counters and search indexing off the send path (docs/message-store.md, "Unread and mention counts", "Search"). */
     @Bean
-    PeriodicTask roomFold(JdbiMessageStore store,
-            @Value("${chatmesh.message.unread-fold-interval:1s}") Duration interval) {
-        return new PeriodicTask("room-fold", interval, store::foldNewMessages);
+    PeriodicTask roomFold(JdbiMessageStore store, MessageProperties settings) {
+        return new PeriodicTask("room-fold", settings.unreadFoldInterval(), store::foldNewMessages);
     }
 }

@@ -1,5 +1,6 @@
 package io.chatmesh.platform.grpc;
 
+import io.chatmesh.platform.config.SettingChecks;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -35,10 +36,11 @@ public class GrpcServerLimitsAutoConfiguration {
     ServerBuilderCustomizer<NettyServerBuilder> chatmeshServerLimits(
             @Value("${chatmesh.grpc.max-concurrent-calls-per-connection:1000}") int maxConcurrentCalls,
             @Value("${chatmesh.grpc.flow-control-window:1MB}") DataSize flowControlWindow) {
-        if (flowControlWindow.toBytes() < 1 || flowControlWindow.toBytes() > Integer.MAX_VALUE) {
-            throw new IllegalStateException("chatmesh.grpc.flow-control-window (CHATMESH_GRPC_FLOW_CONTROL_WINDOW) must be"
-                    + " between 1B and 2GB, not " + flowControlWindow);
-        }
+        SettingChecks settings = new SettingChecks("chatmesh.grpc");
+        settings.atLeastOne("max-concurrent-calls-per-connection", maxConcurrentCalls);
+        settings.require("flow-control-window", flowControlWindow,
+                flowControlWindow.toBytes() >= 1 && flowControlWindow.toBytes() <= Integer.MAX_VALUE,
+                "must be between 1B and 2GB");
         int window = (int) flowControlWindow.toBytes();
         return builder -> builder.maxConcurrentCallsPerConnection(maxConcurrentCalls).flowControlWindow(window);
     }

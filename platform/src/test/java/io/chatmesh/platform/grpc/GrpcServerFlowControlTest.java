@@ -26,6 +26,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.grpc.server.service.GrpcService;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -144,11 +145,15 @@ class GrpcServerFlowControlTest {
     }
 
     @Test
-    void aWindowOutsideWhatHttp2AllowsStopsStartupNamingTheSetting() {
+    void aWindowOutsideWhatHttp2AllowsOrNoCallsPerConnectionStopsStartupNamingTheSetting() {
         GrpcServerLimitsAutoConfiguration limits = new GrpcServerLimitsAutoConfiguration();
         for (DataSize window : List.of(DataSize.ofBytes(0), DataSize.ofGigabytes(4))) {
             assertThatThrownBy(() -> limits.chatmeshServerLimits(1000, window))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("chatmesh.grpc.flow-control-window");
+                    .isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+                            invalid -> assertThat(invalid.getName()).isEqualTo("chatmesh.grpc.flow-control-window"));
         }
+        assertThatThrownBy(() -> limits.chatmeshServerLimits(0, DataSize.ofKilobytes(64)))
+                .isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+                        invalid -> assertThat(invalid.getName()).isEqualTo("chatmesh.grpc.max-concurrent-calls-per-connection"));
     }
 }

@@ -35,13 +35,26 @@ public record SignalingProperties(
         @DefaultValue Ringing ringing) {
 
     public SignalingProperties {
+        SettingChecks settings = new SettingChecks("chatmesh.signaling");
+        settings.require("max-participants", maxParticipants, maxParticipants >= 2, "must be at least 2");
+        settings.notNegative("reconnect-grace", reconnectGrace);
+        settings.positive("heartbeat-interval", heartbeatInterval);
+        settings.atLeastOne("outbound-queue-capacity", outboundQueueCapacity);
+        settings.positive("join-timeout", joinTimeout);
         if (instanceId == null || instanceId.isBlank()) {
             instanceId = Ids.newId();
         }
     }
 
     /** Membership checks against RoomService (channel "rooms"). */
-    public record Membership(@DefaultValue("3s") Duration deadline, @DefaultValue("5s") Duration cacheTtl) {}
+    public record Membership(@DefaultValue("3s") Duration deadline, @DefaultValue("5s") Duration cacheTtl) {
+
+        public Membership {
+            SettingChecks settings = new SettingChecks("chatmesh.signaling.membership");
+            settings.positive("deadline", deadline);
+            settings.notNegative("cache-ttl", cacheTtl);
+        }
+    }
 
     /**
      * @param stunUrls e.g. stun:stun.example.org:3478; none needed for loopback/LAN calls
@@ -50,7 +63,12 @@ public record SignalingProperties(
      * @param turnTtl lifetime of the TURN credentials handed out
      */
     public record Ice(@DefaultValue List<String> stunUrls, @DefaultValue List<String> turnUrls, String turnSecret,
-            @DefaultValue("1h") Duration turnTtl) {}
+            @DefaultValue("1h") Duration turnTtl) {
+
+        public Ice {
+            new SettingChecks("chatmesh.signaling.ice").positive("turn-ttl", turnTtl);
+        }
+    }
 
     /**
      * @param timeout an unanswered ring stops (MISSED, with a note in the room) this long after it started

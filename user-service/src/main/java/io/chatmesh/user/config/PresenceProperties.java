@@ -1,5 +1,6 @@
 package io.chatmesh.user.config;
 
+import io.chatmesh.platform.config.SettingChecks;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -18,4 +19,13 @@ public record PresenceProperties(
         @DefaultValue("45s") Duration deviceTimeout,
         @DefaultValue("1s") Duration expiryInterval,
         @DefaultValue("5s") Duration publishTimeout,
-        @DefaultValue("3s") Duration roomsDeadline) {}
+        @DefaultValue("3s") Duration roomsDeadline) {
+
+    public PresenceProperties {
+        SettingChecks settings = new SettingChecks("chatmesh.presence");
+        settings.positive("device-timeout", deviceTimeout);
+        settings.positive("expiry-interval", expiryInterval);
+        settings.positive("publish-timeout", publishTimeout);
+        settings.positive("rooms-deadline", roomsDeadline);
+    }
+}
