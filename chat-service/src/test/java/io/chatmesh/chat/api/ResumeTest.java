@@ -71,17 +71,11 @@ class ResumeTest extends ChatServiceTestBase {
         Room room = createRoom(alice, RoomKind.ROOM_KIND_GROUP, bob);
         post(alice, room, 4);
 
-        int callsBefore = MESSAGES.listCalls();
-        CountDownLatch listing = MESSAGES.holdListing();
         try (ChatClient bobClient = ChatClient.connect(channel, bob.token())) {
-            try {
-                bobClient.hello(resume(room, 2));
-                await().atMost(Duration.ofSeconds(20)).until(() -> MESSAGES.listCalls() > callsBefore);
+            resumeHoldingHistory(bobClient, room, 2, () -> {
                 // stored before the held ListMessages reads: in the replay and in the live buffer
                 post(alice, room, 2);
-            } finally {
-                listing.countDown();
-            }
+            });
             assertThat(nextSeqs(bobClient, 4)).containsExactly(3L, 4L, 5L, 6L);
             post(alice, room, 1);
             assertThat(bobClient.next().getMessageCreated().getMessage().getSeq()).isEqualTo(7);
@@ -95,18 +89,12 @@ class ResumeTest extends ChatServiceTestBase {
         Room room = createRoom(alice, RoomKind.ROOM_KIND_GROUP, bob);
         post(alice, room, 3);
 
-        int callsBefore = MESSAGES.listCalls();
-        CountDownLatch listing = MESSAGES.holdListing();
         MESSAGES.lag(room.getId());
         try (ChatClient bobClient = ChatClient.connect(channel, bob.token())) {
-            try {
-                bobClient.hello(resume(room, 1));
-                await().atMost(Duration.ofSeconds(20)).until(() -> MESSAGES.listCalls() > callsBefore);
+            resumeHoldingHistory(bobClient, room, 1, () -> {
                 // published (so buffered by the session) but not yet in history
                 post(alice, room, 2);
-            } finally {
-                listing.countDown();
-            }
+            });
             assertThat(nextSeqs(bobClient, 4)).containsExactly(2L, 3L, 4L, 5L);
         } finally {
             MESSAGES.catchUp(room.getId());
@@ -125,16 +113,11 @@ class ResumeTest extends ChatServiceTestBase {
         post(alice, room, 3);
 
         int callsBefore = MESSAGES.listCalls();
-        CountDownLatch listing = MESSAGES.holdListing();
         try (ChatClient bobClient = ChatClient.connect(channel, bob.token())) {
-            try {
-                bobClient.hello(resume(room, 1));
-                await().atMost(Duration.ofSeconds(20)).until(() -> MESSAGES.listCalls() > callsBefore);
+            resumeHoldingHistory(bobClient, room, 1, () -> {
                 // live (buffered) and, once history catches up, stored too
                 post(alice, room, 2);
-            } finally {
-                listing.countDown();
-            }
+            });
             assertThat(nextSeqs(bobClient, 6)).containsExactly(2L, 3L, 4L, 5L, 6L, 7L);
             post(alice, room, 1);
             assertThat(bobClient.next().getMessageCreated().getMessage().getSeq()).isEqualTo(8);
@@ -156,19 +139,13 @@ class ResumeTest extends ChatServiceTestBase {
         Room room = createRoom(alice, RoomKind.ROOM_KIND_GROUP, bob);
         post(alice, room, 4);
 
-        int callsBefore = MESSAGES.listCalls();
-        CountDownLatch listing = MESSAGES.holdListing();
         try (ChatClient aliceClient = ChatClient.ready(channel, alice.token());
                 ChatClient bobClient = ChatClient.connect(channel, bob.token())) {
-            try {
-                bobClient.hello(resume(room, 2));
-                await().atMost(Duration.ofSeconds(20)).until(() -> MESSAGES.listCalls() > callsBefore);
+            resumeHoldingHistory(bobClient, room, 2, () -> {
                 aliceClient.send(ClientEvent.newBuilder().setTyping(
                         TypingEvent.newBuilder().setRoomId(room.getId()).setTyping(true)).build());
                 post(alice, room, 100);
-            } finally {
-                listing.countDown();
-            }
+            });
             assertThat(nextSeqs(bobClient, 102)).containsExactlyElementsOf(range(3, 104));
             post(alice, room, 1);
             assertThat(nextSeqs(bobClient, 1)).containsExactly(105L);
@@ -187,13 +164,9 @@ class ResumeTest extends ChatServiceTestBase {
         Room room = createRoom(alice, RoomKind.ROOM_KIND_GROUP, bob, carol);
         post(alice, room, 4);
 
-        int callsBefore = MESSAGES.listCalls();
-        CountDownLatch listing = MESSAGES.holdListing();
         try (ChatClient carolClient = ChatClient.ready(channel, carol.token());
                 ChatClient bobClient = ChatClient.connect(channel, bob.token())) {
-            try {
-                bobClient.hello(resume(room, 2));
-                await().atMost(Duration.ofSeconds(20)).until(() -> MESSAGES.listCalls() > callsBefore);
+            resumeHoldingHistory(bobClient, room, 2, () -> {
                 post(alice, room, 100); // bob's session skips from here on
                 bus.publish(Topics.PRESENCE_CHANGES, alice.id(), PresenceChanged.newBuilder()
                         .setPresence(Presence.newBuilder().setUserId(alice.id()).setStatus(PresenceStatus.PRESENCE_STATUS_ONLINE))
@@ -201,9 +174,7 @@ class ResumeTest extends ChatServiceTestBase {
                 // carol, live, gets it: so did bob's session, in the same hand-out
                 assertThat(carolClient.next(ServerEvent.EventCase.PRESENCE_CHANGED).getPresenceChanged().getUserId())
                         .isEqualTo(alice.id());
-            } finally {
-                listing.countDown();
-            }
+            });
             assertThat(nextSeqs(bobClient, 102)).containsExactlyElementsOf(range(3, 104));
             assertThat(bobClient.next().getPresenceChanged().getUserId()).isEqualTo(alice.id());
             post(alice, room, 1);
@@ -255,17 +226,11 @@ class ResumeTest extends ChatServiceTestBase {
         Room room = createRoom(alice, RoomKind.ROOM_KIND_GROUP, bob);
         post(alice, room, 4);
 
-        int callsBefore = MESSAGES.listCalls();
-        CountDownLatch listing = MESSAGES.holdListing();
         try (ChatClient bobClient = ChatClient.connect(channel, bob.token())) {
-            try {
-                bobClient.hello(resume(room, 2));
-                await().atMost(Duration.ofSeconds(20)).until(() -> MESSAGES.listCalls() > callsBefore);
+            resumeHoldingHistory(bobClient, room, 2, () -> {
                 post(alice, room, 100);
                 rooms(alice).inviteMember(InviteMemberRequest.newBuilder().setRoomId(room.getId()).setUserId(carol.id()).build());
-            } finally {
-                listing.countDown();
-            }
+            });
             assertThat(bobClient.awaitClosed().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
         }
     }
@@ -407,6 +372,22 @@ class ResumeTest extends ChatServiceTestBase {
             assertThat(bobClient.awaitClosed().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
         } finally {
             MESSAGES.recover(room.getId());
+        }
+    }
+
+    /**
+     * The client resumes the room from {@code cursor}; {@code meanwhile} runs while the replay's
+     * first ListMessages waits, so the live events it causes reach the session's buffer.
+     */
+    private static void resumeHoldingHistory(ChatClient client, Room room, long cursor, Runnable meanwhile) {
+        int callsBefore = MESSAGES.listCalls();
+        CountDownLatch listing = MESSAGES.holdListing();
+        try {
+            client.hello(resume(room, cursor));
+            await().atMost(Duration.ofSeconds(20)).until(() -> MESSAGES.listCalls() > callsBefore);
+            meanwhile.run();
+        } finally {
+            listing.countDown();
         }
     }
 
