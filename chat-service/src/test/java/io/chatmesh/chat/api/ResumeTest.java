@@ -10,6 +10,7 @@ import io.chatmesh.platform.bus.Topics;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.chat.v1.ClientEvent;
 import io.chatmesh.proto.chat.v1.Hello;
+import io.chatmesh.proto.chat.v1.MarkReadEvent;
 import io.chatmesh.proto.chat.v1.RoomCursor;
 import io.chatmesh.proto.chat.v1.SendMessageEvent;
 import io.chatmesh.proto.chat.v1.SendMessageRequest;
@@ -30,6 +31,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
@@ -158,6 +161,34 @@ class ResumeTest extends ChatServiceTestBase {
      */
     @Test
     void aPresenceChangeWhileACatchUpSkipsArrivesOnceItHasCaughtUp() {
+        assertAStateWhileSkippingArrivesAfterTheCatchUp(ServerEvent.EventCase.PRESENCE_CHANGED,
+                event -> event.getPresenceChanged().getUserId(),
+                (alice, room) -> bus.publish(Topics.PRESENCE_CHANGES, alice.id(), PresenceChanged.newBuilder()
+                        .setPresence(Presence.newBuilder().setUserId(alice.id()).setStatus(PresenceStatus.PRESENCE_STATUS_ONLINE))
+                        .build().toByteArray()).join());
+    }
+
+    /** The same for a read receipt: the newest marker of a member, which history does not replay. */
+    @Test
+    void aReadReceiptWhileACatchUpSkipsArrivesOnceItHasCaughtUp() {
+        assertAStateWhileSkippingArrivesAfterTheCatchUp(ServerEvent.EventCase.RECEIPT_UPDATED,
+                event -> event.getReceiptUpdated().getUserId(),
+                (alice, room) -> {
+                    try (ChatClient aliceClient = ChatClient.ready(channel, alice.token())) {
+                        aliceClient.send(ClientEvent.newBuilder().setClientId("read").setMarkRead(
+                                MarkReadEvent.newBuilder().setRoomId(room.getId()).setSeq(4)).build());
+                        aliceClient.next(ServerEvent.EventCase.ACK);
+                    }
+                });
+    }
+
+    /**
+     * Bob resumes while alice posts more than his buffer holds, then {@code change} makes a state
+     * of alice's that every member gets: carol, live, gets it (so bob's skipping session did, in
+     * the same hand-out); bob gets it after the caught-up messages, and his stream stays open.
+     */
+    private void assertAStateWhileSkippingArrivesAfterTheCatchUp(ServerEvent.EventCase kind,
+            Function<ServerEvent, String> userOf, BiConsumer<TestUser, Room> change) {
         TestUser alice = newUser();
         TestUser bob = newUser();
         TestUser carol = newUser();
@@ -168,15 +199,13 @@ class ResumeTest extends ChatServiceTestBase {
                 ChatClient bobClient = ChatClient.connect(channel, bob.token())) {
             resumeHoldingHistory(bobClient, room, 2, () -> {
                 post(alice, room, 100); // bob's session skips from here on
-                bus.publish(Topics.PRESENCE_CHANGES, alice.id(), PresenceChanged.newBuilder()
-                        .setPresence(Presence.newBuilder().setUserId(alice.id()).setStatus(PresenceStatus.PRESENCE_STATUS_ONLINE))
-                        .build().toByteArray()).join();
-                // carol, live, gets it: so did bob's session, in the same hand-out
-                assertThat(carolClient.next(ServerEvent.EventCase.PRESENCE_CHANGED).getPresenceChanged().getUserId())
-                        .isEqualTo(alice.id());
+                change.accept(alice, room);
+                assertThat(userOf.apply(carolClient.next(kind))).isEqualTo(alice.id());
             });
             assertThat(nextSeqs(bobClient, 102)).containsExactlyElementsOf(range(3, 104));
-            assertThat(bobClient.next().getPresenceChanged().getUserId()).isEqualTo(alice.id());
+            ServerEvent state = bobClient.next();
+            assertThat(state.getEventCase()).isEqualTo(kind);
+            assertThat(userOf.apply(state)).isEqualTo(alice.id());
             post(alice, room, 1);
             assertThat(nextSeqs(bobClient, 1)).containsExactly(105L);
         }
