@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.stream.IntStream;
@@ -220,22 +221,17 @@ class ResumeTest extends ChatServiceTestBase {
         post(alice, room, 4);
 
         int callsBefore = MESSAGES.listCalls();
-        CountDownLatch firstListing = MESSAGES.holdListing();
-        CountDownLatch roundListing = null;
+        AtomicReference<CountDownLatch> roundListing = new AtomicReference<>(new CountDownLatch(0));
         try (ChatClient bobClient = ChatClient.connect(channel, bob.token())) {
             try {
-                bobClient.hello(resume(room, 2));
-                await().atMost(Duration.ofSeconds(20)).until(() -> MESSAGES.listCalls() > callsBefore);
-                post(alice, room, 100); // the first catch-up round: 100 behind
-                roundListing = MESSAGES.holdListing();
-                firstListing.countDown();
+                resumeHoldingHistory(bobClient, room, 2, () -> {
+                    post(alice, room, 100); // the first catch-up round: 100 behind
+                    roundListing.set(MESSAGES.holdListing()); // holds the round's ListMessages
+                });
                 await().atMost(Duration.ofSeconds(20)).until(() -> MESSAGES.listCalls() > callsBefore + 1);
                 post(alice, room, 250); // the second would start 250 behind
             } finally {
-                firstListing.countDown();
-                if (roundListing != null) {
-                    roundListing.countDown();
-                }
+                roundListing.get().countDown();
             }
             assertThat(nextSeqs(bobClient, 102)).containsExactlyElementsOf(range(3, 104));
             assertThat(bobClient.awaitClosed().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
