@@ -11,6 +11,7 @@ import io.chatmesh.proto.chat.v1.Hello;
 import io.chatmesh.proto.chat.v1.Ready;
 import io.chatmesh.proto.chat.v1.SendMessageEvent;
 import io.chatmesh.proto.chat.v1.ServerEvent;
+import io.chatmesh.testkit.GrpcErrors;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.MethodDescriptor;
@@ -37,6 +38,8 @@ public final class ChatClient implements AutoCloseable {
 
     private final BlockingQueue<ServerEvent> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<Status> closed = new CompletableFuture<>();
+    /** The error the stream ended with (its trailers carry the details); null if it completed. */
+    private volatile Throwable closingError;
     private final ClientCallStreamObserver<byte[]> requests;
 
     private ChatClient(Channel channel, String headerToken) {
@@ -51,6 +54,7 @@ public final class ChatClient implements AutoCloseable {
 
                     @Override
                     public void onError(Throwable t) {
+                        closingError = t;
                         closed.complete(Status.fromThrowable(t));
                     }
 
@@ -134,6 +138,12 @@ public final class ChatClient implements AutoCloseable {
         } catch (Exception e) {
             throw new AssertionError("stream not closed within " + WAIT_SECONDS + " s", e);
         }
+    }
+
+    /** The chatmesh reason (ErrorInfo in the closing trailers) the server ended the stream with; "" if none. */
+    public String awaitClosedReason() {
+        awaitClosed();
+        return closingError == null ? "" : GrpcErrors.reason(closingError);
     }
 
     @Override

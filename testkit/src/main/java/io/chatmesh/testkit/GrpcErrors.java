@@ -3,6 +3,7 @@ package io.chatmesh.testkit;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.BadRequest;
+import com.google.rpc.ErrorInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -44,9 +45,25 @@ public final class GrpcErrors {
                 .toList();
     }
 
+    /** The chatmesh reason (google.rpc.ErrorInfo) a failure's status carries; "" if it has none. */
+    public static String reason(Throwable failure) {
+        com.google.rpc.Status status = StatusProto.fromThrowable(failure);
+        if (status == null) {
+            return "";
+        }
+        return status.getDetailsList().stream()
+                .filter(any -> any.is(ErrorInfo.class))
+                .map(any -> unpack(any, ErrorInfo.class).getReason())
+                .findFirst().orElse("");
+    }
+
     private static BadRequest unpack(Any any) {
+        return unpack(any, BadRequest.class);
+    }
+
+    private static <T extends com.google.protobuf.Message> T unpack(Any any, Class<T> type) {
         try {
-            return any.unpack(BadRequest.class);
+            return any.unpack(type);
         } catch (InvalidProtocolBufferException e) {
             throw new AssertionError(e);
         }

@@ -12,7 +12,6 @@ import io.chatmesh.platform.auth.EndedSessions;
 import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.error.Validation;
-import io.chatmesh.platform.grpc.GrpcErrors;
 import io.chatmesh.platform.grpc.MalformedRequests;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.platform.stream.EventLane;
@@ -227,7 +226,7 @@ final class ChatStream implements StreamObserver<ClientEvent> {
      */
     private void endWith(ChatmeshException why) {
         offerError("", why);
-        queue.close(GrpcErrors.toStatusException(why).getStatus());
+        queue.close(why);
         end();
     }
 

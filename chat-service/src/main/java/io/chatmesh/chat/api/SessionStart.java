@@ -14,6 +14,7 @@ import io.chatmesh.proto.chat.v1.RoomCursor;
 import io.chatmesh.proto.chat.v1.ServerEvent;
 import io.grpc.Context;
 import io.grpc.Status;
+import io.grpc.StatusException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import java.util.HashMap;
@@ -102,7 +103,8 @@ final class SessionStart {
             if (Context.current().isCancelled()) {
                 return; // the client went away during the replay; the cancel handler frees the session
             }
-            Status status = GrpcErrors.toStatusException(e).getStatus();
+            StatusException ending = GrpcErrors.toStatusException(e);
+            Status status = ending.getStatus();
             long heldBack = FAILED_STARTS_LOG.admit();
             if (heldBack >= 0) {
                 // clients retry a failed start at will (a reconnect storm into a slow message-service): one line
@@ -112,7 +114,7 @@ final class SessionStart {
                         status.getCode(), heldBack == 0 ? "" : " (" + heldBack + " more since the last such line)",
                         bug ? e : null);
             }
-            queue.close(status);
+            queue.close(ending);
         }
     }
 
@@ -128,7 +130,7 @@ final class SessionStart {
             Map<String, Long> published = deps.rooms().lastMessageSeqsAfterSendsInFlight(rooms);
             long backlog = backlog(clientSeqs, published);
             if (round > MAX_CATCH_UP_ROUNDS || backlog / LOSING_GROUND > firstBacklog) {
-                queue.close(OutboundQueue.SLOW_CONSUMER); // the client reads more slowly than its rooms grow
+                queue.closeAsSlowConsumer(); // the client reads more slowly than its rooms grow
                 return;
             }
             CATCH_UP_ROUNDS.increment();

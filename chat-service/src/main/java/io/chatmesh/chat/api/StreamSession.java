@@ -5,7 +5,7 @@ import io.chatmesh.chat.bus.RoomDelivery;
 import io.chatmesh.chat.bus.RoomDelivery.Order;
 import io.chatmesh.chat.bus.ServerFrame;
 import io.chatmesh.platform.stream.OutboundQueue;
-import io.grpc.Status;
+import io.chatmesh.platform.error.ChatmeshException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,9 +35,9 @@ import java.util.Set;
  */
 final class StreamSession implements LiveSession {
 
-    /** Status of a stream that missed room events. */
-    static final Status MISSED_EVENTS =
-            Status.UNAVAILABLE.withDescription("RESYNC: this stream missed room events; reconnect and resume from your cursors");
+    /** Why a stream that missed room events is closed (UNAVAILABLE). */
+    static final ChatmeshException MISSED_EVENTS =
+            ChatmeshException.unavailable("RESYNC: this stream missed room events; reconnect and resume from your cursors");
 
     private final String userId;
     private final String sessionId;
@@ -79,7 +79,7 @@ final class StreamSession implements LiveSession {
             if (buffer == null) {
                 pass(delivery);
             } else if (!(skipping ? skip(delivery) : buffer(delivery))) {
-                queue.close(OutboundQueue.SLOW_CONSUMER);
+                queue.closeAsSlowConsumer();
             }
         }
     }
@@ -127,7 +127,7 @@ final class StreamSession implements LiveSession {
     public void joined(String roomId) {
         synchronized (lock) {
             if (skipping) {
-                queue.close(OutboundQueue.SLOW_CONSUMER); // the catch-up reads on in the rooms it started with only
+                queue.closeAsSlowConsumer(); // the catch-up reads on in the rooms it started with only
             } else if (lastSeqs == null) {
                 joinedWhileBuffering.add(roomId);
             } else {

@@ -240,6 +240,7 @@ class ChatStreamTest extends ChatServiceTestBase {
             client.sendRaw(new byte[] {0x0A, 0x05, 0x01});
             assertError(client.next(), "", Status.Code.INVALID_ARGUMENT);
             assertThat(client.awaitClosed().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(client.awaitClosedReason()).isEqualTo("INVALID_FIELD");
         }
     }
 
@@ -319,11 +320,14 @@ class ChatStreamTest extends ChatServiceTestBase {
             try (ChatClient client = ChatClient.connect(channel, null)) {
                 client.send(ClientEvent.newBuilder().setHello(Hello.newBuilder().setAccessToken(token)).build());
                 assertThat(client.awaitClosed().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+            assertThat(client.awaitClosedReason()).isEqualTo("UNAUTHENTICATED");
+                assertThat(client.awaitClosedReason()).isEqualTo("UNAUTHENTICATED");
             }
         }
         try (ChatClient client = ChatClient.connect(channel, "garbage")) {
             client.send(ClientEvent.newBuilder().setHello(Hello.newBuilder().setAccessToken(alice.token())).build());
             assertThat(client.awaitClosed().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+            assertThat(client.awaitClosedReason()).isEqualTo("UNAUTHENTICATED");
         }
     }
 

@@ -235,6 +235,7 @@ class ResumeTest extends ChatServiceTestBase {
             }
             assertThat(nextSeqs(bobClient, 102)).containsExactlyElementsOf(range(3, 104));
             assertThat(bobClient.awaitClosed().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(bobClient.awaitClosedReason()).isEqualTo("SLOW_CONSUMER");
         }
         try (ChatClient retry = ChatClient.connect(channel, bob.token())) {
             retry.hello(resume(room, 104));
@@ -257,6 +258,7 @@ class ResumeTest extends ChatServiceTestBase {
                 rooms(alice).inviteMember(InviteMemberRequest.newBuilder().setRoomId(room.getId()).setUserId(carol.id()).build());
             });
             assertThat(bobClient.awaitClosed().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(bobClient.awaitClosedReason()).isEqualTo("SLOW_CONSUMER");
         }
     }
 
@@ -304,6 +306,7 @@ class ResumeTest extends ChatServiceTestBase {
                 assertThat(nextSeqs(bobClient, 1)).containsExactly(1L);
                 // seq 2 never shows up in history within the catch-up timeout: no silent skip
                 assertThat(bobClient.awaitClosed().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                assertThat(bobClient.awaitClosedReason()).isEqualTo("UNAVAILABLE");
             }
         } finally {
             MESSAGES.catchUp(room.getId());

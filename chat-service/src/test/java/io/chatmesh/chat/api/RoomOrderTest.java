@@ -50,6 +50,7 @@ class RoomOrderTest extends ChatServiceTestBase {
                     .build().toByteArray()).join();
 
             assertThat(bobClient.awaitClosed().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+            assertThat(bobClient.awaitClosedReason()).isEqualTo("UNAVAILABLE");
         }
     }
 

@@ -3,8 +3,6 @@ package io.chatmesh.chat.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.rpc.ErrorInfo;
 import io.chatmesh.chat.ChatServiceTestBase;
 import io.chatmesh.proto.room.v1.CreateRoomRequest;
 import io.chatmesh.proto.room.v1.InviteMemberRequest;
@@ -12,9 +10,9 @@ import io.chatmesh.proto.room.v1.ListMyRoomsRequest;
 import io.chatmesh.proto.room.v1.OpenDirectRoomRequest;
 import io.chatmesh.proto.room.v1.Room;
 import io.chatmesh.proto.room.v1.RoomKind;
+import io.chatmesh.testkit.GrpcErrors;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
@@ -86,16 +84,7 @@ class RoomRelationshipRulesTest extends ChatServiceTestBase {
     private static void assertRefused(Status.Code code, String reason, ThrowingCallable call) {
         assertThatThrownBy(call).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
             assertThat(e.getStatus().getCode()).isEqualTo(code);
-            assertThat(StatusProto.fromThrowable(e).getDetailsList()).filteredOn(any -> any.is(ErrorInfo.class))
-                    .extracting(any -> reason(any)).containsExactly(reason);
+            assertThat(GrpcErrors.reason(e)).isEqualTo(reason);
         });
-    }
-
-    private static String reason(com.google.protobuf.Any any) {
-        try {
-            return any.unpack(ErrorInfo.class).getReason();
-        } catch (InvalidProtocolBufferException e) {
-            throw new AssertionError(e);
-        }
     }
 }

@@ -55,6 +55,7 @@ class SessionStartsTest extends ChatServiceTestBase {
                     assertThat(Duration.ofSeconds(why.getRetryDelay().getSeconds(), why.getRetryDelay().getNanos()))
                             .isBetween(Duration.ofMillis(500), Duration.ofMillis(1500));
                     assertThat(refused.awaitClosed().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+                    assertThat(refused.awaitClosedReason()).isEqualTo("OVERLOADED");
                 }
             } finally {
                 listing.countDown();

@@ -127,6 +127,11 @@ public final class ChatmeshException extends RuntimeException {
         return new ChatmeshException(Kind.RESOURCE_EXHAUSTED, Reason.OVERLOADED, message, List.of(), retryDelay);
     }
 
+    /** A stream's client reads too slowly: its stream is closed and the client resumes. */
+    public static ChatmeshException slowConsumer(String message) {
+        return new ChatmeshException(Kind.RESOURCE_EXHAUSTED, Reason.SLOW_CONSUMER, message);
+    }
+
     /** A resource is at its size limit (a full call); retrying does not help until it changes. */
     public static ChatmeshException limitReached(String message) {
         return new ChatmeshException(Kind.RESOURCE_EXHAUSTED, Reason.LIMIT_REACHED, message);

@@ -1,9 +1,13 @@
 package io.chatmesh.platform.stream;
 
+import io.chatmesh.platform.error.ChatmeshException;
+import io.chatmesh.platform.grpc.GrpcErrors;
 import io.grpc.Status;
+import io.grpc.StatusException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.grpc.stub.ServerCallStreamObserver;
+import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,19 +19,23 @@ import org.slf4j.LoggerFactory;
  * The outbound side of one server stream: any thread may {@link #offer} events; they are
  * written in order, only while the transport {@code isReady()}, resumed from the on-ready
  * handler. At most {@code capacity} events wait; one more means the client cannot keep up,
- * and the stream is closed with RESOURCE_EXHAUSTED instead of growing memory without bound.
+ * and the stream is closed with RESOURCE_EXHAUSTED (reason SLOW_CONSUMER) instead of growing
+ * memory without bound. A stream ended with an error carries its details (ErrorInfo, RetryInfo)
+ * in the closing status's trailers, as a unary call's error does.
  *
  * <p>Must be created inside the handler method, before it returns, because it installs the
  * stream's on-ready handler.
  */
 public final class OutboundQueue<T> {
 
-    /** Status a slow consumer's stream is closed with. */
-    public static final Status SLOW_CONSUMER =
-            Status.RESOURCE_EXHAUSTED.withDescription("SLOW_CONSUMER: outbound queue overflowed");
-    /** Status a stream is ended with when the server has no memory left to write to it. */
-    public static final Status OUT_OF_BUFFERS =
-            Status.RESOURCE_EXHAUSTED.withDescription("OVERLOADED: no memory to write the stream's next event");
+    /** Why a slow consumer's stream is closed. */
+    static final ChatmeshException SLOW_CONSUMER = ChatmeshException.slowConsumer(
+            "SLOW_CONSUMER: outbound queue overflowed; reconnect and resume from your cursors");
+    /** Why a stream is ended when the server has no memory left to write to it. */
+    static final ChatmeshException OUT_OF_BUFFERS = ChatmeshException.overloaded(
+            "OVERLOADED: no memory to write the stream's next event", Duration.ofSeconds(1));
+    /** The ending of a stream that completes (its trailers are never used). */
+    private static final StatusException COMPLETED = Status.OK.asException();
     /** Streams dropped for reading too slowly (Micrometer's global registry, which the service's joins). */
     private static final Counter SLOW_CONSUMERS = Metrics.counter("chatmesh.streams.slow.consumers");
     /** Streams ended because an event could not be written (no buffer memory). */
@@ -41,7 +49,10 @@ public final class OutboundQueue<T> {
     /** Work-in-progress counter: only the thread that raises it from 0 writes (serializes onNext). */
     private final AtomicInteger drainRequests = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile Status closeStatus;
+    /** How the stream ends once closed (OK: completes); null before and once written. */
+    private volatile StatusException ending;
+    /** Whether the ending goes out at once, dropping what is queued (a slow consumer). */
+    private volatile boolean endingAtOnce;
 
     public OutboundQueue(ServerCallStreamObserver<T> observer, int capacity) {
         this.observer = observer;
@@ -51,7 +62,7 @@ public final class OutboundQueue<T> {
 
     /**
      * Queues an event. Returns false (and drops it) if the stream is closed, or if this event
-     * overflowed the queue, in which case the stream is being closed with {@link #SLOW_CONSUMER}.
+     * overflowed the queue, in which case the stream is being closed as a slow consumer.
      */
     public boolean offer(T event) {
         if (closed.get()) {
@@ -59,7 +70,7 @@ public final class OutboundQueue<T> {
         }
         if (size.incrementAndGet() > capacity) {
             size.decrementAndGet();
-            close(SLOW_CONSUMER);
+            closeAsSlowConsumer();
             return false;
         }
         pending.add(event);
@@ -69,18 +80,43 @@ public final class OutboundQueue<T> {
 
     /** Ends the stream after the queued events, with OK. */
     public void complete() {
-        close(Status.OK);
+        end(COMPLETED, false);
     }
 
-    /** Ends the stream after the queued events (already queued events still go out first). */
+    /** Ends the stream after the queued events with a plain status (no details). */
     public void close(Status status) {
-        if (closed.compareAndSet(false, true)) {
-            if (status == SLOW_CONSUMER) {
-                SLOW_CONSUMERS.increment();
-            }
-            closeStatus = status;
-            drain();
+        end(status.isOk() ? COMPLETED : status.asException(), false);
+    }
+
+    /** Ends the stream after the queued events with the error's status and details. */
+    public void close(ChatmeshException why) {
+        end(GrpcErrors.toStatusException(why), false);
+    }
+
+    /** Ends the stream after the queued events with a status and its trailers as they are. */
+    public void close(StatusException ending) {
+        end(ending, false);
+    }
+
+    /**
+     * Ends the stream at once, dropping what is queued: RESOURCE_EXHAUSTED, reason SLOW_CONSUMER.
+     * The client resumes from its cursors.
+     */
+    public void closeAsSlowConsumer() {
+        if (end(GrpcErrors.toStatusException(SLOW_CONSUMER), true)) {
+            SLOW_CONSUMERS.increment();
         }
+    }
+
+    /** Whether this call closed the queue (the first close wins). */
+    private boolean end(StatusException how, boolean atOnce) {
+        if (!closed.compareAndSet(false, true)) {
+            return false;
+        }
+        endingAtOnce = atOnce;
+        ending = how; // each close builds its own: the transport adds to the trailers it is given
+        drain();
+        return true;
     }
 
     public boolean isClosed() {
@@ -124,7 +160,7 @@ public final class OutboundQueue<T> {
             WRITE_FAILURES.increment();
             log.warn("ended a stream: no memory to write its next event ({})", cause.getMessage());
             try {
-                observer.onError(OUT_OF_BUFFERS.asRuntimeException());
+                observer.onError(GrpcErrors.toStatusException(OUT_OF_BUFFERS));
             } catch (RuntimeException | OutOfMemoryError again) {
                 // nothing more can be sent on it; the client's deadline or keepalive ends it
             }
@@ -145,15 +181,15 @@ public final class OutboundQueue<T> {
             size.decrementAndGet();
             observer.onNext(next);
         }
-        Status status = closeStatus;
-        // SLOW_CONSUMER closes at once; a normal close waits for the queue to empty.
-        if (status != null && (pending.isEmpty() || status == SLOW_CONSUMER)) {
-            closeStatus = null;
+        StatusException end = ending;
+        // a slow consumer is closed at once; any other close waits for the queue to empty
+        if (end != null && (pending.isEmpty() || endingAtOnce)) {
+            ending = null;
             pending.clear();
-            if (status.isOk()) {
+            if (end.getStatus().isOk()) {
                 observer.onCompleted();
             } else {
-                observer.onError(status.asRuntimeException());
+                observer.onError(end);
             }
         }
     }

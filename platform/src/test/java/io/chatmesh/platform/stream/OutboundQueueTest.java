@@ -2,7 +2,12 @@ package io.chatmesh.platform.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.ErrorInfo;
+import io.chatmesh.platform.error.ChatmeshException;
 import io.grpc.Status;
+import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +22,8 @@ class OutboundQueueTest {
         boolean cancelled;
         Runnable onReady = () -> {};
         Status closedWith;
+        /** The chatmesh reason in the closing status's trailers (ErrorInfo); "" if none. */
+        String closedReason = "";
         /** Events whose write fails as a transport out of direct buffer memory does. */
         String unwritable;
 
@@ -39,7 +46,12 @@ class OutboundQueueTest {
             }
             written.add(value);
         }
-        @Override public void onError(Throwable t) { closedWith = Status.fromThrowable(t); }
+        @Override public void onError(Throwable t) {
+            closedWith = Status.fromThrowable(t);
+            com.google.rpc.Status details = StatusProto.fromThrowable(t);
+            closedReason = details == null ? "" : details.getDetailsList().stream().filter(a -> a.is(ErrorInfo.class))
+                    .map(OutboundQueueTest::reason).findFirst().orElse("");
+        }
         @Override public void onCompleted() { closedWith = Status.OK; }
     }
 
@@ -71,6 +83,7 @@ class OutboundQueueTest {
         assertThat(queue.offer("c")).isFalse();
 
         assertThat(stream.closedWith.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(stream.closedReason).isEqualTo("SLOW_CONSUMER");
         assertThat(queue.isClosed()).isTrue();
         assertThat(queue.offer("d")).isFalse();
         stream.becomeReady();
@@ -90,6 +103,21 @@ class OutboundQueueTest {
         assertThat(stream.written).containsExactly("last words");
         assertThat(stream.closedWith).isEqualTo(Status.OK);
         assertThat(queue.offer("too late")).isFalse();
+    }
+
+    @Test
+    void anErrorCloseCarriesItsDetailsAfterTheQueuedEvents() {
+        FakeStream stream = new FakeStream();
+        stream.ready = false;
+        OutboundQueue<String> queue = new OutboundQueue<>(stream, 10);
+        queue.offer("why");
+        queue.close(ChatmeshException.unauthenticated("access token expired"));
+        assertThat(stream.closedWith).isNull();
+
+        stream.becomeReady();
+        assertThat(stream.written).containsExactly("why");
+        assertThat(stream.closedWith.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(stream.closedReason).isEqualTo("UNAUTHENTICATED");
     }
 
     @Test
@@ -114,7 +142,16 @@ class OutboundQueueTest {
         assertThat(stream.written).containsExactly("a");
         assertThat(queue.isClosed()).isTrue();
         assertThat(stream.closedWith.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(stream.closedReason).isEqualTo("OVERLOADED");
         assertThat(queue.offer("c")).isFalse();
         assertThat(stream.written).containsExactly("a");
+    }
+
+    private static String reason(Any any) {
+        try {
+            return any.unpack(ErrorInfo.class).getReason();
+        } catch (InvalidProtocolBufferException e) {
+            throw new AssertionError(e);
+        }
     }
 }

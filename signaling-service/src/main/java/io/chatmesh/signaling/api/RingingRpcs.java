@@ -12,7 +12,6 @@ import io.chatmesh.proto.signaling.v1.WatchCallsResponse;
 import io.chatmesh.signaling.domain.CallRinging;
 import io.chatmesh.signaling.domain.Invitation;
 import io.chatmesh.signaling.domain.RoomRoster;
-import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
@@ -84,7 +83,7 @@ final class RingingRpcs {
                 invitation -> out.offer(WatchCallsResponse.newBuilder().setCall(CallProtos.call(invitation)).build()));
         long untilExpiry = Math.max(0, Duration.between(Instant.now(), user.expireTime()).toMillis());
         ScheduledFuture<?> expiry = timers.schedule(
-                () -> out.close(Status.UNAUTHENTICATED.withDescription("access token expired")),
+                () -> out.close(ChatmeshException.unauthenticated("access token expired")),
                 untilExpiry, TimeUnit.MILLISECONDS);
         Runnable end = () -> {
             stop.run();

@@ -266,7 +266,7 @@ final class SignalingSession implements StreamObserver<ClientEvent> {
     private void endWith(String clientId, ChatmeshException e) {
         end();
         out.offer(error(clientId, e));
-        out.close(GrpcErrors.toStatusException(e).getStatus());
+        out.close(e);
     }
 
     private static ServerEvent error(String clientId, Throwable t) {

@@ -11,6 +11,7 @@ import io.chatmesh.proto.signaling.v1.Joined;
 import io.chatmesh.proto.signaling.v1.Ping;
 import io.chatmesh.proto.signaling.v1.ServerEvent;
 import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
+import io.chatmesh.testkit.GrpcErrors;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.MethodDescriptor;
@@ -40,6 +41,8 @@ final class SignalClient implements AutoCloseable {
 
     private final BlockingQueue<ServerEvent> responses = new LinkedBlockingQueue<>();
     private final CompletableFuture<Status> closed = new CompletableFuture<>();
+    /** The error the stream ended with (its trailers carry the details); null if it completed. */
+    private volatile Throwable closingError;
     private final StreamObserver<byte[]> requests;
     private final AtomicLong nonces = new AtomicLong();
 
@@ -52,6 +55,7 @@ final class SignalClient implements AutoCloseable {
 
             @Override
             public void onError(Throwable t) {
+                closingError = t;
                 closed.complete(Status.fromThrowable(t));
             }
 
@@ -132,6 +136,12 @@ final class SignalClient implements AutoCloseable {
 
     Status awaitClose() {
         return closed.orTimeout(TIMEOUT_SECONDS, TimeUnit.SECONDS).join();
+    }
+
+    /** The chatmesh reason (ErrorInfo in the closing trailers) the server ended the stream with; "" if none. */
+    String awaitCloseReason() {
+        awaitClose();
+        return closingError == null ? "" : GrpcErrors.reason(closingError);
     }
 
     /** Half-closes: the client is done sending. */

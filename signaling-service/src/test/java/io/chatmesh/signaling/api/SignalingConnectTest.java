@@ -291,6 +291,7 @@ class SignalingConnectTest extends SignalingApiTest {
             assertThat(error.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED.value());
             assertThat(error.getClientId()).isEqualTo("join");
             assertThat(alice.awaitClose().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+            assertThat(alice.awaitCloseReason()).isEqualTo("UNAUTHENTICATED");
         }
         assertThat(bob.drainUntilPong()).isEmpty();
     }
