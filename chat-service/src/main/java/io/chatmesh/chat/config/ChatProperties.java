@@ -30,8 +30,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param sendBatchMax most sends logged and published as one batch
  * @param sendLinger least time from one batch's start to the next's (0: none): a send waits at
  *        most that long for more to join its batch; fewer, bigger batches at moderate rates
- * @param sendLingerBatch sends waiting (besides the batch's first) that end a linger at once: past
- *        a batch this big, waiting longer saves little CPU per message and only adds latency
+ * @param sendLingerBatch sends waiting (besides the batch's first) that end a linger at once; a
+ *        bigger value buys CPU per message at high rates with median latency
  * @param relayRetryInterval pause before publishing again what a failed publish left waiting
  * @param relaySweepInterval how often every room is checked for messages left unpublished (by a
  *        crash of any instance); also done at start

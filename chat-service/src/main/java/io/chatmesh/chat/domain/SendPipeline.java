@@ -160,10 +160,10 @@ public final class SendPipeline implements AutoCloseable {
      * Adds what is waiting to the batch, after lingering (when set) until the linger has passed
      * since the previous batch started or a linger batch waits besides the first send: a batch
      * costs a few round trips whatever its size, so at moderate rates a short wait buys a bigger
-     * batch for less CPU per message; past a linger batch, waiting longer saves little and only
-     * adds latency. Under load, when a batch takes longer than the linger, the next one has
-     * gathered meanwhile and starts at once, and a lone send after a quiet spell is not held up
-     * at all. The wait is a plain sleep: sends arriving meanwhile do not wake the thread one by
+     * batch for less CPU per message; once a linger batch waits, the batch goes, trading what a
+     * longer wait would still save for latency. Under load, when a batch takes longer than the
+     * linger, the next one has gathered meanwhile and starts at once, and a lone send after a
+     * quiet spell is not held up at all. The wait is a plain sleep: sends arriving meanwhile do not wake the thread one by
      * one, only those that find a linger batch waiting do.
      */
     private void gather(List<Pending> batch) throws InterruptedException {
