@@ -2,6 +2,7 @@ package io.chatmesh.message.config;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
+import io.chatmesh.platform.config.SettingChecks;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -34,17 +35,19 @@ public record MongoStoreProperties(
     public static final String PREFIX = "chatmesh.message.mongodb";
 
     public MongoStoreProperties {
-        if (uri == null || uri.isBlank()) {
-            throw new IllegalArgumentException(PREFIX + ".uri (env CHATMESH_MESSAGE_MONGODB_URI) is required when "
-                    + MessageStoreKind.PROPERTY + "=mongodb");
-        }
-        require(database != null && !database.isBlank(), "database");
-        require(connectTimeout != null, "connect-timeout");
-        require(serverSelectionTimeout != null, "server-selection-timeout");
-        require(readTimeout != null, "read-timeout");
-        require(maxPoolSize != null && maxPoolSize > 0, "max-pool-size");
-        require(minPoolSize != null && minPoolSize >= 0 && minPoolSize <= maxPoolSize, "min-pool-size");
-        require(maxWaitTime != null, "max-wait-time");
+        SettingChecks settings = new SettingChecks(PREFIX);
+        settings.require("uri", uri, uri != null && !uri.isBlank(),
+                "is required (env CHATMESH_MESSAGE_MONGODB_URI) when " + MessageStoreKind.PROPERTY + "=mongodb");
+        settings.require("database", database, database != null && !database.isBlank(), "must not be blank");
+        settings.positive("connect-timeout", connectTimeout);
+        settings.positive("server-selection-timeout", serverSelectionTimeout);
+        settings.positive("read-timeout", readTimeout);
+        settings.present("max-pool-size", maxPoolSize);
+        settings.atLeastOne("max-pool-size", maxPoolSize);
+        settings.present("min-pool-size", minPoolSize);
+        settings.require("min-pool-size", minPoolSize, minPoolSize >= 0 && minPoolSize <= maxPoolSize,
+                "must be 0 up to max-pool-size");
+        settings.notNegative("max-wait-time", maxWaitTime);
     }
 
     /** The client settings: the URI's, with the timeouts and pool sizes configured here taking precedence. */
@@ -62,11 +65,5 @@ public record MongoStoreProperties(
                         .minSize(minPoolSize)
                         .maxWaitTime(maxWaitTime.toMillis(), TimeUnit.MILLISECONDS))
                 .build();
-    }
-
-    private static void require(boolean valid, String property) {
-        if (!valid) {
-            throw new IllegalArgumentException(PREFIX + "." + property + " is missing or out of range");
-        }
     }
 }

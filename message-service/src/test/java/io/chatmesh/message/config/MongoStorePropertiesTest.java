@@ -1,12 +1,23 @@
 package io.chatmesh.message.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.mongodb.MongoClientSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 class MongoStorePropertiesTest {
 
@@ -32,21 +43,46 @@ class MongoStorePropertiesTest {
 
     @Test
     void aBlankUriIsRefusedNamingThePropertyAndItsEnvironmentVariable() {
-        IllegalArgumentException e = catchThrowableOfType(IllegalArgumentException.class, () -> new MongoStoreProperties(
-                " ", "chatmesh", Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(10), 20, 0,
-                Duration.ofSeconds(5)));
+        Throwable failure = catchThrowable(() -> bind(Map.of("uri", " ")));
 
-        assertThat(e).isNotNull();
-        assertThat(e.getMessage()).contains("chatmesh.message.mongodb.uri").contains("CHATMESH_MESSAGE_MONGODB_URI");
+        assertThat(failure).rootCause().isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, invalid -> {
+            assertThat(invalid.getName()).isEqualTo("chatmesh.message.mongodb.uri");
+            assertThat(invalid.getReason()).contains("CHATMESH_MESSAGE_MONGODB_URI");
+        });
+    }
+
+    @ParameterizedTest
+    @CsvSource({"database, ' '", "connect-timeout, 0s", "server-selection-timeout, 0s", "read-timeout, -1s",
+            "max-pool-size, 0", "min-pool-size, 21", "min-pool-size, -1", "max-wait-time, -1s"})
+    void aValueOutOfRangeIsRefusedNamingItsSetting(String setting, String value) {
+        Throwable failure = catchThrowable(() -> bind(Map.of(setting, value)));
+
+        assertThat(failure).rootCause().isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+                invalid -> assertThat(invalid.getName()).isEqualTo("chatmesh.message.mongodb." + setting));
     }
 
     @Test
-    void aMinimumPoolAboveTheMaximumIsRefused() {
-        IllegalArgumentException e = catchThrowableOfType(IllegalArgumentException.class, () -> new MongoStoreProperties(
-                "mongodb://127.0.0.1", "chatmesh", Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(10),
-                5, 6, Duration.ofSeconds(5)));
+    void theDefaultsAreInRange() {
+        MongoStoreProperties defaults = bind(Map.of());
 
-        assertThat(e).isNotNull();
-        assertThat(e.getMessage()).contains("chatmesh.message.mongodb.min-pool-size");
+        assertThat(defaults.maxPoolSize()).isEqualTo(20);
+        assertThat(defaults.maxWaitTime()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    /** Binds message-service.properties' MongoDB defaults, a URI and {@code overrides} (names without the prefix). */
+    private static MongoStoreProperties bind(Map<String, String> overrides) {
+        Map<String, String> settings = new HashMap<>();
+        try (InputStream in = MongoStorePropertiesTest.class.getResourceAsStream("/message-service.properties")) {
+            Properties defaults = new Properties();
+            defaults.load(in);
+            defaults.stringPropertyNames().stream().filter(name -> name.startsWith(MongoStoreProperties.PREFIX + "."))
+                    .forEach(name -> settings.put(name, defaults.getProperty(name)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        settings.put(MongoStoreProperties.PREFIX + ".uri", "mongodb://127.0.0.1");
+        overrides.forEach((name, value) -> settings.put(MongoStoreProperties.PREFIX + "." + name, value));
+        return new Binder(new MapConfigurationPropertySource(settings))
+                .bindOrCreate(MongoStoreProperties.PREFIX, MongoStoreProperties.class);
     }
 }
