@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
  */
 public final class Validation {
 
-    /** Ids are ULIDs: 26 characters of Crockford base32. */
-    private static final Pattern ID = Pattern.compile("[0-9A-HJKMNP-TV-Z]{26}");
+    /** Ids are ULIDs: 26 characters of Crockford base32 (digits and capitals without I, L, O, U). */
+    private static final int ID_LENGTH = 26;
+    private static final String ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
     private final List<ChatmeshException.Violation> violations = new ArrayList<>();
 
@@ -28,10 +29,26 @@ public final class Validation {
         if (value == null || value.isEmpty()) {
             return add(field, "is required");
         }
-        if (!ID.matcher(value).matches()) {
+        if (!isId(value)) {
             return add(field, "is not a valid id");
         }
         return this;
+    }
+
+    /**
+     * Whether the value is a ULID. A loop, not a regex: every id of every message is checked on the
+     * send path and again by the persister, where a regex match showed in CPU profiles.
+     */
+    static boolean isId(String value) {
+        if (value.length() != ID_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < ID_LENGTH; i++) {
+            if (ID_ALPHABET.indexOf(value.charAt(i)) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** An optional id: empty is fine, anything else must be a valid id. */
