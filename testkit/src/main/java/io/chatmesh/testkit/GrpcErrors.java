@@ -40,7 +40,7 @@ public final class GrpcErrors {
         }
         return status.getDetailsList().stream()
                 .filter(any -> any.is(BadRequest.class))
-                .flatMap(any -> unpack(any).getFieldViolationsList().stream())
+                .flatMap(any -> unpack(any, BadRequest.class).getFieldViolationsList().stream())
                 .map(BadRequest.FieldViolation::getField)
                 .toList();
     }
@@ -55,10 +55,6 @@ public final class GrpcErrors {
                 .filter(any -> any.is(ErrorInfo.class))
                 .map(any -> unpack(any, ErrorInfo.class).getReason())
                 .findFirst().orElse("");
-    }
-
-    private static BadRequest unpack(Any any) {
-        return unpack(any, BadRequest.class);
     }
 
     private static <T extends com.google.protobuf.Message> T unpack(Any any, Class<T> type) {

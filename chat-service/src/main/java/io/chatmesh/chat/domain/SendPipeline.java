@@ -163,8 +163,8 @@ public final class SendPipeline implements AutoCloseable {
      * batch for less CPU per message; once a linger batch waits, the batch goes, trading what a
      * longer wait would still save for latency. Under load, when a batch takes longer than the
      * linger, the next one has gathered meanwhile and starts at once, and a lone send after a
-     * quiet spell is not held up at all. The wait is a plain sleep: sends arriving meanwhile do not wake the thread one by
-     * one, only those that find a linger batch waiting do.
+     * quiet spell is not held up at all. The wait is a plain sleep: sends arriving meanwhile do
+     * not wake the thread one by one, only those that find a linger batch waiting do.
      */
     private void gather(List<Pending> batch) throws InterruptedException {
         long lingerUntil = lastBatchAt + settings.linger().toNanos();

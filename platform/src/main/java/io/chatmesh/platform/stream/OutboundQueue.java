@@ -94,8 +94,8 @@ public final class OutboundQueue<T> {
     }
 
     /** Ends the stream after the queued events with a status and its trailers as they are. */
-    public void close(StatusException ending) {
-        end(ending, false);
+    public void close(StatusException how) {
+        end(how, false);
     }
 
     /**
