@@ -398,6 +398,7 @@ class ResumeTest extends ChatServiceTestBase {
         try (ChatClient bobClient = ChatClient.connect(channel, bob.token())) {
             bobClient.hello(resume(room, 0));
             assertThat(bobClient.awaitClosed().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+            assertThat(bobClient.awaitClosedReason()).isEqualTo("UNAVAILABLE");
         } finally {
             MESSAGES.recover(room.getId());
         }

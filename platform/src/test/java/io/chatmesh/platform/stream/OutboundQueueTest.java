@@ -11,6 +11,7 @@ import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class OutboundQueueTest {
@@ -92,32 +93,30 @@ class OutboundQueueTest {
 
     @Test
     void completeSendsWhatIsQueuedFirst() {
-        FakeStream stream = new FakeStream();
-        stream.ready = false;
-        OutboundQueue<String> queue = new OutboundQueue<>(stream, 10);
-        queue.offer("last words");
-        queue.complete();
-        assertThat(stream.closedWith).isNull();
-
-        stream.becomeReady();
-        assertThat(stream.written).containsExactly("last words");
+        FakeStream stream = closedAfterLastWords(OutboundQueue::complete);
         assertThat(stream.closedWith).isEqualTo(Status.OK);
-        assertThat(queue.offer("too late")).isFalse();
     }
 
     @Test
     void anErrorCloseCarriesItsDetailsAfterTheQueuedEvents() {
+        FakeStream stream = closedAfterLastWords(queue -> queue.close(ChatmeshException.unauthenticated("token expired")));
+        assertThat(stream.closedWith.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(stream.closedReason).isEqualTo("UNAUTHENTICATED");
+    }
+
+    /** Queues an event while the transport is not ready, closes, then lets it write: the event goes first. */
+    private static FakeStream closedAfterLastWords(Consumer<OutboundQueue<String>> close) {
         FakeStream stream = new FakeStream();
         stream.ready = false;
         OutboundQueue<String> queue = new OutboundQueue<>(stream, 10);
-        queue.offer("why");
-        queue.close(ChatmeshException.unauthenticated("access token expired"));
+        queue.offer("last words");
+        close.accept(queue);
         assertThat(stream.closedWith).isNull();
 
         stream.becomeReady();
-        assertThat(stream.written).containsExactly("why");
-        assertThat(stream.closedWith.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
-        assertThat(stream.closedReason).isEqualTo("UNAUTHENTICATED");
+        assertThat(stream.written).containsExactly("last words");
+        assertThat(queue.offer("too late")).isFalse();
+        return stream;
     }
 
     @Test
