@@ -24,7 +24,7 @@ final class RemoteErrors {
                 .filter(k -> k.name().equals(e.getStatus().getCode().name()))
                 .findFirst()
                 .orElse(ChatmeshException.Kind.UNAVAILABLE);
-        ChatmeshException.Reason reason = ChatmeshException.Reason.FAILED_PRECONDITION;
+        ChatmeshException.Reason reason = defaultReason(kind);
         List<ChatmeshException.Violation> violations = new ArrayList<>();
         com.google.rpc.Status status = StatusProto.fromThrowable(e);
         if (status != null) {
@@ -45,5 +45,22 @@ final class RemoteErrors {
         }
         String description = e.getStatus().getDescription();
         return new ChatmeshException(kind, reason, description == null ? kind.name() : description, violations);
+    }
+
+    /**
+     * The reason of a refusal that names none (chatmesh services always do; a proxy in between
+     * may not): the one a chatmesh service gives its own refusals of that kind.
+     */
+    private static ChatmeshException.Reason defaultReason(ChatmeshException.Kind kind) {
+        return switch (kind) {
+            case INVALID_ARGUMENT -> ChatmeshException.Reason.INVALID_FIELD;
+            case UNAUTHENTICATED -> ChatmeshException.Reason.UNAUTHENTICATED;
+            case PERMISSION_DENIED -> ChatmeshException.Reason.NOT_ALLOWED;
+            case NOT_FOUND -> ChatmeshException.Reason.NOT_FOUND;
+            case ALREADY_EXISTS -> ChatmeshException.Reason.ALREADY_EXISTS;
+            case FAILED_PRECONDITION -> ChatmeshException.Reason.FAILED_PRECONDITION;
+            case RESOURCE_EXHAUSTED -> ChatmeshException.Reason.OVERLOADED;
+            case UNAVAILABLE, DEADLINE_EXCEEDED -> ChatmeshException.Reason.UNAVAILABLE;
+        };
     }
 }
