@@ -42,8 +42,14 @@ public final class Messaging {
     private final SendPipeline pipeline;
     private final SendLimiter limiter;
     private final Clock clock;
-    private final Cache<String, Boolean> answeredSends =
-            Caffeine.newBuilder().maximumSize(ANSWERED_SENDS).expireAfterWrite(ANSWERED_SENDS_KEPT).build();
+    /**
+     * Maintained on the threads that use it (the event loops and the publisher), not on the
+     * common fork-join pool: at thousands of sends a second the cache is full and evicts on every
+     * put, and handing each eviction pass to the pool woke one of its threads for every ack, which
+     * cost more than the eviction (docs/performance.md, "A thread woken for every ack").
+     */
+    private final Cache<String, Boolean> answeredSends = Caffeine.newBuilder().executor(Runnable::run)
+            .maximumSize(ANSWERED_SENDS).expireAfterWrite(ANSWERED_SENDS_KEPT).build();
     private final ConcurrentMap<String, CompletableFuture<Message>> sendsInFlight = new ConcurrentHashMap<>();
 
     public Messaging(RoomStore rooms, RoomEventPublisher events, SendPipeline pipeline, SendLimiter limiter,

@@ -31,7 +31,8 @@ public final class SendLimiter {
         // A bucket refills completely within burst/rate; after that it is as good as new.
         Duration refill = ratePerSecond == 0 ? Duration.ofMinutes(1)
                 : Duration.ofNanos((long) (burst / tokensPerNano)).plusSeconds(1);
-        this.buckets = Caffeine.newBuilder().expireAfterAccess(refill).build();
+        // maintained on the sending threads, like Messaging's answered sends, not on the fork-join pool
+        this.buckets = Caffeine.newBuilder().executor(Runnable::run).expireAfterAccess(refill).build();
     }
 
     /** Takes one send of the user's allowance; RESOURCE_EXHAUSTED (with a retry delay) when none is left. */
