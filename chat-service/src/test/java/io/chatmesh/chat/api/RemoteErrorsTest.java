@@ -9,6 +9,7 @@ import com.google.rpc.ErrorInfo;
 import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.error.ChatmeshException.Kind;
 import io.chatmesh.platform.error.ChatmeshException.Reason;
+import io.chatmesh.platform.grpc.GrpcErrors;
 import io.grpc.Status;
 import io.grpc.protobuf.StatusProto;
 import java.util.Map;
@@ -49,7 +50,7 @@ class RemoteErrorsTest {
     void theRemoteReasonAndFieldViolationsAreKept() {
         com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
                 .setCode(Code.PERMISSION_DENIED_VALUE).setMessage("not yours")
-                .addDetails(Any.pack(ErrorInfo.newBuilder().setReason("NOT_A_MEMBER").setDomain("chatmesh").build()))
+                .addDetails(Any.pack(ErrorInfo.newBuilder().setReason("NOT_A_MEMBER").setDomain(GrpcErrors.DOMAIN).build()))
                 .addDetails(Any.pack(BadRequest.newBuilder().addFieldViolations(BadRequest.FieldViolation.newBuilder()
                         .setField("attachment_ids[1]").setDescription("unknown attachment")).build()))
                 .build();
