@@ -35,8 +35,13 @@ final class RoomFolds {
     private final ReadStateDao readState;
     private final SearchIndexDao searchIndex;
     private final Set<String> touchedRooms = ConcurrentHashMap.newKeySet();
-    /** Search rows added since the pending list was last merged. */
-    private int rowsSinceMerge;
+    /**
+     * Search rows added since the pending list was last merged. It starts full: what an earlier
+     * process left in the list is not known, so the first fold after a start merges it, and the
+     * list stays bounded however often message-service restarts (autovacuum visits the table only
+     * once a fifth of it is new, V45).
+     */
+    private int rowsSinceMerge = MERGE_AFTER_ROWS;
 
     RoomFolds(Jdbi jdbi, ReadStateDao readState, SearchIndexDao searchIndex) {
         this.jdbi = jdbi;

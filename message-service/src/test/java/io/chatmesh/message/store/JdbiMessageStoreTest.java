@@ -201,6 +201,25 @@ class JdbiMessageStoreTest extends MessageStoreContract {
         assertThat(search(room, "one more")).hasSize(1);
     }
 
+    /** A restarted message-service does not know what its predecessor left pending: its first fold merges it. */
+    @Test
+    void theFirstFoldAfterAStartMergesWhatWasLeftPending() {
+        String sender = Ids.newId();
+        String room = Ids.newId();
+        store.insertAll(List.of(message(room, 1, sender, "before the restart")));
+        store.foldNewMessages();
+        store.insertAll(List.of(message(room, 2, sender, "left pending")));
+        store.foldNewMessages(); // a few rows: they stay in the pending list
+
+        try (JdbiMessageStore restarted = new JdbiMessageStore(jdbi)) {
+            String otherRoom = Ids.newId();
+            restarted.insertAll(List.of(message(otherRoom, 1, sender, "after the restart")));
+            restarted.foldNewMessages();
+        }
+        assertThat(pendingPagesMerged()).isZero();
+        assertThat(search(room, "left pending")).hasSize(1);
+    }
+
     /** Merges the search index's pending list here and now: the pending pages it found. */
     private static long pendingPagesMerged() {
         return jdbi.withHandle(handle -> handle.createQuery("SELECT gin_clean_pending_list('message_search_trgm_idx')")
