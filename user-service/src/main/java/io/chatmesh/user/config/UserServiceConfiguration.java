@@ -72,10 +72,11 @@ class UserServiceConfiguration {
         return SigningKeys.load(properties.signingKey(), new JdbiSigningKeyStore(jdbi), clock);
     }
 
-    /** argon2id, at most so many at a time: each hash holds its memory cost (19 MiB) while it runs. */
+    /** argon2id, at most so many at a time: each hash needs its memory cost (19 MiB) while it runs. */
     @Bean
     PasswordHasher passwordHasher(AuthProperties properties) {
-        return new BoundedPasswordHasher(new Argon2PasswordHasher(properties.argon2()), properties.argon2().limits(),
+        BoundedPasswordHasher.Limits limits = properties.argon2().limits();
+        return new BoundedPasswordHasher(new Argon2PasswordHasher(properties.argon2(), limits.maxConcurrent()), limits,
                 CallDeadline::timeLeft);
     }
 
