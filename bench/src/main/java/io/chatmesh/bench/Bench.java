@@ -21,6 +21,10 @@ public final class Bench {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("store-floor")) {
+            System.exit(StoreFloor.main(List.of(args).subList(1, args.length), System.out));
+            return;
+        }
         if (Flags.wantsHelp(args)) {
             System.out.println(Flags.USAGE);
             return;

@@ -53,7 +53,8 @@ final class Flags {
                                         (4 rooms x 5 members, 40 msg/s of which 20%
                                         changes, 2s + 5s, --churn 2s)
               --help                    this text
-            durations: 500ms, 10s, 2m""";
+            durations: 500ms, 10s, 2m
+            bin/bench store-floor --help: what PostgreSQL alone spends per durable row (no chatmesh)""";
 
     private static final Set<String> SWITCHES = Set.of("check", "smoke", "help");
     private static final Set<String> VALUED = Set.of("target", "users", "chat", "rooms", "members",
