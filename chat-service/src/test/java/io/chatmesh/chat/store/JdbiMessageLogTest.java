@@ -128,6 +128,37 @@ class JdbiMessageLogTest {
         }
     }
 
+    /**
+     * A resume reads how far its rooms are published only once the relays in flight are done
+     * (chat.md, "Resume without gaps or duplicates"): it waits for the relay holding the room and
+     * then reads that relay's mark, so nothing the relay publishes falls between the replay and
+     * the live stream.
+     */
+    @Test
+    void aResumeReadsThePublishedSeqsOnlyAfterTheRelayInFlight() throws InterruptedException {
+        String alice = Ids.newId();
+        String room = room("GROUP", alice);
+        log.append(List.of(post(alice, room, "a1"), post(alice, room, "a2")));
+        CountDownLatch relayHolds = new CountDownLatch(1);
+        CountDownLatch busAccepted = new CountDownLatch(1);
+        CompletableFuture<Void> relay = CompletableFuture.runAsync(() -> log.relay(List.of(room), transaction -> {
+            relayHolds.countDown();
+            awaitQuietly(busAccepted);
+            transaction.markPublished(Map.of(room, 2L));
+            return null;
+        }), threads);
+        assertThat(relayHolds.await(5, TimeUnit.SECONDS)).isTrue();
+
+        CompletableFuture<Map<String, Long>> resume = CompletableFuture.supplyAsync(() -> jdbi.withHandle(
+                h -> h.attach(RoomDao.class).lastMessageSeqsAfterSendsInFlight(List.of(room))), threads);
+        TimeUnit.MILLISECONDS.sleep(300);
+        assertThat(resume).isNotDone();
+
+        busAccepted.countDown();
+        assertThat(relay).succeedsWithin(Duration.ofSeconds(5));
+        assertThat(resume).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(Map.of(room, 2L));
+    }
+
     private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await(5, TimeUnit.SECONDS);
