@@ -104,15 +104,8 @@ class JdbiMessageLogTest {
         String alice = Ids.newId();
         String room = room("GROUP", alice);
         log.append(List.of(post(alice, room, "a1")));
-        CountDownLatch relayHolds = new CountDownLatch(1);
         CountDownLatch busAccepted = new CountDownLatch(1);
-        CompletableFuture<Void> relay = CompletableFuture.runAsync(() -> log.relay(List.of(room), transaction -> {
-            relayHolds.countDown();
-            awaitQuietly(busAccepted);
-            transaction.markPublished(Map.of(room, 1L));
-            return null;
-        }), threads);
-        assertThat(relayHolds.await(5, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Void> relay = relayHeldUntil(busAccepted, room, 1);
 
         assertThat(CompletableFuture.supplyAsync(() -> log.append(List.of(post(alice, room, "a2"))), threads))
                 .succeedsWithin(Duration.ofSeconds(5)).isEqualTo(List.of(new Appended.Logged(2)));
@@ -139,15 +132,8 @@ class JdbiMessageLogTest {
         String alice = Ids.newId();
         String room = room("GROUP", alice);
         log.append(List.of(post(alice, room, "a1"), post(alice, room, "a2")));
-        CountDownLatch relayHolds = new CountDownLatch(1);
         CountDownLatch busAccepted = new CountDownLatch(1);
-        CompletableFuture<Void> relay = CompletableFuture.runAsync(() -> log.relay(List.of(room), transaction -> {
-            relayHolds.countDown();
-            awaitQuietly(busAccepted);
-            transaction.markPublished(Map.of(room, 2L));
-            return null;
-        }), threads);
-        assertThat(relayHolds.await(5, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Void> relay = relayHeldUntil(busAccepted, room, 2);
 
         CompletableFuture<Map<String, Long>> resume = CompletableFuture.supplyAsync(() -> jdbi.withHandle(
                 h -> h.attach(RoomDao.class).lastMessageSeqsAfterSendsInFlight(List.of(room))), threads);
@@ -157,6 +143,20 @@ class JdbiMessageLogTest {
         busAccepted.countDown();
         assertThat(relay).succeedsWithin(Duration.ofSeconds(5));
         assertThat(resume).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(Map.of(room, 2L));
+    }
+
+    /** A relay of the room that holds its outbox row, once it does, until {@code busAccepted}; then it marks {@code seq}. */
+    private CompletableFuture<Void> relayHeldUntil(CountDownLatch busAccepted, String room, long seq)
+            throws InterruptedException {
+        CountDownLatch relayHolds = new CountDownLatch(1);
+        CompletableFuture<Void> relay = CompletableFuture.runAsync(() -> log.relay(List.of(room), transaction -> {
+            relayHolds.countDown();
+            awaitQuietly(busAccepted);
+            transaction.markPublished(Map.of(room, seq));
+            return null;
+        }), threads);
+        assertThat(relayHolds.await(5, TimeUnit.SECONDS)).isTrue();
+        return relay;
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
