@@ -19,7 +19,6 @@ import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
 
 /**
@@ -29,7 +28,7 @@ import java.util.function.Supplier;
  * checked afterwards; sends and read markers a stream end left unanswered are resent at the
  * end with the same client_id, as a client would, so every stored message has its Ack.
  */
-final class ChatFuzzRun {
+final class ChatFuzzRun extends StreamFuzzRun<ServerEvent> {
 
     static final FuzzStream.Protocol<ServerEvent> PROTOCOL = new FuzzStream.Protocol<>() {
         @Override
@@ -55,149 +54,52 @@ final class ChatFuzzRun {
     private static final Set<String> STATEFUL_KINDS = Set.of("send", "mark_read");
     private static final int RECONCILE_ROUNDS = 30;
 
-    private final FuzzTally tally;
     private final Targets targets;
     private final ChatEventFuzzer fuzzer;
-    /** Connection choices, apart from the events so that the event sequence depends on the seed only. */
-    private final FuzzValues connections;
-    private final Channel edge;
-    private final Channel chatService;
-    private final ConcurrentMap<String, FuzzEvent> byClientId = new ConcurrentHashMap<>();
     private final Map<String, Ack> sendAcks = new ConcurrentHashMap<>();
     private final Map<String, Long> markers = new ConcurrentHashMap<>();
     private final Map<String, Integer> lastErrors = new ConcurrentHashMap<>();
     private final Map<String, FuzzEvent> unanswered = new LinkedHashMap<>();
-    private final Supplier<ManagedChannel> freshEdgeConnection;
-    private FuzzStream<ServerEvent> current;
 
     /** @param freshEdgeConnection opens a new connection to the edge, of the fuzzer's alone */
     ChatFuzzRun(FuzzSeed seed, FuzzTally tally, Targets targets, Channel edge, Channel chatService,
             Supplier<ManagedChannel> freshEdgeConnection) {
-        this.tally = tally;
+        super(tally, new FuzzValues(new Random(~seed.value())), edge, chatService, "chat-service", 85,
+                freshEdgeConnection);
         this.targets = targets;
         this.fuzzer = new ChatEventFuzzer(new FuzzValues(new Random(seed.value())), targets);
-        this.connections = new FuzzValues(new Random(~seed.value()));
-        this.edge = edge;
-        this.chatService = chatService;
-        this.freshEdgeConnection = freshEdgeConnection;
     }
 
-    /** Sends random events until the server has read at least {@code events} of them. */
-    void run(int events) {
-        while (tally.confirmed() < events) {
-            if (current == null || current.ended()) {
-                connect();
-            }
-            FuzzEvent event = fuzzer.next();
-            if (event.kind().equals("reconnect")) {
-                tally.sent("reconnect");
-                retire();
-                connect();
-                continue;
-            }
-            if (event.kind().equals("oversized-edge")) {
-                sendOnAThrowawayConnection(event);
-                continue;
-            }
-            if (event.oversized()) {
-                settleOrConnectFresh(); // so that the end it causes is its own
-            }
-            current.send(event);
-        }
-        if (current != null) {
-            current.finish();
-        }
-        retire();
+    @Override
+    FuzzEvent next() {
+        return fuzzer.next();
     }
 
-    /**
-     * A frame over the edge's own limit goes on a connection of its own, opened for it and closed
-     * after, so that however the edge treats that connection the fuzzer's next stream does not
-     * depend on it. Half the time after the opening, so after the response headers.
-     */
-    private void sendOnAThrowawayConnection(FuzzEvent event) {
-        ManagedChannel connection = freshEdgeConnection.get();
-        try {
-            retire();
-            current = open(connection, targets.token());
-            tally.count("throwaway connections through the edge");
-            if (connections.chance(0.5)) {
-                current.send(opening(true));
-                current.settle();
-            }
-            current.send(event);
-            retire();
-        } finally {
-            connection.shutdownNow();
-        }
-    }
-
-    /**
-     * Before an oversized frame: half the time a fresh stream that has sent nothing (the server
-     * has not answered yet), else the current one once the server read all it was sent.
-     */
-    private void settleOrConnectFresh() {
-        if (connections.chance(0.5)) {
-            connect(false);
-            return;
-        }
-        while (!current.settle()) {
-            connect();
-        }
-    }
-
-    private void connect() {
-        connect(true);
-    }
-
-    /**
-     * A new connection, through the edge or straight to chat-service; with {@code opening} with a
-     * good, no or a bad header token and a Hello (sometimes after another event), else with a
-     * good header token and nothing sent.
-     */
-    private void connect(boolean opening) {
-        retire();
-        Channel channel = connections.chance(0.5) ? edge : chatService;
-        int roll = opening ? connections.random().nextInt(100) : 0;
-        String header = roll < 85 ? targets.token() : roll < 95 ? null
-                : connections.pick(List.of("not-a-token", targets.token().substring(0, targets.token().length() - 4)
-                        + "AAAA", "a.b.c"));
-        tally.count("connections " + (channel == edge ? "through the edge" : "to chat-service"));
-        current = open(channel, header);
-        if (!opening) {
-            return;
-        }
-        if (connections.chance(0.05)) {
-            FuzzEvent early = fuzzer.next();
-            if (!early.kind().equals("reconnect") && !early.oversized()) {
-                current.send(early); // an event before Hello
-            }
-        }
-        current.send(opening(header != null));
-    }
-
-    private FuzzEvent opening(boolean headerToken) {
+    @Override
+    FuzzEvent opening(boolean headerToken) {
         return fuzzer.hello(headerToken, connections);
     }
 
-    private FuzzStream<ServerEvent> open(Channel channel, String header) {
+    @Override
+    String token() {
+        return targets.token();
+    }
+
+    @Override
+    FuzzStream<ServerEvent> open(Channel channel, String header) {
         return new FuzzStream<>(channel, ChatServiceGrpc.getConnectMethod(), header, PROTOCOL, RULES, tally, byClientId,
                 this::onAnswer);
     }
 
-    /** Ends the current connection from this side; keeps what it left unanswered for {@link #reconcile}. */
-    private void retire() {
-        if (current == null) {
-            return;
-        }
-        current.close();
-        for (FuzzEvent event : current.unanswered()) {
+    /** Keeps what the stream left unanswered for {@link #reconcile}. */
+    @Override
+    void retired(FuzzStream<ServerEvent> stream) {
+        for (FuzzEvent event : stream.unanswered()) {
             // what must be refused changes nothing whether it was read or not (else the state checks fail)
             if (STATEFUL_KINDS.contains(event.kind()) && !event.mustBeRefused()) {
                 unanswered.putIfAbsent(event.clientId(), withoutUnknownFields(event));
             }
         }
-        current = null;
     }
 
     /** The same event as a well-behaved client resends it: unknown fields dropped. */
@@ -273,7 +175,7 @@ final class ChatFuzzRun {
             if (round > 1) {
                 pause(); // what RESOURCE_EXHAUSTED asks for
             }
-            FuzzStream<ServerEvent> stream = open(edge, targets.token());
+            FuzzStream<ServerEvent> stream = open(edge, token());
             stream.sendProbe(ClientEvent.newBuilder().setHello(Hello.getDefaultInstance()).build().toByteArray());
             todo.forEach(event -> lastErrors.remove(event.clientId()));
             todo.forEach(stream::resend);

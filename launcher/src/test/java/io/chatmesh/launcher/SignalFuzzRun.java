@@ -10,12 +10,9 @@ import io.chatmesh.proto.signaling.v1.SignalingServiceGrpc;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import java.util.List;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
 
 /**
@@ -24,7 +21,7 @@ import java.util.function.Supplier;
  * to the call of a room it shares with a bystander and a peer, reconnecting whenever the
  * server ends its stream (a Leave, a bad token, a refused frame) or it chooses to.
  */
-final class SignalFuzzRun {
+final class SignalFuzzRun extends StreamFuzzRun<ServerEvent> {
 
     static final FuzzStream.Protocol<ServerEvent> PROTOCOL = new FuzzStream.Protocol<>() {
         @Override
@@ -51,136 +48,37 @@ final class SignalFuzzRun {
     private static final FuzzStream.Rules RULES = new FuzzStream.Rules(8, Set.of(Status.Code.OK), Set.of(),
             e -> Set.of("join", "leave").contains(e.kind()));
 
-    private final FuzzTally tally;
     private final Targets targets;
     private final SignalEventFuzzer fuzzer;
-    /** Connection choices, apart from the events so that the event sequence depends on the seed only. */
-    private final FuzzValues connections;
-    private final Channel edge;
-    private final Channel signalingService;
-    private final ConcurrentMap<String, FuzzEvent> byClientId = new ConcurrentHashMap<>();
-    private final Supplier<ManagedChannel> freshEdgeConnection;
-    private FuzzStream<ServerEvent> current;
 
     /** @param freshEdgeConnection opens a new connection to the edge, of the fuzzer's alone */
     SignalFuzzRun(FuzzSeed seed, FuzzTally tally, Targets targets, Channel edge, Channel signalingService,
             Supplier<ManagedChannel> freshEdgeConnection) {
-        this.tally = tally;
+        super(tally, new FuzzValues(new Random(~(seed.value() + 1))), edge, signalingService, "signaling-service", 80,
+                freshEdgeConnection);
         this.targets = targets;
         this.fuzzer = new SignalEventFuzzer(new FuzzValues(new Random(seed.value() + 1)), targets);
-        this.connections = new FuzzValues(new Random(~(seed.value() + 1)));
-        this.edge = edge;
-        this.signalingService = signalingService;
-        this.freshEdgeConnection = freshEdgeConnection;
     }
 
-    /** Sends random events until the server has read at least {@code events} of them. */
-    void run(int events) {
-        while (tally.confirmed() < events) {
-            if (current == null || current.ended()) {
-                connect();
-            }
-            FuzzEvent event = fuzzer.next();
-            if (event.kind().equals("reconnect")) {
-                tally.sent("reconnect");
-                connect();
-                continue;
-            }
-            if (event.kind().equals("oversized-edge")) {
-                sendOnAThrowawayConnection(event);
-                continue;
-            }
-            if (event.oversized()) {
-                settleOrConnectFresh(); // so that the end it causes is its own
-            }
-            current.send(event);
-        }
-        if (current != null) {
-            current.finish();
-        }
-        retireCurrent();
+    @Override
+    FuzzEvent next() {
+        return fuzzer.next();
     }
 
-    /**
-     * A frame over the edge's own limit goes on a connection of its own, opened for it and closed
-     * after, so that however the edge treats that connection the fuzzer's next stream does not
-     * depend on it. Half the time after the opening, so after the response headers.
-     */
-    private void sendOnAThrowawayConnection(FuzzEvent event) {
-        ManagedChannel connection = freshEdgeConnection.get();
-        try {
-            retireCurrent();
-            current = open(connection, targets.token());
-            tally.count("throwaway connections through the edge");
-            if (connections.chance(0.5)) {
-                current.send(opening(true));
-                current.settle();
-            }
-            current.send(event);
-            retireCurrent();
-        } finally {
-            connection.shutdownNow();
-        }
-    }
-
-    /**
-     * Before an oversized frame: half the time a fresh stream that has sent nothing (the server
-     * has not answered yet), else the current one once the server read all it was sent.
-     */
-    private void settleOrConnectFresh() {
-        if (connections.chance(0.5)) {
-            connect(false);
-            return;
-        }
-        while (!current.settle()) {
-            connect();
-        }
-    }
-
-    private void connect() {
-        connect(true);
-    }
-
-    /**
-     * A new connection, through the edge or straight to signaling-service; with {@code opening}
-     * with a good, no or a bad header token and a Join (sometimes after another event), else
-     * with a good header token and nothing sent.
-     */
-    private void connect(boolean opening) {
-        retireCurrent();
-        Channel channel = connections.chance(0.5) ? edge : signalingService;
-        int roll = opening ? connections.random().nextInt(100) : 0;
-        String header = roll < 80 ? targets.token() : roll < 95 ? null
-                : connections.pick(List.of("not-a-token", targets.token().substring(0, targets.token().length() - 4)
-                        + "AAAA", "a.b.c"));
-        tally.count("connections " + (channel == edge ? "through the edge" : "to signaling-service"));
-        current = open(channel, header);
-        if (!opening) {
-            return;
-        }
-        if (connections.chance(0.05)) {
-            FuzzEvent early = fuzzer.next();
-            if (!early.kind().equals("reconnect") && !early.oversized()) {
-                current.send(early); // an event before Join
-            }
-        }
-        current.send(opening(header != null));
-    }
-
-    private FuzzEvent opening(boolean headerToken) {
+    @Override
+    FuzzEvent opening(boolean headerToken) {
         return connections.chance(0.9) ? validJoin(headerToken) : fuzzer.join(connections);
     }
 
-    private FuzzStream<ServerEvent> open(Channel channel, String header) {
-        return new FuzzStream<>(channel, SignalingServiceGrpc.getConnectMethod(), header, PROTOCOL, RULES, tally,
-                byClientId, this::onAnswer);
+    @Override
+    String token() {
+        return targets.token();
     }
 
-    private void retireCurrent() {
-        if (current != null) {
-            current.close();
-            current = null;
-        }
+    @Override
+    FuzzStream<ServerEvent> open(Channel channel, String header) {
+        return new FuzzStream<>(channel, SignalingServiceGrpc.getConnectMethod(), header, PROTOCOL, RULES, tally,
+                byClientId, this::onAnswer);
     }
 
     /** Joins the call; the token goes in Join when the call has no header. */
