@@ -18,10 +18,10 @@ import java.util.UUID;
 /**
  * The store's floor: what the least a durable send needs costs PostgreSQL, with no chatmesh code
  * in between: rows shaped like chat-service's message log, inserted from arrays in batches, each
- * batch one autocommitted statement, so one WAL flush, as chat-service's log writes them. It
- * bounds from below what any design that stores every message in this PostgreSQL before acking
- * it can spend per message (docs/performance.md, "The floor"). Run it against an idle server
- * ({@code bin/bench store-floor --help}): every process of the server counts.
+ * batch one autocommitted statement, so one WAL flush, as chat-service's log writes them: about
+ * the least a design that stores every message of this shape in this PostgreSQL before acking it
+ * can spend per message (docs/performance.md, "The store's floor"). Run it against an idle
+ * server ({@code bin/bench store-floor --help}): every process of the server counts.
  */
 final class StoreFloor {
 
