@@ -136,11 +136,16 @@ final class ProcessStats {
     }
 
     private OptionalLong postmaster() {
-        if (pgData == null) {
-            return OptionalLong.empty();
-        }
+        return pgData == null ? OptionalLong.empty() : postmasterPidLine(pgData, 0);
+    }
+
+    /**
+     * A number of a running PostgreSQL's {@code <data dir>/postmaster.pid}, by line (0 the
+     * postmaster's PID, 3 its port); empty when the file or the line is not there.
+     */
+    static OptionalLong postmasterPidLine(Path pgData, int line) {
         try (Stream<String> lines = Files.lines(pgData.resolve("postmaster.pid"))) {
-            return lines.findFirst().map(String::trim).map(Long::parseLong)
+            return lines.skip(line).findFirst().map(String::trim).map(Long::parseLong)
                     .map(OptionalLong::of).orElse(OptionalLong.empty());
         } catch (IOException | NumberFormatException e) {
             return OptionalLong.empty();

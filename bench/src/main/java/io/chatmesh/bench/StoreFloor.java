@@ -1,8 +1,6 @@
 package io.chatmesh.bench;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Array;
 import java.sql.Connection;
@@ -219,17 +217,10 @@ final class StoreFloor {
         return processes.seconds(ticks) * 1e6;
     }
 
-    /** The port in line 4 of {@code postmaster.pid}. */
+    /** The port of the PostgreSQL running on {@code pgData} (line 4 of its postmaster.pid). */
     static int port(Path pgData) {
-        try {
-            List<String> lines = Files.readAllLines(pgData.resolve("postmaster.pid"));
-            if (lines.size() < 4) {
-                throw new IllegalArgumentException("--pg-data " + pgData + ": postmaster.pid names no port");
-            }
-            return Integer.parseInt(lines.get(3).trim());
-        } catch (IOException | NumberFormatException e) {
-            throw new IllegalArgumentException("--pg-data " + pgData + ": no running PostgreSQL (" + e.getMessage() + ")");
-        }
+        return (int) ProcessStats.postmasterPidLine(pgData, 3).orElseThrow(() -> new IllegalArgumentException(
+                "--pg-data " + pgData + ": no running PostgreSQL (no port in its postmaster.pid)"));
     }
 
     private static int positive(String flag, String text) {
