@@ -25,6 +25,10 @@ public final class Bench {
             System.exit(StoreFloor.main(List.of(args).subList(1, args.length), System.out));
             return;
         }
+        if (args.length > 0 && args[0].equals("grpc-floor")) {
+            System.exit(GrpcFloor.main(List.of(args).subList(1, args.length), System.out));
+            return;
+        }
         if (Flags.wantsHelp(args)) {
             System.out.println(Flags.USAGE);
             return;

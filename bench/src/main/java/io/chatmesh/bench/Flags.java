@@ -54,7 +54,8 @@ final class Flags {
                                         changes, 2s + 5s, --churn 2s)
               --help                    this text
             durations: 500ms, 10s, 2m
-            bin/bench store-floor --help: what PostgreSQL alone spends per durable row (no chatmesh)""";
+            bin/bench store-floor --help: what PostgreSQL alone spends per durable row (no chatmesh)
+            bin/bench grpc-floor --help: what grpc-java alone spends per delivery to a stream (no chatmesh)""";
 
     private static final Set<String> SWITCHES = Set.of("check", "smoke", "help");
     private static final Set<String> VALUED = Set.of("target", "users", "chat", "rooms", "members",

@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -93,26 +94,15 @@ final class StoreFloor {
             return 0;
         }
         try {
-            Path pgData = null;
-            int rows = 100_000;
-            List<Integer> batches = List.of(10, 25, 100);
-            for (int i = 0; i < args.size(); i += 2) {
-                if (i + 1 >= args.size()) {
-                    throw new IllegalArgumentException(args.get(i) + " needs a value");
-                }
-                String value = args.get(i + 1);
-                switch (args.get(i)) {
-                    case "--pg-data" -> pgData = Path.of(value);
-                    case "--rows" -> rows = positive("--rows", value);
-                    case "--batches" -> batches = Arrays.stream(value.split(",")).map(b -> positive("--batches", b)).toList();
-                    default -> throw new IllegalArgumentException("unknown flag " + args.get(i));
-                }
-            }
+            ToolFlags flags = ToolFlags.parse(args, Set.of("--pg-data", "--rows", "--batches"));
+            String pgData = flags.text("--pg-data", null);
             if (pgData == null) {
                 throw new IllegalArgumentException("--pg-data is required");
             }
-            String url = "jdbc:postgresql://127.0.0.1:" + port(pgData) + "/postgres";
-            StoreFloor floor = new StoreFloor(url, "postgres", "postgres", pgData);
+            int rows = flags.positive("--rows", 100_000);
+            List<Integer> batches = flags.positives("--batches", List.of(10, 25, 100));
+            String url = "jdbc:postgresql://127.0.0.1:" + port(Path.of(pgData)) + "/postgres";
+            StoreFloor floor = new StoreFloor(url, "postgres", "postgres", Path.of(pgData));
             print(floor.measure(rows, batches), out);
             return 0;
         } catch (IllegalArgumentException e) {
@@ -221,17 +211,5 @@ final class StoreFloor {
     static int port(Path pgData) {
         return (int) ProcessStats.postmasterPidLine(pgData, 3).orElseThrow(() -> new IllegalArgumentException(
                 "--pg-data " + pgData + ": no running PostgreSQL (no port in its postmaster.pid)"));
-    }
-
-    private static int positive(String flag, String text) {
-        try {
-            int value = Integer.parseInt(text.trim());
-            if (value > 0) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // falls through
-        }
-        throw new IllegalArgumentException(flag + ": not a positive number: '" + text + "'");
     }
 }
