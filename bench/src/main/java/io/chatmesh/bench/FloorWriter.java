@@ -49,7 +49,8 @@ final class FloorWriter {
 
     /** Writes at the rate for the time given, then waits (up to 10 s) until the clients got all of it. */
     void run(int deliveriesPerSecond, long millis) throws InterruptedException {
-        Thread thread = Thread.ofPlatform().name(GrpcFloor.WRITER_THREAD).start(() -> pace(deliveriesPerSecond, millis));
+        Thread thread = Thread.ofPlatform().name(GrpcFloor.WRITER_THREAD)
+                .start(() -> pace(deliveriesPerSecond, millis));
         thread.join();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (receivedEvents() < writtenEvents && System.nanoTime() < deadline) {

@@ -129,7 +129,8 @@ final class GrpcFloor {
                 "--events-per-message", "--tick-ms", "--seconds"));
         Settings settings = new Settings(flags.positive("--streams", 1000), flags.positive("--connections", 10),
                 flags.positive("--members", 20), flags.positive("--bytes", 200),
-                flags.positives("--rates", List.of(10_000, 50_000)), flags.positives("--events-per-message", List.of(1, 10)),
+                flags.positives("--rates", List.of(10_000, 50_000)),
+                flags.positives("--events-per-message", List.of(1, 10)),
                 flags.positive("--tick-ms", 20), flags.positive("--seconds", 20));
         if (settings.members() > settings.streams() || settings.connections() > settings.streams()) {
             throw new IllegalArgumentException("--members and --connections must not exceed --streams");
@@ -147,33 +148,34 @@ final class GrpcFloor {
                 .addMethod(STREAM, ServerCalls.asyncServerStreamingCall(
                         (request, observer) -> serverStreams.add((ServerCallStreamObserver<byte[]>) observer)))
                 .build();
-        Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .bossEventLoopGroup(serverLoops).workerEventLoopGroup(serverLoops)
-                .channelType(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-                .directExecutor().flowControlWindow(FLOW_CONTROL_WINDOW).addService(service).build().start();
         List<ManagedChannel> channels = new ArrayList<>();
-        AtomicLong receivedBytes = new AtomicLong();
+        Server server = null;
         try {
+            server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                    .bossEventLoopGroup(serverLoops).workerEventLoopGroup(serverLoops)
+                    .channelType(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                    .directExecutor().flowControlWindow(FLOW_CONTROL_WINDOW).addService(service).build().start();
             for (int i = 0; i < settings.connections(); i++) {
                 channels.add(NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext()
                         .eventLoopGroup(clientLoops)
                         .channelType(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
                         .directExecutor().build());
             }
+            AtomicLong receivedBytes = new AtomicLong();
             for (int i = 0; i < settings.streams(); i++) {
                 ClientCall<byte[], byte[]> call = channels.get(i % channels.size()).newCall(STREAM, CallOptions.DEFAULT);
                 ClientCalls.asyncServerStreamingCall(call, new byte[0], counting(receivedBytes));
             }
             awaitStreams(serverStreams, settings.streams());
             // the JIT's warm-up, unmeasured: half the measured time at the highest rate, one event per message
-            new FloorWriter(serverStreams, settings.members(), settings.bytes(), 1, settings.tickMillis(),
-                    receivedBytes)
-                    .run(settings.rates().stream().max(Integer::compare).orElseThrow(), settings.seconds() * 500L);
+            int highestRate = settings.rates().stream().max(Integer::compare).orElseThrow();
+            new FloorWriter(serverStreams, settings.members(), settings.bytes(), 1, settings.tickMillis(), receivedBytes)
+                    .run(highestRate, settings.seconds() * 500L);
             List<Result> results = new ArrayList<>();
             for (int eventsPerMessage : settings.eventsPerMessage()) {
                 for (int rate : settings.rates()) {
-                    FloorWriter writer = new FloorWriter(serverStreams, settings.members(), settings.bytes(), eventsPerMessage,
-                            settings.tickMillis(), receivedBytes);
+                    FloorWriter writer = new FloorWriter(serverStreams, settings.members(), settings.bytes(),
+                            eventsPerMessage, settings.tickMillis(), receivedBytes);
                     writer.run(rate, settings.seconds() * 200L); // warm-up: a fifth of the measured time
                     results.add(measure(writer, rate, settings.seconds() * 1000L));
                 }
@@ -181,7 +183,9 @@ final class GrpcFloor {
             return results;
         } finally {
             channels.forEach(ManagedChannel::shutdownNow);
-            server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            if (server != null) {
+                server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
             serverLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             clientLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
@@ -205,8 +209,10 @@ final class GrpcFloor {
         long missing = writer.writtenEvents() - writtenBefore - delivered + writer.skippedEvents() - skippedBefore;
         double microsPerDelivery = 1e-3 / Math.max(1, delivered);
         return new Result(writer.eventsPerMessage(), deliveriesPerSecond, delivered / seconds, missing,
-                (cpuAfter[0] - cpuBefore[0]) * microsPerDelivery, (writer.cpuNanos() - writerBefore) * microsPerDelivery,
-                (cpuAfter[1] - cpuBefore[1]) * microsPerDelivery, (processAfter - processBefore) * microsPerDelivery);
+                (cpuAfter[0] - cpuBefore[0]) * microsPerDelivery,
+                (writer.cpuNanos() - writerBefore) * microsPerDelivery,
+                (cpuAfter[1] - cpuBefore[1]) * microsPerDelivery,
+                (processAfter - processBefore) * microsPerDelivery);
     }
 
     /** CPU nanoseconds so far of the server's event loops and of the clients' event loops. */
@@ -266,14 +272,15 @@ final class GrpcFloor {
     }
 
     static void print(Settings settings, List<Result> results, PrintStream out) {
-        out.printf("grpc floor: %d streams on %d connections, each event to %d of them, %d-byte events, written every %d ms%n",
-                settings.streams(), settings.connections(), settings.members(), settings.bytes(), settings.tickMillis());
+        out.printf("grpc floor: %d streams on %d connections, each event to %d of them, %d-byte events,"
+                + " written every %d ms%n", settings.streams(), settings.connections(), settings.members(),
+                settings.bytes(), settings.tickMillis());
         out.printf("%6s %9s %11s %8s %16s %14s %14s %15s%n", "events", "offered/s", "delivered/s", "missing",
                 "server µs/deliv", "of it writer", "client µs/deliv", "process µs/deliv");
         for (Result r : results) {
-            out.printf("%6d %9d %11.0f %8d %16.2f %14.2f %14.2f %15.2f%n", r.eventsPerMessage(), r.offeredPerSecond(),
-                    r.deliveredPerSecond(), r.missing(), r.serverMicros() + r.writerMicros(), r.writerMicros(),
-                    r.clientMicros(), r.processMicros());
+            out.printf("%6d %9d %11.0f %8d %16.2f %14.2f %14.2f %15.2f%n", r.eventsPerMessage(),
+                    r.offeredPerSecond(), r.deliveredPerSecond(), r.missing(), r.serverMicros() + r.writerMicros(),
+                    r.writerMicros(), r.clientMicros(), r.processMicros());
         }
         out.println("events: per gRPC message; server: its event loops and the writing thread; process: everything"
                 + " in this JVM (server, clients, GC, JIT)");

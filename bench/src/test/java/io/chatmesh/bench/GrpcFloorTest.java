@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** bin/bench grpc-floor over real gRPC on loopback: every delivery written arrives, and each side's CPU is counted (no timing). */
+/**
+ * bin/bench grpc-floor over real gRPC on loopback: every delivery written arrives, and each side's
+ * CPU is counted (no timing).
+ */
 class GrpcFloorTest {
 
     @Test
@@ -33,8 +36,9 @@ class GrpcFloorTest {
     void theCommandPrintsALinePerEventsPerMessageAndRate() {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
-        int exit = GrpcFloor.main(List.of("--streams", "20", "--connections", "2", "--members", "5", "--rates", "500,1000",
-                "--events-per-message", "2", "--seconds", "1"), new PrintStream(printed, true, StandardCharsets.UTF_8));
+        int exit = GrpcFloor.main(List.of("--streams", "20", "--connections", "2", "--members", "5",
+                "--rates", "500,1000", "--events-per-message", "2", "--seconds", "1"),
+                new PrintStream(printed, true, StandardCharsets.UTF_8));
 
         assertThat(exit).isZero();
         assertThat(printed.toString(StandardCharsets.UTF_8).lines().filter(line -> line.matches("^ +2 +(500|1000) .*")))
