@@ -34,6 +34,7 @@ import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -65,12 +66,15 @@ final class GrpcFloor {
                                          publishes a batch at most every linger, 20 ms)
               --seconds N                measured seconds per line (a fifth more first, as warm-up, [20]
                                          and half of it once at the start, for the JIT)
+            A message (bytes x events per message) may be at most 4 MiB, what a gRPC client accepts.
             Runs a server and its clients in this JVM on 127.0.0.1; needs no chatmesh.""";
 
     /** Thread names: the server's event loops (prefix), its writing thread, the clients' event loops (prefix). */
     static final String SERVER_THREADS = "grpc-floor-server";
     static final String WRITER_THREAD = "grpc-floor-writer";
     static final String CLIENT_THREADS = "grpc-floor-client";
+    /** The largest message the clients accept: gRPC's default, 4 MiB. */
+    private static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
     /** chat-service's HTTP/2 window per call (chatmesh.grpc.flow-control-window). */
     private static final int FLOW_CONTROL_WINDOW = 64 * 1024;
 
@@ -134,6 +138,11 @@ final class GrpcFloor {
                 flags.positive("--tick-ms", 20), flags.positive("--seconds", 20));
         if (settings.members() > settings.streams() || settings.connections() > settings.streams()) {
             throw new IllegalArgumentException("--members and --connections must not exceed --streams");
+        }
+        long largestMessage = (long) settings.bytes() * Collections.max(settings.eventsPerMessage());
+        if (largestMessage > MAX_MESSAGE_BYTES) {
+            throw new IllegalArgumentException("--bytes times --events-per-message must not exceed "
+                    + MAX_MESSAGE_BYTES + " (gRPC's default limit for a received message)");
         }
         return settings;
     }

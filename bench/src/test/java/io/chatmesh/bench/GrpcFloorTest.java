@@ -52,5 +52,7 @@ class GrpcFloorTest {
         assertThat(GrpcFloor.main(List.of("--rates", "0"), out)).isEqualTo(2);
         assertThat(GrpcFloor.main(List.of("--streams", "10", "--members", "20"), out)).isEqualTo(2);
         assertThat(GrpcFloor.main(List.of("--frames", "1"), out)).isEqualTo(2);
+        // one message of 5 x 1 MiB would be over what a gRPC client accepts
+        assertThat(GrpcFloor.main(List.of("--bytes", "1048576", "--events-per-message", "1,5"), out)).isEqualTo(2);
     }
 }
