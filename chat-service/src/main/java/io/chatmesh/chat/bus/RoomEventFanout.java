@@ -4,11 +4,9 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.chatmesh.chat.bus.RoomDelivery.Order;
 import io.chatmesh.chat.domain.StripedLocks;
 import io.chatmesh.platform.bus.EventBus;
-import io.chatmesh.platform.time.ApiTimes;
 import io.chatmesh.proto.chat.internal.v1.RoomEvent;
 import io.chatmesh.proto.chat.v1.MembershipChange;
 import io.chatmesh.proto.chat.v1.MembershipChanged;
-import io.chatmesh.proto.chat.v1.MessageCreated;
 import io.chatmesh.proto.chat.v1.ServerEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -130,6 +128,14 @@ public final class RoomEventFanout implements AutoCloseable {
     void handle(String key, byte[] payload) {
         RoomEvent event;
         try {
+            CreatedMessageFrames.Read created = CreatedMessageFrames.read(payload);
+            if (created != null) {
+                if (created.delivery() != null) {
+                    sendToDeliver.record(Duration.between(created.createTime(), Instant.now()));
+                    deliver(created.roomId(), created.delivery());
+                }
+                return;
+            }
             event = RoomEvent.parseFrom(payload);
         } catch (InvalidProtocolBufferException e) {
             log.warn("dropping an unparseable room event (key {})", key);
@@ -140,10 +146,6 @@ public final class RoomEventFanout implements AutoCloseable {
             return;
         }
         String roomId = event.getRoomId();
-        if (event.hasMessageCreated()) {
-            sendToDeliver.record(Duration.between(
-                    ApiTimes.instant(event.getMessageCreated().getMessage().getCreateTime()), Instant.now()));
-        }
         if (!event.hasMembershipChanged()) {
             deliver(roomId, out);
             return;
@@ -244,26 +246,14 @@ public final class RoomEventFanout implements AutoCloseable {
         });
     }
 
-    /** The event as every session gets it, encoded once; null for an event sessions do not get. */
+    /**
+     * The event as every session gets it, encoded once; null for an event sessions do not get.
+     * New messages, the bulk of the events, are read without parsing them ({@link CreatedMessageFrames}).
+     */
     private static RoomDelivery toDelivery(RoomEvent event) {
         ServerEvent.Builder out = ServerEvent.newBuilder();
         switch (event.getEventCase()) {
-            case MESSAGE_CREATED -> {
-                long seq = event.getMessageCreated().getMessage().getSeq();
-                if (seq <= 0) {
-                    return null;
-                }
-                // the client_id is the sender's idempotency key: its own sessions get it, nobody else
-                MessageCreated created = event.getMessageCreated();
-                String clientId = created.getMessage().getClientId();
-                ServerFrame withoutClientId = ServerFrame.of(out.setMessageCreated(created.toBuilder()
-                        .setMessage(created.getMessage().toBuilder().clearClientId())).build());
-                if (clientId.isEmpty()) {
-                    return new RoomDelivery(event.getRoomId(), seq, event.getPrevSeq(), withoutClientId);
-                }
-                return new RoomDelivery(event.getRoomId(), seq, event.getPrevSeq(), withoutClientId,
-                        created.getMessage().getSenderId(), ServerFrame.of(out.setMessageCreated(created).build()));
-            }
+            case MESSAGE_CREATED -> throw new IllegalStateException("read by CreatedMessageFrames");
             // changes are in the room's sequence like messages: repeats dropped, gaps detected
             case MESSAGE_EDITED -> {
                 return new RoomDelivery(event.getRoomId(), event.getMessageEdited().getEventSeq(), event.getPrevSeq(),
