@@ -70,14 +70,12 @@ final class CreatedMessageFrames {
         if (fields.seq <= 0) {
             return new Read(fields.roomId, null, createTime);
         }
-        ServerFrame asSent = new ServerFrame(serverEvent(payload, fields.createdStart, fields.createdEnd - fields.createdStart,
-                null, 0, 0));
+        ServerFrame asSent = new ServerFrame(serverEvent(payload, fields, false));
         if (fields.clientIdEnd == fields.clientIdStart) {
             return new Read(fields.roomId, new RoomDelivery(fields.roomId, fields.seq, fields.prevSeq, asSent), createTime);
         }
         // the client_id is the sender's idempotency key: its own sessions get it, nobody else
-        ServerFrame withoutClientId = new ServerFrame(serverEvent(payload, fields.createdStart,
-                fields.createdEnd - fields.createdStart, fields, fields.clientIdStart, fields.clientIdEnd));
+        ServerFrame withoutClientId = new ServerFrame(serverEvent(payload, fields, true));
         if (fields.clientIdEmpty) {
             return new Read(fields.roomId, new RoomDelivery(fields.roomId, fields.seq, fields.prevSeq, withoutClientId),
                     createTime);
@@ -87,29 +85,32 @@ final class CreatedMessageFrames {
     }
 
     /**
-     * ServerEvent{message_created = the MessageCreated at [start, start + length) of the payload},
-     * with the bytes [cutStart, cutEnd) of its Message left out when {@code cut} is given.
+     * ServerEvent{message_created = the event's MessageCreated}, its Message's client_id field
+     * left out when {@code withoutClientId}.
      */
-    private static byte[] serverEvent(byte[] payload, int start, int length, Fields cut, int cutStart, int cutEnd) {
-        int messageLength = cut == null ? 0 : cut.messageEnd - cut.messageStart - (cutEnd - cutStart);
-        int createdLength = cut == null ? length
-                : length - (cut.messageEnd - cut.messageFieldStart) + CodedOutputStream.computeTagSize(1)
-                        + CodedOutputStream.computeUInt32SizeNoTag(messageLength) + messageLength;
+    private static byte[] serverEvent(byte[] payload, Fields fields, boolean withoutClientId) {
+        int createdLength = fields.createdEnd - fields.createdStart;
+        int messageLength = fields.messageEnd - fields.messageStart - (fields.clientIdEnd - fields.clientIdStart);
+        if (withoutClientId) {
+            createdLength += -(fields.messageEnd - fields.messageFieldStart)
+                    + CodedOutputStream.computeTagSize(MessageCreated.MESSAGE_FIELD_NUMBER)
+                    + CodedOutputStream.computeUInt32SizeNoTag(messageLength) + messageLength;
+        }
         byte[] out = new byte[CodedOutputStream.computeTagSize(ServerEvent.MESSAGE_CREATED_FIELD_NUMBER)
                 + CodedOutputStream.computeUInt32SizeNoTag(createdLength) + createdLength];
         CodedOutputStream writer = CodedOutputStream.newInstance(out);
         try {
             writer.writeTag(ServerEvent.MESSAGE_CREATED_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
             writer.writeUInt32NoTag(createdLength);
-            if (cut == null) {
-                writer.writeRawBytes(payload, start, length);
-            } else {
-                writer.writeRawBytes(payload, start, cut.messageFieldStart - start);
+            if (withoutClientId) {
+                writer.writeRawBytes(payload, fields.createdStart, fields.messageFieldStart - fields.createdStart);
                 writer.writeTag(MessageCreated.MESSAGE_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
                 writer.writeUInt32NoTag(messageLength);
-                writer.writeRawBytes(payload, cut.messageStart, cutStart - cut.messageStart);
-                writer.writeRawBytes(payload, cutEnd, cut.messageEnd - cutEnd);
-                writer.writeRawBytes(payload, cut.messageEnd, start + length - cut.messageEnd);
+                writer.writeRawBytes(payload, fields.messageStart, fields.clientIdStart - fields.messageStart);
+                writer.writeRawBytes(payload, fields.clientIdEnd, fields.messageEnd - fields.clientIdEnd);
+                writer.writeRawBytes(payload, fields.messageEnd, fields.createdEnd - fields.messageEnd);
+            } else {
+                writer.writeRawBytes(payload, fields.createdStart, createdLength);
             }
             writer.checkNoSpaceLeft();
         } catch (IOException e) {
