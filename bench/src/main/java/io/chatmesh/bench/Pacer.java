@@ -13,8 +13,17 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>With a ramp, the rate rises linearly from 0 to {@code rate} over the ramp's length first,
  * so a cold server (and bench) is not hit by the full rate at once.
+ *
+ * <p>The thread wakes at most once per {@link #TICK_NANOS}: at rates above 1,000/s it sends
+ * what fell due since its last wake together, each up to a tick after its due time (which its
+ * latencies include). Waking for every message cost the bench a tenth of a core at 5,000/s on
+ * the 2-core benchmark machine, most of it the kernel's timer wake-ups, which the server's
+ * side of the machine then lacked (docs/performance.md, "Where the kernel's share goes").
  */
 final class Pacer implements Runnable {
+
+    /** Least time between two wakes of the pacer's thread. */
+    static final long TICK_NANOS = 1_000_000;
 
     private final List<Sender> senders;
     private final double nanosPerMessage;
@@ -41,18 +50,28 @@ final class Pacer implements Runnable {
         return (long) (fullRate < rampNanos / 2 ? Math.sqrt(2 * rampNanos * fullRate) : fullRate + rampNanos / 2);
     }
 
+    /** When to wake for a message due at {@code due}: then, or a tick after the last wake if that is later. */
+    static long wakeAt(long due, long lastWake) {
+        return due - (lastWake + TICK_NANOS) >= 0 ? due : lastWake + TICK_NANOS;
+    }
+
     @Override
     public void run() {
+        long lastWake = System.nanoTime() - TICK_NANOS;
         for (long n = 0; ; n++) {
             long due = start + offset(n);
             if (due - end >= 0) {
                 return;
             }
-            for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
-                LockSupport.parkNanos(wait);
-                if (Thread.currentThread().isInterrupted()) {
-                    return;
+            if (due - System.nanoTime() > 0) {
+                long wakeAt = wakeAt(due, lastWake);
+                for (long wait = wakeAt - System.nanoTime(); wait > 0; wait = wakeAt - System.nanoTime()) {
+                    LockSupport.parkNanos(wait);
+                    if (Thread.currentThread().isInterrupted()) {
+                        return;
+                    }
                 }
+                lastWake = System.nanoTime();
             }
             senders.get((int) (n % senders.size())).send(due);
         }
