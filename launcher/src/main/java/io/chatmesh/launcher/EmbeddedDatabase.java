@@ -1,5 +1,6 @@
 package io.chatmesh.launcher;
 
+import io.chatmesh.platform.db.DatabaseCreation;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -104,7 +105,7 @@ final class EmbeddedDatabase implements AutoCloseable {
                 }
             }
             try (Statement create = connection.createStatement()) {
-                create.execute("CREATE DATABASE " + name);
+                create.execute(DatabaseCreation.createDatabase(name));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create database " + name, e);

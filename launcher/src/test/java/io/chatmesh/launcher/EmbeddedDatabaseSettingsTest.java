@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The launcher's PostgreSQL runs with its durability and memory settings, not zonky's test
- * defaults (which start it with -F, i.e. fsync off, and synchronous_commit off).
+ * defaults (which start it with -F, i.e. fsync off, and synchronous_commit off), and its
+ * databases with the collation {@code DatabaseCreation} gives them.
  */
 class EmbeddedDatabaseSettingsTest {
 
@@ -30,6 +31,27 @@ class EmbeddedDatabaseSettingsTest {
             assertThat(show(connection, "shared_buffers")).isEqualTo("64MB");
             EmbeddedDatabase.SERVER_CONFIG.forEach((name, value) ->
                     assertThat(show(connection, name)).as(name).isEqualTo(value));
+        }
+    }
+
+    @Test
+    void itsDatabasesCompareTextBytewiseAndKeepTheServersCharacterClasses() throws SQLException {
+        try (Chatmesh stack = Chatmesh.start(LauncherSettings.forTests(dataDir));
+                Connection connection = DriverManager.getConnection(stack.postgresJdbcUrl("postgres"));
+                Statement statement = connection.createStatement();
+                ResultSet databases = statement.executeQuery(
+                        "SELECT d.datname, d.datcollate, d.datctype, t.datctype AS server_ctype"
+                                + " FROM pg_database d, pg_database t"
+                                + " WHERE d.datname LIKE 'chatmesh%' AND t.datname = 'template1'"
+                                + " ORDER BY d.datname")) {
+            int count = 0;
+            while (databases.next()) {
+                count++;
+                assertThat(databases.getString("datcollate")).as(databases.getString("datname")).isEqualTo("C");
+                assertThat(databases.getString("datctype")).as(databases.getString("datname"))
+                        .isEqualTo(databases.getString("server_ctype"));
+            }
+            assertThat(count).isEqualTo(3);
         }
     }
 

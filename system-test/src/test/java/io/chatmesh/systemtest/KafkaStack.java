@@ -1,5 +1,6 @@
 package io.chatmesh.systemtest;
 
+import io.chatmesh.platform.db.DatabaseCreation;
 import io.chatmesh.systemtest.ProductionStack.Instance;
 import io.chatmesh.systemtest.ProductionStack.MessageStore;
 import io.chatmesh.testkit.TestPostgres;
@@ -195,7 +196,7 @@ public final class KafkaStack {
         String name = "chatmesh_" + ++databases;
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
                 Statement statement = connection.createStatement()) {
-            statement.execute("CREATE DATABASE " + name);
+            statement.execute(DatabaseCreation.createDatabase(name));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create database " + name, e);
         }

@@ -1,5 +1,6 @@
 package io.chatmesh.testkit;
 
+import io.chatmesh.platform.db.DatabaseCreation;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,7 +32,7 @@ public final class TestPostgres {
         String name = "test_" + ProcessHandle.current().pid() + "_" + counter.incrementAndGet();
         try (Connection connection = server().getPostgresDatabase().getConnection();
                 Statement statement = connection.createStatement()) {
-            statement.execute("CREATE DATABASE " + name);
+            statement.execute(DatabaseCreation.createDatabase(name));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create test database", e);
         }
