@@ -74,17 +74,6 @@ class FlagsTest {
     }
 
     @Test
-    void thePacerWakesAtMostOncePerTick() {
-        long tick = Pacer.TICK_NANOS;
-
-        // slower than a tick apart: woken when due; faster: a tick after the last wake, sending what fell due
-        assertThat(Pacer.wakeAt(5 * tick, 0)).isEqualTo(5 * tick);
-        assertThat(Pacer.wakeAt(tick, 0)).isEqualTo(tick);
-        assertThat(Pacer.wakeAt(tick / 5, 0)).isEqualTo(tick);
-        assertThat(Pacer.wakeAt(Long.MAX_VALUE - tick / 2, Long.MAX_VALUE - tick)).isEqualTo(Long.MAX_VALUE); // nanoTime may wrap
-    }
-
-    @Test
     void badFlagsAreRefusedWithOneLine() {
         for (List<String> args : List.of(List.of("--rooms"), List.of("--nope", "1"), List.of("--rate", "fast"),
                 List.of("--duration", "10"), List.of("--send-via", "carrier-pigeon"), List.of("--target", "host"),
