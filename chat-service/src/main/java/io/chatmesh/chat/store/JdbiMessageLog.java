@@ -7,6 +7,7 @@ import io.chatmesh.chat.domain.Message;
 import io.chatmesh.chat.domain.MessageLog;
 import io.chatmesh.platform.db.DedicatedHandle;
 import io.chatmesh.platform.db.HotStatements;
+import io.chatmesh.platform.db.TakenKeys;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -33,8 +34,9 @@ public final class JdbiMessageLog implements MessageLog, AutoCloseable {
 
     public JdbiMessageLog(Jdbi jdbi) {
         MessageLogStatements.Timers timers = MessageLogStatements.Timers.of(jdbi);
+        TakenKeys takenKeys = new TakenKeys();
         Function<Handle, Attached> attach = handle ->
-                new Attached(new MessageLogStatements(handle, timers), handle.attach(MessageLogDao.class),
+                new Attached(new MessageLogStatements(handle, timers, takenKeys), handle.attach(MessageLogDao.class),
                         handle.attach(ChangeLogDao.class));
         this.appends = new DedicatedHandle<>(jdbi, attach, HotStatements::setUpSession);
         this.relays = new DedicatedHandle<>(jdbi, attach, handle -> {

@@ -2,6 +2,8 @@ package io.chatmesh.chat.store;
 
 import io.chatmesh.platform.db.HotStatements;
 import io.chatmesh.platform.db.JdbiStatementMetrics;
+import io.chatmesh.platform.db.KeyedInsert;
+import io.chatmesh.platform.db.TakenKeys;
 import io.micrometer.core.instrument.Timer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -48,7 +50,10 @@ final class MessageLogStatements {
      * (room_outbox), so an append never waits for a publish. Parameters: room ids, sender ids,
      * client ids, message ids, messages (bytea), create times, reply-to ids, thread root ids,
      * @room flags, one array element per post; then the mentions of all posts as two arrays
-     * (the post's position, 1-based, and the user id).
+     * (the post's position, 1-based, and the user id). Run as a {@link KeyedInsert}: a key
+     * logged by a transaction that committed after this statement began (the same client_id sent
+     * to two instances at once) fails the plain statement; the one that skips taken keys answers
+     * EARLIER for it then, or RACED should it be taken after that one began too.
      */
     private static final String APPEND = """
             WITH post AS (
@@ -114,7 +119,7 @@ final class MessageLogStatements {
             inserted AS (
                 INSERT INTO message_log (sender_id, client_id, room_id, message_id, seq, message, created_at)
                 SELECT sender_id, client_id, room_id, message_id, seq, message, created_at FROM numbered
-                ON CONFLICT (sender_id, client_id) DO NOTHING
+                /* on conflict */
                 RETURNING sender_id, client_id, seq
             )
             SELECT CASE WHEN e.position IS NOT NULL THEN 'EARLIER'
@@ -161,15 +166,21 @@ final class MessageLogStatements {
 
     private final Connection connection;
     private final Timers timers;
-    private final PreparedStatement append;
+    private final KeyedInsert append;
+    private final TakenKeys takenKeys;
     private final PreparedStatement lockPublishedSeqs;
     private final PreparedStatement markPublished;
 
-    /** Prepares the statements on the handle's connection; they close with it. */
-    MessageLogStatements(Handle handle, Timers timers) {
+    /**
+     * Prepares the statements on the handle's connection; they close with it.
+     *
+     * @param takenKeys the log's, which outlives connections
+     */
+    MessageLogStatements(Handle handle, Timers timers, TakenKeys takenKeys) {
         this.connection = handle.getConnection();
         this.timers = timers;
-        this.append = HotStatements.prepare(connection, APPEND);
+        this.takenKeys = takenKeys;
+        this.append = new KeyedInsert(connection, APPEND, "ON CONFLICT (sender_id, client_id) DO NOTHING");
         this.lockPublishedSeqs = HotStatements.prepare(connection, LOCK_PUBLISHED_SEQS);
         this.markPublished = HotStatements.prepare(connection, MARK_PUBLISHED);
     }
@@ -178,26 +189,28 @@ final class MessageLogStatements {
     List<Appended> append(String[] roomIds, String[] senderIds, String[] clientIds, String[] messageIds,
             byte[][] messages, String[] createTimes, String[] replyToIds, String[] threadRootIds,
             Boolean[] mentionRooms, Long[] mentionPositions, String[] mentionUserIds) {
-        return HotStatements.run(timers.append, () -> {
-            append.setArray(1, connection.createArrayOf("text", roomIds));
-            append.setArray(2, connection.createArrayOf("text", senderIds));
-            append.setArray(3, connection.createArrayOf("text", clientIds));
-            append.setArray(4, connection.createArrayOf("text", messageIds));
-            append.setArray(5, connection.createArrayOf("bytea", messages));
-            append.setArray(6, connection.createArrayOf("text", createTimes));
-            append.setArray(7, connection.createArrayOf("text", replyToIds));
-            append.setArray(8, connection.createArrayOf("text", threadRootIds));
-            append.setArray(9, connection.createArrayOf("boolean", mentionRooms));
-            append.setArray(10, connection.createArrayOf("bigint", mentionPositions));
-            append.setArray(11, connection.createArrayOf("text", mentionUserIds));
+        // in autocommit, so a failed attempt leaves nothing behind, the rooms' seqs included
+        return takenKeys.insert(skipTakenKeys -> HotStatements.run(timers.append, () -> {
+            PreparedStatement statement = append.statement(skipTakenKeys);
+            statement.setArray(1, connection.createArrayOf("text", roomIds));
+            statement.setArray(2, connection.createArrayOf("text", senderIds));
+            statement.setArray(3, connection.createArrayOf("text", clientIds));
+            statement.setArray(4, connection.createArrayOf("text", messageIds));
+            statement.setArray(5, connection.createArrayOf("bytea", messages));
+            statement.setArray(6, connection.createArrayOf("text", createTimes));
+            statement.setArray(7, connection.createArrayOf("text", replyToIds));
+            statement.setArray(8, connection.createArrayOf("text", threadRootIds));
+            statement.setArray(9, connection.createArrayOf("boolean", mentionRooms));
+            statement.setArray(10, connection.createArrayOf("bigint", mentionPositions));
+            statement.setArray(11, connection.createArrayOf("text", mentionUserIds));
             List<Appended> rows = new ArrayList<>(roomIds.length);
-            try (ResultSet result = append.executeQuery()) {
+            try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
                     rows.add(new Appended(result.getString(1), result.getLong(2), result.getBytes(3)));
                 }
             }
             return rows;
-        });
+        }));
     }
 
     /** Each existing room's last published seq, its row locked until the transaction ends. */

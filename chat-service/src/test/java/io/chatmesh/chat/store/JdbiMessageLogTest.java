@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.PostgresPlugin;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
@@ -143,6 +144,45 @@ class JdbiMessageLogTest {
         busAccepted.countDown();
         assertThat(relay).succeedsWithin(Duration.ofSeconds(5));
         assertThat(resume).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(Map.of(room, 2L));
+    }
+
+    /**
+     * The same client_id sent to two instances at once: both appends begin before either has
+     * committed, so neither sees the other's row. The second's plain insert meets the first's
+     * key; its second attempt answers with the first's message, and the failed one took no seq.
+     */
+    @Test
+    void aClientIdLoggedMeanwhileByAnotherInstanceAnswersWithThatMessageAndTakesNoSeq() {
+        String alice = Ids.newId();
+        String room = room("GROUP", alice);
+        try (JdbiMessageLog otherInstance = new JdbiMessageLog(jdbi); Handle holder = jdbi.open()) {
+            holder.begin();
+            holder.createQuery("SELECT id FROM rooms WHERE id = ? FOR UPDATE").bind(0, room).mapTo(String.class).one();
+            CompletableFuture<List<Appended>> here =
+                    CompletableFuture.supplyAsync(() -> log.append(List.of(post(alice, room, "k"))), threads);
+            awaitWaitingForLocks(1);
+            CompletableFuture<List<Appended>> there =
+                    CompletableFuture.supplyAsync(() -> otherInstance.append(List.of(post(alice, room, "k"))), threads);
+            awaitWaitingForLocks(2);
+            holder.commit();
+
+            assertThat(here).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(List.of(new Appended.Logged(1)));
+            assertThat(there).succeedsWithin(Duration.ofSeconds(5)).satisfies(appended -> assertThat(appended)
+                    .singleElement().isInstanceOfSatisfying(Appended.Earlier.class, earlier -> {
+                        assertThat(earlier.message().seq()).isEqualTo(1);
+                        assertThat(earlier.message().clientId()).isEqualTo("k");
+                    }));
+        }
+        assertThat(log.append(List.of(post(alice, room, "k2")))).containsExactly(new Appended.Logged(2));
+    }
+
+    private void awaitWaitingForLocks(int sessions) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM pg_stat_activity"
+                + " WHERE datname = current_database() AND wait_event_type = 'Lock'").mapTo(Integer.class).one()) < sessions) {
+            assertThat(System.nanoTime()).as("%d sessions waiting for a lock", sessions).isLessThan(deadline);
+            Thread.onSpinWait();
+        }
     }
 
     /** A relay of the room that holds its outbox row, once it does, until {@code busAccepted}; then it marks {@code seq}. */

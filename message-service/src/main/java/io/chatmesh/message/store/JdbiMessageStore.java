@@ -12,6 +12,7 @@ import io.chatmesh.message.domain.RoomUnread;
 import io.chatmesh.platform.db.DedicatedHandle;
 import io.chatmesh.platform.db.HotStatements;
 import io.chatmesh.platform.db.SqlObjects;
+import io.chatmesh.platform.db.TakenKeys;
 import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -44,6 +45,7 @@ public final class JdbiMessageStore implements MessageStore, AutoCloseable {
     private final ReadStateDao readState;
     private final DedicatedHandle<Writer> writer;
     private final RoomFolds roomFolds;
+    private final TakenKeys takenKeys = new TakenKeys();
 
     public JdbiMessageStore(Jdbi jdbi) {
         this.jdbi = jdbi;
@@ -72,10 +74,11 @@ public final class JdbiMessageStore implements MessageStore, AutoCloseable {
     }
 
     /**
-     * One INSERT for all messages; ids it did not insert are told apart (replay or seq clash) by
-     * one more query. Messages with attachments go in with them in one transaction; without,
-     * the INSERT commits on its own (one round trip for the whole run). The persister is the one
-     * writer, on a connection of its own (synchronized all the same).
+     * One INSERT for all messages (a second, skipping taken keys, when the first met one: {@link
+     * TakenKeys}); ids it did not insert are told apart (replay or seq clash) by one more query.
+     * Messages with attachments go in with them in one transaction; without, the INSERT commits
+     * on its own (one round trip for the whole run). The persister is the one writer, on a
+     * connection of its own (synchronized all the same).
      */
     @Override
     public List<InsertOutcome> insertAll(List<Message> messages) {
@@ -89,12 +92,14 @@ public final class JdbiMessageStore implements MessageStore, AutoCloseable {
             return List.of();
         }
         boolean oneStatement = changes.isEmpty() && messages.stream().allMatch(m -> m.attachments().isEmpty());
-        List<InsertOutcome> outcomes = oneStatement ? writer.withAttached(w -> insert(w, messages))
+        // a run of messages published again fails the first attempt, which leaves nothing behind
+        List<InsertOutcome> outcomes = takenKeys.insert(skipTakenKeys -> oneStatement
+                ? writer.withAttached(w -> insert(w, messages, skipTakenKeys))
                 : writer.inTransaction(w -> {
-                    List<InsertOutcome> inserted = messages.isEmpty() ? List.of() : insert(w, messages);
+                    List<InsertOutcome> inserted = messages.isEmpty() ? List.of() : insert(w, messages, skipTakenKeys);
                     JdbiMessageChanges.applyWith(w.changes(), changes);
                     return inserted;
-                });
+                }));
         // rooms with new messages (counters, search), or with edits and deletions (search)
         roomFolds.touched(Stream.concat(messages.stream().map(Message::roomId),
                         changes.stream().filter(change -> !(change instanceof MessageChange.Reacted))
@@ -103,8 +108,8 @@ public final class JdbiMessageStore implements MessageStore, AutoCloseable {
         return outcomes;
     }
 
-    private static List<InsertOutcome> insert(Writer writer, List<Message> messages) {
-        Set<String> inserted = writer.inserts.insert(messages);
+    private static List<InsertOutcome> insert(Writer writer, List<Message> messages, boolean skipTakenKeys) {
+        Set<String> inserted = writer.inserts.insert(messages, skipTakenKeys);
         Set<String> alreadyStored = inserted.size() == messages.size() ? Set.of()
                 : new HashSet<>(writer.dao.existingIds(messages.stream().map(Message::id).toArray(String[]::new)));
         List<InsertOutcome> outcomes = new ArrayList<>(messages.size());

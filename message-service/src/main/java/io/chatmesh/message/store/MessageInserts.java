@@ -3,6 +3,7 @@ package io.chatmesh.message.store;
 import io.chatmesh.message.domain.Message;
 import io.chatmesh.platform.db.HotStatements;
 import io.chatmesh.platform.db.JdbiStatementMetrics;
+import io.chatmesh.platform.db.KeyedInsert;
 import io.micrometer.core.instrument.Timer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,9 +27,10 @@ import org.jdbi.v3.core.Jdbi;
 final class MessageInserts {
 
     /**
-     * Inserts the rows of {@link MessageColumns}; an id or (room, seq) already taken is skipped.
-     * In the same statement, the mention rows of the messages it inserted. Unread counters and
-     * the search index take the messages in later, off this path ({@link RoomFolds}).
+     * Inserts the rows of {@link MessageColumns}; an id or (room, seq) already taken fails the
+     * plain statement and is skipped by the other ({@link KeyedInsert}). In the same statement,
+     * the mention rows of the messages it inserted. Unread counters and the search index take
+     * the messages in later, off this path ({@link RoomFolds}).
      */
     private static final String INSERT_MESSAGES = """
             WITH inserted AS (
@@ -37,7 +39,7 @@ final class MessageInserts {
                 SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS text[]),
                                      CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
                                      CAST(? AS timestamptz[]), CAST(? AS timestamptz[]), CAST(? AS timestamptz[]))
-                ON CONFLICT DO NOTHING
+                /* on conflict */
                 RETURNING id, room_id, seq, sender_id
             ),
             mentions AS (
@@ -51,23 +53,27 @@ final class MessageInserts {
             """;
 
     private final Connection connection;
-    private final PreparedStatement insertMessages;
+    private final KeyedInsert insertMessages;
     private final Timer timer;
 
     /** Prepares the statement on the handle's connection; it closes with it. */
     MessageInserts(Handle handle, Timer timer) {
         this.connection = handle.getConnection();
         this.timer = timer;
-        this.insertMessages = HotStatements.prepare(connection, INSERT_MESSAGES);
+        this.insertMessages = new KeyedInsert(connection, INSERT_MESSAGES, "ON CONFLICT DO NOTHING");
     }
 
     static Timer timer(Jdbi jdbi) {
         return JdbiStatementMetrics.timer(jdbi, "MessageInserts.insertMessages");
     }
 
-    /** Inserts the messages; returns the ids it inserted. */
-    Set<String> insert(List<Message> messages) {
+    /**
+     * Inserts the messages; returns the ids it inserted. Unless told to skip taken keys, fails
+     * on one ({@link io.chatmesh.platform.db.TakenKeys}).
+     */
+    Set<String> insert(List<Message> messages, boolean skipTakenKeys) {
         MessageColumns columns = new MessageColumns(messages);
+        PreparedStatement insertMessages = this.insertMessages.statement(skipTakenKeys);
         return HotStatements.run(timer, () -> {
             insertMessages.setArray(1, connection.createArrayOf("text", columns.ids));
             insertMessages.setArray(2, connection.createArrayOf("text", columns.roomIds));
