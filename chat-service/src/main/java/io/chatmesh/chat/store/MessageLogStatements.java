@@ -52,8 +52,9 @@ final class MessageLogStatements {
      * @room flags, one array element per post; then the mentions of all posts as two arrays
      * (the post's position, 1-based, and the user id). Run as a {@link KeyedInsert}: a key
      * logged by a transaction that committed after this statement began (the same client_id sent
-     * to two instances at once) fails the plain statement; the one that skips taken keys answers
-     * EARLIER for it then, or RACED should it be taken after that one began too.
+     * to two instances at once) fails the plain statement, and the one that skips taken keys,
+     * run next, answers EARLIER for it. Run first (for a while after such a failure: {@link
+     * TakenKeys}), that one answers RACED for it, and the seq it took stays unused.
      */
     private static final String APPEND = """
             WITH post AS (

@@ -9,6 +9,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -107,8 +108,8 @@ class KeyedInsertTest {
             List<Integer> inserted = takenKeys.insert(skip -> dedicated.inTransaction(insert -> {
                 attempts.add(skip);
                 // written before the insert in the same transaction: the failed attempt rolls it back
-                try {
-                    insert.statement(skip).getConnection().createStatement().execute("INSERT INTO notes VALUES ('before')");
+                try (Statement note = insert.statement(skip).getConnection().createStatement()) {
+                    note.execute("INSERT INTO notes VALUES ('before')");
                 } catch (SQLException e) {
                     throw new UnableToExecuteStatementException(e, null);
                 }
