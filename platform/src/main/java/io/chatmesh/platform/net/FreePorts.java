@@ -7,6 +7,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -14,7 +16,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * they start one after another (the launcher, tests). A port of the kernel's ephemeral range may
  * meanwhile become the local end of an outgoing connection (each service opens dozens to the
  * database while the next one waits), and the server meant to bind it would fail; so these come
- * from below that range.
+ * from below that range. Nor does one process get a port twice while the first taker may not have
+ * bound it yet: the launcher picks its four services' ports before the first one binds, and a port
+ * picked twice fails the second service's start.
  */
 public final class FreePorts {
 
@@ -23,27 +27,42 @@ public final class FreePorts {
     private static final int DEFAULT_EPHEMERAL_START = 32768;
     private static final int LOWEST = 10_000;
     private static final int ATTEMPTS = 1_000;
+    /** How many of the latest ports handed out are not handed out again (a few stacks' worth). */
+    private static final int REMEMBERED = 256;
+    private static final Set<Integer> HANDED_OUT = new LinkedHashSet<>();
 
     private FreePorts() {}
 
-    /** A port nothing listens on now on {@code host}, below the ephemeral range when there is room. */
-    public static int pick(String host) {
+    /**
+     * A port nothing listens on now on {@code host}, below the ephemeral range when there is room,
+     * and none of the last {@value #REMEMBERED} this process was handed.
+     */
+    public static synchronized int pick(String host) {
         int ephemeralStart = ephemeralStart();
         try {
             InetAddress address = InetAddress.getByName(host);
-            if (ephemeralStart - LOWEST >= ATTEMPTS) {
-                for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-                    int port = ThreadLocalRandom.current().nextInt(LOWEST, ephemeralStart);
-                    try (ServerSocket probe = new ServerSocket(port, 1, address)) {
-                        return probe.getLocalPort();
-                    } catch (IOException taken) {
-                        // try another
+            boolean roomBelow = ephemeralStart - LOWEST >= ATTEMPTS;
+            for (int attempt = 0; attempt < 2 * ATTEMPTS; attempt++) {
+                // below the ephemeral range while there is room; then any port the kernel offers
+                int candidate = roomBelow && attempt < ATTEMPTS
+                        ? ThreadLocalRandom.current().nextInt(LOWEST, ephemeralStart) : 0;
+                if (HANDED_OUT.contains(candidate)) {
+                    continue;
+                }
+                int port;
+                try (ServerSocket probe = new ServerSocket(candidate, 1, address)) {
+                    port = probe.getLocalPort();
+                } catch (IOException taken) {
+                    continue;
+                }
+                if (HANDED_OUT.add(port)) {
+                    if (HANDED_OUT.size() > REMEMBERED) {
+                        HANDED_OUT.remove(HANDED_OUT.iterator().next());
                     }
+                    return port;
                 }
             }
-            try (ServerSocket socket = new ServerSocket(0, 1, address)) {
-                return socket.getLocalPort();
-            }
+            throw new IOException(2 * ATTEMPTS + " attempts found no port that binds and was not handed out lately");
         } catch (IOException e) {
             throw new UncheckedIOException("no free port on " + host, e);
         }

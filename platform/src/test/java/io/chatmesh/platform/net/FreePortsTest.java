@@ -8,6 +8,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class FreePortsTest {
@@ -24,6 +26,14 @@ class FreePortsTest {
             try (ServerSocket bound = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
                 assertThat(bound.getLocalPort()).isEqualTo(port);
             }
+        }
+    }
+
+    @Test
+    void neverHandsOutAPortTwiceToOneProcessWhileTheFirstTakerMayStillBeStarting() {
+        Set<Integer> picked = new HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            assertThat(picked.add(FreePorts.pick("127.0.0.1"))).as("pick %d is new", i).isTrue();
         }
     }
 }
