@@ -46,8 +46,13 @@ final class MessageLogStatements {
      * their room's log, and posts mentioning non-members (or @room without the role) are
      * skipped; the others get consecutive seqs per room in position order. The rooms are locked
      * in id order first, so concurrent appends (and change logs) of other instances cannot
-     * deadlock, and every room's seqs are taken in commit order. Relays lock other rows
-     * (room_outbox), so an append never waits for a publish. Parameters: room ids, sender ids,
+     * deadlock, and every room's seqs are taken in commit order. Each post looks its room's seq
+     * up in a map built once (seqs_before; OFFSET 0 keeps the lookup below the window's sort),
+     * not by joining the posts with their rooms: planned for arrays of any length, the statement
+     * joins its CTEs in nested loops, which took time quadratic in the batch's rooms (85 ms
+     * instead of 25 for 500 posts in 500 rooms). A room deleted meanwhile is not in the map, and
+     * its posts answer RACED. Relays lock other rows (room_outbox), so an append never waits for
+     * a publish. Parameters: room ids, sender ids,
      * client ids, message ids, messages (bytea), create times, reply-to ids, thread root ids,
      * @room flags, one array element per post; then the mentions of all posts as two arrays
      * (the post's position, 1-based, and the user id). Run as a {@link KeyedInsert}: a key
@@ -103,19 +108,28 @@ final class MessageLogStatements {
                 SELECT room_id, count(*) AS posts, max(created_at) AS last_at FROM fresh GROUP BY room_id
             ),
             locked AS (
-                SELECT r.id FROM rooms r WHERE r.id IN (SELECT room_id FROM counted) ORDER BY r.id FOR NO KEY UPDATE
+                SELECT r.id, c.posts, c.last_at
+                FROM rooms r
+                JOIN counted c ON c.room_id = r.id
+                ORDER BY r.id
+                FOR NO KEY UPDATE OF r
             ),
             taken AS (
                 UPDATE rooms r
-                SET last_seq = r.last_seq + c.posts, last_activity_at = GREATEST(r.last_activity_at, c.last_at)
-                FROM counted c
-                WHERE r.id = c.room_id AND r.id IN (SELECT id FROM locked)
-                RETURNING r.id, r.last_seq - c.posts AS seq_before
+                SET last_seq = r.last_seq + l.posts, last_activity_at = GREATEST(r.last_activity_at, l.last_at)
+                FROM locked l
+                WHERE r.id = l.id
+                RETURNING r.id, r.last_seq - l.posts AS seq_before
+            ),
+            seqs_before AS MATERIALIZED (
+                SELECT jsonb_object_agg(id, seq_before) AS by_room FROM taken
             ),
             numbered AS (
-                SELECT f.*, t.seq_before + row_number() OVER (PARTITION BY f.room_id ORDER BY f.position) AS seq
+                SELECT f.*, b.seq_before + row_number() OVER (PARTITION BY f.room_id ORDER BY f.position) AS seq
                 FROM fresh f
-                JOIN taken t ON t.id = f.room_id
+                CROSS JOIN LATERAL (SELECT (s.by_room ->> f.room_id)::bigint AS seq_before
+                                    FROM seqs_before s OFFSET 0) b
+                WHERE b.seq_before IS NOT NULL
             ),
             inserted AS (
                 INSERT INTO message_log (sender_id, client_id, room_id, message_id, seq, message, created_at)

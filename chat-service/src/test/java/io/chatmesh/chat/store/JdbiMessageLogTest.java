@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -205,6 +206,39 @@ class JdbiMessageLogTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * One batch spread over many rooms, their posts interleaved, some rooms with messages
+     * already: each room's posts take the seqs after its last, in the batch's order.
+     */
+    @Test
+    void aBatchOverManyRoomsNumbersEachRoomsPostsInOrderAfterItsLastSeq() {
+        String alice = Ids.newId();
+        List<String> rooms = IntStream.range(0, 40).mapToObj(i -> room("GROUP", alice)).toList();
+        log.append(rooms.stream().limit(10).map(room -> post(alice, room, "earlier-" + room)).toList());
+        String notHers = room("GROUP");
+
+        List<Post> batch = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            for (String room : rooms) {
+                batch.add(post(alice, room, room + "-" + round));
+            }
+            batch.add(post(alice, notHers, "stranger-" + round));
+        }
+        List<Appended> appended = log.append(batch);
+
+        for (int i = 0; i < batch.size(); i++) {
+            String room = batch.get(i).message().roomId();
+            if (room.equals(notHers)) {
+                assertThat(appended.get(i)).isEqualTo(new Appended.NotMember(false));
+                continue;
+            }
+            int round = i / (rooms.size() + 1);
+            long before = rooms.indexOf(room) < 10 ? 1 : 0;
+            assertThat(appended.get(i)).as("post %d", i).isEqualTo(new Appended.Logged(before + round + 1));
+        }
+        assertThat(log.append(List.of(post(alice, rooms.getFirst(), "next")))).containsExactly(new Appended.Logged(5));
     }
 
     @Test
