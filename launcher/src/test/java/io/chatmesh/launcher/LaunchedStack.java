@@ -1,6 +1,13 @@
 package io.chatmesh.launcher;
 
+import io.chatmesh.platform.auth.BearerCallCredentials;
+import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
+import io.chatmesh.proto.chat.v1.ClientEvent;
+import io.chatmesh.proto.chat.v1.Hello;
+import io.chatmesh.proto.chat.v1.ServerEvent;
+import io.chatmesh.testkit.StreamRecorder;
 import io.grpc.ManagedChannel;
+import io.grpc.stub.StreamObserver;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,6 +62,20 @@ final class LaunchedStack implements BeforeAllCallback, AfterAllCallback {
     /** The stack's data directory: its embedded PostgreSQL and its attachments. */
     Path dataDir() {
         return dataDir;
+    }
+
+    /** Opens a ChatService.Connect stream as the holder of {@code token}, recording its events; returns once it is ready. */
+    StreamObserver<ClientEvent> connectChat(String token, StreamRecorder<ServerEvent> events) {
+        StreamObserver<ClientEvent> out = ChatServiceGrpc.newStub(edge)
+                .withCallCredentials(BearerCallCredentials.of(token)).connect(events);
+        out.onNext(ClientEvent.newBuilder().setHello(Hello.newBuilder().setDeviceId("device")).build());
+        events.awaitFirst(ServerEvent::hasReady);
+        return out;
+    }
+
+    /** JDBC URL of one of the embedded PostgreSQL's databases, e.g. {@code chatmesh_messages}. */
+    String postgresJdbcUrl(String database) {
+        return stack.postgresJdbcUrl(database);
     }
 
     int edgePort() {

@@ -7,11 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.google.rpc.BadRequest;
-import io.chatmesh.platform.auth.BearerCallCredentials;
 import io.chatmesh.platform.id.Ids;
 import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
 import io.chatmesh.proto.chat.v1.ClientEvent;
-import io.chatmesh.proto.chat.v1.Hello;
 import io.chatmesh.proto.chat.v1.SendMessageEvent;
 import io.chatmesh.proto.chat.v1.SendMessageRequest;
 import io.chatmesh.proto.chat.v1.ServerEvent;
@@ -69,7 +67,7 @@ class MentionsSystemTest {
     void mentionsReachHistoryTheLiveStreamAndTheMentionedUsersCounts() {
         Scene s = scene();
         StreamRecorder<ServerEvent> bobEvents = new StreamRecorder<>();
-        StreamObserver<ClientEvent> bobStream = connect(s.bob(), bobEvents);
+        StreamObserver<ClientEvent> bobStream = STACK.connectChat(s.bob(), bobEvents);
 
         Message toBob = send(s.alice(), SendMessageEvent.newBuilder().setRoomId(s.room().getId())
                 .setText("@bob look").addMentionedUserIds(s.bobId()));
@@ -121,7 +119,7 @@ class MentionsSystemTest {
 
         // on the stream: the refusal names the event, and the stream goes on
         StreamRecorder<ServerEvent> bobEvents = new StreamRecorder<>();
-        StreamObserver<ClientEvent> bobStream = connect(s.bob(), bobEvents);
+        StreamObserver<ClientEvent> bobStream = STACK.connectChat(s.bob(), bobEvents);
         bobStream.onNext(ClientEvent.newBuilder().setClientId("room-mention").setSend(SendMessageEvent.newBuilder()
                 .setRoomId(roomId).setText("@room!").setMentionRoom(true)).build());
         ServerEvent refused = bobEvents.awaitFirst(e -> e.hasError() && e.getError().getClientId().equals("room-mention"));
@@ -150,7 +148,7 @@ class MentionsSystemTest {
         Scene s = scene();
         Message root = send(s.alice(), SendMessageEvent.newBuilder().setRoomId(s.room().getId()).setText("plans?"));
         StreamRecorder<ServerEvent> aliceEvents = new StreamRecorder<>();
-        StreamObserver<ClientEvent> aliceStream = connect(s.alice(), aliceEvents);
+        StreamObserver<ClientEvent> aliceStream = STACK.connectChat(s.alice(), aliceEvents);
 
         Message reply = send(s.bob(), SendMessageEvent.newBuilder().setRoomId(s.room().getId()).setText("@alice tea")
                 .setThreadRootId(root.getId()).addMentionedUserIds(s.aliceId()));
@@ -170,14 +168,6 @@ class MentionsSystemTest {
         assertThat(unread(aliceMessages, s.room()))
                 .extracting(RoomUnread::getUnreadCount, RoomUnread::getMentionCount).containsExactly(1L, 1L);
         aliceStream.onCompleted();
-    }
-
-    private static StreamObserver<ClientEvent> connect(String token, StreamRecorder<ServerEvent> events) {
-        StreamObserver<ClientEvent> out = ChatServiceGrpc.newStub(STACK.edge())
-                .withCallCredentials(BearerCallCredentials.of(token)).connect(events);
-        out.onNext(ClientEvent.newBuilder().setHello(Hello.newBuilder().setDeviceId("device")).build());
-        events.awaitFirst(ServerEvent::hasReady);
-        return out;
     }
 
     private static RoomUnread unread(MessageServiceGrpc.MessageServiceBlockingStub messages, Room room) {

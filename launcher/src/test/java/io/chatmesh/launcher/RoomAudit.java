@@ -40,6 +40,10 @@ final class RoomAudit {
         this.tokens = Map.copyOf(tokens);
     }
 
+    String roomId() {
+        return roomId;
+    }
+
     /**
      * Sends (or resends) {@code clientId} as {@code user} with unary SendMessage and returns
      * what the answer named; resends, as a client would, while the answer says to.

@@ -1,6 +1,7 @@
 package io.chatmesh.chat.domain;
 
 import io.chatmesh.platform.error.ChatmeshException;
+import io.chatmesh.platform.logging.LogThrottle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +26,11 @@ import org.slf4j.LoggerFactory;
 final class RoomRelay {
 
     private static final Logger log = LoggerFactory.getLogger(RoomRelay.class);
+    /**
+     * While the bus or a durable subscriber's store is down, every batch of sends fails its
+     * publish, as often as clients send: one line per interval says so.
+     */
+    private static final LogThrottle FAILED_PUBLISH_LOG = new LogThrottle(Duration.ofSeconds(10));
 
     /** Publish everything logged. */
     static final long EVERYTHING = Long.MAX_VALUE;
@@ -129,7 +135,11 @@ final class RoomRelay {
             Thread.currentThread().interrupt();
             throw ChatmeshException.unavailable("interrupted while publishing messages");
         } catch (ExecutionException | TimeoutException e) {
-            log.warn("event bus did not accept {} messages", toPublish.size(), e);
+            long heldBack = FAILED_PUBLISH_LOG.admit();
+            if (heldBack >= 0) {
+                log.warn("event bus did not accept {} messages{}", toPublish.size(),
+                        heldBack == 0 ? "" : " (" + heldBack + " more failed publishes since the last such line)", e);
+            }
             throw ChatmeshException.unavailable("messages could not be delivered yet; retry with the same client_id");
         }
     }

@@ -1,0 +1,201 @@
+package io.chatmesh.launcher;
+
+import static io.chatmesh.launcher.Accounts.as;
+import static io.chatmesh.launcher.Accounts.signUpAndLogIn;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.chatmesh.launcher.ChatLoad.Acked;
+import io.chatmesh.platform.id.Ids;
+import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
+import io.chatmesh.proto.chat.v1.ClientEvent;
+import io.chatmesh.proto.chat.v1.SendMessageRequest;
+import io.chatmesh.proto.chat.v1.ServerEvent;
+import io.chatmesh.proto.message.v1.Message;
+import io.chatmesh.proto.room.v1.CreateRoomRequest;
+import io.chatmesh.proto.room.v1.JoinRoomRequest;
+import io.chatmesh.proto.room.v1.RoomKind;
+import io.chatmesh.proto.room.v1.RoomServiceGrpc;
+import io.chatmesh.testkit.StreamRecorder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The send path through the whole embedded stack over real gRPC, where a unit of it cannot show
+ * it: the sends of many rooms appended and published together, and history's store refusing
+ * every write for a while. Each ends with every room's history and a member's live stream
+ * holding each acked message once, at the seq its ack named, in order.
+ */
+class SendPathSystemTest {
+
+    @RegisterExtension
+    static final LaunchedStack STACK = new LaunchedStack();
+
+    /**
+     * One sender per room, all sending at once: the pipeline takes whatever waits as one batch, so
+     * batches hold posts of many rooms, each numbered after its own room's last seq.
+     */
+    @Test
+    void sendsToManyRoomsAtOnceAreNumberedPerRoomAndReachHistoryAndTheStreamInOrder() throws Exception {
+        int rooms = 30;
+        int sendsPerRoom = 20;
+        String suffix = suffix();
+        String reader = signUpAndLogIn(STACK.edge(), "reader" + suffix);
+        Map<String, String> senderOfRoom = new LinkedHashMap<>();
+        Map<String, String> tokens = new LinkedHashMap<>();
+        for (int i = 0; i < rooms; i++) {
+            String user = "sender" + i + suffix;
+            tokens.put(user, signUpAndLogIn(STACK.edge(), user));
+            senderOfRoom.put(publicRoom(tokens.get(user), reader), user);
+        }
+        StreamRecorder<ServerEvent> readerEvents = new StreamRecorder<>();
+        StreamObserver<ClientEvent> readerStream = STACK.connectChat(reader, readerEvents);
+
+        Map<String, Acked> acked = new ConcurrentHashMap<>();
+        try (ExecutorService senders = Executors.newFixedThreadPool(rooms)) {
+            List<Future<?>> sending = new ArrayList<>();
+            senderOfRoom.forEach((roomId, user) -> sending.add(senders.submit(() -> {
+                RoomAudit room = new RoomAudit(STACK.edge(), roomId, Map.of(user, tokens.get(user)));
+                for (int n = 0; n < sendsPerRoom; n++) {
+                    String clientId = user + "-" + n;
+                    acked.put(clientId, room.send(user, clientId));
+                }
+            })));
+            for (Future<?> sent : sending) {
+                sent.get();
+            }
+        }
+
+        List<ServerEvent> created = readerEvents.awaitCount(ServerEvent::hasMessageCreated, rooms * sendsPerRoom);
+        Map<String, List<Long>> streamedSeqs = created.stream().map(e -> e.getMessageCreated().getMessage())
+                .collect(Collectors.groupingBy(Message::getRoomId, Collectors.mapping(Message::getSeq, Collectors.toList())));
+        List<Long> everySeq = LongStream.rangeClosed(1, sendsPerRoom).boxed().toList();
+        List<String> problems = new ArrayList<>();
+        senderOfRoom.forEach((roomId, user) -> {
+            RoomAudit room = new RoomAudit(STACK.edge(), roomId, Map.of(user, tokens.get(user)));
+            Map<String, Acked> roomAcks = acked.entrySet().stream().filter(e -> e.getValue().user().equals(user))
+                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+            List<Message> history = room.history();
+            problems.addAll(room.duplicateProblems(history));
+            problems.addAll(room.ackProblems(history, roomAcks, "many rooms"));
+            if (!history.stream().map(Message::getSeq).toList().equals(everySeq)) {
+                problems.add(roomId + ": history's seqs " + history.stream().map(Message::getSeq).toList());
+            }
+            if (!everySeq.equals(streamedSeqs.get(roomId))) {
+                problems.add(roomId + ": the reader's stream got seqs " + streamedSeqs.get(roomId));
+            }
+        });
+        assertThat(problems).as("%d rooms, %d sends each", rooms, sendsPerRoom).isEmpty();
+        readerStream.onCompleted();
+    }
+
+    /**
+     * message-service's PostgreSQL refuses every new message (a constraint no row meets) while
+     * sends go on in two rooms: each send is answered UNAVAILABLE (its outcome unknown to the
+     * client), history stays empty, and the failures do not fill the log. Once the store takes writes again, chat-service publishes
+     * what it logged without any further send (its relay's retry): history gets every message
+     * once, in order; the member's live stream, which may have seen the failed publishes already,
+     * shows each once; a retry of each send returns the message stored; the next send follows.
+     */
+    @Test
+    void whileHistorysStoreRefusesWritesSendsAreUnavailableAndAfterwardsEachIsStoredOnce() throws SQLException {
+        int sendsPerRoom = 10;
+        String suffix = suffix();
+        String sender = "outage-sender" + suffix;
+        String senderToken = signUpAndLogIn(STACK.edge(), sender);
+        String reader = signUpAndLogIn(STACK.edge(), "outage-reader" + suffix);
+        List<RoomAudit> rooms = IntStream.range(0, 2).mapToObj(i -> publicRoom(senderToken, reader))
+                .map(roomId -> new RoomAudit(STACK.edge(), roomId, Map.of(sender, senderToken))).toList();
+        List<String> roomIds = rooms.stream().map(RoomAudit::roomId).toList();
+        StreamRecorder<ServerEvent> readerEvents = new StreamRecorder<>();
+        StreamObserver<ClientEvent> readerStream = STACK.connectChat(reader, readerEvents);
+
+        Map<String, RoomAudit> roomOfSend = new LinkedHashMap<>();
+        try (Connection messages = DriverManager.getConnection(STACK.postgresJdbcUrl("chatmesh_messages"));
+                Statement sql = messages.createStatement();
+                ErrorLogRecorder errors = ErrorLogRecorder.attachToRoot()) {
+            long outageStart = System.nanoTime();
+            sql.execute("ALTER TABLE messages ADD CONSTRAINT outage CHECK (false) NOT VALID");
+            try {
+                for (int n = 0; n < sendsPerRoom; n++) {
+                    for (RoomAudit room : rooms) {
+                        String clientId = "outage-" + roomIds.indexOf(room.roomId()) + "-" + n;
+                        roomOfSend.put(clientId, room);
+                        SendMessageRequest request = SendMessageRequest.newBuilder().setClientId(clientId)
+                                .setMessage(ChatLoad.message(room.roomId(), clientId)).build();
+                        assertThatThrownBy(() -> as(ChatServiceGrpc.newBlockingStub(STACK.edge()), senderToken).sendMessage(request))
+                                .as(clientId).isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+                                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+                    }
+                }
+                rooms.forEach(room -> assertThat(room.history()).as("history during the outage").isEmpty());
+            } finally {
+                sql.execute("ALTER TABLE messages DROP CONSTRAINT outage");
+            }
+            // each failed send is a failed publish: the failures are logged once per 10 s, not once each
+            long tenSecondsPassed = (System.nanoTime() - outageStart) / 10_000_000_000L;
+            assertThat(errors.lines()).as("errors and stack traces logged during the outage")
+                    .hasSizeLessThanOrEqualTo((int) (1 + tenSecondsPassed));
+        }
+
+        await().atMost(StreamRecorder.PATIENCE).until(() -> rooms.stream().allMatch(room -> room.history().size() == sendsPerRoom));
+        List<String> problems = new ArrayList<>();
+        Map<String, Acked> acked = new LinkedHashMap<>();
+        roomOfSend.forEach((clientId, room) -> acked.put(clientId, room.send(sender, clientId)));
+        List<Long> everySeq = LongStream.rangeClosed(1, sendsPerRoom).boxed().toList();
+        for (RoomAudit room : rooms) {
+            Map<String, Acked> roomAcks = new LinkedHashMap<>(acked);
+            roomAcks.keySet().removeIf(clientId -> roomOfSend.get(clientId) != room);
+            List<Message> history = room.history();
+            problems.addAll(room.duplicateProblems(history));
+            problems.addAll(room.ackProblems(history, roomAcks, "retried after the outage"));
+            if (!history.stream().map(Message::getSeq).toList().equals(everySeq)) {
+                problems.add(room.roomId() + ": history's seqs " + history.stream().map(Message::getSeq).toList());
+            }
+            List<Long> streamed = readerEvents.all(ServerEvent::hasMessageCreated).stream()
+                    .map(e -> e.getMessageCreated().getMessage()).filter(m -> m.getRoomId().equals(room.roomId()))
+                    .map(Message::getSeq).toList();
+            if (!streamed.equals(everySeq)) {
+                problems.add(room.roomId() + ": the reader's stream got seqs " + streamed);
+            }
+            Acked next = room.send(sender, "after-the-outage-" + roomIds.indexOf(room.roomId()));
+            if (next.seq() != sendsPerRoom + 1) {
+                problems.add(room.roomId() + ": the next send got seq " + next.seq());
+            }
+        }
+        assertThat(problems).isEmpty();
+        assertThat(readerEvents.ended()).as("the reader's stream stayed open").isFalse();
+        readerStream.onCompleted();
+    }
+
+    /** A new PUBLIC room of the owner's, which {@code member} joined; its id. */
+    private static String publicRoom(String ownerToken, String memberToken) {
+        String roomId = as(RoomServiceGrpc.newBlockingStub(STACK.edge()), ownerToken).createRoom(CreateRoomRequest.newBuilder()
+                .setKind(RoomKind.ROOM_KIND_PUBLIC).setName("send path " + Ids.newId().substring(20)).build()).getRoom().getId();
+        as(RoomServiceGrpc.newBlockingStub(STACK.edge()), memberToken).joinRoom(JoinRoomRequest.newBuilder().setRoomId(roomId).build());
+        return roomId;
+    }
+
+    private static String suffix() {
+        return Ids.newId().substring(20).toLowerCase();
+    }
+}
