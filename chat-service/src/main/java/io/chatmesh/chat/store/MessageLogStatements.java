@@ -52,10 +52,10 @@ final class MessageLogStatements {
      * joins its CTEs in nested loops, which took time quadratic in the batch's rooms (84 ms
      * instead of 26 for 500 posts in 500 rooms). A room deleted meanwhile is not in the map, and
      * its posts answer RACED. Relays lock other rows (room_outbox), so an append never waits for
-     * a publish. Parameters: room ids, sender ids,
-     * client ids, message ids, messages (bytea), create times, reply-to ids, thread root ids,
-     * @room flags, one array element per post; then the mentions of all posts as two arrays
-     * (the post's position, 1-based, and the user id). Run as a {@link KeyedInsert}: a key
+     * a publish. Parameters: room ids, sender ids, client ids, message ids, messages (bytea),
+     * create times, reply-to ids, thread root ids, @room flags, one array element per post;
+     * then the mentions of all posts as two arrays (the post's position, 1-based, and the user
+     * id). Run as a {@link KeyedInsert}: a key
      * logged by a transaction that committed after this statement began (the same client_id sent
      * to two instances at once) fails the plain statement, and the one that skips taken keys,
      * run next, answers EARLIER for it. Run first (for a while after such a failure: {@link
