@@ -111,80 +111,118 @@ class SendPathSystemTest {
     /**
      * message-service's PostgreSQL refuses every new message (a constraint no row meets) while
      * sends go on in two rooms: each send is answered UNAVAILABLE (its outcome unknown to the
-     * client), history stays empty, and the failures do not fill the log. Once the store takes writes again, chat-service publishes
-     * what it logged without any further send (its relay's retry): history gets every message
-     * once, in order; the member's live stream, which may have seen the failed publishes already,
-     * shows each once; a retry of each send returns the message stored; the next send follows.
+     * client), history stays empty, and the failures do not fill the log. Once the store takes
+     * writes again, chat-service publishes what it logged without any further send (its relay's
+     * retry): history gets every message once, in order; the member's live stream, which may have
+     * seen the failed publishes already, shows each once; a retry of each send returns the message
+     * stored; the next send follows.
      */
     @Test
     void whileHistorysStoreRefusesWritesSendsAreUnavailableAndAfterwardsEachIsStoredOnce() throws SQLException {
-        int sendsPerRoom = 10;
-        String suffix = suffix();
-        String sender = "outage-sender" + suffix;
-        String senderToken = signUpAndLogIn(STACK.edge(), sender);
-        String reader = signUpAndLogIn(STACK.edge(), "outage-reader" + suffix);
-        List<RoomAudit> rooms = IntStream.range(0, 2).mapToObj(i -> publicRoom(senderToken, reader))
+        Outage outage = new Outage();
+        Map<String, RoomAudit> roomOfSend = outage.sendWhileRefused("chatmesh_messages", "messages");
+
+        await().atMost(StreamRecorder.PATIENCE).until(() -> outage.rooms.stream()
+                .allMatch(room -> room.history().size() == Outage.SENDS_PER_ROOM));
+        outage.assertEachStoredOnceAfterRetries(roomOfSend);
+    }
+
+    /**
+     * chat-service's own PostgreSQL refuses every new message of its log: each send is answered
+     * UNAVAILABLE, nothing is logged, published or stored, and the failures do not fill the log.
+     * Resent once the log takes writes again, each is posted once, in order.
+     */
+    @Test
+    void whileTheMessageLogRefusesWritesSendsAreUnavailableAndResendsPostEachOnce() throws SQLException {
+        Outage outage = new Outage();
+        Map<String, RoomAudit> roomOfSend = outage.sendWhileRefused("chatmesh_chat", "message_log");
+
+        outage.rooms.forEach(room -> assertThat(room.history()).as("history after the outage").isEmpty());
+        outage.assertEachStoredOnceAfterRetries(roomOfSend);
+    }
+
+    /** A sender's two rooms, a member of both with a stream open, and what a store outage does to them. */
+    private static final class Outage {
+
+        static final int SENDS_PER_ROOM = 10;
+
+        final String sender = "outage-sender" + suffix();
+        final String senderToken = signUpAndLogIn(STACK.edge(), sender);
+        final String reader = signUpAndLogIn(STACK.edge(), "outage-reader" + suffix());
+        final List<RoomAudit> rooms = IntStream.range(0, 2).mapToObj(i -> publicRoom(senderToken, reader))
                 .map(roomId -> new RoomAudit(STACK.edge(), roomId, Map.of(sender, senderToken))).toList();
-        List<String> roomIds = rooms.stream().map(RoomAudit::roomId).toList();
-        StreamRecorder<ServerEvent> readerEvents = new StreamRecorder<>();
-        StreamObserver<ClientEvent> readerStream = STACK.connectChat(reader, readerEvents);
+        final StreamRecorder<ServerEvent> readerEvents = new StreamRecorder<>();
+        final StreamObserver<ClientEvent> readerStream = STACK.connectChat(reader, readerEvents);
 
-        Map<String, RoomAudit> roomOfSend = new LinkedHashMap<>();
-        try (Connection messages = DriverManager.getConnection(STACK.postgresJdbcUrl("chatmesh_messages"));
-                Statement sql = messages.createStatement();
-                ErrorLogRecorder errors = ErrorLogRecorder.attachToRoot()) {
-            long outageStart = System.nanoTime();
-            sql.execute("ALTER TABLE messages ADD CONSTRAINT outage CHECK (false) NOT VALID");
-            try {
-                for (int n = 0; n < sendsPerRoom; n++) {
-                    for (RoomAudit room : rooms) {
-                        String clientId = "outage-" + roomIds.indexOf(room.roomId()) + "-" + n;
-                        roomOfSend.put(clientId, room);
-                        SendMessageRequest request = SendMessageRequest.newBuilder().setClientId(clientId)
-                                .setMessage(ChatLoad.message(room.roomId(), clientId)).build();
-                        assertThatThrownBy(() -> as(ChatServiceGrpc.newBlockingStub(STACK.edge()), senderToken).sendMessage(request))
-                                .as(clientId).isInstanceOfSatisfying(StatusRuntimeException.class, e ->
-                                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+        /**
+         * Sends to both rooms while {@code table} of {@code database} refuses every new row; each
+         * send must be UNAVAILABLE, history must stay empty and the log get at most one line per
+         * 10 s (clients decide how often a send fails). Returns each send's room, in sending order.
+         */
+        Map<String, RoomAudit> sendWhileRefused(String database, String table) throws SQLException {
+            Map<String, RoomAudit> roomOfSend = new LinkedHashMap<>();
+            try (Connection connection = DriverManager.getConnection(STACK.postgresJdbcUrl(database));
+                    Statement sql = connection.createStatement();
+                    ErrorLogRecorder errors = ErrorLogRecorder.attachToRoot()) {
+                long outageStart = System.nanoTime();
+                sql.execute("ALTER TABLE " + table + " ADD CONSTRAINT outage CHECK (false) NOT VALID");
+                try {
+                    for (int n = 0; n < SENDS_PER_ROOM; n++) {
+                        for (RoomAudit room : rooms) {
+                            String clientId = "outage-" + rooms.indexOf(room) + "-" + n;
+                            roomOfSend.put(clientId, room);
+                            SendMessageRequest request = SendMessageRequest.newBuilder().setClientId(clientId)
+                                    .setMessage(ChatLoad.message(room.roomId(), clientId)).build();
+                            assertThatThrownBy(() -> as(ChatServiceGrpc.newBlockingStub(STACK.edge()), senderToken)
+                                    .sendMessage(request)).as(clientId).isInstanceOfSatisfying(StatusRuntimeException.class,
+                                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+                        }
                     }
+                    rooms.forEach(room -> assertThat(room.history()).as("history during the outage").isEmpty());
+                } finally {
+                    sql.execute("ALTER TABLE " + table + " DROP CONSTRAINT outage");
                 }
-                rooms.forEach(room -> assertThat(room.history()).as("history during the outage").isEmpty());
-            } finally {
-                sql.execute("ALTER TABLE messages DROP CONSTRAINT outage");
+                long tenSecondsPassed = (System.nanoTime() - outageStart) / 10_000_000_000L;
+                assertThat(errors.lines()).as("errors and stack traces logged during the outage")
+                        .hasSizeLessThanOrEqualTo((int) (1 + tenSecondsPassed));
             }
-            // each failed send is a failed publish: the failures are logged once per 10 s, not once each
-            long tenSecondsPassed = (System.nanoTime() - outageStart) / 10_000_000_000L;
-            assertThat(errors.lines()).as("errors and stack traces logged during the outage")
-                    .hasSizeLessThanOrEqualTo((int) (1 + tenSecondsPassed));
+            return roomOfSend;
         }
 
-        await().atMost(StreamRecorder.PATIENCE).until(() -> rooms.stream().allMatch(room -> room.history().size() == sendsPerRoom));
-        List<String> problems = new ArrayList<>();
-        Map<String, Acked> acked = new LinkedHashMap<>();
-        roomOfSend.forEach((clientId, room) -> acked.put(clientId, room.send(sender, clientId)));
-        List<Long> everySeq = LongStream.rangeClosed(1, sendsPerRoom).boxed().toList();
-        for (RoomAudit room : rooms) {
-            Map<String, Acked> roomAcks = new LinkedHashMap<>(acked);
-            roomAcks.keySet().removeIf(clientId -> roomOfSend.get(clientId) != room);
-            List<Message> history = room.history();
-            problems.addAll(room.duplicateProblems(history));
-            problems.addAll(room.ackProblems(history, roomAcks, "retried after the outage"));
-            if (!history.stream().map(Message::getSeq).toList().equals(everySeq)) {
-                problems.add(room.roomId() + ": history's seqs " + history.stream().map(Message::getSeq).toList());
+        /**
+         * Resends every send of the outage (a client whose outcome is unknown does) and checks that
+         * each room's history and the reader's stream hold each once, at seqs 1 to
+         * {@link #SENDS_PER_ROOM} in sending order, as the answers say; then that the next send follows.
+         */
+        void assertEachStoredOnceAfterRetries(Map<String, RoomAudit> roomOfSend) {
+            Map<String, Acked> acked = new LinkedHashMap<>();
+            roomOfSend.forEach((clientId, room) -> acked.put(clientId, room.send(sender, clientId)));
+            List<Long> everySeq = LongStream.rangeClosed(1, SENDS_PER_ROOM).boxed().toList();
+            List<String> problems = new ArrayList<>();
+            for (RoomAudit room : rooms) {
+                Map<String, Acked> roomAcks = new LinkedHashMap<>(acked);
+                roomAcks.keySet().removeIf(clientId -> roomOfSend.get(clientId) != room);
+                List<Message> history = room.history();
+                problems.addAll(room.duplicateProblems(history));
+                problems.addAll(room.ackProblems(history, roomAcks, "retried after the outage"));
+                if (!history.stream().map(Message::getSeq).toList().equals(everySeq)) {
+                    problems.add(room.roomId() + ": history's seqs " + history.stream().map(Message::getSeq).toList());
+                }
+                List<Long> streamed = readerEvents.awaitCount(e -> e.hasMessageCreated()
+                                && e.getMessageCreated().getMessage().getRoomId().equals(room.roomId()), SENDS_PER_ROOM)
+                        .stream().map(e -> e.getMessageCreated().getMessage().getSeq()).toList();
+                if (!streamed.equals(everySeq)) {
+                    problems.add(room.roomId() + ": the reader's stream got seqs " + streamed);
+                }
+                Acked next = room.send(sender, "after-the-outage-" + rooms.indexOf(room));
+                if (next.seq() != SENDS_PER_ROOM + 1) {
+                    problems.add(room.roomId() + ": the next send got seq " + next.seq());
+                }
             }
-            List<Long> streamed = readerEvents.all(ServerEvent::hasMessageCreated).stream()
-                    .map(e -> e.getMessageCreated().getMessage()).filter(m -> m.getRoomId().equals(room.roomId()))
-                    .map(Message::getSeq).toList();
-            if (!streamed.equals(everySeq)) {
-                problems.add(room.roomId() + ": the reader's stream got seqs " + streamed);
-            }
-            Acked next = room.send(sender, "after-the-outage-" + roomIds.indexOf(room.roomId()));
-            if (next.seq() != sendsPerRoom + 1) {
-                problems.add(room.roomId() + ": the next send got seq " + next.seq());
-            }
+            assertThat(problems).isEmpty();
+            assertThat(readerEvents.ended()).as("the reader's stream stayed open").isFalse();
+            readerStream.onCompleted();
         }
-        assertThat(problems).isEmpty();
-        assertThat(readerEvents.ended()).as("the reader's stream stayed open").isFalse();
-        readerStream.onCompleted();
     }
 
     /** A new PUBLIC room of the owner's, which {@code member} joined; its id. */

@@ -111,7 +111,7 @@ final class SessionStart {
                 // per interval, with a stack only for what looks like a bug
                 boolean bug = status.getCode() == Status.Code.INTERNAL || status.getCode() == Status.Code.UNKNOWN;
                 log.warn("chat session {} of {} could not start: {}{}", started.sessionId(), principal.userId(),
-                        status.getCode(), heldBack == 0 ? "" : " (" + heldBack + " more since the last such line)",
+                        status.getCode(), LogThrottle.heldBackNote(heldBack),
                         bug ? e : null);
             }
             queue.close(ending);

@@ -4,6 +4,7 @@ import io.chatmesh.chat.domain.DevicePresence;
 import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.bus.Topics;
 import io.chatmesh.platform.id.Ids;
+import io.chatmesh.platform.logging.LogThrottle;
 import io.chatmesh.platform.time.ApiTimes;
 import io.chatmesh.proto.user.internal.v1.DeviceStream;
 import io.chatmesh.proto.user.internal.v1.PresenceSignal;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class BusDevicePresence implements DevicePresence, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BusDevicePresence.class);
+    private static final LogThrottle UNPUBLISHED_LOG = new LogThrottle(Duration.ofSeconds(10));
 
     private record Device(String userId, String deviceId) {}
 
@@ -81,8 +83,9 @@ public final class BusDevicePresence implements DevicePresence, AutoCloseable {
             return;
         }
         bus.publishAll(Topics.PRESENCE, events).whenComplete((ok, failure) -> {
-            if (failure != null) {
-                log.warn("presence signals not published: {}", failure.toString());
+            long heldBack = failure == null ? -1 : UNPUBLISHED_LOG.admit();
+            if (heldBack >= 0) { // while the bus is down, every stream opened or closed fails to publish
+                log.warn("presence signals not published: {}{}", failure.toString(), LogThrottle.heldBackNote(heldBack));
             }
         });
     }

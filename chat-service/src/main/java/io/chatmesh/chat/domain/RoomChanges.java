@@ -3,6 +3,7 @@ package io.chatmesh.chat.domain;
 import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.id.Ids;
+import io.chatmesh.platform.logging.LogThrottle;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 final class RoomChanges {
 
     private static final Logger log = LoggerFactory.getLogger(RoomChanges.class);
+    private static final LogThrottle UNANNOUNCED_LOG = new LogThrottle(Duration.ofSeconds(10));
 
     /** A membership event to announce once its transaction committed. */
     record Change(String roomId, String userId, MembershipChange change, String actorId, MemberRole role) {}
@@ -131,7 +133,11 @@ final class RoomChanges {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            log.warn("membership change committed but not announced on the bus: {}", changes, e);
+            long heldBack = UNANNOUNCED_LOG.admit();
+            if (heldBack >= 0) { // while the bus is down, every join, leave or invite fails to announce
+                log.warn("membership change committed but not announced on the bus: {}{}", changes,
+                        LogThrottle.heldBackNote(heldBack), e);
+            }
         }
     }
 

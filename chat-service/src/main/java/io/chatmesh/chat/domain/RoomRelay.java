@@ -137,8 +137,7 @@ final class RoomRelay {
         } catch (ExecutionException | TimeoutException e) {
             long heldBack = FAILED_PUBLISH_LOG.admit();
             if (heldBack >= 0) {
-                log.warn("event bus did not accept {} messages{}", toPublish.size(),
-                        heldBack == 0 ? "" : " (" + heldBack + " more failed publishes since the last such line)", e);
+                log.warn("event bus did not accept {} messages{}", toPublish.size(), LogThrottle.heldBackNote(heldBack), e);
             }
             throw ChatmeshException.unavailable("messages could not be delivered yet; retry with the same client_id");
         }

@@ -38,4 +38,9 @@ public final class LogThrottle {
         }
         return heldBack.getAndSet(0);
     }
+
+    /** For the line {@link #admit} let through: how many were held back before it, or nothing. */
+    public static String heldBackNote(long heldBack) {
+        return heldBack <= 0 ? "" : " (" + heldBack + " more since the last such line)";
+    }
 }

@@ -26,4 +26,10 @@ class LogThrottleTest {
         assertThat(throttle.admit()).isEqualTo(1);
         assertThat(throttle.admit()).isEqualTo(-1);
     }
+
+    @Test
+    void theLineLetThroughNamesWhatWasHeldBackIfAnything() {
+        assertThat(LogThrottle.heldBackNote(0)).isEmpty();
+        assertThat(LogThrottle.heldBackNote(3)).contains("3");
+    }
 }
