@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class BusDevicePresence implements DevicePresence, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BusDevicePresence.class);
+    /** While the bus is down, every stream opened or closed fails to publish. */
     private static final LogThrottle UNPUBLISHED_LOG = new LogThrottle(Duration.ofSeconds(10));
 
     private record Device(String userId, String deviceId) {}
@@ -83,9 +84,8 @@ public final class BusDevicePresence implements DevicePresence, AutoCloseable {
             return;
         }
         bus.publishAll(Topics.PRESENCE, events).whenComplete((ok, failure) -> {
-            long heldBack = failure == null ? -1 : UNPUBLISHED_LOG.admit();
-            if (heldBack >= 0) { // while the bus is down, every stream opened or closed fails to publish
-                log.warn("presence signals not published: {}{}", failure.toString(), LogThrottle.heldBackNote(heldBack));
+            if (failure != null) {
+                UNPUBLISHED_LOG.warn(log, "presence signals not published: {}", failure.toString());
             }
         });
     }

@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 final class ChangeBatch {
 
     private static final Logger log = LoggerFactory.getLogger(ChangeBatch.class);
+    /** While the database is down, every batch fails, as often as clients send. */
     private static final LogThrottle FAILED_APPENDS_LOG = new LogThrottle(Duration.ofSeconds(10));
 
     record Submission(ChangeLog.Request request, CompletableFuture<MessageChange> result)
@@ -53,11 +54,7 @@ final class ChangeBatch {
         try {
             outcomes = changeLog.append(submissions.stream().map(Submission::request).toList());
         } catch (RuntimeException e) {
-            long heldBack = FAILED_APPENDS_LOG.admit();
-            if (heldBack >= 0) { // while the database is down, every batch fails, as often as clients send
-                log.warn("could not log a batch of {} message changes{}", submissions.size(),
-                        LogThrottle.heldBackNote(heldBack), e);
-            }
+            FAILED_APPENDS_LOG.warn(log, "could not log a batch of {} message changes", submissions.size(), e);
             submissions.forEach(s -> s.fail(ChatmeshException.unavailable("change could not be stored; retry")));
             submissions.forEach(s -> logged.add(null));
             return logged;

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 final class RoomChanges {
 
     private static final Logger log = LoggerFactory.getLogger(RoomChanges.class);
+    /** While the bus is down, every join, leave or invite fails to announce. */
     private static final LogThrottle UNANNOUNCED_LOG = new LogThrottle(Duration.ofSeconds(10));
 
     /** A membership event to announce once its transaction committed. */
@@ -133,11 +134,7 @@ final class RoomChanges {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            long heldBack = UNANNOUNCED_LOG.admit();
-            if (heldBack >= 0) { // while the bus is down, every join, leave or invite fails to announce
-                log.warn("membership change committed but not announced on the bus: {}{}", changes,
-                        LogThrottle.heldBackNote(heldBack), e);
-            }
+            UNANNOUNCED_LOG.warn(log, "membership change committed but not announced on the bus: {}", changes, e);
         }
     }
 

@@ -135,10 +135,7 @@ final class RoomRelay {
             Thread.currentThread().interrupt();
             throw ChatmeshException.unavailable("interrupted while publishing messages");
         } catch (ExecutionException | TimeoutException e) {
-            long heldBack = FAILED_PUBLISH_LOG.admit();
-            if (heldBack >= 0) {
-                log.warn("event bus did not accept {} messages{}", toPublish.size(), LogThrottle.heldBackNote(heldBack), e);
-            }
+            FAILED_PUBLISH_LOG.warn(log, "event bus did not accept {} messages", toPublish.size(), e);
             throw ChatmeshException.unavailable("messages could not be delivered yet; retry with the same client_id");
         }
     }

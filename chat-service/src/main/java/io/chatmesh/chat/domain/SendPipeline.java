@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class SendPipeline implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SendPipeline.class);
+    /** While the database is down, every batch fails, as often as clients send. */
     private static final LogThrottle FAILED_APPENDS_LOG = new LogThrottle(Duration.ofSeconds(10));
 
     /** How the pipeline is tuned (see ChatProperties for the meaning of each). */
@@ -215,10 +216,7 @@ public final class SendPipeline implements AutoCloseable {
             appended = messageLog.append(batch.stream().map(Submission::post).toList());
         } catch (RuntimeException e) {
             // The outcome is unknown if the commit itself failed: a retry finds the logged post.
-            long heldBack = FAILED_APPENDS_LOG.admit();
-            if (heldBack >= 0) { // while the database is down, every batch fails, as often as clients send
-                log.warn("could not log a batch of {} messages{}", batch.size(), LogThrottle.heldBackNote(heldBack), e);
-            }
+            FAILED_APPENDS_LOG.warn(log, "could not log a batch of {} messages", batch.size(), e);
             batch.forEach(s -> s.result.completeExceptionally(
                     ChatmeshException.unavailable("message could not be stored; retry with the same client_id")));
             return new Message[batch.size()];

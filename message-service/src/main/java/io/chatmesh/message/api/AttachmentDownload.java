@@ -4,11 +4,13 @@ import com.google.protobuf.ByteString;
 import io.chatmesh.message.domain.Attachments;
 import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.grpc.GrpcErrors;
+import io.chatmesh.platform.logging.LogThrottle;
 import io.chatmesh.proto.message.v1.DownloadAttachmentResponse;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -26,6 +28,8 @@ final class AttachmentDownload {
     static final int CHUNK_BYTES = 256 * 1024;
 
     private static final Logger log = LoggerFactory.getLogger(AttachmentDownload.class);
+    /** A client may ask for a missing or unreadable attachment again and again. */
+    private static final LogThrottle FAILED_READS_LOG = new LogThrottle(Duration.ofSeconds(10));
 
     private final ServerCallStreamObserver<DownloadAttachmentResponse> call;
     private final String attachmentId;
@@ -68,7 +72,7 @@ final class AttachmentDownload {
             content = download.content().open();
         } catch (RuntimeException e) {
             // removed between the lookup and now (a deleted message, the sweeper)
-            log.warn("attachment {} has no content: {}", attachmentId, e.toString());
+            FAILED_READS_LOG.warn(log, "attachment {} has no content: {}", attachmentId, e.toString());
             fail(GrpcErrors.toStatusException(ChatmeshException.notFound("attachment " + attachmentId)));
             return;
         }
@@ -90,7 +94,7 @@ final class AttachmentDownload {
             }
         } catch (IOException | RuntimeException e) {
             if (!done) {
-                log.warn("attachment content unreadable: {}", e.toString());
+                FAILED_READS_LOG.warn(log, "attachment content unreadable: {}", e.toString());
                 fail(Status.UNAVAILABLE.withDescription("attachment content unreadable").asException());
             }
         }

@@ -11,6 +11,7 @@ import io.chatmesh.platform.auth.Principal;
 import io.chatmesh.platform.client.MembershipClient;
 import io.chatmesh.platform.error.ChatmeshException;
 import io.chatmesh.platform.error.Validation;
+import io.chatmesh.platform.logging.LogThrottle;
 import io.chatmesh.proto.message.v1.Direction;
 import io.chatmesh.proto.message.v1.DownloadAttachmentRequest;
 import io.chatmesh.proto.message.v1.DownloadAttachmentResponse;
@@ -58,6 +59,8 @@ public class MessageGrpcService extends MessageServiceGrpc.MessageServiceImplBas
     static final int MAX_UNREAD_ROOMS = 200;
 
     private static final Logger log = LoggerFactory.getLogger(MessageGrpcService.class);
+    /** While the bus is down, every MarkRead fails to publish its receipt. */
+    private static final LogThrottle UNPUBLISHED_LOG = new LogThrottle(Duration.ofSeconds(10));
 
     private final MessageHistory history;
     private final MembershipClient membership;
@@ -276,7 +279,7 @@ public class MessageGrpcService extends MessageServiceGrpc.MessageServiceImplBas
             Thread.currentThread().interrupt();
             throw ChatmeshException.unavailable("interrupted while publishing the receipt");
         } catch (ExecutionException | TimeoutException e) {
-            log.warn("receipt for room {} not published", roomId, e);
+            UNPUBLISHED_LOG.warn(log, "receipt for room {} not published: {}", roomId, e.toString());
             throw ChatmeshException.unavailable("event bus did not take the receipt");
         }
     }

@@ -1,8 +1,10 @@
 package io.chatmesh.platform.logging;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
 
 /**
  * Lets one log line through per interval and counts the ones held back, for failures that
@@ -37,6 +39,23 @@ public final class LogThrottle {
             return -1;
         }
         return heldBack.getAndSet(0);
+    }
+
+    /**
+     * Logs the line at WARN if {@link #admit} lets it through, {@link #heldBackNote} at its end
+     * (a Throwable as the last argument stays last, so its stack trace is printed).
+     */
+    public void warn(Logger log, String format, Object... arguments) {
+        long heldBack = admit();
+        if (heldBack < 0) {
+            return;
+        }
+        int noteAt = arguments.length > 0 && arguments[arguments.length - 1] instanceof Throwable
+                ? arguments.length - 1 : arguments.length;
+        Object[] withNote = Arrays.copyOf(arguments, arguments.length + 1);
+        System.arraycopy(arguments, noteAt, withNote, noteAt + 1, arguments.length - noteAt);
+        withNote[noteAt] = heldBackNote(heldBack);
+        log.warn(format + "{}", withNote);
     }
 
     /** For the line {@link #admit} let through: how many were held back before it, or nothing. */

@@ -1,10 +1,12 @@
 package io.chatmesh.signaling.bus;
 
 import io.chatmesh.platform.bus.EventBus;
+import io.chatmesh.platform.logging.LogThrottle;
 import io.chatmesh.proto.signaling.internal.v1.CallRingChanged;
 import io.chatmesh.signaling.api.CallProtos;
 import io.chatmesh.signaling.domain.Invitation;
 import io.chatmesh.signaling.domain.RingBroadcast;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -20,6 +22,8 @@ import org.slf4j.LoggerFactory;
 public final class BusRingBroadcast implements RingBroadcast {
 
     private static final Logger log = LoggerFactory.getLogger(BusRingBroadcast.class);
+    /** While the bus is down, every ring fails to publish, as often as clients call. */
+    private static final LogThrottle UNPUBLISHED_LOG = new LogThrottle(Duration.ofSeconds(10));
 
     private final EventBus bus;
     private final String topic;
@@ -49,8 +53,8 @@ public final class BusRingBroadcast implements RingBroadcast {
     }
 
     private Void lost(Invitation invitation, Throwable failure) {
-        log.warn("could not publish the change of call {} in room {} for chat streams: {}", invitation.callId(),
-                invitation.roomId(), failure.toString());
+        UNPUBLISHED_LOG.warn(log, "could not publish the change of call {} in room {} for chat streams: {}",
+                invitation.callId(), invitation.roomId(), failure.toString());
         return null;
     }
 }

@@ -3,6 +3,7 @@ package io.chatmesh.signaling.bus;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.error.ChatmeshException;
+import io.chatmesh.platform.logging.LogThrottle;
 import io.chatmesh.proto.signaling.internal.v1.CallBusEvent;
 import io.chatmesh.proto.signaling.internal.v1.CallMediaChanged;
 import io.chatmesh.proto.signaling.internal.v1.CallParticipantLeft;
@@ -53,6 +54,8 @@ import org.slf4j.LoggerFactory;
 public final class CallBusBridge implements CallReplicator, InvitationLog, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CallBusBridge.class);
+    /** While the bus is down, every call event fails to publish, as often as clients signal. */
+    private static final LogThrottle UNPUBLISHED_LOG = new LogThrottle(Duration.ofSeconds(10));
     /** How long closing waits for queued events (leaves of the last sessions) to be published. */
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
@@ -298,7 +301,8 @@ public final class CallBusBridge implements CallReplicator, InvitationLog, AutoC
 
     /** Lost announcements heal: the roster is re-announced, and missing leaves expire. */
     private Void logFailure(String what, String roomId, Throwable failure) {
-        log.warn("could not publish {} for room {} to the signaling bus: {}", what, roomId, failure.toString());
+        UNPUBLISHED_LOG.warn(log, "could not publish {} for room {} to the signaling bus: {}", what, roomId,
+                failure.toString());
         return null;
     }
 }

@@ -2,6 +2,7 @@ package io.chatmesh.signaling.client;
 
 import io.chatmesh.platform.auth.BearerCallCredentials;
 import io.chatmesh.platform.auth.Principal;
+import io.chatmesh.platform.logging.LogThrottle;
 import io.chatmesh.proto.chat.v1.ChatServiceGrpc;
 import io.chatmesh.proto.chat.v1.SendMessageEvent;
 import io.chatmesh.proto.chat.v1.SendMessageRequest;
@@ -25,6 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class ChatServiceNotices implements CallNotices {
 
     private static final Logger log = LoggerFactory.getLogger(ChatServiceNotices.class);
+    /** While chat-service is down, every call's note fails, as often as clients call. */
+    private static final LogThrottle FAILED_POSTS_LOG = new LogThrottle(Duration.ofSeconds(10));
 
     private final ChatServiceGrpc.ChatServiceBlockingStub chat;
     private final Duration deadline;
@@ -58,7 +61,7 @@ public final class ChatServiceNotices implements CallNotices {
                         .sendMessage(SendMessageRequest.newBuilder().setClientId(clientId)
                                 .setMessage(SendMessageEvent.newBuilder().setRoomId(roomId).setText(text)).build());
             } catch (StatusRuntimeException e) {
-                log.warn("could not post call note {} in room {}: {}", clientId, roomId, e.getStatus());
+                FAILED_POSTS_LOG.warn(log, "could not post call note {} in room {}: {}", clientId, roomId, e.getStatus());
             }
         });
     }

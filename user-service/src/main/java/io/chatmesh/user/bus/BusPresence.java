@@ -3,6 +3,7 @@ package io.chatmesh.user.bus;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.chatmesh.platform.bus.EventBus;
 import io.chatmesh.platform.bus.Topics;
+import io.chatmesh.platform.logging.LogThrottle;
 import io.chatmesh.platform.time.ApiTimes;
 import io.chatmesh.proto.user.internal.v1.DeviceStream;
 import io.chatmesh.proto.user.internal.v1.PresenceChanged;
@@ -28,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class BusPresence implements PresenceEvents, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BusPresence.class);
+    /** While the bus is down, every presence change fails to publish. */
+    private static final LogThrottle UNPUBLISHED_LOG = new LogThrottle(Duration.ofSeconds(10));
 
     private final EventBus bus;
     private final PresenceTracker tracker;
@@ -89,7 +92,7 @@ public final class BusPresence implements PresenceEvents, AutoCloseable {
                 .addAllBlockedUserIds(audience.blockedUserIds())
                 .build().toByteArray()).whenComplete((ok, failure) -> {
                     if (failure != null) {
-                        log.warn("presence change not published: {}", failure.toString());
+                        UNPUBLISHED_LOG.warn(log, "presence change not published: {}", failure.toString());
                     }
                 });
     }

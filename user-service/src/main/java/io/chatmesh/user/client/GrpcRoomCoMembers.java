@@ -2,6 +2,7 @@ package io.chatmesh.user.client;
 
 import io.chatmesh.platform.auth.BearerCallCredentials;
 import io.chatmesh.platform.auth.Principal;
+import io.chatmesh.platform.logging.LogThrottle;
 import io.chatmesh.proto.room.internal.v1.CheckCoMembersRequest;
 import io.chatmesh.proto.room.internal.v1.MembershipServiceGrpc;
 import io.chatmesh.user.domain.RoomCoMembers;
@@ -21,6 +22,8 @@ import org.slf4j.LoggerFactory;
 public final class GrpcRoomCoMembers implements RoomCoMembers {
 
     private static final Logger log = LoggerFactory.getLogger(GrpcRoomCoMembers.class);
+    /** While chat-service is down, every call that needs it fails, as often as clients call. */
+    private static final LogThrottle FAILED_CALLS_LOG = new LogThrottle(Duration.ofSeconds(10));
 
     private final MembershipServiceGrpc.MembershipServiceBlockingStub rooms;
     private final Duration deadline;
@@ -42,7 +45,7 @@ public final class GrpcRoomCoMembers implements RoomCoMembers {
                             .setUserId(caller.userId()).addAllOtherUserIds(otherIds).build())
                     .getCoMemberUserIdsList());
         } catch (StatusRuntimeException e) {
-            log.warn("chat-service did not say who shares a room with a user: {}", e.getStatus().getCode());
+            FAILED_CALLS_LOG.warn(log, "chat-service did not say who shares a room with a user: {}", e.getStatus().getCode());
             return Set.of();
         }
     }

@@ -1,6 +1,8 @@
 package io.chatmesh.user.domain;
 
+import io.chatmesh.platform.logging.LogThrottle;
 import io.chatmesh.user.domain.PresenceTracker.Presence;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,6 +21,8 @@ import org.slf4j.LoggerFactory;
 public final class PresenceBroadcast implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PresenceBroadcast.class);
+    /** While the bus is down, every presence change fails to announce. */
+    private static final LogThrottle UNANNOUNCED_LOG = new LogThrottle(Duration.ofSeconds(10));
 
     private final PresenceTracker tracker;
     private final Privacy privacy;
@@ -65,7 +69,7 @@ public final class PresenceBroadcast implements AutoCloseable {
                 events.changed(next, privacy.presenceAudience(next.userId()));
             } catch (RuntimeException e) {
                 // best effort, as presence is: the user's next change (or heartbeat-driven one) is announced again
-                log.warn("presence change of a user not announced: {}", e.toString());
+                UNANNOUNCED_LOG.warn(log, "presence change of a user not announced: {}", e.toString());
             }
         }
     }
