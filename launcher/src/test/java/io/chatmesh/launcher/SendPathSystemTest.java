@@ -41,9 +41,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The send path through the whole embedded stack over real gRPC, where a unit of it cannot show
- * it: the sends of many rooms appended and published together, and history's store refusing
- * every write for a while. Each ends with every room's history and a member's live stream
- * holding each acked message once, at the seq its ack named, in order.
+ * it: the sends of many rooms appended and published together, and a store refusing every write
+ * for a while (history's, or chat-service's own log). Each ends with every room's history and a
+ * member's live stream holding each acked message once, at the seq its ack named, in order.
  */
 class SendPathSystemTest {
 

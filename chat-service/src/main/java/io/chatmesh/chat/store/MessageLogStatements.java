@@ -41,25 +41,24 @@ final class MessageLogStatements {
     record Appended(String outcome, long seq, byte[] message) {}
 
     /**
-     * Logs posts in one statement (one commit): posts whose (sender, client_id) is logged
-     * answer with that; posts of non-members, posts referring to a message that is not in
-     * their room's log, and posts mentioning non-members (or @room without the role) are
-     * skipped; the others get consecutive seqs per room in position order. The rooms are locked
-     * in id order first, so concurrent appends (and change logs) of other instances cannot
-     * deadlock, and every room's seqs are taken in commit order. Each post looks its room's seq
-     * up in a map built once (seqs_before; OFFSET 0 keeps the lookup below the window's sort),
-     * not by joining the posts with their rooms: planned for arrays of any length, the statement
-     * joins its CTEs in nested loops, which took time quadratic in the batch's rooms (84 ms
-     * instead of 26 for 500 posts in 500 rooms). A room deleted meanwhile is not in the map, and
-     * its posts answer RACED. Relays lock other rows (room_outbox), so an append never waits for
-     * a publish. Parameters: room ids, sender ids, client ids, message ids, messages (bytea),
-     * create times, reply-to ids, thread root ids, @room flags, one array element per post;
-     * then the mentions of all posts as two arrays (the post's position, 1-based, and the user
-     * id). Run as a {@link KeyedInsert}: a key
-     * logged by a transaction that committed after this statement began (the same client_id sent
-     * to two instances at once) fails the plain statement, and the one that skips taken keys,
-     * run next, answers EARLIER for it. Run first (for a while after such a failure: {@link
-     * TakenKeys}), that one answers RACED for it, and the seq it took stays unused.
+     * Logs posts in one statement (one commit): posts whose (sender, client_id) is logged answer with
+     * that; posts of non-members, posts referring to a message that is not in their room's log, and
+     * posts mentioning non-members (or @room without the role) are skipped; the others get
+     * consecutive seqs per room in position order. The rooms are locked in id order first, so
+     * concurrent appends (and change logs) of other instances cannot deadlock, and every room's seqs
+     * are taken in commit order. Each post looks its room's seq up in a map built once (seqs_before;
+     * OFFSET 0 keeps the lookup below the window's sort), not by joining the posts with their rooms:
+     * planned for arrays of any length, the statement joins its CTEs in nested loops, which took time
+     * quadratic in the batch's rooms (84 ms instead of 26 for 500 posts in 500 rooms). A room deleted
+     * meanwhile is not in the map, and its posts answer RACED. Relays lock other rows (room_outbox),
+     * so an append never waits for a publish. Parameters: room ids, sender ids, client ids, message
+     * ids, messages (bytea), create times, reply-to ids, thread root ids, @room flags, one array
+     * element per post; then the mentions of all posts as two arrays (the post's position, 1-based,
+     * and the user id). Run as a {@link KeyedInsert}: a key logged by a transaction that committed
+     * after this statement began (the same client_id sent to two instances at once) fails the plain
+     * statement, and the one that skips taken keys, run next, answers EARLIER for it. Run first (for
+     * a while after such a failure: {@link TakenKeys}), that one answers RACED for it, and the seq it
+     * took stays unused.
      */
     private static final String APPEND = """
             WITH post AS (
