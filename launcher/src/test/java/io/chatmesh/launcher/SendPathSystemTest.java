@@ -88,21 +88,12 @@ class SendPathSystemTest {
         List<ServerEvent> created = readerEvents.awaitCount(ServerEvent::hasMessageCreated, rooms * sendsPerRoom);
         Map<String, List<Long>> streamedSeqs = created.stream().map(e -> e.getMessageCreated().getMessage())
                 .collect(Collectors.groupingBy(Message::getRoomId, Collectors.mapping(Message::getSeq, Collectors.toList())));
-        List<Long> everySeq = LongStream.rangeClosed(1, sendsPerRoom).boxed().toList();
         List<String> problems = new ArrayList<>();
         senderOfRoom.forEach((roomId, user) -> {
             RoomAudit room = new RoomAudit(STACK.edge(), roomId, Map.of(user, tokens.get(user)));
             Map<String, Acked> roomAcks = acked.entrySet().stream().filter(e -> e.getValue().user().equals(user))
                     .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-            List<Message> history = room.history();
-            problems.addAll(room.duplicateProblems(history));
-            problems.addAll(room.ackProblems(history, roomAcks, "many rooms"));
-            if (!history.stream().map(Message::getSeq).toList().equals(everySeq)) {
-                problems.add(roomId + ": history's seqs " + history.stream().map(Message::getSeq).toList());
-            }
-            if (!everySeq.equals(streamedSeqs.get(roomId))) {
-                problems.add(roomId + ": the reader's stream got seqs " + streamedSeqs.get(roomId));
-            }
+            problems.addAll(roomProblems(room, roomAcks, streamedSeqs.get(roomId), sendsPerRoom, "many rooms"));
         });
         assertThat(problems).as("%d rooms, %d sends each", rooms, sendsPerRoom).isEmpty();
         readerStream.onCompleted();
@@ -197,23 +188,14 @@ class SendPathSystemTest {
         void assertEachStoredOnceAfterRetries(Map<String, RoomAudit> roomOfSend) {
             Map<String, Acked> acked = new LinkedHashMap<>();
             roomOfSend.forEach((clientId, room) -> acked.put(clientId, room.send(sender, clientId)));
-            List<Long> everySeq = LongStream.rangeClosed(1, SENDS_PER_ROOM).boxed().toList();
             List<String> problems = new ArrayList<>();
             for (RoomAudit room : rooms) {
                 Map<String, Acked> roomAcks = new LinkedHashMap<>(acked);
                 roomAcks.keySet().removeIf(clientId -> roomOfSend.get(clientId) != room);
-                List<Message> history = room.history();
-                problems.addAll(room.duplicateProblems(history));
-                problems.addAll(room.ackProblems(history, roomAcks, "retried after the outage"));
-                if (!history.stream().map(Message::getSeq).toList().equals(everySeq)) {
-                    problems.add(room.roomId() + ": history's seqs " + history.stream().map(Message::getSeq).toList());
-                }
                 List<Long> streamed = readerEvents.awaitCount(e -> e.hasMessageCreated()
                                 && e.getMessageCreated().getMessage().getRoomId().equals(room.roomId()), SENDS_PER_ROOM)
                         .stream().map(e -> e.getMessageCreated().getMessage().getSeq()).toList();
-                if (!streamed.equals(everySeq)) {
-                    problems.add(room.roomId() + ": the reader's stream got seqs " + streamed);
-                }
+                problems.addAll(roomProblems(room, roomAcks, streamed, SENDS_PER_ROOM, "retried after the outage"));
                 Acked next = room.send(sender, "after-the-outage-" + rooms.indexOf(room));
                 if (next.seq() != SENDS_PER_ROOM + 1) {
                     problems.add(room.roomId() + ": the next send got seq " + next.seq());
@@ -223,6 +205,27 @@ class SendPathSystemTest {
             assertThat(readerEvents.ended()).as("the reader's stream stayed open").isFalse();
             readerStream.onCompleted();
         }
+    }
+
+    /**
+     * What is wrong with one room after {@code sends} acked sends ({@code acks}): its history and
+     * the reader's stream ({@code streamed} seqs) must hold seqs 1 to {@code sends}, each once, each
+     * message where its ack named it. One line per problem.
+     */
+    private static List<String> roomProblems(RoomAudit room, Map<String, Acked> acks, List<Long> streamed, int sends,
+            String when) {
+        List<Long> everySeq = LongStream.rangeClosed(1, sends).boxed().toList();
+        List<Message> history = room.history();
+        List<String> problems = new ArrayList<>(room.duplicateProblems(history));
+        problems.addAll(room.ackProblems(history, acks, when));
+        List<Long> stored = history.stream().map(Message::getSeq).toList();
+        if (!stored.equals(everySeq)) {
+            problems.add(room.roomId() + ": history's seqs " + stored);
+        }
+        if (!everySeq.equals(streamed)) {
+            problems.add(room.roomId() + ": the reader's stream got seqs " + streamed);
+        }
+        return problems;
     }
 
     /** A new PUBLIC room of the owner's, which {@code member} joined; its id. */

@@ -17,6 +17,7 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -105,15 +106,12 @@ final class SessionStart {
             }
             StatusException ending = GrpcErrors.toStatusException(e);
             Status status = ending.getStatus();
-            long heldBack = FAILED_STARTS_LOG.admit();
-            if (heldBack >= 0) {
-                // clients retry a failed start at will (a reconnect storm into a slow message-service): one line
-                // per interval, with a stack only for what looks like a bug
-                boolean bug = status.getCode() == Status.Code.INTERNAL || status.getCode() == Status.Code.UNKNOWN;
-                log.warn("chat session {} of {} could not start: {}{}", started.sessionId(), principal.userId(),
-                        status.getCode(), LogThrottle.heldBackNote(heldBack),
-                        bug ? e : null);
-            }
+            // clients retry a failed start at will (a reconnect storm into a slow message-service): one line
+            // per interval, with a stack only for what looks like a bug
+            boolean bug = status.getCode() == Status.Code.INTERNAL || status.getCode() == Status.Code.UNKNOWN;
+            Object[] line = {started.sessionId(), principal.userId(), status.getCode(), e};
+            FAILED_STARTS_LOG.warn(log, "chat session {} of {} could not start: {}",
+                    bug ? line : Arrays.copyOf(line, line.length - 1));
             queue.close(ending);
         }
     }

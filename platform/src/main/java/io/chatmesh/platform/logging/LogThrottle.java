@@ -59,7 +59,7 @@ public final class LogThrottle {
     }
 
     /** For the line {@link #admit} let through: how many were held back before it, or nothing. */
-    public static String heldBackNote(long heldBack) {
+    static String heldBackNote(long heldBack) {
         return heldBack <= 0 ? "" : " (" + heldBack + " more since the last such line)";
     }
 }
