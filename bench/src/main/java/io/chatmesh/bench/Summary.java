@@ -214,12 +214,12 @@ public record Summary(
         problem(problems, c.duplicates(), "duplicate deliveries");
         problem(problems, c.outOfOrder(), "out-of-order deliveries");
         problem(problems, c.unrecognized() + c.otherRoom(), "events the bench did not send");
-        problem(problems, c.unanswered(), "sends never answered");
+        problem(problems, c.unanswered(), "sends still unanswered after the drain");
         if (changes != null) {
             ChangeDelivery d = changes.delivery();
             problem(problems, d.missing(), "deliveries of acked changes missing");
             problem(problems, d.surplus(), "deliveries of changes more than once to a stream");
-            problem(problems, d.unanswered(), "changes never answered");
+            problem(problems, d.unanswered(), "changes still unanswered after the drain");
         }
         problem(problems, errors.values().stream().mapToLong(Long::longValue).sum(), "errors");
         return problems;

@@ -18,7 +18,7 @@ class SummaryTest {
 
         assertThat(summary(changes, Map.of("change stream error FAILED_PRECONDITION", 1L)).problems())
                 .containsExactly("2 deliveries of acked changes missing",
-                        "1 deliveries of changes more than once to a stream", "1 changes never answered", "1 errors");
+                        "1 deliveries of changes more than once to a stream", "1 changes still unanswered after the drain", "1 errors");
     }
 
     @Test
