@@ -209,7 +209,7 @@ public record Summary(
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
         Correctness c = correctness;
-        problem(problems, c.missing(), "deliveries of acked messages missing");
+        problem(problems, c.missing(), "deliveries of acked messages missing at the end of the drain");
         problem(problems, c.surplus(), "deliveries more than once to a stream");
         problem(problems, c.duplicates(), "duplicate deliveries");
         problem(problems, c.outOfOrder(), "out-of-order deliveries");
@@ -217,7 +217,7 @@ public record Summary(
         problem(problems, c.unanswered(), "sends still unanswered after the drain");
         if (changes != null) {
             ChangeDelivery d = changes.delivery();
-            problem(problems, d.missing(), "deliveries of acked changes missing");
+            problem(problems, d.missing(), "deliveries of acked changes missing at the end of the drain");
             problem(problems, d.surplus(), "deliveries of changes more than once to a stream");
             problem(problems, d.unanswered(), "changes still unanswered after the drain");
         }

@@ -17,7 +17,7 @@ class SummaryTest {
                 new Summary.ChangeDelivery(6, 5, 25, 2, 1, 1, 0));
 
         assertThat(summary(changes, Map.of("change stream error FAILED_PRECONDITION", 1L)).problems())
-                .containsExactly("2 deliveries of acked changes missing",
+                .containsExactly("2 deliveries of acked changes missing at the end of the drain",
                         "1 deliveries of changes more than once to a stream", "1 changes still unanswered after the drain", "1 errors");
     }
 
