@@ -8,6 +8,7 @@ import io.chatmesh.ops.Dashboard.Query;
 import io.chatmesh.platform.http.HttpFace;
 import io.chatmesh.platform.net.FreePorts;
 import io.chatmesh.signaling.SignalingServiceApplication;
+import io.chatmesh.testkit.MetricsScrape;
 import io.chatmesh.testkit.TestPostgres;
 import io.chatmesh.user.UserServiceApplication;
 import io.grpc.ManagedChannel;
@@ -15,13 +16,8 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -33,8 +29,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,9 +47,6 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  * check script runs against the same HTTP ports.
  */
 class DashboardScrapeTest {
-
-    private static final Pattern SAMPLE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?\\s+\\S+.*");
-    private static final Pattern SAMPLE_LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"");
 
     @TempDir
     static Path secrets;
@@ -178,26 +169,9 @@ class DashboardScrapeTest {
         assertThat(watch.next().getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
     }
 
-    private static void scrape(int httpPort) throws Exception {
-        // HTTP/1.1 as Prometheus scrapes: the JDK client's default, an h2c upgrade, once misread
-        // the upgraded response's frames (a protocol error in CI)
-        HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
-                HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + httpPort + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(200);
-        for (String line : response.body().split("\n")) {
-            Matcher sample = SAMPLE.matcher(line);
-            if (line.startsWith("#") || !sample.matches()) {
-                continue;
-            }
-            Set<String> labels = SCRAPED.computeIfAbsent(sample.group(1), name -> new TreeSet<>());
-            if (sample.group(2) != null) {
-                Matcher label = SAMPLE_LABEL.matcher(sample.group(2));
-                while (label.find()) {
-                    labels.add(label.group(1));
-                }
-            }
+    private static void scrape(int httpPort) {
+        for (MetricsScrape.Sample sample : MetricsScrape.of(httpPort).samples()) {
+            SCRAPED.computeIfAbsent(sample.name(), name -> new TreeSet<>()).addAll(sample.labels().keySet());
         }
     }
 

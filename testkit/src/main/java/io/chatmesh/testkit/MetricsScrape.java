@@ -20,7 +20,10 @@ import java.util.regex.Pattern;
  */
 public final class MetricsScrape {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    // HTTP/1.1 as Prometheus scrapes: with the JDK client's default, an h2c upgrade, it misread the
+    // upgraded response's frames now and then (a protocol error in CI)
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})? (\\S+)$");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
@@ -61,6 +64,11 @@ public final class MetricsScrape {
 
     public String text() {
         return text;
+    }
+
+    /** Every sample of the scrape, in its order. */
+    public List<Sample> samples() {
+        return samples;
     }
 
     /** The samples named {@code name} that carry all of {@code labels}. */

@@ -68,7 +68,8 @@ class HttpFaceTest {
     @Autowired
     HttpFace face;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
 
     @Test
     void servesHealthMetricsAndTheServicesOwnRoutes() throws Exception {
